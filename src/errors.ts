@@ -61,6 +61,7 @@ export const errorCatalog = {
   SDJWT_TYP_INVALID: e(400, 'The SD-JWT VC "typ" header is not accepted.', 'invalid_request', 'SD-JWT VC §3.2.1'),
   SDJWT_ALG_NOT_ALLOWED: e(400, 'The issuer signature algorithm is not allowed.', 'invalid_request', 'RFC 9901 §7.1'),
   SDJWT_CRIT_UNSUPPORTED: e(400, 'The SD-JWT uses a critical header parameter that is not understood.', 'invalid_request', 'RFC 7515 §4.1.11'),
+  SDJWT_KEY_SOURCE_NOT_ALLOWED: e(400, 'A JWT header names its own key (jwk, jku or x5u); only the accepted key sources are used.', 'invalid_request', 'RFC 9901 §7.1'),
   SDJWT_SIGNATURE_INVALID: e(400, 'The issuer signature of the SD-JWT is invalid.', 'invalid_request', 'RFC 9901 §7.1'),
   SDJWT_ISSUER_MISMATCH: e(400, 'The "iss" claim is not bound to the issuer certificate.', 'invalid_request', 'SD-JWT VC §3.5'),
   SDJWT_SD_ALG_UNSUPPORTED: e(400, 'The "_sd_alg" is not supported.', 'invalid_request', 'RFC 9901 §7.1'),

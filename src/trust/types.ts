@@ -64,3 +64,23 @@ export interface TrustStore {
    */
   validateIssuerChain(input: ValidateIssuerChainInput): Promise<ValidatedIssuer>;
 }
+
+/**
+ * A trusted list after parsing (ETSI TS 119 612 XML or TS 119 602 LoTE), before its anchors
+ * enter a store. Parsing never verifies a signature.
+ */
+export interface ParsedTrustList {
+  /** Anchors from services of a known type whose status is active. */
+  readonly anchors: TrustAnchor[];
+  /**
+   * The document carries a signature (an enveloped `ds:Signature` in XML). This says nothing
+   * about whether it verifies: see `verifyLoteJws` for signed LoTEs.
+   */
+  readonly signed: boolean;
+  /** `NextUpdate`; absent for a closed list. */
+  readonly nextUpdate?: Date;
+  /** `ListIssueDateTime`. */
+  readonly issued?: Date;
+  /** `TSLType` or `LoTEType`, when present. */
+  readonly type?: string;
+}

@@ -1,0 +1,75 @@
+/**
+ * Development mode's embedded defaults: fixtures (generated when missing or about to expire), a
+ * verifier access certificate issued by the fixture access CA, and one RP client for every use
+ * case whose API key is printed at start. Production mode never calls this.
+ */
+import { X509Certificate } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { generateFixtures, readValidManifest } from './issuer/generate-fixtures.ts';
+import { createLeafCert, loadIssuedCert, privateKeyPem } from './issuer/pki.ts';
+import { hashApiKey, newApiKey, type RpClient } from './config/rp-clients.ts';
+
+export interface DevPaths {
+  readonly dataDir: string;
+  readonly fixturesDir: string;
+  readonly trustListDir: string;
+}
+
+/** Generates fixtures unless valid ones exist. Returns true when it generated. */
+export async function ensureFixtures(paths: DevPaths, now: Date): Promise<boolean> {
+  if ((await readValidManifest(paths.fixturesDir, now)) !== undefined) return false;
+  await generateFixtures(paths.fixturesDir, paths.trustListDir, now);
+  return true;
+}
+
+/**
+ * The development verifier key and certificate under `DATA_DIR/dev-verifier/`. Regenerated when
+ * missing, when the fixture access CA changed, or when the certificate no longer names the host.
+ */
+export async function ensureDevVerifierCertificate(paths: DevPaths, publicBaseUrl: string): Promise<{ keyPem: string; certPem: string }> {
+  const dir = join(paths.dataDir, 'dev-verifier');
+  const keyFile = join(dir, 'verifier.key.pem');
+  const certFile = join(dir, 'verifier.pem');
+  const caPem = await readFile(join(paths.fixturesDir, 'pki', 'access-ca.pem'), 'utf8');
+  const host = new URL(publicBaseUrl).hostname;
+  try {
+    const [keyPem, certPem] = await Promise.all([readFile(keyFile, 'utf8'), readFile(certFile, 'utf8')]);
+    const cert = new X509Certificate(certPem);
+    const ca = new X509Certificate(caPem);
+    if (cert.checkIssued(ca) && cert.verify(ca.publicKey) && (cert.subjectAltName ?? '').split(', ').includes(`DNS:${host}`) && new Date(cert.validTo) > new Date()) {
+      return { keyPem, certPem };
+    }
+  } catch {
+    // missing or unreadable: generate below
+  }
+  const ca = await loadIssuedCert(caPem, await readFile(join(paths.fixturesDir, 'pki', 'access-ca.key.pem'), 'utf8'));
+  const dnsNames = [...new Set([host, 'localhost'])];
+  const leaf = await createLeafCert(ca, { subject: 'CN=Development Verifier, O=EUDI Verifier Development RP, C=SE', dnsNames });
+  await mkdir(dir, { recursive: true });
+  const keyPem = await privateKeyPem(leaf);
+  await writeFile(keyFile, keyPem, { mode: 0o600 });
+  await writeFile(certFile, leaf.pem);
+  return { keyPem, certPem: leaf.pem };
+}
+
+/** The development RP client (all use cases) and its API key, kept under `DATA_DIR`. */
+export async function ensureDevRpClient(paths: DevPaths, useCases: readonly string[], publicBaseUrl: string): Promise<{ client: RpClient; apiKey: string }> {
+  const keyFile = join(paths.dataDir, 'dev-api-key.txt');
+  let apiKey: string;
+  try {
+    apiKey = (await readFile(keyFile, 'utf8')).trim();
+  } catch {
+    apiKey = newApiKey();
+    await mkdir(paths.dataDir, { recursive: true });
+    await writeFile(keyFile, `${apiKey}\n`, { mode: 0o600 });
+  }
+  const client: RpClient = {
+    id: 'dev-portal',
+    name: 'Development portal',
+    api_key_sha256: hashApiKey(apiKey),
+    use_cases: [...useCases],
+    redirect_uris: [`${publicBaseUrl}/*`, 'http://localhost:*', 'http://127.0.0.1:*'],
+  };
+  return { client, apiKey };
+}

@@ -1,0 +1,167 @@
+/**
+ * SD-JWT VC presentation verification (SD-JWT VC draft -19; RFC 9901 §7.1, §7.3; OpenID4VP 1.0
+ * Appendix B.3.6; HAIP 1.0 §6.1.1) — the entry point of this folder.
+ *
+ * Order: snapshot and parse; header `typ` `dc+sd-jwt` (or `vc+sd-jwt`, accepted only for the
+ * `vct`s in `legacyTypVcts`, decided after the signature); issuer key from `x5c` through the trust
+ * store (no `x5c` → `X5C_MISSING`; no other key source); issuer signature; disclosures; the
+ * never-disclosable registered claims; time claims; `iss` bound to the leaf certificate; `vct`
+ * accepted; `status` shape; holder binding — required unless `requireKeyBinding === false`, decided
+ * from policy and never from whether a KB-JWT was sent (a KB-JWT that is sent is always verified).
+ *
+ * Does not check: the credential's status in its status list, Type Metadata, `vct` extension or
+ * `aka_vcts`, nonce replay across transactions, `transaction_data_hashes`, or whether the
+ * disclosed claims satisfy the query.
+ */
+import { VerificationError, isServiceError } from '../../errors.ts';
+import type { TrustCategory, TrustStore, ValidatedIssuer } from '../../trust/types.ts';
+import { isJsonObject, type JsonObject } from '../../util/strict-json.ts';
+import type { VerifiedCredential } from '../types.ts';
+import { bindIssuerToLeaf } from './bind-issuer.ts';
+import { parseSdJwt } from './parse-sd-jwt.ts';
+import { neverDisclosableClaims, readStatus, requiredString, subjectClaims } from './vc-claims.ts';
+import { verifyKeyBinding } from './verify-key-binding.ts';
+import { clockSkew, numericDate, verifySdJwt } from './verify-sd-jwt.ts';
+
+export interface SdJwtVcVerifyContext {
+  readonly now: Date;
+  /** The `nonce` of the authorization request. */
+  readonly nonce: string;
+  /** The full `client_id` (with its prefix), or `origin:<origin>` over the DC API. */
+  readonly audience: string;
+  /** `vct` values accepted for this credential query (exact, case-sensitive match). */
+  readonly acceptedVcts: readonly string[];
+  /** `vct` values for which the pre-Nov-2024 header `typ: vc+sd-jwt` is still accepted. */
+  readonly legacyTypVcts?: readonly string[];
+  /** Trust-anchor categories acceptable for this credential. */
+  readonly categories: readonly TrustCategory[];
+  readonly trust: TrustStore;
+  /** Holder binding; default true (OpenID4VP `require_cryptographic_holder_binding`). */
+  readonly requireKeyBinding?: boolean;
+  /** 0…300 s, default 60. */
+  readonly clockSkewSeconds?: number;
+  /** Maximum age of the KB-JWT `iat`, default 300 s. */
+  readonly kbMaxAgeSeconds?: number;
+}
+
+const TYP = 'dc+sd-jwt';
+const LEGACY_TYP = 'vc+sd-jwt';
+
+/**
+ * Verifies one SD-JWT VC presentation (`<issuer-signed JWT>~<disclosures>~[<KB-JWT>]`) and returns
+ * its verified claims (SD-JWT VC §3, RFC 9901 §7.1 and §7.3, OpenID4VP 1.0 §8.6 and B.3.6).
+ * @throws {VerificationError} with a precise code; never any other kind of error.
+ */
+export async function verifySdJwtVcPresentation(presentation: string, ctx: SdJwtVcVerifyContext): Promise<VerifiedCredential> {
+  try {
+    return await verify(presentation, ctx);
+  } catch (err) {
+    if (isServiceError(err)) throw err;
+    throw new VerificationError('INTERNAL_ERROR', `unexpected ${err instanceof Error ? err.name : typeof err} during SD-JWT VC verification`);
+  }
+}
+
+async function verify(presentation: string, ctx: SdJwtVcVerifyContext): Promise<VerifiedCredential> {
+  checkContext(ctx);
+  const sdJwt = parseSdJwt(presentation);
+  const checks = ['The presentation is an SD-JWT in compact serialization within the size limits (RFC 9901 §4).'];
+
+  let issuer: ValidatedIssuer | undefined;
+  const verified = await verifySdJwt(sdJwt, {
+    now: ctx.now,
+    clockSkewSeconds: ctx.clockSkewSeconds,
+    allowedTyps: [TYP, LEGACY_TYP],
+    neverDisclosable: neverDisclosableClaims,
+    resolveIssuerKey: async (header) => {
+      issuer = await ctx.trust.validateIssuerChain({ x5c: readX5c(header), categories: ctx.categories, now: ctx.now });
+      checks.push(`The issuer certificate chain (x5c) validates to a trusted anchor of category ${issuer.evidence.category}.`);
+      return issuer.publicKey;
+    },
+  });
+  if (issuer === undefined) throw new VerificationError('INTERNAL_ERROR', 'issuer key was not resolved');
+  checks.push(...verified.checks);
+  const { payload } = verified;
+
+  const iss = requiredString(payload, 'iss');
+  const binding = bindIssuerToLeaf(iss, issuer);
+  checks.push(binding === 'uri' ? '"iss" equals a URI subjectAltName of the issuer certificate.' : '"iss" is an https URL whose host is a dNSName subjectAltName of the issuer certificate.');
+
+  const vct = requiredString(payload, 'vct');
+  if (verified.header['typ'] === LEGACY_TYP && !(ctx.legacyTypVcts ?? []).includes(vct)) {
+    throw new VerificationError('SDJWT_TYP_INVALID', `"typ" ${LEGACY_TYP} is accepted only for the configured legacy credential types`);
+  }
+  if (!ctx.acceptedVcts.includes(vct)) throw new VerificationError('VCT_NOT_ACCEPTED', '"vct" is not one of the accepted types');
+  checks.push('"vct" is one of the credential types accepted for this query.');
+
+  const status = readStatus(payload);
+  if (status !== undefined) checks.push('"status" references a Token Status List entry (status_list with idx and uri).');
+
+  const holderBound = await checkHolderBinding(sdJwt, payload, ctx, checks);
+
+  const validFrom = numericDate(payload, 'nbf') ?? numericDate(payload, 'iat');
+  const validUntil = numericDate(payload, 'exp');
+  return {
+    format: 'dc+sd-jwt',
+    type: vct,
+    issuer: iss,
+    trust: issuer.evidence,
+    claims: subjectClaims(payload),
+    validity: {
+      ...(validFrom === undefined ? {} : { validFrom: isoDate(validFrom) }),
+      ...(validUntil === undefined ? {} : { validUntil: isoDate(validUntil) }),
+    },
+    holderBound,
+    ...(status === undefined ? {} : { status }),
+    checks,
+  };
+}
+
+async function checkHolderBinding(sdJwt: ReturnType<typeof parseSdJwt>, payload: JsonObject, ctx: SdJwtVcVerifyContext, checks: string[]): Promise<boolean> {
+  const required = ctx.requireKeyBinding !== false;
+  if (required) {
+    const cnf = payload['cnf'];
+    if (cnf === undefined || (isJsonObject(cnf) && cnf['jwk'] === undefined)) {
+      throw new VerificationError('CNF_MISSING', 'holder binding is required but the credential has no "cnf.jwk"');
+    }
+    if (sdJwt.keyBinding === undefined) throw new VerificationError('KB_MISSING', 'holder binding is required but the presentation has no KB-JWT');
+  } else if (sdJwt.keyBinding === undefined) {
+    checks.push('Holder binding is not required by the query, and no KB-JWT was presented.');
+    return false;
+  }
+  const kb = await verifyKeyBinding(sdJwt, payload, {
+    nonce: ctx.nonce,
+    audience: ctx.audience,
+    now: ctx.now,
+    clockSkewSeconds: ctx.clockSkewSeconds,
+    maxAgeSeconds: ctx.kbMaxAgeSeconds,
+  });
+  checks.push(...kb.checks);
+  return true;
+}
+
+function readX5c(header: JsonObject): string[] {
+  const x5c = header['x5c'];
+  if (x5c === undefined) throw new VerificationError('X5C_MISSING', 'the issuer-signed JWT header has no "x5c"');
+  if (!Array.isArray(x5c) || x5c.length === 0 || !x5c.every((c): c is string => typeof c === 'string' && c !== '')) {
+    throw new VerificationError('X5C_MALFORMED', '"x5c" is not a non-empty array of non-empty strings');
+  }
+  return x5c;
+}
+
+function checkContext(ctx: SdJwtVcVerifyContext): void {
+  const ok =
+    ctx.now instanceof Date &&
+    Number.isFinite(ctx.now.getTime()) &&
+    typeof ctx.nonce === 'string' &&
+    ctx.nonce !== '' &&
+    typeof ctx.audience === 'string' &&
+    ctx.audience !== '' &&
+    Array.isArray(ctx.acceptedVcts) &&
+    Array.isArray(ctx.categories);
+  if (!ok) throw new VerificationError('INTERNAL_ERROR', 'invalid SD-JWT VC verification context');
+  clockSkew(ctx.clockSkewSeconds);
+}
+
+function isoDate(seconds: number): string {
+  return new Date(seconds * 1000).toISOString();
+}

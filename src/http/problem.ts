@@ -1,0 +1,22 @@
+/**
+ * RFC 9457 problem details for every error. Public text only: the catalog title or the throw
+ * site's public message; internal details and stack traces never leave the process.
+ */
+import type { Response } from 'express';
+import { errorCatalog, type ServiceError } from '../errors.ts';
+
+export function sendProblem(res: Response, err: ServiceError): void {
+  const spec = errorCatalog[err.code];
+  res
+    .status(spec.status)
+    .type('application/problem+json')
+    .json({
+      type: `urn:eudi-verifier:error:${err.code}`,
+      title: spec.title,
+      status: spec.status,
+      code: err.code,
+      ...(err.publicMessage !== spec.title && { detail: err.publicMessage }),
+      error: spec.oauth,
+      error_description: err.publicMessage,
+    });
+}

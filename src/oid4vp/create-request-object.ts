@@ -1,0 +1,68 @@
+/**
+ * Creates the signed Request Object (JAR, RFC 9101) for a transaction (OpenID4VP 1.0 §5).
+ *
+ * Header: `typ: oauth-authz-req+jwt`, ES256, `x5c` = the verifier chain without its root.
+ * For `direct_post.jwt`, `client_metadata.jwks` carries the transaction's own ephemeral ECDH-ES
+ * P-256 public key with `kid`, `use` and `alg`, and both A128GCM and A256GCM are listed (HAIP 1.0 §5.1).
+ */
+import { SignJWT } from 'jose';
+import type { Transaction } from './transaction.ts';
+import type { VerifierIdentity } from './verifier-identity.ts';
+import type { DcqlQuery } from '../query/z-dcql.ts';
+
+export const REQUEST_OBJECT_TYP = 'oauth-authz-req+jwt';
+export const SELF_ISSUED_AUDIENCE = 'https://self-issued.me/v2';
+export const ENC_VALUES_SUPPORTED = ['A128GCM', 'A256GCM'] as const;
+
+/** The formats and algorithms this verifier accepts (OpenID4VP 1.0 §11.1, Appendix B). */
+export const VP_FORMATS_SUPPORTED = {
+  'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256', 'ES384', 'ES512'], 'kb-jwt_alg_values': ['ES256', 'ES384', 'ES512'] },
+} as const;
+
+export interface RequestObjectInput {
+  readonly tx: Transaction;
+  readonly query: DcqlQuery;
+  readonly identity: VerifierIdentity;
+  readonly requestUri: string;
+  readonly responseUri: string;
+  readonly walletNonce?: string;
+  readonly now: number;
+}
+
+/** The public half of the transaction's response encryption key, as published in client_metadata. */
+export function publicEncryptionJwk(tx: Transaction): JsonWebKey & { kid: string } | undefined {
+  const k = tx.encryptionKey;
+  if (k === undefined) return undefined;
+  return { kty: k.kty, crv: k.crv, x: k.x, y: k.y, kid: k.kid, use: 'enc', alg: 'ECDH-ES' } as JsonWebKey & { kid: string };
+}
+
+export function requestObjectClaims(input: RequestObjectInput): Record<string, unknown> {
+  const { tx, query } = input;
+  const clientMetadata: Record<string, unknown> = { vp_formats_supported: VP_FORMATS_SUPPORTED };
+  const encJwk = publicEncryptionJwk(tx);
+  if (tx.responseMode === 'direct_post.jwt' && encJwk !== undefined) {
+    clientMetadata['jwks'] = { keys: [encJwk] };
+    clientMetadata['encrypted_response_enc_values_supported'] = [...ENC_VALUES_SUPPORTED];
+  }
+  const claims: Record<string, unknown> = {
+    aud: SELF_ISSUED_AUDIENCE,
+    iat: Math.floor(input.now / 1000),
+    exp: Math.floor(tx.expiresAt / 1000),
+    client_id: tx.clientId,
+    response_type: 'vp_token',
+    response_mode: tx.responseMode,
+    response_uri: input.responseUri,
+    nonce: tx.nonce,
+    state: tx.requestId,
+    dcql_query: query,
+    client_metadata: clientMetadata,
+  };
+  if (input.walletNonce !== undefined) claims['wallet_nonce'] = input.walletNonce;
+  return claims;
+}
+
+export async function createRequestObject(input: RequestObjectInput): Promise<string> {
+  return new SignJWT(requestObjectClaims(input))
+    .setProtectedHeader({ alg: 'ES256', typ: REQUEST_OBJECT_TYP, x5c: [...input.identity.x5c] })
+    .sign(input.identity.privateKey);
+}

@@ -1,0 +1,88 @@
+/**
+ * InitTransaction: an RP starts a presentation for one of its registered use cases
+ * (OpenID4VP 1.0 §5; the RP API `POST /v1/presentations`).
+ */
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { ServiceError } from '../errors.ts';
+import { redirectUriAllowed, type RpClient } from '../config/rp-clients.ts';
+import { newNonce, newRequestId, newTransactionId, type Flow, type RequestUriMethod, type ResponseMode, type Transaction } from './transaction.ts';
+import { requestUriFor, type VerifierDeps } from './verifier-deps.ts';
+
+export interface InitTransactionInput {
+  readonly client: RpClient;
+  readonly useCase: string;
+  readonly purpose?: string;
+  readonly flow: Flow;
+  readonly redirectUri?: string;
+  readonly responseMode?: ResponseMode;
+  readonly requestUriMethod?: RequestUriMethod;
+}
+
+export interface InitTransactionOutput {
+  readonly transaction_id: string;
+  readonly client_id: string;
+  readonly request_uri: string;
+  readonly request_uri_method: RequestUriMethod;
+  readonly authorization_request_uri: string;
+  readonly expires_at: string;
+}
+
+export async function initTransaction(deps: VerifierDeps, input: InitTransactionInput): Promise<InitTransactionOutput> {
+  const useCase = deps.useCases.get(input.useCase);
+  if (useCase === undefined) throw new ServiceError('USE_CASE_UNKNOWN', `use case ${input.useCase}`);
+  if (!input.client.use_cases.includes(useCase.id)) {
+    throw new ServiceError('USE_CASE_NOT_ALLOWED', `client ${input.client.id} asked for use case ${useCase.id}`);
+  }
+  if (input.flow === 'same_device') {
+    if (input.redirectUri === undefined) throw new ServiceError('REDIRECT_URI_REQUIRED');
+    if (!redirectUriAllowed(input.client, input.redirectUri)) {
+      throw new ServiceError('INVALID_REQUEST', 'redirect_uri not registered', 'The redirect_uri is not registered for this client.');
+    }
+  } else if (input.redirectUri !== undefined) {
+    throw new ServiceError('INVALID_REQUEST', 'redirect_uri with cross_device', 'A redirect_uri is only used in the same_device flow.');
+  }
+  const clientId = deps.identity.clientIds[deps.settings.clientIdPrefix];
+  if (clientId === undefined) throw new ServiceError('INTERNAL_ERROR', `client id prefix ${deps.settings.clientIdPrefix} unavailable`);
+
+  const now = deps.now();
+  const responseMode = input.responseMode ?? deps.settings.defaultResponseMode;
+  const requestUriMethod = input.requestUriMethod ?? 'get';
+  const tx: Transaction = {
+    id: newTransactionId(),
+    requestId: newRequestId(),
+    rpClientId: input.client.id,
+    useCaseId: useCase.id,
+    ...(input.purpose !== undefined && { purpose: input.purpose }),
+    flow: input.flow,
+    responseMode,
+    requestUriMethod,
+    ...(input.redirectUri !== undefined && { redirectUri: input.redirectUri }),
+    nonce: newNonce(),
+    clientId,
+    ...(responseMode === 'direct_post.jwt' && { encryptionKey: newEncryptionKey() }),
+    createdAt: now,
+    expiresAt: now + deps.settings.transactionTtlMs,
+    status: 'pending',
+  };
+  await deps.store.create(tx);
+  deps.audit({ event: 'transaction_created', transaction_id: tx.id, rp_client_id: tx.rpClientId, use_case: tx.useCaseId });
+
+  const requestUri = requestUriFor(deps, tx.requestId);
+  const params = new URLSearchParams({ client_id: clientId, request_uri: requestUri });
+  if (requestUriMethod === 'post') params.set('request_uri_method', 'post');
+  return {
+    transaction_id: tx.id,
+    client_id: clientId,
+    request_uri: requestUri,
+    request_uri_method: requestUriMethod,
+    authorization_request_uri: `openid4vp://?${params.toString()}`,
+    expires_at: new Date(tx.expiresAt).toISOString(),
+  };
+}
+
+/** A fresh ECDH-ES P-256 key for this transaction only (HAIP 1.0 §5.1: ephemeral per request). */
+function newEncryptionKey(): JsonWebKey & { kid: string } {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = privateKey.export({ format: 'jwk' });
+  return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, d: jwk.d, kid: randomBytes(12).toString('base64url') } as JsonWebKey & { kid: string };
+}

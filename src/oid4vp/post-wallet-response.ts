@@ -1,0 +1,118 @@
+/**
+ * PostWalletResponse: the wallet posts its Authorization Response to the response URI
+ * (OpenID4VP 1.0 §8.2 `direct_post`, §8.3 `direct_post.jwt`).
+ *
+ * Order: find the open transaction; decrypt (if the request asked for encryption); check `state`;
+ * verify the VP token; then one atomic transition to verified or failed. A response that cannot be
+ * attributed to this transaction (undecryptable, wrong state) changes nothing. The same-device
+ * answer carries `redirect_uri` with a fresh single-use `response_code` (§13.3).
+ */
+import { createHash } from 'node:crypto';
+import { ServiceError, isServiceError } from '../errors.ts';
+import { decryptResponse } from './decrypt-response.ts';
+import { loadOpenTransaction } from './load-open-transaction.ts';
+import { parseAuthorizationResponse, type AuthorizationResponse } from './parse-authorization-response.ts';
+import { newResponseCode, type StoredCredentialResult, type Transaction, type TransactionError } from './transaction.ts';
+import { verifyVpToken } from './verify-vp-token.ts';
+import type { VerifierDeps } from './verifier-deps.ts';
+
+export interface PostWalletResponseInput {
+  readonly requestId: string;
+  /** The form fields as received (`application/x-www-form-urlencoded`). */
+  readonly form: Readonly<Record<string, unknown>>;
+}
+
+export interface PostWalletResponseOutput {
+  /** The body of the 200 answer to the wallet. */
+  readonly body: { redirect_uri?: string };
+  /** Set when the response was attributed to the transaction but failed verification. */
+  readonly failure?: ServiceError;
+}
+
+export const hashResponseCode = (code: string): string => createHash('sha256').update(code, 'utf8').digest('base64url');
+
+export async function postWalletResponse(deps: VerifierDeps, input: PostWalletResponseInput): Promise<PostWalletResponseOutput> {
+  const tx = await loadOpenTransaction(deps, input.requestId, deps.now());
+  const response = await readResponse(tx, input.form);
+  if (response.state !== tx.requestId) throw new ServiceError('STATE_MISMATCH');
+
+  let result: StoredCredentialResult[] | undefined;
+  let error: TransactionError | undefined;
+  let failure: ServiceError | undefined;
+  if (response.kind === 'error') {
+    error = { code: 'WALLET_ERROR', wallet_error: response.error };
+  } else {
+    try {
+      const useCase = deps.useCases.get(tx.useCaseId);
+      if (useCase === undefined) throw new ServiceError('INTERNAL_ERROR', `use case ${tx.useCaseId} is no longer loaded`);
+      result = await verifyVpToken(deps, tx, useCase, response.vpToken);
+    } catch (err) {
+      if (!isServiceError(err)) throw err;
+      failure = err;
+      error = { code: err.code };
+    }
+  }
+
+  const code = tx.flow === 'same_device' ? newResponseCode() : undefined;
+  const now = deps.now();
+  const accepted = await deps.store.complete(
+    tx.id,
+    {
+      status: error === undefined ? 'verified' : 'failed',
+      ...(result !== undefined && error === undefined && { result }),
+      ...(error !== undefined && { error }),
+      ...(code !== undefined && { responseCodeHash: hashResponseCode(code) }),
+      resultExpiresAt: now + deps.settings.resultTtlMs,
+    },
+    now,
+  );
+  if (!accepted) {
+    deps.audit({ event: 'response_rejected', transaction_id: tx.id, code: 'RESPONSE_REPLAYED' });
+    throw new ServiceError('RESPONSE_REPLAYED', `transaction ${tx.id} completed concurrently or expired`);
+  }
+  if (error === undefined) {
+    deps.audit({
+      event: 'response_verified',
+      transaction_id: tx.id,
+      use_case: tx.useCaseId,
+      credential_types: result?.map((r) => r.type) ?? [],
+      trust_anchors: result?.map((r) => r.trust.anchorId) ?? [],
+    });
+  } else {
+    deps.audit({ event: 'response_failed', transaction_id: tx.id, use_case: tx.useCaseId, code: error.wallet_error === undefined ? error.code : `WALLET_ERROR:${error.wallet_error}` });
+  }
+  const body = code !== undefined && tx.redirectUri !== undefined ? { redirect_uri: appendResponseCode(tx.redirectUri, code) } : {};
+  return failure === undefined ? { body } : { body, failure };
+}
+
+async function readResponse(tx: Transaction, form: Readonly<Record<string, unknown>>): Promise<AuthorizationResponse> {
+  const jwe = form['response'];
+  if (jwe !== undefined) {
+    if (tx.responseMode !== 'direct_post.jwt') throw new ServiceError('RESPONSE_MODE_MISMATCH', 'encrypted response for direct_post');
+    if (typeof jwe !== 'string') throw new ServiceError('RESPONSE_MALFORMED', 'response is not a string');
+    const plaintext = await decryptResponse(tx, jwe);
+    let payload: unknown;
+    try {
+      payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(plaintext));
+    } catch {
+      throw new ServiceError('RESPONSE_MALFORMED', 'decrypted response is not JSON');
+    }
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new ServiceError('RESPONSE_MALFORMED', 'decrypted response is not an object');
+    return parseAuthorizationResponse(payload as Record<string, unknown>);
+  }
+  const parsed = parseAuthorizationResponse(form);
+  // A wallet that cannot encrypt may still send an unencrypted error (§8.3); never an unencrypted vp_token.
+  if (tx.responseMode === 'direct_post.jwt' && parsed.kind === 'vp_token') {
+    throw new ServiceError('RESPONSE_MODE_MISMATCH', 'unencrypted vp_token for direct_post.jwt');
+  }
+  return parsed;
+}
+
+/** The response code travels in the fragment, so it never reaches a server log by the redirect itself. */
+function appendResponseCode(redirectUri: string, code: string): string {
+  const u = new URL(redirectUri);
+  const fragment = new URLSearchParams(u.hash.replace(/^#/, ''));
+  fragment.set('response_code', code);
+  u.hash = fragment.toString();
+  return u.toString();
+}

@@ -1,0 +1,87 @@
+/**
+ * The presentation transaction: value types and its state machine.
+ *
+ * pending ──wallet fetches request──▶ request_retrieved ──one response──▶ verified | failed
+ * Any state except verified/failed becomes `expired` once `expiresAt` has passed. A response is
+ * accepted from `pending` or `request_retrieved` only, once, by one atomic compare-and-set in the
+ * store (OpenID4VP 1.0 §13.3; the EU reference verifier's Requested → RequestObjectRetrieved → Submitted).
+ */
+import { randomBytes } from 'node:crypto';
+import type { VerifiedCredential } from '../formats/types.ts';
+
+export type TransactionStatus = 'pending' | 'request_retrieved' | 'verified' | 'failed';
+export type PublicStatus = TransactionStatus | 'expired';
+export type Flow = 'same_device' | 'cross_device';
+export type ResponseMode = 'direct_post' | 'direct_post.jwt';
+export type RequestUriMethod = 'get' | 'post';
+
+declare const brand: unique symbol;
+type Brand<T, B extends string> = T & { readonly [brand]: B };
+export type TransactionId = Brand<string, 'TransactionId'>;
+export type RequestId = Brand<string, 'RequestId'>;
+export type Nonce = Brand<string, 'Nonce'>;
+export type ResponseCode = Brand<string, 'ResponseCode'>;
+
+/** URL-safe random identifier; 32 bytes = 256 bits of entropy (OpenID4VP 1.0 §5.2 asks ≥ 128). */
+const random = (bytes = 32): string => randomBytes(bytes).toString('base64url');
+const idPattern = /^[A-Za-z0-9_-]{22,64}$/;
+
+export const newTransactionId = (): TransactionId => random(18) as TransactionId;
+export const newRequestId = (): RequestId => random(24) as RequestId;
+export const newNonce = (): Nonce => random(32) as Nonce;
+export const newResponseCode = (): ResponseCode => random(32) as ResponseCode;
+
+/** Checked constructors for identifiers that arrive from outside. */
+export const parseTransactionId = (s: string): TransactionId | undefined => (idPattern.test(s) ? (s as TransactionId) : undefined);
+export const parseRequestId = (s: string): RequestId | undefined => (idPattern.test(s) ? (s as RequestId) : undefined);
+
+/** What is kept of a verified presentation: only the requested (and retained) claims, with provenance. */
+export interface StoredCredentialResult {
+  readonly query_id: string;
+  readonly format: VerifiedCredential['format'];
+  readonly type: string;
+  readonly issuer: string;
+  readonly claims: Record<string, unknown>;
+  readonly trust: VerifiedCredential['trust'];
+  readonly holder_bound: boolean;
+  readonly valid_until?: string;
+}
+
+export interface TransactionError {
+  readonly code: string;
+  /** For wallet error responses: the OAuth error value the wallet sent. */
+  readonly wallet_error?: string;
+}
+
+export interface Transaction {
+  readonly id: TransactionId;
+  /** Identifies the request object URI and is the OpenID4VP `state`. */
+  readonly requestId: RequestId;
+  readonly rpClientId: string;
+  readonly useCaseId: string;
+  /** RP-supplied purpose text overriding the use case's, if any. */
+  readonly purpose?: string;
+  readonly flow: Flow;
+  readonly responseMode: ResponseMode;
+  readonly requestUriMethod: RequestUriMethod;
+  readonly redirectUri?: string;
+  readonly nonce: Nonce;
+  /** The full client_id with its prefix, fixed at creation. */
+  readonly clientId: string;
+  /** Private JWK for `direct_post.jwt`, fresh per transaction (HAIP 1.0 §5.1). */
+  readonly encryptionKey?: JsonWebKey & { kid: string };
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly status: TransactionStatus;
+  readonly responseCodeHash?: string;
+  readonly result?: readonly StoredCredentialResult[];
+  readonly error?: TransactionError;
+  /** When the stored result (personal data) is deleted. */
+  readonly resultExpiresAt?: number;
+}
+
+export const publicStatus = (tx: Transaction, now: number): PublicStatus =>
+  (tx.status === 'pending' || tx.status === 'request_retrieved') && now >= tx.expiresAt ? 'expired' : tx.status;
+
+export const isOpen = (tx: Transaction, now: number): boolean =>
+  (tx.status === 'pending' || tx.status === 'request_retrieved') && now < tx.expiresAt;

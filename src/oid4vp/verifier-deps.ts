@@ -1,0 +1,46 @@
+/**
+ * What the verifier's use cases need from the outside world: ports, clock and settings.
+ * Everything comes in through this object so tests can pin `now` and swap stores.
+ */
+import type { TransactionStore } from '../store/ports.ts';
+import type { TrustStore } from '../trust/types.ts';
+import type { UseCase } from '../query/z-use-case.ts';
+import type { VerifierIdentity } from './verifier-identity.ts';
+import type { ClientIdPrefix } from './client-id.ts';
+import type { ResponseMode } from './transaction.ts';
+
+/** Audit events carry identifiers and codes only, never claim values. */
+export interface AuditEvent {
+  readonly event: 'transaction_created' | 'request_retrieved' | 'response_verified' | 'response_failed' | 'response_rejected' | 'result_read';
+  readonly transaction_id?: string;
+  readonly rp_client_id?: string;
+  readonly use_case?: string;
+  readonly code?: string;
+  readonly credential_types?: readonly string[];
+  readonly trust_anchors?: readonly string[];
+}
+
+export interface VerifierSettings {
+  readonly publicBaseUrl: string;
+  readonly clientIdPrefix: ClientIdPrefix;
+  readonly defaultResponseMode: ResponseMode;
+  readonly transactionTtlMs: number;
+  readonly resultTtlMs: number;
+  readonly clockSkewSeconds: number;
+  readonly kbMaxAgeSeconds: number;
+  readonly legacyTypVcts: readonly string[];
+}
+
+export interface VerifierDeps {
+  readonly store: TransactionStore;
+  readonly useCases: ReadonlyMap<string, UseCase>;
+  readonly identity: VerifierIdentity;
+  /** The current verified anchor set (it may be replaced by a trust-list refresh). */
+  readonly trust: () => TrustStore;
+  readonly now: () => number;
+  readonly settings: VerifierSettings;
+  readonly audit: (e: AuditEvent) => void;
+}
+
+export const requestUriFor = (deps: VerifierDeps, requestId: string): string => `${deps.settings.publicBaseUrl}/wallet/request/${requestId}`;
+export const responseUriFor = (deps: VerifierDeps, requestId: string): string => `${deps.settings.publicBaseUrl}/wallet/response/${requestId}`;

@@ -1,0 +1,71 @@
+/**
+ * VP Token validation (OpenID4VP 1.0 §8.6): every presentation is verified for its format with
+ * the transaction's nonce and full client_id as audience, against the trust categories the use
+ * case names for it; then the whole response must satisfy the DCQL query. Any failing
+ * presentation fails the response (fail closed). Only the requested, retained claims survive.
+ */
+import { ServiceError } from '../errors.ts';
+import { verifySdJwtVcPresentation } from '../formats/sd-jwt-vc/verify-sd-jwt-vc.ts';
+import type { VerifiedCredential } from '../formats/types.ts';
+import { evaluateResponse } from '../query/evaluate-response.ts';
+import type { UseCase } from '../query/z-use-case.ts';
+import type { VpToken } from './parse-authorization-response.ts';
+import type { StoredCredentialResult, Transaction } from './transaction.ts';
+import type { VerifierDeps } from './verifier-deps.ts';
+
+export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase: UseCase, vpToken: VpToken): Promise<StoredCredentialResult[]> {
+  const now = new Date(deps.now());
+  const trust = deps.trust();
+  const presented: Record<string, VerifiedCredential[]> = Object.create(null) as Record<string, VerifiedCredential[]>;
+  for (const [queryId, presentations] of Object.entries(vpToken)) {
+    const credentialQuery = useCase.query.credentials.find((c) => c.id === queryId);
+    if (credentialQuery === undefined) throw new ServiceError('CREDENTIAL_UNEXPECTED', `vp_token key ${queryId} not in query`);
+    if (presentations.length > 1 && credentialQuery.multiple !== true) {
+      throw new ServiceError('MULTIPLE_PRESENTATIONS_NOT_ALLOWED', `query ${queryId}`);
+    }
+    const categories = useCase.trust[queryId] ?? [];
+    const verified: VerifiedCredential[] = [];
+    for (const presentation of presentations) {
+      switch (credentialQuery.format) {
+        case 'dc+sd-jwt': {
+          const meta = credentialQuery.meta as { vct_values: string[] };
+          verified.push(
+            await verifySdJwtVcPresentation(presentation, {
+              now,
+              nonce: tx.nonce,
+              audience: tx.clientId,
+              acceptedVcts: meta.vct_values,
+              legacyTypVcts: [...deps.settings.legacyTypVcts, ...(useCase.legacy_typ_vcts ?? [])],
+              categories,
+              trust,
+              requireKeyBinding: credentialQuery.require_cryptographic_holder_binding !== false,
+              clockSkewSeconds: deps.settings.clockSkewSeconds,
+              kbMaxAgeSeconds: deps.settings.kbMaxAgeSeconds,
+            }),
+          );
+          break;
+        }
+        default:
+          throw new ServiceError('FORMAT_UNSUPPORTED', `format ${credentialQuery.format}`);
+      }
+    }
+    presented[queryId] = verified;
+  }
+  const evaluated = evaluateResponse(useCase.query, presented, useCase.retention.keep);
+  const results: StoredCredentialResult[] = [];
+  for (const [queryId, items] of Object.entries(evaluated)) {
+    for (const { credential, claims } of items) {
+      results.push({
+        query_id: queryId,
+        format: credential.format,
+        type: credential.type,
+        issuer: credential.issuer,
+        claims,
+        trust: credential.trust,
+        holder_bound: credential.holderBound,
+        ...(credential.validity.validUntil !== undefined && { valid_until: credential.validity.validUntil }),
+      });
+    }
+  }
+  return results;
+}

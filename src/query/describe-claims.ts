@@ -1,0 +1,78 @@
+/**
+ * Plain-language names of what a use case asks for, for the texts shown to the user before the
+ * wallet opens and in the portal (OpenID4VP 1.0 §6.2: the Verifier SHOULD display the purpose of
+ * the query; ARF: the user is told which attributes are requested).
+ *
+ * Labels cover the PID (PID Rulebook, SPECS A.1) in both encodings: SD-JWT VC claim paths and mdoc
+ * data element identifiers. Anything else falls back to its path joined by ".".
+ */
+import type { ClaimsPathPointer, CredentialQuery } from './z-dcql.ts';
+import type { UseCase } from './z-use-case.ts';
+
+export type Language = 'sv' | 'en';
+
+type Label = Readonly<Record<Language, string>>;
+
+const l = (sv: string, en: string): Label => ({ sv, en });
+
+/** Keys: SD-JWT VC claim paths (strings joined by "."), or mdoc data element identifiers. */
+const LABELS: Readonly<Record<string, Label>> = {
+  given_name: l('förnamn', 'first name'),
+  family_name: l('efternamn', 'last name'),
+  birthdate: l('födelsedatum', 'date of birth'),
+  birth_date: l('födelsedatum', 'date of birth'),
+  personal_administrative_number: l('identitetsnummer, till exempel personnummer', 'personal identity number'),
+  place_of_birth: l('födelseort', 'place of birth'),
+  nationalities: l('medborgarskap', 'citizenship'),
+  nationality: l('medborgarskap', 'citizenship'),
+  picture: l('foto', 'photo'),
+  portrait: l('foto', 'photo'),
+  sex: l('kön', 'sex'),
+  email: l('e-postadress', 'email address'),
+  email_address: l('e-postadress', 'email address'),
+  phone_number: l('mobilnummer', 'mobile phone number'),
+  mobile_phone_number: l('mobilnummer', 'mobile phone number'),
+  birth_family_name: l('efternamn vid födseln', 'last name at birth'),
+  family_name_birth: l('efternamn vid födseln', 'last name at birth'),
+  birth_given_name: l('förnamn vid födseln', 'first name at birth'),
+  given_name_birth: l('förnamn vid födseln', 'first name at birth'),
+  address: l('adress', 'address'),
+  'address.formatted': l('adress', 'address'),
+  resident_address: l('adress', 'address'),
+  'address.street_address': l('gatuadress', 'street address'),
+  resident_street: l('gatuadress', 'street address'),
+  'address.house_number': l('husnummer', 'house number'),
+  'address.postal_code': l('postnummer', 'postal code'),
+  resident_postal_code: l('postnummer', 'postal code'),
+  'address.locality': l('ort', 'town or city'),
+  resident_city: l('ort', 'town or city'),
+  'address.region': l('län eller region', 'region'),
+  resident_state: l('län eller region', 'region'),
+  'address.country': l('land du bor i', 'country of residence'),
+  resident_country: l('land du bor i', 'country of residence'),
+  issuing_authority: l('vem som utfärdade id-handlingen', 'who issued the ID'),
+  issuing_country: l('land som utfärdade id-handlingen', 'country that issued the ID'),
+  date_of_expiry: l('id-handlingens sista giltighetsdag', 'expiry date of the ID'),
+  expiry_date: l('id-handlingens sista giltighetsdag', 'expiry date of the ID'),
+  date_of_issuance: l('när id-handlingen utfärdades', 'issue date of the ID'),
+  issuance_date: l('när id-handlingen utfärdades', 'issue date of the ID'),
+  document_number: l('id-handlingens nummer', 'ID document number'),
+};
+
+/**
+ * The labels of every claim the use case's query names, in query order, without repeats.
+ * A credential query without `claims` asks for no selectively disclosable claim and adds nothing.
+ */
+export function describeClaims(useCase: Pick<UseCase, 'query'>, lang: Language): string[] {
+  const labels = new Set<string>();
+  for (const cq of useCase.query.credentials) {
+    for (const claim of cq.claims ?? []) labels.add(labelOf(cq, claim.path, lang));
+  }
+  return [...labels];
+}
+
+function labelOf(cq: CredentialQuery, path: ClaimsPathPointer, lang: Language): string {
+  const key = cq.format === 'mso_mdoc' ? String(path[1]) : path.filter((c) => typeof c === 'string').join('.');
+  const label = Object.hasOwn(LABELS, key) ? LABELS[key] : undefined;
+  return label?.[lang] ?? path.map((c) => (c === null ? '*' : String(c))).join('.');
+}

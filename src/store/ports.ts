@@ -1,0 +1,31 @@
+/**
+ * Storage ports. Small interfaces; adapters live beside them (memory for tests, SQLite as the
+ * embedded default). Every state change of a transaction is one atomic operation.
+ */
+import type { Transaction, TransactionId, RequestId, TransactionStatus, StoredCredentialResult, TransactionError } from '../oid4vp/transaction.ts';
+
+export interface CompleteTransaction {
+  readonly status: Extract<TransactionStatus, 'verified' | 'failed'>;
+  readonly result?: readonly StoredCredentialResult[];
+  readonly error?: TransactionError;
+  readonly responseCodeHash?: string;
+  readonly resultExpiresAt: number;
+}
+
+export interface TransactionStore {
+  create(tx: Transaction): Promise<void>;
+  get(id: TransactionId): Promise<Transaction | undefined>;
+  getByRequestId(requestId: RequestId): Promise<Transaction | undefined>;
+  /** pending → request_retrieved, only while not expired. True when the transaction is (now) retrieved. */
+  markRequestRetrieved(id: TransactionId, now: number): Promise<boolean>;
+  /**
+   * Compare-and-set: pending|request_retrieved → verified|failed, only while not expired.
+   * True for exactly one caller per transaction.
+   */
+  complete(id: TransactionId, update: CompleteTransaction, now: number): Promise<boolean>;
+  /** Consumes the same-device response code: true once, for the matching hash. */
+  consumeResponseCode(id: TransactionId, responseCodeHash: string): Promise<boolean>;
+  /** Deletes transactions whose request or result lifetime is over. Returns how many. */
+  purgeExpired(now: number): Promise<number>;
+  close(): Promise<void>;
+}

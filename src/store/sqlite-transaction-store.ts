@@ -1,0 +1,130 @@
+/**
+ * SQLite adapter of {@link TransactionStore} (better-sqlite3, one file, WAL).
+ *
+ * Immutable creation fields are one JSON column; the mutable state is in columns so that every
+ * transition is a single conditional UPDATE (compare-and-set) executed atomically by SQLite.
+ */
+import Database from 'better-sqlite3';
+import type { TransactionStore, CompleteTransaction } from './ports.ts';
+import type { Transaction, TransactionId, RequestId } from '../oid4vp/transaction.ts';
+
+interface Row {
+  body: string;
+  status: Transaction['status'];
+  result: string | null;
+  error: string | null;
+  response_code_hash: string | null;
+  result_expires_at: number | null;
+}
+
+const MUTABLE = ['status', 'result', 'error', 'responseCodeHash', 'resultExpiresAt'] as const;
+
+export class SqliteTransactionStore implements TransactionStore {
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  /** @param file path of the database file, or `:memory:` */
+  constructor(file: string, private readonly openGraceMs: number) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS transactions (
+        id TEXT PRIMARY KEY,
+        request_id TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        purge_at INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        result TEXT,
+        error TEXT,
+        response_code_hash TEXT,
+        response_code_used INTEGER NOT NULL DEFAULT 0,
+        result_expires_at INTEGER
+      );
+      CREATE INDEX IF NOT EXISTS transactions_purge_at ON transactions (purge_at);
+    `);
+    const cols = 'body, status, result, error, response_code_hash, result_expires_at';
+    this.stmts = {
+      insert: this.db.prepare(
+        'INSERT INTO transactions (id, request_id, status, expires_at, purge_at, body) VALUES (@id, @request_id, @status, @expires_at, @purge_at, @body)',
+      ),
+      get: this.db.prepare<[string], Row>(`SELECT ${cols} FROM transactions WHERE id = ?`),
+      getByRequest: this.db.prepare<[string], Row>(`SELECT ${cols} FROM transactions WHERE request_id = ?`),
+      retrieved: this.db.prepare(
+        "UPDATE transactions SET status = 'request_retrieved' WHERE id = ? AND status IN ('pending', 'request_retrieved') AND expires_at > ?",
+      ),
+      complete: this.db.prepare(
+        `UPDATE transactions SET status = @status, result = @result, error = @error, response_code_hash = @response_code_hash,
+           result_expires_at = @result_expires_at, purge_at = @result_expires_at
+         WHERE id = @id AND status IN ('pending', 'request_retrieved') AND expires_at > @now`,
+      ),
+      consumeCode: this.db.prepare(
+        'UPDATE transactions SET response_code_used = 1 WHERE id = ? AND response_code_hash = ? AND response_code_used = 0',
+      ),
+      purge: this.db.prepare('DELETE FROM transactions WHERE purge_at <= ?'),
+    };
+  }
+
+  async create(tx: Transaction): Promise<void> {
+    const body: Record<string, unknown> = { ...tx };
+    for (const k of MUTABLE) delete body[k];
+    this.stmts.insert.run({
+      id: tx.id,
+      request_id: tx.requestId,
+      status: tx.status,
+      expires_at: tx.expiresAt,
+      purge_at: tx.expiresAt + this.openGraceMs,
+      body: JSON.stringify(body),
+    });
+  }
+
+  async get(id: TransactionId): Promise<Transaction | undefined> {
+    return toTransaction(this.stmts.get.get(id));
+  }
+
+  async getByRequestId(requestId: RequestId): Promise<Transaction | undefined> {
+    return toTransaction(this.stmts.getByRequest.get(requestId));
+  }
+
+  async markRequestRetrieved(id: TransactionId, now: number): Promise<boolean> {
+    return this.stmts.retrieved.run(id, now).changes === 1;
+  }
+
+  async complete(id: TransactionId, u: CompleteTransaction, now: number): Promise<boolean> {
+    const info = this.stmts.complete.run({
+      id,
+      now,
+      status: u.status,
+      result: u.result === undefined ? null : JSON.stringify(u.result),
+      error: u.error === undefined ? null : JSON.stringify(u.error),
+      response_code_hash: u.responseCodeHash ?? null,
+      result_expires_at: u.resultExpiresAt,
+    });
+    return info.changes === 1;
+  }
+
+  async consumeResponseCode(id: TransactionId, responseCodeHash: string): Promise<boolean> {
+    return this.stmts.consumeCode.run(id, responseCodeHash).changes === 1;
+  }
+
+  async purgeExpired(now: number): Promise<number> {
+    return this.stmts.purge.run(now).changes;
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+function toTransaction(row: Row | undefined): Transaction | undefined {
+  if (row === undefined) return undefined;
+  const tx = JSON.parse(row.body) as Record<string, unknown>;
+  tx['status'] = row.status;
+  if (row.result !== null) tx['result'] = JSON.parse(row.result);
+  if (row.error !== null) tx['error'] = JSON.parse(row.error);
+  if (row.response_code_hash !== null) tx['responseCodeHash'] = row.response_code_hash;
+  if (row.result_expires_at !== null) tx['resultExpiresAt'] = row.result_expires_at;
+  return tx as unknown as Transaction;
+}

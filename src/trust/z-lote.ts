@@ -1,0 +1,54 @@
+/**
+ * Zod schema of the parts of an ETSI TS 119 602 List of Trusted Entities (LoTE, JSON binding)
+ * that the verifier reads (SPECS.md B.2; field names as in the EUDI reference data model).
+ *
+ * Unknown members are allowed and dropped: the schema checks the shape of what is used, not
+ * conformance to the whole of TS 119 602 (addresses, policies, pointers and extensions are
+ * not read).
+ */
+import { z } from 'zod';
+
+const MAX_CERTIFICATE_CHARS = 64 * 1024;
+
+export const zMultiLangString = z.object({ lang: z.string(), value: z.string() });
+export type MultiLangString = z.infer<typeof zMultiLangString>;
+
+export const zLoteCertificate = z.object({
+  val: z.string().max(MAX_CERTIFICATE_CHARS),
+  encoding: z.string().optional(),
+  specRef: z.string().optional(),
+});
+
+export const zLoteServiceInformation = z.object({
+  ServiceName: z.array(zMultiLangString),
+  ServiceTypeIdentifier: z.string(),
+  ServiceStatus: z.string().optional(),
+  StatusStartingTime: z.string().optional(),
+  ServiceDigitalIdentity: z.object({ X509Certificates: z.array(zLoteCertificate).optional() }),
+});
+export type LoteServiceInformation = z.infer<typeof zLoteServiceInformation>;
+
+export const zTrustedEntity = z.object({
+  TrustedEntityInformation: z.object({ TEName: z.array(zMultiLangString).optional() }),
+  TrustedEntityServices: z.array(z.object({ ServiceInformation: zLoteServiceInformation })),
+});
+
+export const zListAndSchemeInformation = z.object({
+  LoTEVersionIdentifier: z.number().int().optional(),
+  LoTESequenceNumber: z.number().int().optional(),
+  LoTEType: z.string(),
+  SchemeOperatorName: z.array(zMultiLangString).optional(),
+  SchemeTerritory: z.string().optional(),
+  ListIssueDateTime: z.string(),
+  /** `null` or absent for a closed list. */
+  NextUpdate: z.string().nullable().optional(),
+});
+
+/** A LoTE document: `{ "LoTE": { ListAndSchemeInformation, TrustedEntitiesList } }`. */
+export const zLote = z.object({
+  LoTE: z.object({
+    ListAndSchemeInformation: zListAndSchemeInformation,
+    TrustedEntitiesList: z.array(zTrustedEntity).optional(),
+  }),
+});
+export type Lote = z.infer<typeof zLote>;

@@ -1,0 +1,174 @@
+/**
+ * The developer wallet (wallet simulator): answers an OpenID4VP 1.0 request with the fixture
+ * credentials of one test person. It fetches and verifies the request object, picks the
+ * credentials and the minimal disclosures that satisfy the DCQL query, builds the KB-JWT,
+ * encrypts when asked, posts, and reports what it shared. `misbehave` makes it a hostile wallet
+ * for tests. Never on the production path.
+ */
+import { randomBytes } from 'node:crypto';
+import { CompactEncrypt, importJWK, type JWK } from 'jose';
+import { presentSdJwtVc, type PresentMisbehaviour } from './present-sd-jwt-vc.ts';
+import { parseAuthorizationRequestUri } from './parse-authorization-request.ts';
+import { verifyRequestObject } from './verify-request-object.ts';
+import { chooseClaimPaths } from './choose-claims.ts';
+import type { WalletFile, WalletCredential } from '../issuer/generate-fixtures.ts';
+import type { TrustStore } from '../trust/types.ts';
+
+export interface WalletMisbehaviour extends PresentMisbehaviour {
+  /** Send this `state` instead of the request's. */
+  readonly wrongState?: boolean;
+  /** Answer `direct_post.jwt` requests with an unencrypted vp_token. */
+  readonly skipEncryption?: boolean;
+  /** Content encryption to use (default A128GCM). */
+  readonly enc?: 'A128GCM' | 'A256GCM';
+  /** Decline: send an `access_denied` error response. */
+  readonly decline?: boolean;
+  /** Post the same response a second time. */
+  readonly replay?: boolean;
+}
+
+export interface WalletOptions {
+  readonly wallet: WalletFile;
+  /** Trust anchors for verifier access certificates. */
+  readonly trust: TrustStore;
+  readonly now?: () => Date;
+  readonly usePost?: boolean;
+  readonly misbehave?: WalletMisbehaviour;
+  readonly fetch?: typeof fetch;
+}
+
+export interface SharedClaim {
+  readonly query_id: string;
+  readonly vct: string;
+  readonly paths: ReadonlyArray<ReadonlyArray<string | number | null>>;
+}
+
+export interface WalletRun {
+  readonly verifier: string;
+  readonly requestObject: Record<string, unknown>;
+  readonly shared: readonly SharedClaim[];
+  readonly responseStatus: number;
+  readonly responseBody: unknown;
+  readonly redirectUri?: string;
+  readonly replayStatus?: number;
+  readonly replayBody?: unknown;
+  /** The form body that was posted (for tests that replay it elsewhere). */
+  readonly postedForm: Record<string, string>;
+}
+
+export async function runWallet(authorizationRequestUri: string, opts: WalletOptions): Promise<WalletRun> {
+  const http = opts.fetch ?? fetch;
+  const now = opts.now ?? (() => new Date());
+  const ref = parseAuthorizationRequestUri(authorizationRequestUri);
+  const usePost = opts.usePost ?? ref.requestUriMethod === 'post';
+  const walletNonce = usePost ? randomBytes(16).toString('base64url') : undefined;
+  const res = await http(ref.requestUri, {
+    method: usePost ? 'POST' : 'GET',
+    redirect: 'manual',
+    headers: { accept: 'application/oauth-authz-req+jwt', ...(usePost && { 'content-type': 'application/x-www-form-urlencoded' }) },
+    ...(usePost && {
+      body: new URLSearchParams({ wallet_nonce: walletNonce ?? '', wallet_metadata: JSON.stringify({ vp_formats_supported: { 'dc+sd-jwt': {} } }) }).toString(),
+    }),
+  });
+  if (res.status !== 200) throw new Error(`request_uri answered ${res.status}: ${await res.text()}`);
+  const verified = await verifyRequestObject(await res.text(), {
+    clientId: ref.clientId,
+    ...(walletNonce !== undefined && { walletNonce }),
+    trust: opts.trust,
+    now: now(),
+  });
+  const req = verified.payload;
+  const nonce = String(req['nonce']);
+  const state = req['state'] as string | undefined;
+  const responseUri = String(req['response_uri']);
+  const mb = opts.misbehave ?? {};
+
+  let params: Record<string, unknown>;
+  const shared: SharedClaim[] = [];
+  if (mb.decline === true) {
+    params = { error: 'access_denied', ...(state !== undefined && { state }) };
+  } else {
+    const vpToken: Record<string, string[]> = {};
+    const dcql = req['dcql_query'] as { credentials: Array<Record<string, unknown>>; credential_sets?: Array<{ options: string[][]; required?: boolean }> };
+    for (const query of selectQueries(dcql, opts.wallet.credentials)) {
+      const credential = findCredential(query, opts.wallet.credentials);
+      if (credential === undefined) throw new Error(`the wallet holds no credential for query "${String(query['id'])}"`);
+      const paths = chooseClaimPaths(query, credential);
+      const holderKey = (await importJWK(credential.holder_private_jwk as JWK, 'ES256')) as CryptoKey;
+      const presentation = await presentSdJwtVc(credential.sd_jwt, {
+        claimPaths: paths,
+        holderKey,
+        nonce,
+        audience: verified.clientId,
+        iat: Math.floor(now().getTime() / 1000),
+        misbehave: mb,
+      });
+      vpToken[String(query['id'])] = [presentation];
+      shared.push({ query_id: String(query['id']), vct: credential.vct, paths });
+    }
+    params = { vp_token: vpToken, state: mb.wrongState === true ? randomBytes(24).toString('base64url') : state };
+  }
+
+  const form = await encodeResponse(req, params, mb);
+  const post = async () => {
+    const r = await http(responseUri, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: new URLSearchParams(form).toString() });
+    const text = await r.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: r.status, body };
+  };
+  const first = await post();
+  const redirectUri = (first.body as { redirect_uri?: unknown } | null)?.redirect_uri;
+  const replay = mb.replay === true ? await post() : undefined;
+  return {
+    verifier: verified.leafSubject,
+    requestObject: req,
+    shared,
+    responseStatus: first.status,
+    responseBody: first.body,
+    ...(typeof redirectUri === 'string' && { redirectUri }),
+    ...(replay !== undefined && { replayStatus: replay.status, replayBody: replay.body }),
+    postedForm: form,
+  };
+}
+
+/** The credential queries to answer: all, or for each credential set the first option the wallet can meet. */
+function selectQueries(dcql: { credentials: Array<Record<string, unknown>>; credential_sets?: Array<{ options: string[][]; required?: boolean }> }, held: readonly WalletCredential[]) {
+  if (dcql.credential_sets === undefined) return dcql.credentials;
+  const ids = new Set<string>();
+  for (const set of dcql.credential_sets) {
+    const option = set.options.find((o) => o.every((id) => findCredential(dcql.credentials.find((c) => c['id'] === id) ?? {}, held) !== undefined));
+    if (option === undefined) {
+      if (set.required !== false) throw new Error('the wallet cannot satisfy a required credential set');
+      continue;
+    }
+    option.forEach((id) => ids.add(id));
+  }
+  return dcql.credentials.filter((c) => ids.has(String(c['id'])));
+}
+
+function findCredential(query: Record<string, unknown>, held: readonly WalletCredential[]): WalletCredential | undefined {
+  if (query['format'] !== 'dc+sd-jwt') return undefined;
+  const vcts = ((query['meta'] as { vct_values?: string[] } | undefined)?.vct_values ?? []) as string[];
+  return held.find((c) => c.format === 'dc+sd-jwt' && vcts.includes(c.vct));
+}
+
+async function encodeResponse(req: Record<string, unknown>, params: Record<string, unknown>, mb: WalletMisbehaviour): Promise<Record<string, string>> {
+  const flat = (): Record<string, string> =>
+    Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+  if (req['response_mode'] !== 'direct_post.jwt' || mb.skipEncryption === true || params['error'] !== undefined) return flat();
+  const meta = req['client_metadata'] as { jwks?: { keys?: Array<JWK & { kid?: string }> }; encrypted_response_enc_values_supported?: string[] } | undefined;
+  const jwk = meta?.jwks?.keys?.find((k) => k.alg === 'ECDH-ES' && (k.use === undefined || k.use === 'enc'));
+  if (jwk === undefined) throw new Error('direct_post.jwt without an ECDH-ES key in client_metadata.jwks');
+  const enc = mb.enc ?? 'A128GCM';
+  if (!(meta?.encrypted_response_enc_values_supported ?? ['A128GCM']).includes(enc)) throw new Error(`the verifier does not accept enc ${enc}`);
+  const key = await importJWK(jwk, 'ECDH-ES');
+  const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(params)))
+    .setProtectedHeader({ alg: 'ECDH-ES', enc, ...(jwk.kid !== undefined && { kid: jwk.kid }) })
+    .encrypt(key);
+  return { response: jwe };
+}
