@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server, AddressInfo } from 'node:net';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { buildService, listen, type Service } from '../../src/server.ts';
 import { loadTrustDirectory } from '../../src/trust/load-trust-directory.ts';
@@ -37,7 +37,7 @@ export async function createFixtureDirs(): Promise<{ root: string; fixtures: str
 export async function startTestService(
   fixtureDirs: { root: string; fixtures: string; trustLists: string },
   env: Record<string, string> = {},
-  opts: { host?: string; publicHost?: string; now?: () => number } = {},
+  opts: { host?: string; publicHost?: string; now?: () => number; logger?: Logger } = {},
 ): Promise<TestService> {
   const host = opts.host ?? '127.0.0.1';
   const data = await mkdtemp(join(fixtureDirs.root, 'data-'));
@@ -58,7 +58,7 @@ export async function startTestService(
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const service = await buildService(config, { logger: pino({ level: 'silent' }), ...(opts.now !== undefined && { now: opts.now }) });
+  const service = await buildService(config, { logger: opts.logger ?? pino({ level: 'silent' }), ...(opts.now !== undefined && { now: opts.now }) });
   const server = await listen(service.app, host, port);
   const signer = await readFile(join(fixtureDirs.fixtures, 'pki', 'list-signer.pem'), 'utf8');
   const { store: walletTrust } = await loadTrustDirectory(fixtureDirs.trustLists, {

@@ -1,0 +1,104 @@
+/**
+ * Startup fails closed: production mode refuses generated keys, unsigned trusted lists and an
+ * empty trust store; a use case without anchors for its categories stops the service; a bad
+ * setting stops the command with a message naming it.
+ */
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { createFixtureDirs, removeDir } from '../helpers/test-service.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { buildService } from '../../src/server.ts';
+import { hashApiKey } from '../../src/config/rp-clients.ts';
+import { createLeafCert, loadIssuedCert, privateKeyPem } from '../../src/issuer/pki.ts';
+import { readFile } from 'node:fs/promises';
+
+const run = promisify(execFile);
+const silent = pino({ level: 'silent' });
+let dirs: Awaited<ReturnType<typeof createFixtureDirs>>;
+let production: Record<string, string>;
+
+beforeAll(async () => {
+  dirs = await createFixtureDirs();
+  // A production-shaped setup: real key files, signed lists only, pinned list signer, registered clients.
+  const prod = await mkdtemp(join(dirs.root, 'prod-'));
+  const signedOnly = join(prod, 'trust-lists');
+  await mkdir(signedOnly);
+  for (const f of ['dev-pid-providers.lote.jws', 'dev-access-ca.lote.jws']) await copyFile(join(dirs.trustLists, f), join(signedOnly, f));
+  const ca = await loadIssuedCert(await readFile(join(dirs.fixtures, 'pki', 'access-ca.pem'), 'utf8'), await readFile(join(dirs.fixtures, 'pki', 'access-ca.key.pem'), 'utf8'));
+  const leaf = await createLeafCert(ca, { subject: 'CN=Agency verifier, O=Agency, C=SE', dnsNames: ['verifier.agency.example'] });
+  await writeFile(join(prod, 'key.pem'), await privateKeyPem(leaf));
+  await writeFile(join(prod, 'cert.pem'), leaf.pem);
+  await writeFile(join(prod, 'clients.json'), JSON.stringify([{ id: 'agency', api_key_sha256: hashApiKey('agency-key-0123456789'), use_cases: ['pid-basic'] }]));
+  production = {
+    VERIFIER_MODE: 'production',
+    PUBLIC_BASE_URL: 'https://verifier.agency.example',
+    DATA_DIR: join(prod, 'data'),
+    TRUST_LIST_DIR: signedOnly,
+    TRUST_LIST_SIGNER_CERTS: join(dirs.fixtures, 'pki', 'list-signer.pem'),
+    VERIFIER_KEY_FILE: join(prod, 'key.pem'),
+    VERIFIER_CERT_FILE: join(prod, 'cert.pem'),
+    RP_CLIENTS_FILE: join(prod, 'clients.json'),
+    FIXTURES_DIR: join(prod, 'no-fixtures'),
+  };
+});
+afterAll(() => removeDir(dirs.root));
+
+describe('production mode', () => {
+  it('starts with real keys, signed lists from a pinned signer and registered clients', async () => {
+    const service = await buildService(loadConfig(production), { logger: silent });
+    expect(service.devApiKey).toBeUndefined();
+    expect(service.trustLists.every((l) => l.signed)).toBe(true);
+    expect(service.deps.identity.clientIds.x509_hash).toMatch(/^x509_hash:/);
+    await service.close();
+  });
+
+  it('refuses generated keys', () => {
+    const { VERIFIER_KEY_FILE: _k, VERIFIER_CERT_FILE: _c, ...env } = production;
+    expect(() => loadConfig(env)).toThrow(/VERIFIER_KEY_FILE/);
+  });
+
+  it('refuses an unsigned trusted list', async () => {
+    await expect(buildService(loadConfig({ ...production, TRUST_LIST_DIR: dirs.trustLists }), { logger: silent })).rejects.toMatchObject({ code: 'TRUST_LIST_INVALID' });
+  });
+
+  it('refuses signed lists whose signer is not pinned', async () => {
+    const { TRUST_LIST_SIGNER_CERTS: _s, ...env } = production;
+    await expect(buildService(loadConfig(env), { logger: silent })).rejects.toMatchObject({ code: 'TRUST_LIST_INVALID' });
+  });
+
+  it('refuses an empty trust store', async () => {
+    const empty = await mkdtemp(join(dirs.root, 'empty-'));
+    await expect(buildService(loadConfig({ ...production, TRUST_LIST_DIR: empty }), { logger: silent })).rejects.toMatchObject({ code: 'TRUST_LIST_INVALID' });
+  });
+});
+
+describe('use cases need anchors', () => {
+  it('a use case whose credential has no anchor of its categories stops the service', async () => {
+    const useCases = await mkdtemp(join(dirs.root, 'use-cases-'));
+    const pid = JSON.parse(await readFile('presentation-definitions/pid-basic.json', 'utf8')) as Record<string, unknown>;
+    await writeFile(join(useCases, 'pid-basic.json'), JSON.stringify({ ...pid, trust: { pid: ['representation'] } }));
+    const data = await mkdtemp(join(dirs.root, 'data-'));
+    const config = loadConfig({ DATA_DIR: data, FIXTURES_DIR: dirs.fixtures, TRUST_LIST_DIR: dirs.trustLists, USE_CASE_DIR: useCases, LOG_LEVEL: 'silent' });
+    await expect(buildService(config, { logger: silent })).rejects.toThrow(/no trust anchor of category representation/);
+  });
+});
+
+describe('the command line', () => {
+  it('a bad setting stops `serve` with a message naming it', async () => {
+    const err = await run(process.execPath, ['bin/eudi-verifier.js', 'serve'], { env: { ...process.env, PORT: 'abc' } }).catch((e: { code: number; stderr: string }) => e);
+    expect(err).toMatchObject({ code: 78 });
+    expect((err as { stderr: string }).stderr).toMatch(/PORT/);
+    expect((err as { stderr: string }).stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('help lists the commands', async () => {
+    const { stdout } = await run(process.execPath, ['bin/eudi-verifier.js', 'help']);
+    expect(stdout).toMatch(/serve/);
+    expect(stdout).toMatch(/fixtures/);
+    expect(stdout).toMatch(/wallet/);
+  });
+});
