@@ -127,6 +127,11 @@ describe('round trips: issue → present → verify', () => {
     expect(result.status).toStrictEqual({ idx: 42, uri: 'https://status.test/lists/1' });
     expect(result.validity).toStrictEqual({ validFrom: new Date((NOW_S - 3600) * 1000).toISOString(), validUntil: new Date((NOW_S + 30 * 86_400) * 1000).toISOString() });
     expect(result.trust).toMatchObject({ category: 'pid', anchorSubject: 'CN=SD-JWT Test Root CA, O=Tests, C=SE', leafSubject: 'CN=Test PID Issuer, O=Tests, C=SE' });
+    const chainCheck = result.checks.findIndex((c) => c.includes('certificate chain'));
+    const signatureCheck = result.checks.findIndex((c) => c.includes('issuer signature verifies'));
+    expect(chainCheck).toBeGreaterThan(0);
+    expect(signatureCheck).toBe(chainCheck + 1);
+    expect(result.checks.at(-1)).toMatch(/sd_hash/);
     expect(result.checks.length).toBeGreaterThan(8);
     expect(result.checks.join('\n')).not.toMatch(/Anna|Andersson|Storgatan|198504122389/);
   });
@@ -282,6 +287,13 @@ describe('registered claims (SD-JWT VC §3.2.2)', () => {
   });
   it('rejects a cnf.jwk that is not an EC key', async () => {
     await rejects(async () => verify(await present(await issue({ cnf: { jwk: { kty: 'OKP', crv: 'Ed25519', x: 'AAAA' } } }))), 'CREDENTIAL_CLAIM_INVALID');
+    await rejects(async () => verify(await present(await issue({ cnf: { jwk: { ...holderJwk, kty: 'RSA' } } }))), 'CREDENTIAL_CLAIM_INVALID');
+  });
+  it('rejects a cnf.jwk whose point is not on the curve', async () => {
+    await rejects(async () => verify(await present(await issue({ cnf: { jwk: { ...holderJwk, y: holderJwk.x } } }))), 'CREDENTIAL_CLAIM_INVALID');
+  });
+  it('rejects a credential without "cnf.jwk" when holder binding is required, even with a KB-JWT (CNF_MISSING)', async () => {
+    await rejects(async () => verify(await present(await issue({ cnf: { kid: 'holder-key-1' } }))), 'CNF_MISSING');
   });
 });
 

@@ -72,6 +72,7 @@ async function verify(presentation: string, ctx: SdJwtVcVerifyContext): Promise<
     clockSkewSeconds: ctx.clockSkewSeconds,
     allowedTyps: [TYP, LEGACY_TYP],
     neverDisclosable: neverDisclosableClaims,
+    onCheck: (check) => checks.push(check),
     resolveIssuerKey: async (header) => {
       issuer = await ctx.trust.validateIssuerChain({ x5c: readX5c(header), categories: ctx.categories, now: ctx.now });
       checks.push(`The issuer certificate chain (x5c) validates to a trusted anchor of category ${issuer.evidence.category}.`);
@@ -79,7 +80,6 @@ async function verify(presentation: string, ctx: SdJwtVcVerifyContext): Promise<
     },
   });
   if (issuer === undefined) throw new VerificationError('INTERNAL_ERROR', 'issuer key was not resolved');
-  checks.push(...verified.checks);
   const { payload } = verified;
 
   const iss = requiredString(payload, 'iss');

@@ -37,6 +37,8 @@ export interface VerifySdJwtOptions {
   readonly allowedTyps?: readonly string[];
   /** Top-level claim names that must be in the signed payload itself, not come from a disclosure. */
   readonly neverDisclosable?: readonly string[];
+  /** Called with each check as it passes, so a caller can interleave its own checks in order. */
+  readonly onCheck?: (check: string) => void;
 }
 
 export interface VerifiedSdJwt {
@@ -60,23 +62,27 @@ export async function verifySdJwt(sdJwt: ParsedSdJwt, options: VerifySdJwtOption
   const skew = clockSkew(options.clockSkewSeconds);
   const { header, payload } = sdJwt.issuerJwt;
   const checks: string[] = [];
+  const passed = (check: string): void => {
+    checks.push(check);
+    options.onCheck?.(check);
+  };
 
   if (options.allowedTyps !== undefined) {
     const typ = header['typ'];
     if (typeof typ !== 'string' || !options.allowedTyps.includes(typ)) {
       throw new VerificationError('SDJWT_TYP_INVALID', `"typ" must be one of: ${options.allowedTyps.join(', ')}`);
     }
-    checks.push(`The issuer-signed JWT "typ" header is an accepted type (${typ}).`);
+    passed(`The issuer-signed JWT "typ" header is an accepted type (${typ}).`);
   }
   const alg = checkProtectedHeader(header, 'SDJWT_ALG_NOT_ALLOWED', 'issuer-signed JWT');
-  checks.push(`The issuer-signed JWT "alg" is on the allow-list (${alg}), with no "crit" and no self-named key.`);
+  passed(`The issuer-signed JWT "alg" is on the allow-list (${alg}), with no "crit" and no self-named key.`);
 
   const key = await options.resolveIssuerKey(header, payload);
   await verifyJwsSignature(sdJwt.issuerJwt, alg, key, { alg: 'SDJWT_ALG_NOT_ALLOWED', signature: 'SDJWT_SIGNATURE_INVALID' }, 'issuer-signed JWT');
-  checks.push('The issuer signature verifies with the resolved issuer key.');
+  passed('The issuer signature verifies with the resolved issuer key.');
 
   const processed = processDisclosures(payload, sdJwt.disclosures);
-  checks.push(
+  passed(
     `Every disclosure (${sdJwt.disclosures.length}) is well-formed and referenced exactly once; no digest repeats; no reserved or colliding claim names; "_sd_alg" is sha-256.`,
   );
 
@@ -87,10 +93,10 @@ export async function verifySdJwt(sdJwt: ParsedSdJwt, options: VerifySdJwtOption
       throw new VerificationError('CLAIM_NOT_DISCLOSABLE', `"${top}" must not be selectively disclosed`);
     }
   }
-  if (neverDisclosable.length > 0) checks.push(`None of ${neverDisclosable.join(', ')} comes from a disclosure.`);
+  if (neverDisclosable.length > 0) passed(`None of ${neverDisclosable.join(', ')} comes from a disclosure.`);
 
   checkTimeClaims(processed.payload, options.now, skew);
-  checks.push(`The credential is within its validity period ("nbf", "iat", "exp"), allowing ${skew} s clock skew.`);
+  passed(`The credential is within its validity period ("nbf", "iat", "exp"), allowing ${skew} s clock skew.`);
 
   return { header, alg, payload: processed.payload, disclosedPaths: processed.disclosedPaths, checks };
 }
