@@ -1,5 +1,5 @@
 /**
- * The DCQL examples of OpenID4VP 1.0 (§6, Appendix D) kept in ../shared/vectors/dcql must parse,
+ * The DCQL examples of OpenID4VP 1.0 (§6, Appendix D) kept in tests/vectors/spec/dcql must parse,
  * including formats the service cannot verify (they are refused later, not at parse time).
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseDcqlQuery } from '../../src/query/parse-dcql-query.ts';
 
-const dir = fileURLToPath(new URL('../../../shared/vectors/dcql/', import.meta.url));
+const dir = fileURLToPath(new URL('./spec/dcql/', import.meta.url));
 const vectors = readdirSync(dir).filter((name) => name.endsWith('.json')).sort();
 const load = (name: string): unknown => JSON.parse(readFileSync(`${dir}${name}`, 'utf8'));
 

@@ -1,5 +1,5 @@
 /**
- * RFC 9901 and SD-JWT VC specification examples (../shared/vectors/sd-jwt, see its README) through
+ * RFC 9901 and SD-JWT VC specification examples (tests/vectors/spec/sd-jwt, see tests/vectors/spec/README.md) through
  * the generic SD-JWT layer (RFC 9901 §7.1) and key binding (§7.3), with the Appendix A.5 issuer key
  * and a pinned `now`; and negative variants derived from them.
  */
@@ -12,12 +12,12 @@ import { parseSdJwt } from '../../src/formats/sd-jwt-vc/parse-sd-jwt.ts';
 import { verifyKeyBinding, type KeyBindingExpectations } from '../../src/formats/sd-jwt-vc/verify-key-binding.ts';
 import { verifySdJwt } from '../../src/formats/sd-jwt-vc/verify-sd-jwt.ts';
 
-const VECTOR_DIR = new URL('../../../shared/vectors/sd-jwt/', import.meta.url);
+const VECTOR_DIR = new URL('./spec/sd-jwt/', import.meta.url);
 
 function vectorText(name: string): string {
   const url = new URL(name, VECTOR_DIR);
   if (!existsSync(url)) {
-    throw new Error(`Spec vector ${fileURLToPath(url)} is missing: the shared vectors folder must be a sibling of the repository (/work/shared).`);
+    throw new Error(`Spec vector ${fileURLToPath(url)} is missing: tests/vectors/spec/ holds the specification vectors.`);
   }
   return readFileSync(url, 'utf8').trim();
 }
@@ -82,7 +82,7 @@ const kbExpectations = (v: KbVector, overrides: Partial<KeyBindingExpectations> 
 });
 
 describe('RFC 9901 / SD-JWT VC vectors: valid', () => {
-  it('finds the shared vectors folder (fails, never skips, when it is absent)', () => {
+  it('finds the specification vectors folder (fails, never skips, when it is absent)', () => {
     expect(existsSync(VECTOR_DIR), `missing ${fileURLToPath(VECTOR_DIR)}`).toBe(true);
   });
 
