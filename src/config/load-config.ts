@@ -16,9 +16,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     const value = env[key];
     if (value !== undefined && value !== '') merged[key] = value;
   }
-  for (const key of Object.keys(fromFile)) {
-    if (!(configKeys as string[]).includes(key)) throw new ConfigError(`Unknown setting "${key}" in CONFIG_FILE`);
-  }
   const parsed = zConfig.safeParse(merged);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(config)'}: ${i.message}`);
@@ -51,7 +48,14 @@ function readConfigFile(path: string | undefined): Record<string, unknown> {
     throw new ConfigError(`CONFIG_FILE: ${path} must hold a JSON object of settings`);
   }
   // Numbers and booleans in the file are accepted as their string forms, as from the environment.
-  return Object.fromEntries(Object.entries(json).map(([k, v]) => [k, typeof v === 'string' ? v : String(v)]));
+  return Object.fromEntries(
+    Object.entries(json).map(([k, v]) => {
+      if (!(configKeys as string[]).includes(k)) throw new ConfigError(`Unknown setting "${k}" in CONFIG_FILE`);
+      if (typeof v === 'string') return [k, v];
+      if (typeof v === 'number' || typeof v === 'boolean') return [k, String(v)];
+      throw new ConfigError(`CONFIG_FILE: "${k}" must be a string, number or boolean`);
+    }),
+  );
 }
 
 const splitList = (s: string): string[] =>

@@ -13,14 +13,20 @@ export const zRpClient = z.object({
   /** hex SHA-256 of the API key */
   api_key_sha256: z.string().regex(/^[0-9a-f]{64}$/),
   use_cases: z.array(z.string().min(1)).min(1),
-  /** Allowed same-device redirect URIs (exact match, or prefix match when ending in "*"). */
-  redirect_uris: z.array(z.string().min(1)).default([]),
+  /**
+   * Allowed same-device redirect URIs: an exact URL, `<scheme>://<host>:*` (any port on that host)
+   * or `<url>/*` (any path below it on the same origin).
+   */
+  redirect_uris: z.array(z.string().min(1).refine(isRedirectPattern, 'must be an http(s) URL, "<scheme>://<host>:*" or "<url>/*"')).default([]),
 });
 export const zRpClients = z.array(zRpClient).superRefine((list, ctx) => {
-  const seen = new Set<string>();
+  const ids = new Set<string>();
+  const keys = new Set<string>();
   list.forEach((c, i) => {
-    if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate client id "${c.id}"` });
-    seen.add(c.id);
+    if (ids.has(c.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate client id "${c.id}"` });
+    if (keys.has(c.api_key_sha256)) ctx.addIssue({ code: 'custom', path: [i, 'api_key_sha256'], message: `client "${c.id}" shares its API key with another client` });
+    ids.add(c.id);
+    keys.add(c.api_key_sha256);
   });
 });
 export type RpClient = z.output<typeof zRpClient>;
@@ -61,6 +67,41 @@ export class RpClientRegistry {
   }
 }
 
+/**
+ * Whether a same-device redirect URI is registered for the client. The candidate is parsed: it must
+ * be an absolute http(s) URL without user info, and patterns compare parsed origins and paths —
+ * never raw string prefixes (`http://localhost:@evil.example/` has the host evil.example).
+ */
 export function redirectUriAllowed(client: RpClient, uri: string): boolean {
-  return client.redirect_uris.some((allowed) => (allowed.endsWith('*') ? uri.startsWith(allowed.slice(0, -1)) : uri === allowed));
+  const u = parseHttpUrl(uri);
+  if (u === undefined || u.username !== '' || u.password !== '') return false;
+  return client.redirect_uris.some((pattern) => matchesRedirectPattern(pattern, u));
+}
+
+function matchesRedirectPattern(pattern: string, u: URL): boolean {
+  if (pattern.endsWith(':*')) {
+    const base = parseHttpUrl(`${pattern.slice(0, -2)}/`);
+    return base !== undefined && base.protocol === u.protocol && base.hostname === u.hostname;
+  }
+  if (pattern.endsWith('/*')) {
+    const base = parseHttpUrl(pattern.slice(0, -1));
+    return base !== undefined && base.origin === u.origin && u.pathname.startsWith(base.pathname);
+  }
+  const exact = parseHttpUrl(pattern);
+  return exact !== undefined && exact.href === u.href;
+}
+
+function isRedirectPattern(pattern: string): boolean {
+  if (pattern.endsWith(':*')) return parseHttpUrl(`${pattern.slice(0, -2)}/`) !== undefined;
+  if (pattern.endsWith('/*')) return parseHttpUrl(pattern.slice(0, -1)) !== undefined;
+  return !pattern.includes('*') && parseHttpUrl(pattern) !== undefined;
+}
+
+function parseHttpUrl(text: string): URL | undefined {
+  try {
+    const u = new URL(text);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u : undefined;
+  } catch {
+    return undefined;
+  }
 }

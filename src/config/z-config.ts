@@ -6,16 +6,29 @@
  */
 import { z } from 'zod';
 
-const zPositiveInt = z.coerce.number().int().positive();
+/** A decimal integer as written in the environment (no blanks, signs, hex or exponents). */
+const zInt = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, 'must be a decimal integer')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+const zPositiveInt = (max: number) => zInt(1, max);
 const zPath = z.string().min(1);
 
 export const zConfig = z
   .object({
     VERIFIER_MODE: z.enum(['development', 'production']).default('development'),
     HOST: z.string().min(1).default('127.0.0.1'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: zInt(0, 65535).default(3000),
     /** The externally reachable origin of this service; request_uri and response_uri are built from it. */
-    PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    PUBLIC_BASE_URL: z
+      .url({ protocol: /^https?$/ })
+      .refine((u) => {
+        const url = URL.canParse(u) ? new URL(u) : undefined;
+        return url !== undefined && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+      }, 'must be an http(s) origin and optional path, without query, fragment or user info')
+      .optional(),
     DATA_DIR: zPath.default('data'),
     TRUST_LIST_DIR: zPath.default('trust-lists'),
     /** Pinned signer certificates (PEM files, comma separated) for signed trusted lists. */
@@ -28,13 +41,13 @@ export const zConfig = z
     VERIFIER_CERT_FILE: zPath.optional(),
     CLIENT_ID_PREFIX: z.enum(['x509_hash', 'x509_san_dns']).default('x509_hash'),
     DEFAULT_RESPONSE_MODE: z.enum(['direct_post.jwt', 'direct_post']).default('direct_post.jwt'),
-    TRANSACTION_TTL_SECONDS: zPositiveInt.max(3600).default(300),
-    RESULT_TTL_SECONDS: zPositiveInt.max(86_400).default(600),
-    CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
-    KB_MAX_AGE_SECONDS: zPositiveInt.max(3600).default(300),
+    TRANSACTION_TTL_SECONDS: zPositiveInt(3600).default(300),
+    RESULT_TTL_SECONDS: zPositiveInt(86_400).default(600),
+    CLOCK_SKEW_SECONDS: zInt(0, 300).default(60),
+    KB_MAX_AGE_SECONDS: zPositiveInt(3600).default(300),
     /** vct values for which the legacy `vc+sd-jwt` typ is accepted (comma separated). */
     LEGACY_TYP_VCTS: z.string().default(''),
-    BODY_LIMIT_BYTES: zPositiveInt.max(10 * 1024 * 1024).default(512 * 1024),
+    BODY_LIMIT_BYTES: zPositiveInt(10 * 1024 * 1024).default(512 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((c, ctx) => {

@@ -22,7 +22,8 @@ export async function decryptResponse(tx: Transaction, jwe: string): Promise<Uin
   }
   if (header.alg !== 'ECDH-ES') throw new ServiceError('RESPONSE_ENCRYPTION_INVALID', `JWE alg ${String(header.alg)}`);
   if (!(ENC_VALUES_SUPPORTED as readonly unknown[]).includes(header.enc)) throw new ServiceError('RESPONSE_ENCRYPTION_INVALID', `JWE enc ${String(header.enc)}`);
-  if (header.kid !== undefined && header.kid !== key.kid) throw new ServiceError('RESPONSE_ENCRYPTION_INVALID', 'JWE kid is not this transaction key');
+  // The request's key carries a kid, so the JWE must name it (OpenID4VP 1.0 §8.3).
+  if (header.kid !== key.kid) throw new ServiceError('RESPONSE_ENCRYPTION_INVALID', 'JWE kid is missing or not this transaction key');
   if (header.zip !== undefined) throw new ServiceError('RESPONSE_ENCRYPTION_INVALID', 'JWE zip not allowed');
   const privateKey = await importJWK({ kty: key.kty, crv: key.crv, x: key.x, y: key.y, d: key.d } as Record<string, string>, 'ECDH-ES');
   try {

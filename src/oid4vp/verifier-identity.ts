@@ -2,7 +2,7 @@
  * The verifier's signing identity: an ES256 key and its certificate chain (leaf first, without the
  * root: HAIP 1.0 §5, the `x5c` must not contain the trust anchor and the leaf must not be self-signed).
  */
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { importPKCS8 } from 'jose';
 import { clientIdFor, type ClientIdPrefix } from './client-id.ts';
 
@@ -23,6 +23,10 @@ export async function loadVerifierIdentity(keyPem: string, chainPem: string, pub
   const leaf = certs[0];
   if (leaf === undefined) throw new Error('the verifier certificate file holds no certificate');
   if (leaf.checkIssued(leaf)) throw new Error('the verifier certificate must not be self-signed (HAIP 1.0 §5)');
+  const keyPublic = createPublicKey(createPrivateKey(keyPem)).export({ format: 'der', type: 'spki' });
+  if (!keyPublic.equals(leaf.publicKey.export({ format: 'der', type: 'spki' }))) {
+    throw new Error('the verifier key does not belong to the first certificate of the verifier certificate file');
+  }
   const chain = certs.filter((c) => !c.checkIssued(c));
   const leafDer = new Uint8Array(leaf.raw);
   const sanDnsNames = parseSanDns(leaf.subjectAltName);
