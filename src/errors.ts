@@ -50,6 +50,9 @@ export const errorCatalog = {
   WALLET_ERROR: e(400, 'The wallet returned an error response.', 'access_denied', 'OpenID4VP 1.0 §8.5'),
   FORMAT_UNSUPPORTED: e(400, 'The credential format is not supported.', 'vp_formats_not_supported'),
 
+  // --- store (store/) ---
+  STORE_UNAVAILABLE: e(503, 'The storage backend is unavailable. Try again shortly.', 'server_error'),
+
   // --- query (query/) ---
   QUERY_INVALID: e(400, 'The DCQL query or presentation definition is invalid.', 'invalid_request', 'OpenID4VP 1.0 §6'),
   QUERY_NOT_SATISFIED: e(400, 'The presented credentials do not satisfy the query.', 'invalid_request', 'OpenID4VP 1.0 §6.4, §8.6'),
@@ -87,6 +90,37 @@ export const errorCatalog = {
   KB_IAT_INVALID: e(400, 'The KB-JWT "iat" is missing or outside the accepted window.', 'invalid_request', 'RFC 9901 §7.3'),
   KB_SD_HASH_MISMATCH: e(400, 'The KB-JWT "sd_hash" does not match the presented SD-JWT.', 'invalid_request', 'RFC 9901 §7.3'),
 
+  // --- mdoc (formats/mdoc/) ---
+  MDOC_MALFORMED: e(400, 'The mdoc DeviceResponse is not well-formed CBOR within the accepted limits.', 'invalid_request', 'RFC 8949 §3, ISO/IEC 18013-5 §8.1'),
+  MDOC_STRUCTURE_INVALID: e(400, 'An mdoc structure lacks a required member or has a member of the wrong type.', 'invalid_request', 'ISO/IEC 18013-5 §8.3.2.1.2.2'),
+  MDOC_STATUS_NOT_OK: e(400, 'The DeviceResponse status is not 0 (OK).', 'invalid_request', 'ISO/IEC 18013-5 §8.3.2.1.2.3'),
+  MDOC_DOCUMENT_MISSING: e(400, 'The DeviceResponse contains no document.', 'invalid_request', 'OpenID4VP 1.0 B.2.2'),
+  MDOC_DOCUMENT_EXTRA: e(400, 'The DeviceResponse contains more documents than the credential query allows.', 'invalid_request', 'OpenID4VP 1.0 §6.1, HAIP 1.0 §5.3.1'),
+  MDOC_DOCTYPE_MISMATCH: e(400, 'The document type differs between the Document, its MSO and the requested doctype.', 'invalid_request', 'ISO/IEC 18013-5 §9.3.1'),
+  MDOC_COSE_HEADER_INVALID: e(400, 'A COSE header is invalid: a parameter in both buckets, or a critical parameter.', 'invalid_request', 'RFC 9052 §3'),
+  MDOC_ISSUER_AUTH_ALG_NOT_ALLOWED: e(400, 'The issuerAuth algorithm is missing from the protected header, not allowed, or does not fit the key.', 'invalid_request', 'RFC 9052 §3.1, ISO/IEC 18013-5 §9.1.2.4'),
+  MDOC_X5CHAIN_MISSING: e(400, 'The issuerAuth has no x5chain (COSE header 33).', 'invalid_request', 'ISO/IEC 18013-5 §9.1.2.4, RFC 9360'),
+  MDOC_DS_CERT_INVALID: e(400, 'The document signer certificate lacks the mdoc DS extended key usage (1.0.18013.5.1.2).', 'invalid_request', 'ISO/IEC 18013-5 Annex B.1.4'),
+  MDOC_ISSUER_SIGNATURE_INVALID: e(400, 'The issuerAuth signature does not verify with the document signer key.', 'invalid_request', 'ISO/IEC 18013-5 §9.3.1'),
+  MDOC_MSO_VERSION_UNSUPPORTED: e(400, 'The MSO version is not supported.', 'invalid_request', 'ISO/IEC 18013-5 §9.1.2.4'),
+  MDOC_DIGEST_ALG_UNSUPPORTED: e(400, 'The MSO digestAlgorithm is not SHA-256, SHA-384 or SHA-512.', 'invalid_request', 'ISO/IEC 18013-5 §9.1.2.5'),
+  MDOC_SIGNED_OUTSIDE_DS_VALIDITY: e(400, 'The MSO was signed outside the validity period of the document signer certificate.', 'invalid_request', 'ISO/IEC 18013-5 §9.3.1'),
+  MDOC_NOT_YET_VALID: e(400, 'The MSO is not yet valid (validFrom).', 'invalid_request', 'ISO/IEC 18013-5 §9.3.1'),
+  MDOC_EXPIRED: e(400, 'The MSO has expired (validUntil).', 'invalid_request', 'ISO/IEC 18013-5 §9.3.1'),
+  MDOC_DIGEST_MISSING: e(400, 'A disclosed data element has no digest in the MSO valueDigests.', 'invalid_request', 'ISO/IEC 18013-5 §9.3.1'),
+  MDOC_DIGEST_MISMATCH: e(400, 'The digest of a disclosed data element does not match the MSO.', 'invalid_request', 'ISO/IEC 18013-5 §9.3.1'),
+  MDOC_DIGEST_ID_DUPLICATE: e(400, 'A digestID is used by more than one disclosed data element of a namespace.', 'invalid_request', 'ISO/IEC 18013-5 §9.1.2.5'),
+  MDOC_ELEMENT_DUPLICATE: e(400, 'A data element is disclosed more than once in a namespace.', 'invalid_request', 'ISO/IEC 18013-5 §8.3.2.1.2.2'),
+  MDOC_ELEMENT_VALUE_INVALID: e(400, 'A data element value has a type that is not accepted.', 'invalid_request', 'ISO/IEC 18013-5 §7.2.1'),
+  MDOC_ISSUING_COUNTRY_MISMATCH: e(400, 'The issuing_country element differs from the country of the document signer certificate.', 'invalid_request', 'ISO/IEC 18013-5 §9.3.1'),
+  MDOC_DEVICE_AUTH_MISSING: e(400, 'Device authentication (deviceSignature or deviceMac) is missing.', 'invalid_request', 'ISO/IEC 18013-5 §9.1.3'),
+  MDOC_DEVICE_KEY_INVALID: e(400, 'The device key in the MSO is not a supported COSE_Key.', 'invalid_request', 'ISO/IEC 18013-5 §9.1.2.4, RFC 9053 §7.1'),
+  MDOC_DEVICE_AUTH_ALG_NOT_ALLOWED: e(400, 'The device authentication algorithm is missing from the protected header, not allowed, or does not fit the device key.', 'invalid_request', 'ISO/IEC 18013-5 §9.1.3'),
+  MDOC_DEVICE_SIGNATURE_INVALID: e(400, 'The device signature does not verify over the session transcript of this request.', 'invalid_request', 'ISO/IEC 18013-5 §9.1.3, OpenID4VP 1.0 B.2.6.1'),
+  MDOC_DEVICE_MAC_UNSUPPORTED: e(400, 'Device authentication by deviceMac needs a reader key, and this request has none.', 'invalid_request', 'ISO/IEC 18013-5 §9.1.3, OpenID4VP 1.0 B.2.6'),
+  MDOC_DEVICE_MAC_INVALID: e(400, 'The deviceMac does not verify.', 'invalid_request', 'ISO/IEC 18013-5 §9.1.3'),
+  MDOC_DEVICE_ELEMENT_UNAUTHORIZED: e(400, 'A device-signed data element is not authorized by the MSO keyAuthorizations.', 'invalid_request', 'ISO/IEC 18013-5 §9.1.2.4'),
+
   // --- trust (trust/) ---
   X5C_MISSING: e(400, 'The issuer certificate chain (x5c) is missing.', 'invalid_request', 'HAIP 1.0 §6.1.1'),
   X5C_MALFORMED: e(400, 'The issuer certificate chain (x5c) cannot be parsed.', 'invalid_request', 'RFC 7515 §4.1.6'),
@@ -96,6 +130,49 @@ export const errorCatalog = {
   ISSUER_UNTRUSTED: e(400, 'The issuer certificate does not chain to a trusted anchor.', 'invalid_request', 'ARF OIA_12-15'),
   ISSUER_NOT_AUTHORIZED_FOR_TYPE: e(400, 'The issuer is trusted, but not for this type of credential.', 'invalid_request', 'ARF OIA_12-15'),
   TRUST_LIST_INVALID: e(500, 'A trust list could not be loaded.', 'server_error', 'ETSI TS 119 612 / 119 602'),
+  TRUST_LIST_UNAVAILABLE: e(503, 'A trust list could not be fetched.', 'server_error', 'ARF OIA_15a'),
+  TRUST_LIST_EXPIRED: e(503, 'A trust list is past its NextUpdate and the grace period; its anchors are not used.', 'server_error', 'ETSI TS 119 612 §5.3.14 / TS 119 602'),
+
+  // --- status (status/) ---
+  CREDENTIAL_REVOKED: e(400, 'The credential has been revoked by its issuer.', 'invalid_request', 'draft-ietf-oauth-status-list §7.1'),
+  CREDENTIAL_SUSPENDED: e(400, 'The credential is suspended by its issuer.', 'invalid_request', 'draft-ietf-oauth-status-list §7.1'),
+  CREDENTIAL_STATUS_UNRECOGNISED: e(400, 'The credential has a status value that this verifier does not accept.', 'invalid_request', 'draft-ietf-oauth-status-list §7.1'),
+  STATUS_LIST_UNAVAILABLE: e(503, "The credential's status list could not be fetched.", 'server_error', 'draft-ietf-oauth-status-list §8.1'),
+  STATUS_LIST_URI_REFUSED: e(400, "The credential's status list URI is not allowed (https only, no private or loopback address).", 'invalid_request', 'draft-ietf-oauth-status-list §11.3'),
+  STATUS_LIST_INVALID: e(400, "The credential's status list token is malformed, expired or wrongly signed.", 'invalid_request', 'draft-ietf-oauth-status-list §8.3'),
+  STATUS_LIST_SUBJECT_MISMATCH: e(400, 'The status list token "sub" does not equal the URI the credential references.', 'invalid_request', 'draft-ietf-oauth-status-list §8.3'),
+  STATUS_LIST_SIGNER_UNTRUSTED: e(400, "The status list is not signed by the credential's issuer or its revocation service.", 'invalid_request', 'draft-ietf-oauth-status-list §11.1; SPECS.md B.2'),
+  STATUS_INDEX_OUT_OF_RANGE: e(400, "The credential's status index is outside its status list.", 'invalid_request', 'draft-ietf-oauth-status-list §8.3'),
+
+  // --- portal (portal/) ---
+  SESSION_NOT_FOUND: e(404, 'No such session.'),
+  SESSION_EXPIRED: e(410, 'The session has expired; log in again.'),
+  SESSION_ALREADY_CREATED: e(409, 'This transaction has already been used for a session.'),
+  SESSION_TRANSACTION_NOT_VERIFIED: e(409, 'The transaction holds no verified presentation; a session needs one.'),
+  SESSION_USE_CASE_NOT_PORTAL: e(400, 'The use case of this transaction does not define a portal session.'),
+  SESSION_SUBJECT_MISSING: e(400, 'The presentation holds no verified PID with a personal identifier and birth date; a session needs one.'),
+  SESSION_CONFLICT: e(409, 'The session was changed at the same time by another request; try again.'),
+  ROLE_NOT_FOUND: e(404, 'No such role in this session.'),
+  REPRESENTATION_WITHOUT_PID: e(403, 'A representation credential counts only together with a verified PID in the same presentation.', 'access_denied', 'ARF Topic 29; docs/representation.md'),
+  REPRESENTATION_BINDING_MISMATCH: e(403, 'The representation credential does not name the person identified by the PID in the same presentation as the representative.', 'access_denied', 'ARF ARB_28; docs/representation.md'),
+  REPRESENTATION_ISSUER_NOT_AUTHORIZED: e(403, 'The representation credential was not issued under a trust anchor of the representation category.', 'access_denied', 'ARF OIA_12-15'),
+  REPRESENTATION_INVALID: e(403, 'The representation credential is not a well-formed representation of another party.', 'access_denied', 'docs/representation.md'),
+  REPRESENTATION_NOT_YET_VALID: e(403, 'The representation has not started yet.', 'access_denied', 'ARF RP_01'),
+  REPRESENTATION_EXPIRED: e(403, 'The representation has ended.', 'access_denied', 'ARF RP_01'),
+  REPRESENTATION_REVOKED: e(403, 'The representation credential has been revoked or suspended.', 'access_denied', 'ARF RP_02; draft-ietf-oauth-status-list'),
+  REPRESENTATION_STATUS_UNKNOWN: e(403, 'The status of the representation credential could not be established.', 'access_denied', 'ARF RP_02'),
+  REPRESENTATION_SCOPE: e(403, 'The representation does not cover this service.', 'access_denied', 'ARF RP_01'),
+  FORM_NOT_FOUND: e(404, 'No such form.'),
+  FORM_NOT_ALLOWED_FOR_ROLE: e(403, 'The form is not available for the active role.', 'access_denied'),
+  STEP_UP_NOT_FOUND: e(404, 'No such step-up presentation in this session.'),
+  STEP_UP_SUBJECT_MISMATCH: e(403, 'The step-up presentation identifies another person than the one logged in.', 'access_denied'),
+
+  // --- web (web/) ---
+  WEB_COOKIE_INVALID: e(400, 'The portal cookie is not valid (altered, or signed by another server); it has been removed.'),
+  WEB_COOKIE_EXPIRED: e(401, 'The portal cookie has expired; log in again.'),
+  WEB_CSRF_TOKEN_INVALID: e(403, 'The form was not sent from a page of this portal (the CSRF token is missing or wrong).'),
+  WEB_NO_PENDING_REQUEST: e(409, 'No wallet request is in progress.'),
+  WEB_TEST_WALLET_FAILED: e(500, 'The test wallet could not answer the request.', 'server_error'),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCatalog;

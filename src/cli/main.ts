@@ -1,11 +1,13 @@
 /**
- * The `eudi-verifier` command: `serve`, `fixtures`, `wallet`.
+ * The `eudi-verifier` command: `serve`, `fixtures`, `wallet`, `trust-list`, `credential-status`.
  */
 import { resolve } from 'node:path';
 import { loadConfig, ConfigError } from '../config/load-config.ts';
 import { buildService, listen } from '../server.ts';
+import { StoreOpenError } from '../store/store-errors.ts';
 import { generateFixtures } from '../issuer/generate-fixtures.ts';
 import { walletCommand } from './wallet-command.ts';
+import { credentialStatusCommand, trustListCommand, TRUST_LIST_USAGE } from './trust-list-command.ts';
 
 const USAGE = `Usage: eudi-verifier <command>
 
@@ -14,6 +16,7 @@ Commands:
   fixtures                    (re)generate development fixtures: test CAs, trust lists, PID credentials
   wallet <openid4vp-uri>      answer a presentation request as the developer wallet
   wallet --demo <use-case>    start a presentation with the development RP client, answer it, print the result
+${TRUST_LIST_USAGE}
 
 Wallet options:
   --person <id>               test person (default: anna; see fixtures/wallet/)
@@ -42,6 +45,12 @@ export async function main(argv: string[]): Promise<void> {
       case 'wallet':
         process.exitCode = await walletCommand(rest);
         return;
+      case 'trust-list':
+        process.exitCode = await trustListCommand(rest);
+        return;
+      case 'credential-status':
+        process.exitCode = await credentialStatusCommand(rest);
+        return;
       case undefined:
       case 'help':
       case '--help':
@@ -58,6 +67,11 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = 78;
       return;
     }
+    if (err instanceof StoreOpenError) {
+      console.error(err.message);
+      process.exitCode = 69;
+      return;
+    }
     throw err;
   }
 }
@@ -66,12 +80,20 @@ async function serve(): Promise<void> {
   const config = loadConfig();
   const service = await buildService(config);
   const server = await listen(service.app, config.HOST, config.PORT);
+  // Graceful shutdown: /readyz turns 503, no new connections, requests in flight finish, then the stores close.
   const stop = (signal: string) => {
-    service.logger.info({ signal }, 'shutting down');
+    service.logger.info({ signal }, 'shutting down: finishing requests in flight');
+    service.drain();
     server.close(() => {
       service.close().finally(() => process.exit(0));
     });
-    setTimeout(() => process.exit(0), 5000).unref();
+    // Keep-alive connections are closed as soon as their request is answered.
+    server.closeIdleConnections();
+    setInterval(() => server.closeIdleConnections(), 50).unref();
+    setTimeout(() => {
+      service.logger.warn('shutdown: requests still in flight after 10 s, exiting');
+      process.exit(1);
+    }, 10_000).unref();
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));

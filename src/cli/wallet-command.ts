@@ -27,6 +27,16 @@ const FLAGS: Record<string, WalletMisbehaviour> = {
   a256gcm: { enc: 'A256GCM' },
   decline: { decline: true },
   replay: { replay: true },
+  // mdoc (DeviceResponse) misbehaviours
+  'transcript-wrong-nonce': { wrongTranscript: 'nonce' },
+  'transcript-wrong-client-id': { wrongTranscript: 'client_id' },
+  'transcript-wrong-response-uri': { wrongTranscript: 'response_uri' },
+  'transcript-wrong-thumbprint': { wrongTranscript: 'thumbprint' },
+  'tamper-element': { tamperElement: true },
+  'expired-mso': { expiredMso: true },
+  'extra-doc': { extraDocument: true },
+  'no-device-auth': { noDeviceAuth: true },
+  'other-device-key': { otherDeviceKey: true },
 };
 
 export async function walletCommand(argv: string[]): Promise<number> {

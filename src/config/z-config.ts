@@ -33,6 +33,32 @@ export const zConfig = z
     TRUST_LIST_DIR: zPath.default('trust-lists'),
     /** Pinned signer certificates (PEM files, comma separated) for signed trusted lists. */
     TRUST_LIST_SIGNER_CERTS: z.string().optional(),
+    // --- trust lists and status lists (trust/, status/) ---
+    /** Trusted lists (or lists of lists) fetched over HTTPS, comma separated; refreshed like the files. */
+    TRUST_LIST_URLS: z.string().default(''),
+    /** Territories (e.g. `SE,DE`) whose lists a list of lists is followed to; empty: all. */
+    TRUST_LOTL_TERRITORIES: z.string().default(''),
+    /** How often every trusted list is read again. */
+    TRUST_LIST_REFRESH_SECONDS: zPositiveInt(7 * 86_400).default(3600),
+    /** How long past its NextUpdate a list's anchors stay in use when no fresh copy can be had. */
+    TRUST_LIST_GRACE_SECONDS: zInt(0, 30 * 86_400).default(86_400),
+    TRUST_LIST_FETCH_TIMEOUT_MS: zPositiveInt(120_000).default(10_000),
+    TRUST_LIST_MAX_BYTES: zPositiveInt(32 * 1024 * 1024).default(32 * 1024 * 1024),
+    STATUS_LIST_FETCH_TIMEOUT_MS: zPositiveInt(60_000).default(5000),
+    /** Largest status list token accepted over the network. */
+    STATUS_LIST_MAX_BYTES: zPositiveInt(64 * 1024 * 1024).default(10 * 1024 * 1024),
+    /** Largest decompressed status list (zlib bomb guard). */
+    STATUS_LIST_MAX_DECOMPRESSED_BYTES: zPositiveInt(256 * 1024 * 1024).default(16 * 1024 * 1024),
+    /** Largest ratio of decompressed to compressed list size (DEFLATE itself tops out near 1032). */
+    STATUS_LIST_MAX_INFLATE_RATIO: zPositiveInt(100_000).default(1100),
+    /** Bounds of a status list token's cache lifetime (its `ttl`, never past its `exp`), and the lifetime without `ttl`. */
+    STATUS_LIST_CACHE_MIN_SECONDS: zInt(0, 86_400).default(60),
+    STATUS_LIST_CACHE_MAX_SECONDS: zPositiveInt(7 * 86_400).default(86_400),
+    STATUS_LIST_CACHE_DEFAULT_SECONDS: zPositiveInt(86_400).default(300),
+    /** Redirects followed when fetching trusted lists and status lists. */
+    FETCH_MAX_REDIRECTS: zInt(0, 10).default(3),
+    /** Hosts (names or IPs, comma separated) that may resolve to loopback or private addresses when fetching lists. */
+    FETCH_ALLOW_PRIVATE_HOSTS: z.string().default(''),
     USE_CASE_DIR: zPath.default('presentation-definitions'),
     /** JSON list of RP clients: `[{ id, api_key_sha256, use_cases, redirect_uris? }]`. */
     RP_CLIENTS_FILE: zPath.optional(),
@@ -49,17 +75,67 @@ export const zConfig = z
     LEGACY_TYP_VCTS: z.string().default(''),
     BODY_LIMIT_BYTES: zPositiveInt(10 * 1024 * 1024).default(512 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // --- store (store/) ---
+    /** `sqlite`: one file under DATA_DIR (the embedded default); `redis`: shared by several instances (needs REDIS_URL and STORE_ENCRYPTION_KEY). */
+    STORE: z.enum(['sqlite', 'redis']).default('sqlite'),
+    /** `redis://[[user]:password@]host[:port][/db]`, or `rediss://` for TLS. */
+    REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL').optional(),
+    /** Prefix of every Redis key, so that several services can share one Redis. */
+    REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'must be 1–64 characters of A–Z a–z 0–9 : _ . -').default('eudi-verifier:'),
+    /**
+     * Key of the encryption at rest (AES-256-GCM) of transaction keys, results, sessions and sharing logs: base64url of
+     * 32 bytes; further keys after commas are older keys, still read. Generated under DATA_DIR in development with SQLite;
+     * required in production and with Redis (every instance needs the same key).
+     */
+    STORE_ENCRYPTION_KEY: z
+      .string()
+      .refine((s) => s.split(',').every((k) => /^[A-Za-z0-9_-]{43}=?$/.test(k.trim()) && Buffer.from(k.trim(), 'base64url').length === 32), 'must be base64url of exactly 32 bytes (comma separated: the current key first, then older keys)')
+      .optional(),
+    // --- portal sessions (portal/) ---
+    /** Form definitions for prefill (`<id>.json`). */
+    FORM_DIR: zPath.default('forms'),
+    /** A portal session ends after this long without use. */
+    SESSION_IDLE_SECONDS: zPositiveInt(86_400).default(900),
+    /** A portal session ends this long after login, however much it is used. */
+    SESSION_ABSOLUTE_SECONDS: zPositiveInt(7 * 86_400).default(28_800),
+    /** Sharing-log and acted-on-my-behalf entries are deleted after this many days. */
+    SHARING_LOG_RETENTION_DAYS: zPositiveInt(3650).default(365),
+    /** Key of the keyed hash (HMAC-SHA-256) of account keys: base64url of ≥ 32 bytes. Generated under DATA_DIR in development; required in production when a client may create sessions. */
+    ACCOUNT_KEY_SECRET: z.string().min(32).optional(),
+    // --- demo portal (web/) ---
+    /** The demo portal's pages at `/`: on in development unless `false`; in production only when `true`. */
+    DEMO_PORTAL: z.enum(['true', 'false']).optional(),
+    /** Key of the HMAC that signs the demo portal's cookie: base64url of ≥ 32 bytes. Generated under DATA_DIR in development; required in production with DEMO_PORTAL=true. */
+    DEMO_PORTAL_COOKIE_SECRET: z.string().min(32).optional(),
+    /** The registered RP client the demo portal acts as (production); development uses the development client. */
+    DEMO_PORTAL_CLIENT_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be the id of a registered RP client').optional(),
   })
   .superRefine((c, ctx) => {
     if ((c.VERIFIER_KEY_FILE === undefined) !== (c.VERIFIER_CERT_FILE === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['VERIFIER_CERT_FILE'], message: 'VERIFIER_KEY_FILE and VERIFIER_CERT_FILE must be set together' });
     }
+    if (c.STORE === 'redis' && c.REDIS_URL === undefined) ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'required with STORE=redis' });
+    if (c.STORE_ENCRYPTION_KEY === undefined && (c.STORE === 'redis' || c.VERIFIER_MODE === 'production')) {
+      ctx.addIssue({ code: 'custom', path: ['STORE_ENCRYPTION_KEY'], message: `required ${c.STORE === 'redis' ? 'with STORE=redis (every instance needs the same key)' : 'in production mode'}` });
+    }
+    if (c.SESSION_IDLE_SECONDS > c.SESSION_ABSOLUTE_SECONDS) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_IDLE_SECONDS'], message: 'must not exceed SESSION_ABSOLUTE_SECONDS' });
+    }
+    if (c.STATUS_LIST_CACHE_MIN_SECONDS > c.STATUS_LIST_CACHE_MAX_SECONDS) {
+      ctx.addIssue({ code: 'custom', path: ['STATUS_LIST_CACHE_MIN_SECONDS'], message: 'must not exceed STATUS_LIST_CACHE_MAX_SECONDS' });
+    }
     if (c.VERIFIER_MODE === 'production') {
+      for (const url of c.TRUST_LIST_URLS.split(',').map((u) => u.trim()).filter((u) => u !== '')) {
+        if (!URL.canParse(url) || new URL(url).protocol !== 'https:') ctx.addIssue({ code: 'custom', path: ['TRUST_LIST_URLS'], message: 'production mode fetches trusted lists over https only' });
+      }
       if (c.VERIFIER_KEY_FILE === undefined) {
         ctx.addIssue({ code: 'custom', path: ['VERIFIER_KEY_FILE'], message: 'production mode refuses generated keys: set VERIFIER_KEY_FILE and VERIFIER_CERT_FILE' });
       }
       if (c.RP_CLIENTS_FILE === undefined) {
         ctx.addIssue({ code: 'custom', path: ['RP_CLIENTS_FILE'], message: 'production mode requires registered RP clients' });
+      }
+      if (c.DEMO_PORTAL === 'true' && (c.DEMO_PORTAL_COOKIE_SECRET === undefined || c.DEMO_PORTAL_CLIENT_ID === undefined)) {
+        ctx.addIssue({ code: 'custom', path: ['DEMO_PORTAL'], message: 'production mode with DEMO_PORTAL=true requires DEMO_PORTAL_COOKIE_SECRET and DEMO_PORTAL_CLIENT_ID' });
       }
       if (c.PUBLIC_BASE_URL === undefined || !c.PUBLIC_BASE_URL.startsWith('https://')) {
         ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'production mode requires an https PUBLIC_BASE_URL' });

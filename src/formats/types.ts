@@ -26,6 +26,12 @@ export interface VerifiedCredential {
   readonly holderBound: boolean;
   /** The credential's status reference (Token Status List), if it has one. */
   readonly status?: { readonly idx: number; readonly uri: string };
+  /**
+   * mdoc only: the MSO `identifier_list` reference (ISO/IEC 18013-5 2nd ed.; `id` as base64url), if
+   * the MSO carries one instead of a status list. Not checked yet: it counts as an unavailable status
+   * list, so the use case's `status_policy` decides (reject by default).
+   */
+  readonly identifierList?: { readonly id: string; readonly uri: string };
   /** The checks that passed, in order, as readable requirement sentences without personal data. */
   readonly checks: readonly string[];
 }

@@ -4,7 +4,7 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import { ServiceError, isServiceError } from '../errors.ts';
+import { ServiceError, errorCatalog, isServiceError } from '../errors.ts';
 import type { RpClientRegistry } from '../config/rp-clients.ts';
 import type { VerifierDeps } from '../oid4vp/verifier-deps.ts';
 import { rpApiRouter } from './rp-api.ts';
@@ -13,6 +13,9 @@ import { sendProblem } from './problem.ts';
 import { openApiDocument } from './openapi.ts';
 import { docsPage } from './docs-page.ts';
 import type { Metrics } from './metrics.ts';
+import type { PortalDeps } from '../portal/portal-deps.ts';
+import { sessionsApiRouter } from './sessions-api.ts';
+import { requestIdFrom, runInRequest } from './request-context.ts';
 
 export interface AppOptions {
   readonly deps: VerifierDeps;
@@ -22,6 +25,14 @@ export interface AppOptions {
   readonly bodyLimitBytes: number;
   /** Readiness: the store answers and the trust store has anchors. */
   readonly ready: () => Promise<boolean>;
+  /** Details for `/readyz` (each trusted list's state and age), shown whether ready or not. */
+  readonly readiness?: () => Record<string, unknown>;
+  /** Portal sessions (`/v1/sessions`), when enabled. */
+  readonly portal?: PortalDeps;
+  /** Aborted when shutdown begins: open event streams end. */
+  readonly shutdown?: AbortSignal;
+  /** The demo portal's pages (src/web/), when enabled: development, or DEMO_PORTAL=true. */
+  readonly web?: express.Router;
 }
 
 export function createApp(opts: AppOptions): express.Express {
@@ -32,6 +43,9 @@ export function createApp(opts: AppOptions): express.Express {
 
   app.use((req, res, next) => {
     const start = process.hrtime.bigint();
+    const reqId = requestIdFrom(req.get('x-request-id'));
+    res.locals['reqId'] = reqId;
+    res.setHeader('X-Request-Id', reqId);
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.on('finish', () => {
@@ -39,20 +53,27 @@ export function createApp(opts: AppOptions): express.Express {
       const route = routeLabel(req);
       opts.metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
       // The path only: query strings may carry a response_code.
-      opts.logger.info({ method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'http');
+      opts.logger.info({ req_id: reqId, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'http');
     });
     next();
   });
 
   app.use(express.json({ limit: opts.bodyLimitBytes, strict: true, type: ['application/json'] }));
   app.use(express.urlencoded({ limit: opts.bodyLimitBytes, extended: false, parameterLimit: 50 }));
+  // From here on, log lines (audit events included) carry the request id.
+  app.use((_req, res, next) => runInRequest(String(res.locals['reqId']), next));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    if (!(await opts.ready())) throw new ServiceError('NOT_READY');
-    res.json({ status: 'ready' });
+    const ready = await opts.ready();
+    const details = opts.readiness?.() ?? {};
+    if (!ready) {
+      res.status(errorCatalog.NOT_READY.status).json({ status: 'not_ready', code: 'NOT_READY', ...details });
+      return;
+    }
+    res.json({ status: 'ready', ...details });
   });
   const openapi = openApiDocument(opts.deps.settings.publicBaseUrl);
   app.get('/openapi.json', (_req, res) => {
@@ -65,17 +86,23 @@ export function createApp(opts: AppOptions): express.Express {
     res.type(opts.metrics.registry.contentType).send(await opts.metrics.registry.metrics());
   });
 
-  app.use(rpApiRouter(opts.deps, opts.clients));
+  app.use(rpApiRouter(opts.deps, opts.clients, opts.shutdown));
   app.use(walletApiRouter(opts.deps));
+  if (opts.portal !== undefined) app.use(sessionsApiRouter(opts.portal, opts.clients));
+  if (opts.web !== undefined) app.use(opts.web);
 
   app.use((_req, _res, next) => next(new ServiceError('NOT_FOUND')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const serviceError = toServiceError(err);
+    const reqId = String(res.locals['reqId']);
     if (serviceError.code === 'INTERNAL_ERROR') {
-      opts.logger.error({ route: routeLabel(req), err: err instanceof Error ? { name: err.name, message: err.message } : 'non-error thrown' }, 'unhandled error');
+      opts.logger.error({ req_id: reqId, route: routeLabel(req), err: err instanceof Error ? { name: err.name, message: err.message } : 'non-error thrown' }, 'unhandled error');
+    } else if (serviceError.code === 'STORE_UNAVAILABLE') {
+      opts.logger.error({ req_id: reqId, route: routeLabel(req), code: serviceError.code, detail: serviceError.detail }, 'store unavailable');
     } else {
-      opts.logger.info({ route: routeLabel(req), code: serviceError.code, detail: serviceError.detail }, 'rejected');
+      opts.logger.info({ req_id: reqId, route: routeLabel(req), code: serviceError.code, detail: serviceError.detail }, 'rejected');
     }
+    if (req.method === 'POST' && req.path.startsWith('/wallet/response/')) opts.metrics.recordPresentationRejected(serviceError.code);
     if (res.headersSent) return;
     sendProblem(res, serviceError);
   });

@@ -1,6 +1,10 @@
-/** Prometheus metrics. Labels are codes, routes and use case ids only — never personal data. */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+/** Prometheus metrics. Labels are codes, routes, use case ids and trusted-list names only — never personal data. */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AuditEvent } from '../oid4vp/verifier-deps.ts';
+import type { StatusEvent } from '../status/check-credential-status.ts';
+import type { TrustListsReport } from '../trust/trust-list-manager.ts';
+
+const TRUST_LIST_STATES = ['current', 'stale', 'expired', 'failed'] as const;
 
 export class Metrics {
   readonly registry = new Registry();
@@ -13,11 +17,120 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly statusEvents = new Counter({
+    name: 'verifier_status_list_events_total',
+    help: 'Token Status List fetches and credential status checks by outcome and code',
+    labelNames: ['kind', 'outcome', 'code'],
+    registers: [this.registry],
+  });
+
+  // --- presentations and store (oid4vp/, store/) ---
+  private readonly presentations = new Counter({
+    name: 'verifier_presentations_total',
+    help: 'Wallet responses by outcome (verified, failed: attributed but not verified, rejected: not accepted) and error code',
+    labelNames: ['outcome', 'code'],
+    registers: [this.registry],
+  });
+  private readonly verificationDuration = new Histogram({
+    name: 'verifier_verification_duration_seconds',
+    help: 'Time to verify one presentation, by credential format and outcome (ok, error)',
+    labelNames: ['format', 'outcome'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  private readonly storeErrors = new Counter({
+    name: 'verifier_store_errors_total',
+    help: 'Failed store operations (backend unreachable, timeout, disk error) by store and operation',
+    labelNames: ['store', 'operation'],
+    registers: [this.registry],
+  });
+  private readonly storeUp = new Gauge({ name: 'verifier_store_up', help: '1 when the store answered the last readiness check', registers: [this.registry] });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    this.storeUp.set(1);
+  }
+
+  /** A wallet response that was not accepted (replay, expired, undecryptable, store down…). */
+  recordPresentationRejected(code: string): void {
+    this.presentations.inc({ outcome: 'rejected', code });
+  }
+
+  /** The verification of one presentation of `format` took `seconds`. */
+  observeVerification(format: string, outcome: 'ok' | 'error', seconds: number): void {
+    this.verificationDuration.observe({ format, outcome }, seconds);
+  }
+
+  recordStoreError(store: string, operation: string): void {
+    this.storeErrors.inc({ store, operation });
+  }
+
+  setStoreUp(up: boolean): void {
+    this.storeUp.set(up ? 1 : 0);
+  }
+
+  /** Records a status list fetch or a credential status check. */
+  recordStatus(e: StatusEvent): void {
+    this.statusEvents.inc({ kind: e.kind, outcome: e.outcome, code: e.kind === 'check' ? (e.code ?? '') : '' });
+  }
+
+  /** Exposes each trusted list's state, age, anchors and time to NextUpdate, read from `report` at every scrape. */
+  observeTrustLists(report: () => TrustListsReport): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'verifier_trust_list_state',
+      help: 'State of each trusted list (1 for its current state: current, stale, expired, failed)',
+      labelNames: ['list', 'state'],
+      registers,
+      collect() {
+        this.reset();
+        for (const list of report().lists) for (const state of TRUST_LIST_STATES) this.set({ list: list.name, state }, list.state === state ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'verifier_trust_list_age_seconds',
+      help: 'Seconds since the ListIssueDateTime of the loaded copy of each trusted list',
+      labelNames: ['list'],
+      registers,
+      collect() {
+        this.reset();
+        for (const list of report().lists) if (list.age_seconds !== undefined) this.set({ list: list.name }, list.age_seconds);
+      },
+    });
+    new Gauge({
+      name: 'verifier_trust_list_next_update_seconds',
+      help: 'Seconds until the NextUpdate of each trusted list (negative when past)',
+      labelNames: ['list'],
+      registers,
+      collect() {
+        this.reset();
+        for (const list of report().lists) if (list.next_update_in_seconds !== undefined) this.set({ list: list.name }, list.next_update_in_seconds);
+      },
+    });
+    new Gauge({
+      name: 'verifier_trust_list_anchors',
+      help: 'Anchors in force from each trusted list',
+      labelNames: ['list'],
+      registers,
+      collect() {
+        this.reset();
+        for (const list of report().lists) this.set({ list: list.name }, list.anchors);
+      },
+    });
+    new Gauge({
+      name: 'verifier_trust_ready',
+      help: '1 when every configured trusted list is usable and every use case has anchors in force',
+      registers,
+      collect() {
+        this.set(report().ready ? 1 : 0);
+      },
+    });
   }
 
   record(e: AuditEvent): void {
     this.events.inc({ event: e.event, use_case: e.use_case ?? '', code: e.code ?? '' });
+    if (e.event === 'response_verified') this.presentations.inc({ outcome: 'verified', code: '' });
+    // The code only, not a wallet's own error value after it (`WALLET_ERROR:<value>`): labels stay a closed set.
+    if (e.event === 'response_failed') this.presentations.inc({ outcome: 'failed', code: (e.code ?? '').split(':')[0] ?? '' });
   }
 }

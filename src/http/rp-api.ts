@@ -10,8 +10,11 @@ import { getWalletResponse } from '../oid4vp/get-wallet-response.ts';
 import type { VerifierDeps } from '../oid4vp/verifier-deps.ts';
 import { zCreatePresentationBody } from './z-api.ts';
 import { parseBody } from './parse-body.ts';
+import { watchPresentationStatus } from '../oid4vp/watch-presentation-status.ts';
+import { sendStatusEvents } from './presentation-events.ts';
 
-export function rpApiRouter(deps: VerifierDeps, clients: RpClientRegistry): Router {
+/** `shutdown` ends open event streams when the service begins to shut down. */
+export function rpApiRouter(deps: VerifierDeps, clients: RpClientRegistry, shutdown?: AbortSignal): Router {
   const router = Router();
 
   router.post('/v1/presentations', async (req, res) => {
@@ -41,10 +44,17 @@ export function rpApiRouter(deps: VerifierDeps, clients: RpClientRegistry): Rout
     res.json(out);
   });
 
+  // Server-Sent Events of the status changes; the claims are read with GET /v1/presentations/{id}.
+  router.get('/v1/presentations/:id/events', async (req, res) => {
+    const client = authenticate(req, clients);
+    const input = { rpClientId: client.id, transactionId: String(req.params['id']) };
+    await sendStatusEvents(res, (signal) => watchPresentationStatus(deps, input, { signal }), shutdown);
+  });
+
   return router;
 }
 
-function authenticate(req: Request, clients: RpClientRegistry): RpClient {
+export function authenticate(req: Request, clients: RpClientRegistry): RpClient {
   const header = req.get('authorization');
   const match = header === undefined ? null : /^Bearer ([A-Za-z0-9._~+/=-]{16,256})$/.exec(header);
   const client = match?.[1] === undefined ? undefined : clients.authenticate(match[1]);

@@ -54,6 +54,10 @@ export const zPresentationResult = z.object({
         trust: zTrustEvidence,
         holder_bound: z.boolean(),
         valid_until: z.string().optional(),
+        status: z
+          .enum(['valid', 'unknown', 'not_checked'])
+          .optional()
+          .describe('Token Status List: valid; unknown when the list could not be had and the use case accepts that; not_checked without a status reference'),
       }),
     )
     .optional(),

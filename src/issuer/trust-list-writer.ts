@@ -1,13 +1,36 @@
 /**
- * Writes test trusted lists that trust given certificates: an ETSI TS 119 612 XML trusted list
- * (unsigned) and an ETSI TS 119 602 LoTE (JSON), optionally signed as a compact JWS with the
- * signer certificate in `x5c` (SPECS.md B.2, B.3). For fixtures and tests only.
+ * Writes test trusted lists that trust given certificates (SPECS.md B.2, B.3). For fixtures,
+ * the `trust-list` command and tests only:
+ *
+ * - an ETSI TS 119 612 XML trusted list or list of lists (`PointersToOtherTSL`), with service
+ *   history, signed as an enveloped XMLDSig with XAdES baseline-B signed properties
+ *   (`SigningTime`, `SigningCertificateV2`) and the signer certificate in `KeyInfo`;
+ * - an ETSI TS 119 602 LoTE (JSON), signed as a JWS in compact or JSON serialization (flattened
+ *   or general) with the signer certificate in `x5c`. Services with the same `provider` are
+ *   published under one trusted entity (so an entity's revocation service sits next to its
+ *   issuance service).
  *
  * The documents carry the fields the verifier reads plus the main mandatory scheme fields with
  * placeholder values; they are not meant to pass an EU profile conformance check.
  */
-import { CompactSign } from 'jose';
+import { createHash } from 'node:crypto';
+import { CompactSign, FlattenedSign } from 'jose';
+import { SignedXml } from 'xml-crypto';
+import { tslTypes } from '../trust/service-types.ts';
+import { ENVELOPED_SIGNATURE, useAcceptedAlgorithms } from '../trust/xmldsig-algorithms.ts';
 import type { IssuedCert } from './pki.ts';
+import { privateKeyPem } from './pki.ts';
+
+type DateInput = Date | string;
+
+/** An earlier state of a service (`ServiceHistoryInstance`). */
+export interface TrustListServiceHistory {
+  /** `ServiceStatus` URI; LoTE: `null` omits it. */
+  readonly status: string | null;
+  readonly statusStartingTime: DateInput;
+  /** Default: the service's type. */
+  readonly serviceType?: string;
+}
 
 /** One trust service to publish. */
 export interface TrustListService {
@@ -17,11 +40,23 @@ export interface TrustListService {
   readonly certDer: Uint8Array;
   /** `ServiceStatus` URI; default granted. LoTE: `null` omits the status (EU LoTE profiles). */
   readonly status?: string | null;
-  /** Name of the provider (TSP / trusted entity); default the service name. */
+  /** `StatusStartingTime` of the current status; default the list's issue time. */
+  readonly statusStartingTime?: DateInput;
+  /** Earlier states, any order. */
+  readonly history?: readonly TrustListServiceHistory[];
+  /** Name of the provider (TSP / trusted entity); default the service name. Services with the same provider share one entity. */
   readonly provider?: string;
 }
 
-type DateInput = Date | string;
+/** One `OtherTSLPointer` of a list of lists. */
+export interface TrustListPointerSpec {
+  readonly location: string;
+  readonly signerCertsDer: readonly Uint8Array[];
+  readonly territory?: string;
+  readonly tslType?: string;
+  /** Default `application/vnd.etsi.tsl+xml`. */
+  readonly mimeType?: string;
+}
 
 export const GRANTED = 'http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/granted';
 export const WITHDRAWN = 'http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/withdrawn';
@@ -32,50 +67,171 @@ const escapeXml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);
 const name = (text: string): string => `<Name xml:lang="en">${escapeXml(text)}</Name>`;
 
-function xmlProvider(service: TrustListService, issued: string): string {
-  const status = service.status ?? GRANTED;
-  return `    <TrustServiceProvider>
-      <TSPInformation>
-        <TSPName>${name(service.provider ?? service.name)}</TSPName>
-        <TSPAddress><PostalAddresses><PostalAddress xml:lang="en"><StreetAddress>Test</StreetAddress><Locality>Test</Locality><CountryName>SE</CountryName></PostalAddress></PostalAddresses><ElectronicAddress><URI xml:lang="en">https://example.invalid/</URI></ElectronicAddress></TSPAddress>
-        <TSPInformationURI><URI xml:lang="en">https://example.invalid/</URI></TSPInformationURI>
-      </TSPInformation>
-      <TSPServices>
-        <TSPService>
+/** Groups services by provider, keeping the order of first appearance. */
+function byProvider(services: readonly TrustListService[]): Array<{ provider: string; services: TrustListService[] }> {
+  const groups: Array<{ provider: string; services: TrustListService[] }> = [];
+  for (const service of services) {
+    const provider = service.provider ?? service.name;
+    const group = groups.find((g) => g.provider === provider);
+    if (group) group.services.push(service);
+    else groups.push({ provider, services: [service] });
+  }
+  return groups;
+}
+
+function xmlService(service: TrustListService, issued: string): string {
+  const history = (service.history ?? [])
+    .map(
+      (h) => `            <ServiceHistoryInstance>
+              <ServiceTypeIdentifier>${escapeXml(h.serviceType ?? service.serviceType)}</ServiceTypeIdentifier>
+              <ServiceName>${name(service.name)}</ServiceName>
+              <ServiceDigitalIdentity><DigitalId><X509Certificate>${base64(service.certDer)}</X509Certificate></DigitalId></ServiceDigitalIdentity>
+              <ServiceStatus>${escapeXml(h.status ?? GRANTED)}</ServiceStatus>
+              <StatusStartingTime>${toDateTime(h.statusStartingTime)}</StatusStartingTime>
+            </ServiceHistoryInstance>`,
+    )
+    .join('\n');
+  return `        <TSPService>
           <ServiceInformation>
             <ServiceTypeIdentifier>${escapeXml(service.serviceType)}</ServiceTypeIdentifier>
             <ServiceName>${name(service.name)}</ServiceName>
             <ServiceDigitalIdentity><DigitalId><X509Certificate>${base64(service.certDer)}</X509Certificate></DigitalId></ServiceDigitalIdentity>
-            <ServiceStatus>${escapeXml(status)}</ServiceStatus>
-            <StatusStartingTime>${issued}</StatusStartingTime>
-          </ServiceInformation>
-        </TSPService>
+            <ServiceStatus>${escapeXml(service.status ?? GRANTED)}</ServiceStatus>
+            <StatusStartingTime>${service.statusStartingTime === undefined ? issued : toDateTime(service.statusStartingTime)}</StatusStartingTime>
+          </ServiceInformation>${history === '' ? '' : `\n          <ServiceHistory>\n${history}\n          </ServiceHistory>`}
+        </TSPService>`;
+}
+
+function xmlProvider(provider: string, services: readonly TrustListService[], issued: string): string {
+  return `    <TrustServiceProvider>
+      <TSPInformation>
+        <TSPName>${name(provider)}</TSPName>
+        <TSPAddress><PostalAddresses><PostalAddress xml:lang="en"><StreetAddress>Test</StreetAddress><Locality>Test</Locality><CountryName>SE</CountryName></PostalAddress></PostalAddresses><ElectronicAddress><URI xml:lang="en">https://example.invalid/</URI></ElectronicAddress></TSPAddress>
+        <TSPInformationURI><URI xml:lang="en">https://example.invalid/</URI></TSPInformationURI>
+      </TSPInformation>
+      <TSPServices>
+${services.map((service) => xmlService(service, issued)).join('\n')}
       </TSPServices>
     </TrustServiceProvider>`;
 }
 
-/** An unsigned ETSI TS 119 612 trusted list (`TSLType` EUgeneric) publishing `services`. */
-export function writeTrustedListXml(opts: { operator: string; services: readonly TrustListService[]; issued: DateInput; nextUpdate: DateInput; territory?: string; sequenceNumber?: number }): string {
+function xmlPointer(pointer: TrustListPointerSpec): string {
+  const certs = pointer.signerCertsDer.map((der) => `<ServiceDigitalIdentity><DigitalId><X509Certificate>${base64(der)}</X509Certificate></DigitalId></ServiceDigitalIdentity>`).join('');
+  return `      <OtherTSLPointer>
+        <ServiceDigitalIdentities>${certs}</ServiceDigitalIdentities>
+        <TSLLocation>${escapeXml(pointer.location)}</TSLLocation>
+        <AdditionalInformation>
+          <OtherInformation><TSLType>${escapeXml(pointer.tslType ?? tslTypes.generic)}</TSLType></OtherInformation>
+          <OtherInformation><SchemeTerritory>${escapeXml(pointer.territory ?? 'SE')}</SchemeTerritory></OtherInformation>
+          <OtherInformation><ns3:MimeType xmlns:ns3="http://uri.etsi.org/02231/v2/additionaltypes#">${escapeXml(pointer.mimeType ?? 'application/vnd.etsi.tsl+xml')}</ns3:MimeType></OtherInformation>
+        </AdditionalInformation>
+      </OtherTSLPointer>`;
+}
+
+export interface WriteTrustedListXmlOptions {
+  operator: string;
+  services: readonly TrustListService[];
+  issued: DateInput;
+  nextUpdate: DateInput;
+  territory?: string;
+  sequenceNumber?: number;
+  /** `TSLType`; default EUgeneric, or EUlistofthelists when `pointers` are given. */
+  tslType?: string;
+  /** `PointersToOtherTSL`: makes a list of lists. */
+  pointers?: readonly TrustListPointerSpec[];
+  /** The root's `Id`; default `TrustServiceStatusList`. */
+  id?: string;
+}
+
+/** An unsigned ETSI TS 119 612 trusted list (or list of lists) publishing `services`. */
+export function writeTrustedListXml(opts: WriteTrustedListXmlOptions): string {
   const issued = toDateTime(opts.issued);
+  const tslType = opts.tslType ?? (opts.pointers !== undefined ? tslTypes.listOfLists : tslTypes.generic);
+  const pointers = opts.pointers === undefined ? '' : `\n    <PointersToOtherTSL>\n${opts.pointers.map(xmlPointer).join('\n')}\n    </PointersToOtherTSL>`;
+  const providers = byProvider(opts.services);
   return `<?xml version="1.0" encoding="UTF-8"?>
-<TrustServiceStatusList xmlns="http://uri.etsi.org/02231/v2#" TSLTag="http://uri.etsi.org/19612/TSLTag" Id="TrustServiceStatusList">
+<TrustServiceStatusList xmlns="http://uri.etsi.org/02231/v2#" TSLTag="http://uri.etsi.org/19612/TSLTag" Id="${escapeXml(opts.id ?? 'TrustServiceStatusList')}">
   <SchemeInformation>
     <TSLVersionIdentifier>6</TSLVersionIdentifier>
     <TSLSequenceNumber>${opts.sequenceNumber ?? 1}</TSLSequenceNumber>
-    <TSLType>http://uri.etsi.org/TrstSvc/TrustedList/TSLType/EUgeneric</TSLType>
+    <TSLType>${escapeXml(tslType)}</TSLType>
     <SchemeOperatorName>${name(opts.operator)}</SchemeOperatorName>
     <SchemeName>${name(`${opts.operator} test trusted list`)}</SchemeName>
     <StatusDeterminationApproach>http://uri.etsi.org/TrstSvc/TrustedList/StatusDetn/EUappropriate</StatusDeterminationApproach>
     <SchemeTerritory>${escapeXml(opts.territory ?? 'SE')}</SchemeTerritory>
-    <HistoricalInformationPeriod>65535</HistoricalInformationPeriod>
+    <HistoricalInformationPeriod>65535</HistoricalInformationPeriod>${pointers}
     <ListIssueDateTime>${issued}</ListIssueDateTime>
     <NextUpdate><dateTime>${toDateTime(opts.nextUpdate)}</dateTime></NextUpdate>
-  </SchemeInformation>
+  </SchemeInformation>${
+    providers.length === 0
+      ? ''
+      : `
   <TrustServiceProviderList>
-${opts.services.map((service) => xmlProvider(service, issued)).join('\n')}
-  </TrustServiceProviderList>
+${providers.map((group) => xmlProvider(group.provider, group.services, issued)).join('\n')}
+  </TrustServiceProviderList>`
+  }
 </TrustServiceStatusList>
 `;
+}
+
+const XADES = 'http://uri.etsi.org/01903/v1.3.2#';
+
+export interface SignXmlOptions {
+  /** Add XAdES-B signed properties (default true). */
+  readonly xades?: boolean;
+  /** Put the signer certificate in `KeyInfo` (default true). */
+  readonly keyInfo?: boolean;
+  /** `SigningTime`; default now. */
+  readonly signingTime?: DateInput;
+  /** Reference the root as `#<Id>` instead of `""` (default false). */
+  readonly referenceById?: boolean;
+  /** Hostile fixtures: the certificate named in `SigningCertificateV2` (default the signer's). */
+  readonly signingCertificateDer?: Uint8Array;
+}
+
+function signatureMethodFor(signer: IssuedCert): string {
+  const algorithm = signer.privateKey.algorithm as { name?: string; namedCurve?: string; hash?: { name?: string } };
+  if (algorithm.name === 'ECDSA') {
+    const byCurve: Record<string, string> = { 'P-256': 'sha256', 'P-384': 'sha384', 'P-521': 'sha512' };
+    return `http://www.w3.org/2001/04/xmldsig-more#ecdsa-${byCurve[algorithm.namedCurve ?? ''] ?? 'sha256'}`;
+  }
+  return 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
+}
+
+/**
+ * Signs a TS 119 612 document with an enveloped XML signature by `signer` (reference `URI=""`,
+ * enveloped-signature + exclusive c14n, SHA-256), with XAdES-B signed properties.
+ */
+export async function signTrustedListXml(xml: string, signer: IssuedCert, opts: SignXmlOptions = {}): Promise<string> {
+  const c14n = 'http://www.w3.org/2001/10/xml-exc-c14n#';
+  const sha256 = 'http://www.w3.org/2001/04/xmlenc#sha256';
+  const certDigest = createHash('sha256')
+    .update(opts.signingCertificateDer ?? signer.der)
+    .digest('base64');
+  const xades = opts.xades !== false;
+  const signedXml = new SignedXml({
+    privateKey: await privateKeyPem(signer),
+    publicCert: opts.keyInfo === false ? undefined : signer.pem,
+    signatureAlgorithm: signatureMethodFor(signer),
+    canonicalizationAlgorithm: c14n,
+    ...(opts.keyInfo === false ? { getKeyInfoContent: () => null } : {}),
+    ...(xades
+      ? {
+          objects: [
+            {
+              content: `<xades:QualifyingProperties xmlns:xades="${XADES}" Target="#tsl-signature"><xades:SignedProperties Id="tsl-signed-properties"><xades:SignedSignatureProperties><xades:SigningTime>${toDateTime(opts.signingTime ?? new Date())}</xades:SigningTime><xades:SigningCertificateV2><xades:Cert><xades:CertDigest><ds:DigestMethod Algorithm="${sha256}"/><ds:DigestValue>${certDigest}</ds:DigestValue></xades:CertDigest></xades:Cert></xades:SigningCertificateV2></xades:SignedSignatureProperties></xades:SignedProperties></xades:QualifyingProperties>`,
+            },
+          ],
+        }
+      : {}),
+  });
+  useAcceptedAlgorithms(signedXml);
+  signedXml.addReference({ xpath: '/*', transforms: [ENVELOPED_SIGNATURE, c14n], digestAlgorithm: sha256, isEmptyUri: opts.referenceById !== true });
+  if (xades) {
+    signedXml.addReference({ xpath: "//*[local-name(.)='SignedProperties']", transforms: [c14n], digestAlgorithm: sha256, type: 'http://uri.etsi.org/01903#SignedProperties' });
+  }
+  signedXml.computeSignature(xml, { prefix: 'ds', attrs: { Id: 'tsl-signature' }, location: { reference: '/*', action: 'append' } });
+  return signedXml.getSignedXml();
 }
 
 const lang = (value: string): Array<{ lang: string; value: string }> => [{ lang: 'en', value }];
@@ -85,7 +241,26 @@ export interface BuiltLote {
   LoTE: { ListAndSchemeInformation: Record<string, unknown>; TrustedEntitiesList: Array<Record<string, unknown>> };
 }
 
-/** An ETSI TS 119 602 LoTE publishing each service under its own trusted entity. */
+function loteService(service: TrustListService, issued: string): Record<string, unknown> {
+  const history = (service.history ?? []).map((h) => ({
+    ServiceName: lang(service.name),
+    ...(h.serviceType === undefined ? {} : { ServiceTypeIdentifier: h.serviceType }),
+    ...(h.status === null ? {} : { ServiceStatus: h.status }),
+    StatusStartingTime: toDateTime(h.statusStartingTime),
+  }));
+  return {
+    ServiceInformation: {
+      ServiceName: lang(service.name),
+      ServiceTypeIdentifier: service.serviceType,
+      ...(service.status === null ? {} : { ServiceStatus: service.status ?? GRANTED }),
+      ...(service.status === null && service.statusStartingTime === undefined ? {} : { StatusStartingTime: service.statusStartingTime === undefined ? issued : toDateTime(service.statusStartingTime) }),
+      ServiceDigitalIdentity: { X509Certificates: [{ val: base64(service.certDer) }] },
+    },
+    ...(history.length === 0 ? {} : { ServiceHistory: history }),
+  };
+}
+
+/** An ETSI TS 119 602 LoTE; services with the same provider form one trusted entity. */
 export function buildLote(opts: { loteType: string; services: readonly TrustListService[]; issued: DateInput; nextUpdate: DateInput; operator?: string; territory?: string; sequenceNumber?: number }): BuiltLote {
   const issued = toDateTime(opts.issued);
   return {
@@ -100,18 +275,9 @@ export function buildLote(opts: { loteType: string; services: readonly TrustList
         ListIssueDateTime: issued,
         NextUpdate: toDateTime(opts.nextUpdate),
       },
-      TrustedEntitiesList: opts.services.map((service) => ({
-        TrustedEntityInformation: { TEName: lang(service.provider ?? service.name) },
-        TrustedEntityServices: [
-          {
-            ServiceInformation: {
-              ServiceName: lang(service.name),
-              ServiceTypeIdentifier: service.serviceType,
-              ...(service.status === null ? {} : { ServiceStatus: service.status ?? GRANTED, StatusStartingTime: issued }),
-              ServiceDigitalIdentity: { X509Certificates: [{ val: base64(service.certDer) }] },
-            },
-          },
-        ],
+      TrustedEntitiesList: byProvider(opts.services).map((group) => ({
+        TrustedEntityInformation: { TEName: lang(group.provider) },
+        TrustedEntityServices: group.services.map((service) => loteService(service, issued)),
       })),
     },
   };
@@ -119,10 +285,25 @@ export function buildLote(opts: { loteType: string; services: readonly TrustList
 
 const algByCurve: Readonly<Record<string, string>> = { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' };
 
-/** Signs `lote` as a compact JWS (ES256 for a P-256 signer) with `x5c` = [signer certificate]. */
-export async function signLote(lote: object, signer: IssuedCert): Promise<string> {
+function loteAlg(signer: IssuedCert): string {
   const curve = (signer.privateKey.algorithm as { namedCurve?: string }).namedCurve ?? '';
   const alg = algByCurve[curve];
   if (alg === undefined) throw new Error('signLote: the signer key must be ECDSA P-256, P-384 or P-521');
-  return new CompactSign(new TextEncoder().encode(JSON.stringify(lote))).setProtectedHeader({ alg, x5c: [base64(signer.der)] }).sign(signer.privateKey);
+  return alg;
+}
+
+/** JWS serializations a LoTE can be distributed in (RFC 7515 §7). */
+export type LoteSerialization = 'compact' | 'json-flattened' | 'json-general';
+
+/**
+ * Signs `lote` as a JWS (ES256 for a P-256 signer) with `x5c` = [signer certificate] in the
+ * protected header: compact by default, or the JSON serialization (flattened or general).
+ */
+export async function signLote(lote: object, signer: IssuedCert, serialization: LoteSerialization = 'compact'): Promise<string> {
+  const payload = new TextEncoder().encode(JSON.stringify(lote));
+  const protectedHeader = { alg: loteAlg(signer), x5c: [base64(signer.der)] };
+  if (serialization === 'compact') return new CompactSign(payload).setProtectedHeader(protectedHeader).sign(signer.privateKey);
+  const flattened = await new FlattenedSign(payload).setProtectedHeader(protectedHeader).sign(signer.privateKey);
+  if (serialization === 'json-flattened') return JSON.stringify(flattened);
+  return JSON.stringify({ payload: flattened.payload, signatures: [{ protected: flattened.protected, signature: flattened.signature }] });
 }

@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { VerifiedCredential } from '../formats/types.ts';
+import type { CredentialStatusResult } from '../status/types.ts';
 
 export type TransactionStatus = 'pending' | 'request_retrieved' | 'verified' | 'failed';
 export type PublicStatus = TransactionStatus | 'expired';
@@ -45,6 +46,13 @@ export interface StoredCredentialResult {
   readonly trust: VerifiedCredential['trust'];
   readonly holder_bound: boolean;
   readonly valid_until?: string;
+  /**
+   * Token Status List outcome: `valid`; `unknown` when the list could not be had and the use case
+   * accepts that (`status_policy: accept_unknown`); `not_checked` when the credential has no status reference.
+   */
+  readonly status?: CredentialStatusResult;
+  /** The credential's Token Status List entry, kept so that a portal role can re-check it later (portal/role-status.ts). */
+  readonly status_ref?: { readonly idx: number; readonly uri: string };
 }
 
 export interface TransactionError {

@@ -4,6 +4,7 @@
  */
 import type { TransactionStore } from '../store/ports.ts';
 import type { TrustStore } from '../trust/types.ts';
+import type { StatusChecker } from '../status/types.ts';
 import type { UseCase } from '../query/z-use-case.ts';
 import type { VerifierIdentity } from './verifier-identity.ts';
 import type { ClientIdPrefix } from './client-id.ts';
@@ -37,9 +38,16 @@ export interface VerifierDeps {
   readonly identity: VerifierIdentity;
   /** The current verified anchor set (it may be replaced by a trust-list refresh). */
   readonly trust: () => TrustStore;
+  /**
+   * Checks credentials' Token Status List entries. Without it, every status reference counts as
+   * unavailable, and the use case's `status_policy` decides (reject by default).
+   */
+  readonly status?: StatusChecker;
   readonly now: () => number;
   readonly settings: VerifierSettings;
   readonly audit: (e: AuditEvent) => void;
+  /** Told how long the verification of each presentation took, by format (metrics). */
+  readonly observeVerification?: (format: string, outcome: 'ok' | 'error', seconds: number) => void;
 }
 
 export const requestUriFor = (deps: VerifierDeps, requestId: string): string => `${deps.settings.publicBaseUrl}/wallet/request/${requestId}`;

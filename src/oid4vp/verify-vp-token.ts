@@ -6,17 +6,22 @@
  */
 import { ServiceError } from '../errors.ts';
 import { verifySdJwtVcPresentation } from '../formats/sd-jwt-vc/verify-sd-jwt-vc.ts';
+import { verifyMdocPresentation } from '../formats/mdoc/verify-device-response.ts';
+import { ecJwkThumbprint, openId4VpSessionTranscript } from '../formats/mdoc/session-transcript.ts';
 import type { VerifiedCredential } from '../formats/types.ts';
+import { applyStatusPolicy } from '../status/apply-status-policy.ts';
+import type { CredentialStatusResult } from '../status/types.ts';
 import { evaluateResponse } from '../query/evaluate-response.ts';
 import type { UseCase } from '../query/z-use-case.ts';
 import type { VpToken } from './parse-authorization-response.ts';
 import type { StoredCredentialResult, Transaction } from './transaction.ts';
-import type { VerifierDeps } from './verifier-deps.ts';
+import { responseUriFor, type VerifierDeps } from './verifier-deps.ts';
 
 export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase: UseCase, vpToken: VpToken): Promise<StoredCredentialResult[]> {
   const now = new Date(deps.now());
   const trust = deps.trust();
   const presented: Record<string, VerifiedCredential[]> = Object.create(null) as Record<string, VerifiedCredential[]>;
+  const statuses = new Map<VerifiedCredential, CredentialStatusResult>();
   for (const [queryId, presentations] of Object.entries(vpToken)) {
     const credentialQuery = useCase.query.credentials.find((c) => c.id === queryId);
     if (credentialQuery === undefined) throw new ServiceError('CREDENTIAL_UNEXPECTED', `vp_token key ${queryId} not in query`);
@@ -26,29 +31,59 @@ export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase
     const categories = useCase.trust[queryId] ?? [];
     const verified: VerifiedCredential[] = [];
     for (const presentation of presentations) {
-      switch (credentialQuery.format) {
-        case 'dc+sd-jwt': {
-          const meta = credentialQuery.meta as { vct_values: string[] };
-          verified.push(
-            await verifySdJwtVcPresentation(presentation, {
-              now,
-              nonce: tx.nonce,
-              audience: tx.clientId,
-              acceptedVcts: meta.vct_values,
-              legacyTypVcts: [...deps.settings.legacyTypVcts, ...(useCase.legacy_typ_vcts ?? [])],
-              categories,
-              trust,
-              requireKeyBinding: credentialQuery.require_cryptographic_holder_binding !== false,
-              clockSkewSeconds: deps.settings.clockSkewSeconds,
-              kbMaxAgeSeconds: deps.settings.kbMaxAgeSeconds,
-            }),
-          );
-          break;
+      const started = process.hrtime.bigint();
+      let outcome: 'ok' | 'error' = 'error';
+      try {
+        switch (credentialQuery.format) {
+          case 'dc+sd-jwt': {
+            const meta = credentialQuery.meta as { vct_values: string[] };
+            verified.push(
+              await verifySdJwtVcPresentation(presentation, {
+                now,
+                nonce: tx.nonce,
+                audience: tx.clientId,
+                acceptedVcts: meta.vct_values,
+                legacyTypVcts: [...deps.settings.legacyTypVcts, ...(useCase.legacy_typ_vcts ?? [])],
+                categories,
+                trust,
+                requireKeyBinding: credentialQuery.require_cryptographic_holder_binding !== false,
+                clockSkewSeconds: deps.settings.clockSkewSeconds,
+                kbMaxAgeSeconds: deps.settings.kbMaxAgeSeconds,
+              }),
+            );
+            break;
+          }
+          case 'mso_mdoc': {
+            const meta = credentialQuery.meta as { doctype_value: string };
+            verified.push(
+              ...(await verifyMdocPresentation(presentation, {
+                now,
+                docType: meta.doctype_value,
+                categories,
+                trust,
+                // OpenID4VP 1.0 B.2.6.1: the SessionTranscript from OUR stored request values, never the wallet's.
+                sessionTranscript: openId4VpSessionTranscript({
+                  clientId: tx.clientId,
+                  nonce: tx.nonce,
+                  jwkThumbprint: tx.responseMode === 'direct_post.jwt' && tx.encryptionKey !== undefined ? ecJwkThumbprint(tx.encryptionKey) : null,
+                  responseUri: responseUriFor(deps, tx.requestId),
+                }),
+                multiple: credentialQuery.multiple,
+                clockSkewSeconds: deps.settings.clockSkewSeconds,
+              })),
+            );
+            break;
+          }
+          default:
+            throw new ServiceError('FORMAT_UNSUPPORTED', `format ${credentialQuery.format}`);
         }
-        default:
-          throw new ServiceError('FORMAT_UNSUPPORTED', `format ${credentialQuery.format}`);
+        outcome = 'ok';
+      } finally {
+        deps.observeVerification?.(credentialQuery.format, outcome, Number(process.hrtime.bigint() - started) / 1e9);
       }
     }
+    // Token Status List: each verified credential, whatever its format; the use case's policy decides when a list cannot be had.
+    for (const credential of verified) statuses.set(credential, await applyStatusPolicy(deps.status, credential, useCase.status_policy ?? 'reject', now));
     presented[queryId] = verified;
   }
   const evaluated = evaluateResponse(useCase.query, presented, useCase.retention.keep);
@@ -64,6 +99,8 @@ export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase
         trust: credential.trust,
         holder_bound: credential.holderBound,
         ...(credential.validity.validUntil !== undefined && { valid_until: credential.validity.validUntil }),
+        status: statuses.get(credential) ?? 'not_checked',
+        ...(credential.status !== undefined && { status_ref: { idx: credential.status.idx, uri: credential.status.uri } }),
       });
     }
   }

@@ -58,6 +58,7 @@ export function parseUseCase(input: unknown, source: string, expectedId?: string
     query,
     trust: Object.fromEntries(query.credentials.map((cq) => [cq.id, file.trust[cq.id] ?? []])),
     legacy_typ_vcts: file.legacy_typ_vcts,
+    status_policy: file.status_policy,
     retention: {
       ...(file.retention.keep !== undefined && { keep: Object.fromEntries(Object.entries(keep)) }),
       result_ttl_seconds: file.retention.result_ttl_seconds,

@@ -29,6 +29,12 @@ export const zUseCaseFile = z.object({
   trust: z.record(z.string(), z.array(z.enum(trustCategories)).min(1)),
   /** vcts for which the older `typ: vc+sd-jwt` is still accepted (SD-JWT VC §3.2.1). */
   legacy_typ_vcts: z.array(z.string().min(1)).default([]),
+  /**
+   * When a credential's status list cannot be had: `reject` (default) or `accept_unknown`, which
+   * accepts the credential with `status: "unknown"` in the result (draft-ietf-oauth-status-list §8.3).
+   * A revoked or suspended credential, or a status list that fails verification, is refused either way.
+   */
+  status_policy: z.enum(['reject', 'accept_unknown']).default('reject'),
   retention: z
     .object({
       /** Credential query id → the claim ids kept in the result; a credential query not named keeps every claim it asks for. */
@@ -50,6 +56,8 @@ export interface UseCase {
   /** One entry per credential query id, each with at least one category. */
   readonly trust: Readonly<Record<string, readonly TrustCategory[]>>;
   readonly legacy_typ_vcts: readonly string[];
+  /** Token Status List policy when a list cannot be had; absent means `reject`. */
+  readonly status_policy?: 'reject' | 'accept_unknown';
   readonly retention: {
     readonly keep?: Readonly<Record<string, readonly string[]>>;
     readonly result_ttl_seconds: number;

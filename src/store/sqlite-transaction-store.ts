@@ -3,10 +3,14 @@
  *
  * Immutable creation fields are one JSON column; the mutable state is in columns so that every
  * transition is a single conditional UPDATE (compare-and-set) executed atomically by SQLite.
+ * With a cipher (always, in the service: store/open-store.ts) the private decryption key and the
+ * verified result are sealed at rest (store/encrypt-at-rest.ts); rows written without one stay readable.
  */
 import Database from 'better-sqlite3';
 import type { TransactionStore, CompleteTransaction } from './ports.ts';
 import type { Transaction, TransactionId, RequestId } from '../oid4vp/transaction.ts';
+import { isSealed, type AtRestCipher } from './encrypt-at-rest.ts';
+import { StoreOpenError } from './store-errors.ts';
 
 interface Row {
   body: string;
@@ -23,10 +27,20 @@ export class SqliteTransactionStore implements TransactionStore {
   private readonly db: Database.Database;
   private readonly stmts;
 
-  /** @param file path of the database file, or `:memory:` */
-  constructor(file: string, private readonly openGraceMs: number) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
+  private readonly cipher: AtRestCipher | undefined;
+
+  /**
+   * @param file path of the database file, or `:memory:`
+   * @param opts.cipher seals the private decryption key and the result at rest
+   */
+  constructor(file: string, private readonly openGraceMs: number, opts: { cipher?: AtRestCipher } = {}) {
+    this.cipher = opts.cipher;
+    try {
+      this.db = new Database(file);
+      this.db.pragma('journal_mode = WAL');
+    } catch (err) {
+      throw new StoreOpenError(`SQLite database ${file} cannot be opened: ${err instanceof Error ? err.message : 'unknown error'}`);
+    }
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(`
@@ -64,12 +78,14 @@ export class SqliteTransactionStore implements TransactionStore {
         'UPDATE transactions SET response_code_used = 1 WHERE id = ? AND response_code_hash = ? AND response_code_used = 0',
       ),
       purge: this.db.prepare('DELETE FROM transactions WHERE purge_at <= ?'),
+      ping: this.db.prepare('SELECT count(*) FROM transactions WHERE id = ?'),
     };
   }
 
   async create(tx: Transaction): Promise<void> {
     const body: Record<string, unknown> = { ...tx };
     for (const k of MUTABLE) delete body[k];
+    if (tx.encryptionKey !== undefined && this.cipher !== undefined) body['encryptionKey'] = this.cipher.seal(JSON.stringify(tx.encryptionKey), `transaction:${tx.id}:encryptionKey`);
     this.stmts.insert.run({
       id: tx.id,
       request_id: tx.requestId,
@@ -81,11 +97,11 @@ export class SqliteTransactionStore implements TransactionStore {
   }
 
   async get(id: TransactionId): Promise<Transaction | undefined> {
-    return toTransaction(this.stmts.get.get(id));
+    return this.toTransaction(this.stmts.get.get(id));
   }
 
   async getByRequestId(requestId: RequestId): Promise<Transaction | undefined> {
-    return toTransaction(this.stmts.getByRequest.get(requestId));
+    return this.toTransaction(this.stmts.getByRequest.get(requestId));
   }
 
   async markRequestRetrieved(id: TransactionId, now: number): Promise<boolean> {
@@ -97,7 +113,7 @@ export class SqliteTransactionStore implements TransactionStore {
       id,
       now,
       status: u.status,
-      result: u.result === undefined ? null : JSON.stringify(u.result),
+      result: u.result === undefined ? null : this.seal(JSON.stringify(u.result), `transaction:${id}:result`),
       error: u.error === undefined ? null : JSON.stringify(u.error),
       response_code_hash: u.responseCodeHash ?? null,
       result_expires_at: u.resultExpiresAt,
@@ -116,15 +132,32 @@ export class SqliteTransactionStore implements TransactionStore {
   async close(): Promise<void> {
     this.db.close();
   }
-}
 
-function toTransaction(row: Row | undefined): Transaction | undefined {
-  if (row === undefined) return undefined;
-  const tx = JSON.parse(row.body) as Record<string, unknown>;
-  tx['status'] = row.status;
-  if (row.result !== null) tx['result'] = JSON.parse(row.result);
-  if (row.error !== null) tx['error'] = JSON.parse(row.error);
-  if (row.response_code_hash !== null) tx['responseCodeHash'] = row.response_code_hash;
-  if (row.result_expires_at !== null) tx['resultExpiresAt'] = row.result_expires_at;
-  return tx as unknown as Transaction;
+  /** True when the database file answers a read (readiness). */
+  ping(): boolean {
+    this.stmts.ping.get('');
+    return true;
+  }
+
+  private seal(plaintext: string, context: string): string {
+    return this.cipher === undefined ? plaintext : this.cipher.seal(plaintext, context);
+  }
+
+  private open(stored: string, context: string): string {
+    if (!isSealed(stored)) return stored;
+    if (this.cipher === undefined) throw new Error('a sealed value and no STORE_ENCRYPTION_KEY to open it');
+    return this.cipher.open(stored, context);
+  }
+
+  private toTransaction(row: Row | undefined): Transaction | undefined {
+    if (row === undefined) return undefined;
+    const tx = JSON.parse(row.body) as Record<string, unknown>;
+    if (typeof tx['encryptionKey'] === 'string') tx['encryptionKey'] = JSON.parse(this.open(tx['encryptionKey'], `transaction:${String(tx['id'])}:encryptionKey`));
+    tx['status'] = row.status;
+    if (row.result !== null) tx['result'] = JSON.parse(this.open(row.result, `transaction:${String(tx['id'])}:result`));
+    if (row.error !== null) tx['error'] = JSON.parse(row.error);
+    if (row.response_code_hash !== null) tx['responseCodeHash'] = row.response_code_hash;
+    if (row.result_expires_at !== null) tx['resultExpiresAt'] = row.result_expires_at;
+    return tx as unknown as Transaction;
+  }
 }

@@ -2,36 +2,67 @@
  * Parses an ETSI TS 119 602 List of Trusted Entities (LoTE, JSON binding) into trust anchors
  * (SPECS.md B.2; ARF OIA_12, OIA_14, OIA_15b).
  *
- * A service becomes anchors when its `ServiceTypeIdentifier` maps to a category (PID, PuB-EAA
- * and WRPAC issuance, plus our own mDL IACA and representation types) and, if it carries a
- * `ServiceStatus`, that status is granted or recognised at national level (the EU LoTE
- * profiles publish no status). Revocation services are not credential anchors and are skipped.
+ * A service becomes anchors when its `ServiceTypeIdentifier` is one the list's `LoTEType` admits
+ * (`loteServiceGrant`): issuance services verify credentials of their category, revocation
+ * services verify the status lists of credentials issued by the same trusted entity. When the
+ * service carries a `ServiceStatus`, it must be granted or recognised at national level (the EU
+ * LoTE profiles publish no status). The current information and each `ServiceHistory` instance are
+ * in force from their `StatusStartingTime` until the next one starts, and the anchors carry that
+ * window, so the status honoured is the status at `now`.
  *
- * Not done here: the JWS around a distributed LoTE (`verify-lote-jws.ts`), `ServiceHistory`,
- * `PointersToOtherLoTE`, and the EU profile rules on scheme fields.
+ * Not done here: the JWS around a distributed LoTE (`verify-lote-jws.ts`), `PointersToOtherLoTE`,
+ * and the EU profile rules on scheme fields.
  */
 import { anchorFromCertificate } from './anchor.ts';
-import { activeServiceStatuses, loteServiceTypeCategories } from './service-types.ts';
+import { activeServiceStatuses, loteServiceGrant } from './service-types.ts';
 import { decodeCertificateValue, guardListParse, invalidList, parseListDate } from './trust-list-common.ts';
 import type { ParsedTrustList, TrustAnchor } from './types.ts';
-import { type LoteServiceInformation, type MultiLangString, zLote } from './z-lote.ts';
+import { type LoteServiceHistoryInstance, type LoteServiceInformation, type MultiLangString, zLote } from './z-lote.ts';
 
 function preferredText(values: readonly MultiLangString[]): string {
   const chosen = values.find((value) => value.lang.toLowerCase() === 'en') ?? values[0];
   return chosen?.value.trim() || '(unnamed service)';
 }
 
-function serviceAnchors(information: LoteServiceInformation, listName: string): TrustAnchor[] {
-  const serviceType = information.ServiceTypeIdentifier.trim();
-  const category = loteServiceTypeCategories.get(serviceType);
-  if (category === undefined) return [];
-  if (information.ServiceStatus !== undefined && !activeServiceStatuses.has(information.ServiceStatus.trim())) return [];
+interface ServiceState {
+  readonly serviceType: string;
+  readonly status: string | undefined;
+  readonly start: Date | undefined;
+  readonly certificates: readonly { val: string }[];
+}
+
+function stateOf(entry: LoteServiceInformation | LoteServiceHistoryInstance, current: LoteServiceInformation, listName: string, service: string): ServiceState {
+  return {
+    serviceType: (entry.ServiceTypeIdentifier ?? current.ServiceTypeIdentifier).trim(),
+    status: entry.ServiceStatus?.trim(),
+    start: parseListDate(entry.StatusStartingTime, listName, `StatusStartingTime of service "${service}"`),
+    certificates: entry.ServiceDigitalIdentity?.X509Certificates ?? current.ServiceDigitalIdentity.X509Certificates ?? [],
+  };
+}
+
+function serviceAnchors(information: LoteServiceInformation, history: readonly LoteServiceHistoryInstance[], loteType: string, listName: string, entity: string): TrustAnchor[] {
   const service = preferredText(information.ServiceName);
-  parseListDate(information.StatusStartingTime, listName, `StatusStartingTime of service "${service}"`);
-  const source = { list: listName, listType: 'etsi-119602', service, serviceType } as const;
-  return (information.ServiceDigitalIdentity.X509Certificates ?? []).map((certificate) =>
-    anchorFromCertificate(decodeCertificateValue(certificate.val, listName, service), [category], source),
+  const timeline = [stateOf(information, information, listName, service), ...history.map((h) => stateOf(h, information, listName, service))].sort(
+    (a, b) => (a.start?.getTime() ?? Number.NEGATIVE_INFINITY) - (b.start?.getTime() ?? Number.NEGATIVE_INFINITY),
   );
+  const anchors: TrustAnchor[] = [];
+  timeline.forEach((state, index) => {
+    const grant = loteServiceGrant(loteType, state.serviceType);
+    if (grant === undefined) return;
+    if (state.status !== undefined && !activeServiceStatuses.has(state.status)) return;
+    const until = timeline[index + 1]?.start;
+    const source = { list: listName, listType: 'etsi-119602', service, serviceType: state.serviceType } as const;
+    for (const certificate of state.certificates) {
+      anchors.push({
+        ...anchorFromCertificate(decodeCertificateValue(certificate.val, listName, service), [grant.category], source),
+        purpose: grant.purpose,
+        entity,
+        ...(state.start ? { activeFrom: state.start } : {}),
+        ...(until ? { activeUntil: until } : {}),
+      });
+    }
+  });
+  return anchors;
 }
 
 function parseDocument(json: unknown, listName: string): ParsedTrustList {
@@ -43,12 +74,18 @@ function parseDocument(json: unknown, listName: string): ParsedTrustList {
   const { ListAndSchemeInformation: scheme, TrustedEntitiesList: entities = [] } = result.data.LoTE;
   const nextUpdate = parseListDate(scheme.NextUpdate ?? undefined, listName, 'NextUpdate');
   const issued = parseListDate(scheme.ListIssueDateTime, listName, 'ListIssueDateTime');
+  if (issued === undefined) throw invalidList(listName, 'ListIssueDateTime is missing');
+  if (nextUpdate !== undefined && nextUpdate.getTime() <= issued.getTime()) throw invalidList(listName, 'NextUpdate is not after ListIssueDateTime');
+  const loteType = scheme.LoTEType.trim();
   return {
-    anchors: entities.flatMap((entity) => entity.TrustedEntityServices.flatMap((service) => serviceAnchors(service.ServiceInformation, listName))),
+    anchors: entities.flatMap((entity, index) =>
+      entity.TrustedEntityServices.flatMap((service) => serviceAnchors(service.ServiceInformation, service.ServiceHistory ?? [], loteType, listName, `${listName}#${index}`)),
+    ),
     signed: false,
     ...(nextUpdate ? { nextUpdate } : {}),
-    ...(issued ? { issued } : {}),
-    type: scheme.LoTEType,
+    issued,
+    type: loteType,
+    ...(scheme.LoTESequenceNumber !== undefined ? { sequenceNumber: scheme.LoTESequenceNumber } : {}),
   };
 }
 
@@ -56,8 +93,8 @@ function parseDocument(json: unknown, listName: string): ParsedTrustList {
  * Parses a LoTE document (already JSON-decoded). `listName` names the list in anchors and error
  * details. The result is `signed: false`: a signed LoTE is verified by `verifyLoteJws` first.
  *
- * @throws ServiceError `TRUST_LIST_INVALID` when the document does not have the LoTE shape or a
- *   used service has an invalid date or certificate.
+ * @throws ServiceError `TRUST_LIST_INVALID` when the document does not have the LoTE shape,
+ *   `NextUpdate` is not after `ListIssueDateTime`, or a used service has an invalid date or certificate.
  */
 export function parseLoteJson(json: unknown, listName: string): ParsedTrustList {
   return guardListParse(listName, () => parseDocument(json, listName));

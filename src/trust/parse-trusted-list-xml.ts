@@ -1,78 +1,147 @@
 /**
  * Parses an ETSI TS 119 612 Trusted List (XML, namespace `http://uri.etsi.org/02231/v2#`) into
- * trust anchors (SPECS.md B.3; ARF OIA_13, OIA_15b).
+ * trust anchors and, for a list of lists, pointers (SPECS.md B.3; ARF OIA_13, OIA_15b).
  *
- * Reads `TrustServiceProviderList/TrustServiceProvider/TSPServices/TSPService/ServiceInformation`:
- * `ServiceTypeIdentifier`, `ServiceName`, `ServiceDigitalIdentity/DigitalId/X509Certificate`,
- * `ServiceStatus`, `StatusStartingTime`. A service becomes anchors only when its type maps to a
- * category and its current status is granted or recognised at national level.
+ * Reads `TrustServiceProviderList/TrustServiceProvider/TSPServices/TSPService`: the current
+ * `ServiceInformation` and every `ServiceHistory/ServiceHistoryInstance`. Each is in force from its
+ * `StatusStartingTime` until the next one starts; while its status is granted or recognised at
+ * national level and its type maps to a category, its certificates are anchors for exactly that
+ * window (`activeFrom`/`activeUntil`), so the status honoured is always the status at `now`.
+ * `PointersToOtherTSL/OtherTSLPointer` yields the location, signer certificates, type, territory
+ * and MIME type of each pointed list.
  *
- * Not done here: XAdES signature verification (only the presence of `ds:Signature` is
- * reported), `ServiceHistory`, `ServiceInformationExtensions`, and following LOTL pointers.
+ * Not done here: the signature (see `verify-trusted-list-xml.ts`: callers parse the signed
+ * canonical XML it returns), `ServiceInformationExtensions` (qualifiers), and following pointers.
  * Documents with a DTD or entity declarations are refused.
  */
 import { anchorFromCertificate } from './anchor.ts';
-import { activeServiceStatuses, xmlServiceTypeCategories } from './service-types.ts';
+import { activeServiceStatuses, TSL_NAMESPACE, xmlServiceTypeCategories } from './service-types.ts';
 import { decodeCertificateValue, guardListParse, invalidList, parseListDate } from './trust-list-common.ts';
-import type { ParsedTrustList, TrustAnchor } from './types.ts';
-import { attribute, child, children, declaredNamespace, descend, hasDtd, parseXml, rootElement, text, type XmlNode } from './xml-tree.ts';
+import type { ParsedTrustList, TrustAnchor, TrustListPointer } from './types.ts';
+import { child, children, childText, descend, descendants, DSIG_NAMESPACE, hasDtd, parseXmlDocument, text, type XmlElement } from './xml-dom.ts';
 
-/** The TS 119 612 namespace. */
-export const TSL_NAMESPACE = 'http://uri.etsi.org/02231/v2#';
-/** Largest accepted document, in characters. */
-export const MAX_TRUSTED_LIST_XML_CHARS = 32 * 1024 * 1024;
+import { MAX_TRUSTED_LIST_XML_CHARS } from './verify-trusted-list-xml.ts';
 
-function serviceName(information: XmlNode): string {
+export { TSL_NAMESPACE } from './service-types.ts';
+export { MAX_TRUSTED_LIST_XML_CHARS } from './verify-trusted-list-xml.ts';
+
+/** One entry of a service's timeline: the current information or a history instance. */
+interface ServiceState {
+  readonly node: XmlElement;
+  readonly serviceType: string;
+  readonly status: string;
+  readonly start: Date | undefined;
+}
+
+function serviceName(information: XmlElement): string {
   const names = children(child(information, 'ServiceName'), 'Name');
-  const english = names.find((name) => attribute(name, 'xml:lang') === 'en');
+  const english = names.find((name) => name.getAttribute('xml:lang') === 'en');
   return (text(english ?? names[0]) ?? '').trim() || '(unnamed service)';
 }
 
-function serviceAnchors(information: XmlNode, listName: string): TrustAnchor[] {
-  const serviceType = text(child(information, 'ServiceTypeIdentifier'))?.trim() ?? '';
-  const category = xmlServiceTypeCategories.get(serviceType);
-  const status = text(child(information, 'ServiceStatus'))?.trim() ?? '';
-  if (category === undefined || !activeServiceStatuses.has(status)) return [];
-  const service = serviceName(information);
-  parseListDate(text(child(information, 'StatusStartingTime'))?.trim(), listName, `StatusStartingTime of service "${service}"`);
-  const source = { list: listName, listType: 'etsi-119612', service, serviceType } as const;
-  return children(child(information, 'ServiceDigitalIdentity'), 'DigitalId')
-    .flatMap((digitalId) => children(digitalId, 'X509Certificate'))
-    .map((value) => anchorFromCertificate(decodeCertificateValue(text(value) ?? '', listName, service), [category], source));
-}
-
-function parseDocument(xml: string, listName: string): ParsedTrustList {
-  if (typeof xml !== 'string') throw invalidList(listName, 'the document is not text');
-  if (xml.length > MAX_TRUSTED_LIST_XML_CHARS) throw invalidList(listName, 'the document is too large');
-  if (hasDtd(xml)) throw invalidList(listName, 'DOCTYPE and ENTITY declarations are not allowed');
-  const tree = parseXml(xml);
-  if (!tree) throw invalidList(listName, 'the document is not well-formed XML');
-  const root = rootElement(tree);
-  if (!root || root.name.slice(root.name.indexOf(':') + 1) !== 'TrustServiceStatusList') throw invalidList(listName, 'the root element is not TrustServiceStatusList');
-  if (declaredNamespace(root.name, root.node) !== TSL_NAMESPACE) throw invalidList(listName, `the root element is not in namespace ${TSL_NAMESPACE}`);
-  const scheme = child(root.node, 'SchemeInformation');
-  const services = children(child(root.node, 'TrustServiceProviderList'), 'TrustServiceProvider')
-    .flatMap((provider) => children(child(provider, 'TSPServices'), 'TSPService'))
-    .map((service) => child(service, 'ServiceInformation'))
-    .filter((information): information is XmlNode => information !== undefined);
-  const nextUpdate = parseListDate(text(descend(scheme, 'NextUpdate', 'dateTime'))?.trim(), listName, 'NextUpdate');
-  const issued = parseListDate(text(child(scheme, 'ListIssueDateTime'))?.trim(), listName, 'ListIssueDateTime');
-  const type = text(child(scheme, 'TSLType'))?.trim();
+function readState(node: XmlElement, listName: string, service: string): ServiceState {
   return {
-    anchors: services.flatMap((information) => serviceAnchors(information, listName)),
-    signed: children(root.node, 'Signature').length > 0,
-    ...(nextUpdate ? { nextUpdate } : {}),
-    ...(issued ? { issued } : {}),
-    ...(type ? { type } : {}),
+    node,
+    serviceType: childText(node, 'ServiceTypeIdentifier') ?? '',
+    status: childText(node, 'ServiceStatus') ?? '',
+    start: parseListDate(childText(node, 'StatusStartingTime'), listName, `StatusStartingTime of service "${service}"`),
   };
 }
 
+/** The certificates of a `ServiceDigitalIdentity` element. */
+function identityCertificates(identity: XmlElement | undefined, listName: string, service: string): Uint8Array[] {
+  return children(identity, 'DigitalId')
+    .flatMap((digitalId) => children(digitalId, 'X509Certificate'))
+    .map((value) => decodeCertificateValue(text(value) ?? '', listName, service));
+}
+
+const certificatesOf = (node: XmlElement, listName: string, service: string): Uint8Array[] => identityCertificates(child(node, 'ServiceDigitalIdentity'), listName, service);
+
+function serviceAnchors(service: XmlElement, listName: string, entity: string): TrustAnchor[] {
+  const information = child(service, 'ServiceInformation');
+  if (information === undefined) return [];
+  const name = serviceName(information);
+  const timeline = [readState(information, listName, name), ...children(child(service, 'ServiceHistory'), 'ServiceHistoryInstance').map((h) => readState(h, listName, name))].sort(
+    (a, b) => (a.start?.getTime() ?? Number.NEGATIVE_INFINITY) - (b.start?.getTime() ?? Number.NEGATIVE_INFINITY),
+  );
+  const anchors: TrustAnchor[] = [];
+  timeline.forEach((state, index) => {
+    const category = xmlServiceTypeCategories.get(state.serviceType);
+    if (category === undefined || !activeServiceStatuses.has(state.status)) return;
+    const until = timeline[index + 1]?.start;
+    const source = { list: listName, listType: 'etsi-119612', service: name, serviceType: state.serviceType } as const;
+    for (const der of certificatesOf(state.node, listName, name)) {
+      anchors.push({
+        ...anchorFromCertificate(der, [category], source),
+        purpose: 'issuance',
+        entity,
+        ...(state.start ? { activeFrom: state.start } : {}),
+        ...(until ? { activeUntil: until } : {}),
+      });
+    }
+  });
+  return anchors;
+}
+
+function readPointer(pointer: XmlElement, listName: string): TrustListPointer | undefined {
+  const location = childText(pointer, 'TSLLocation');
+  if (location === undefined) return undefined;
+  const signerCertsDer = children(child(pointer, 'ServiceDigitalIdentities'), 'ServiceDigitalIdentity').flatMap((identity) => identityCertificates(identity, listName, `pointer to ${location}`));
+  const information = children(child(pointer, 'AdditionalInformation'), 'OtherInformation');
+  const first = (name: string): string | undefined => information.map((info) => childText(info, name)).find((value) => value !== undefined);
+  const type = first('TSLType');
+  const territory = first('SchemeTerritory');
+  const mimeType = first('MimeType');
+  return { location, signerCertsDer, ...(type ? { type } : {}), ...(territory ? { territory } : {}), ...(mimeType ? { mimeType } : {}) };
+}
+
 /**
- * Parses a TS 119 612 trusted list. `listName` names the list in anchors and error details.
+ * Parses the root element of a TS 119 612 document. `signed` says whether the caller verified
+ * its signature.
+ *
+ * @throws ServiceError `TRUST_LIST_INVALID`.
+ */
+export function parseTrustedListRoot(root: XmlElement, listName: string, signed: boolean): ParsedTrustList {
+  return guardListParse(listName, () => {
+    if (root.localName !== 'TrustServiceStatusList') throw invalidList(listName, 'the root element is not TrustServiceStatusList');
+    if (root.namespaceURI !== TSL_NAMESPACE) throw invalidList(listName, `the root element is not in namespace ${TSL_NAMESPACE}`);
+    const scheme = child(root, 'SchemeInformation');
+    const providers = children(child(root, 'TrustServiceProviderList'), 'TrustServiceProvider');
+    const anchors = providers.flatMap((provider, index) =>
+      children(child(provider, 'TSPServices'), 'TSPService').flatMap((service) => serviceAnchors(service, listName, `${listName}#${index}`)),
+    );
+    const pointers = children(child(scheme, 'PointersToOtherTSL'), 'OtherTSLPointer')
+      .map((pointer) => readPointer(pointer, listName))
+      .filter((pointer): pointer is TrustListPointer => pointer !== undefined);
+    const nextUpdate = parseListDate(text(descend(scheme, 'NextUpdate', 'dateTime'))?.trim(), listName, 'NextUpdate');
+    const issued = parseListDate(childText(scheme, 'ListIssueDateTime'), listName, 'ListIssueDateTime');
+    const type = childText(scheme, 'TSLType');
+    const sequence = Number(childText(scheme, 'TSLSequenceNumber'));
+    return {
+      anchors,
+      signed,
+      ...(nextUpdate ? { nextUpdate } : {}),
+      ...(issued ? { issued } : {}),
+      ...(type ? { type } : {}),
+      ...(Number.isSafeInteger(sequence) && sequence > 0 ? { sequenceNumber: sequence } : {}),
+      ...(pointers.length > 0 ? { pointers } : {}),
+    };
+  });
+}
+
+/**
+ * Parses a TS 119 612 trusted list without verifying it; `signed` in the result only says whether
+ * the document carries an enveloped `ds:Signature`. `listName` names the list in anchors and
+ * error details.
  *
  * @throws ServiceError `TRUST_LIST_INVALID` for a document that is not a well-formed,
  *   DTD-free trusted list, or that has an invalid date or certificate in a used service.
  */
 export function parseTrustedListXml(xml: string, listName: string): ParsedTrustList {
-  return guardListParse(listName, () => parseDocument(xml, listName));
+  if (typeof xml !== 'string') throw invalidList(listName, 'the document is not text');
+  if (xml.length > MAX_TRUSTED_LIST_XML_CHARS) throw invalidList(listName, 'the document is too large');
+  if (hasDtd(xml)) throw invalidList(listName, 'DOCTYPE and ENTITY declarations are not allowed');
+  const root = parseXmlDocument(xml)?.documentElement ?? undefined;
+  if (root === undefined) throw invalidList(listName, 'the document is not well-formed XML');
+  return parseTrustedListRoot(root, listName, descendants(root, 'Signature', DSIG_NAMESPACE).length > 0);
 }

@@ -4,12 +4,13 @@
  * Anchors are parsed once, when the store is created, and indexed by certificate id and by
  * subject DN. The same certificate published by several lists or services is one anchor entry
  * that keeps every publication, so its categories are the union of theirs and the evidence
- * names the publication that grants the requested category.
+ * names the publication that grants the requested category. Revocation-service anchors share the
+ * index (a status list chain may end at one) but never validate a credential.
  */
 import { ServiceError } from '../errors.ts';
 import { CertificateCache } from './certificate-cache.ts';
 import type { TrustAnchor, TrustStore } from './types.ts';
-import { type AnchorEntry, type ChainContext, validateIssuerChain } from './validate-issuer-chain.ts';
+import { type AnchorEntry, type ChainContext, validateIssuerChain, validateStatusListSigner } from './validate-issuer-chain.ts';
 
 /**
  * Creates a trust store over `anchors`.
@@ -38,9 +39,10 @@ export function createTrustStore(anchors: readonly TrustAnchor[]): TrustStore {
     bySubject.set(entry.certificate.subject, list);
   }
   const context: ChainContext = { cache, anchorsById: byId, anchorsBySubject: bySubject };
-  const snapshot = Object.freeze([...anchors]);
   return {
-    anchors: snapshot,
+    anchors: Object.freeze(anchors.filter((anchor) => (anchor.purpose ?? 'issuance') === 'issuance')),
+    revocationAnchors: Object.freeze(anchors.filter((anchor) => anchor.purpose === 'revocation')),
     validateIssuerChain: (input) => validateIssuerChain(context, input),
+    validateStatusListSigner: (input) => validateStatusListSigner(context, input),
   };
 }

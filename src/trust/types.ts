@@ -22,6 +22,33 @@ export interface TrustAnchor {
   readonly categories: ReadonlySet<TrustCategory>;
   /** Where the anchor came from: list file or URL, the service's name. */
   readonly source: { readonly list: string; readonly listType: 'etsi-119612' | 'etsi-119602'; readonly service: string; readonly serviceType: string };
+  /**
+   * What the anchor may verify: credentials (`issuance`, the default) or the status lists of
+   * credentials issued under the same trusted entity (`revocation`; TS 119 602 `…/Revocation`
+   * services, SPECS.md B.2). Revocation anchors never validate a credential.
+   */
+  readonly purpose?: AnchorPurpose;
+  /**
+   * The trusted entity (TS 119 602 `TrustedEntity`, TS 119 612 `TrustServiceProvider`) that
+   * publishes the service, as `<list>#<position>`: ties an entity's revocation service to its
+   * issuance services.
+   */
+  readonly entity?: string;
+  /** The anchor is usable from this instant (the service's `StatusStartingTime` when granted). */
+  readonly activeFrom?: Date;
+  /**
+   * The anchor is usable until this instant, exclusive: a later status change (withdrawal) or
+   * the list's `NextUpdate` plus the configured grace.
+   */
+  readonly activeUntil?: Date;
+}
+
+export type AnchorPurpose = 'issuance' | 'revocation';
+
+/** True when `anchor` may be used at `now` (its service status and its list's freshness). */
+export function isAnchorActive(anchor: TrustAnchor, now: Date): boolean {
+  const t = now.getTime();
+  return (anchor.activeFrom === undefined || anchor.activeFrom.getTime() <= t) && (anchor.activeUntil === undefined || t < anchor.activeUntil.getTime());
 }
 
 /** What a validated issuer certificate path proves; it is kept with the verified credential. */
@@ -47,6 +74,25 @@ export interface ValidatedIssuer {
   readonly evidence: TrustEvidence;
 }
 
+/** What a validated status list signer proves (draft-ietf-oauth-status-list §11.1). */
+export interface StatusSignerEvidence {
+  /** `issuer-chain`: the same anchor as the credential; `revocation-service`: the issuer's revocation service. */
+  readonly binding: 'issuer-chain' | 'revocation-service';
+  readonly anchorId: string;
+  readonly anchorSubject: string;
+  readonly list: string;
+  readonly service: string;
+  readonly signerSubject: string;
+}
+
+export interface ValidateStatusListSignerInput {
+  /** `x5c` of the status list token: base64 DER, leaf first. */
+  readonly x5c: readonly string[];
+  /** The trust evidence of the credential whose status is checked. */
+  readonly credential: TrustEvidence;
+  readonly now: Date;
+}
+
 export interface ValidateIssuerChainInput {
   /** `x5c` as in the JOSE header: base64 (not base64url) DER certificates, leaf first. */
   readonly x5c: readonly string[];
@@ -57,12 +103,22 @@ export interface ValidateIssuerChainInput {
 
 /** The verified, in-memory anchor set used on the request path. */
 export interface TrustStore {
+  /** The anchors that may verify credentials (issuance services). */
   readonly anchors: readonly TrustAnchor[];
+  /** The anchors that may only verify status lists (revocation services, SPECS.md B.2). */
+  readonly revocationAnchors: readonly TrustAnchor[];
   /**
    * Validates an `x5c` chain (RFC 5280 §6) to an anchor of one of the given categories.
    * Throws a VerificationError (`X5C_*`, `CERT_*`, `ISSUER_UNTRUSTED`, `ISSUER_NOT_AUTHORIZED_FOR_TYPE`).
    */
   validateIssuerChain(input: ValidateIssuerChainInput): Promise<ValidatedIssuer>;
+  /**
+   * Validates the `x5c` of a status list token and binds its signer to the credential's issuer:
+   * the chain ends at the anchor that validated the credential, or at a revocation-service anchor
+   * of the same trusted entity and category. Throws a VerificationError
+   * (`STATUS_LIST_SIGNER_UNTRUSTED`, or the chain codes `X5C_*` / `CERT_*`).
+   */
+  validateStatusListSigner(input: ValidateStatusListSignerInput): Promise<{ readonly publicKey: CryptoKey; readonly evidence: StatusSignerEvidence }>;
 }
 
 /**
@@ -83,4 +139,19 @@ export interface ParsedTrustList {
   readonly issued?: Date;
   /** `TSLType` or `LoTEType`, when present. */
   readonly type?: string;
+  /** `TSLSequenceNumber` or `LoTESequenceNumber`, when present. */
+  readonly sequenceNumber?: number;
+  /** TS 119 612 `PointersToOtherTSL` (a list of lists), in document order. */
+  readonly pointers?: readonly TrustListPointer[];
+}
+
+/** One `OtherTSLPointer` of a list of lists (TS 119 612 §5.3.13; SPECS.md B.3). */
+export interface TrustListPointer {
+  /** `TSLLocation`: where the pointed list is published. */
+  readonly location: string;
+  /** DER of the certificates that may sign the pointed list (`ServiceDigitalIdentities`). */
+  readonly signerCertsDer: readonly Uint8Array[];
+  readonly type?: string;
+  readonly territory?: string;
+  readonly mimeType?: string;
 }

@@ -12,17 +12,32 @@
  * 6. Every certificate, the anchor included, is within its validity period at `now` (`CERT_EXPIRED`).
  * 7. CAs (intermediates and the anchor) have basicConstraints cA, keyCertSign and a sufficient
  *    pathLenConstraint; the leaf is not a CA and has digitalSignature (`CERT_CHAIN_INVALID`).
- * 8. The anchor is trusted for one of the requested categories (`ISSUER_NOT_AUTHORIZED_FOR_TYPE`).
+ * 8. A publication of the anchor that may verify credentials (not only a revocation service,
+ *    `ISSUER_NOT_AUTHORIZED_FOR_TYPE`) is in force at `now` — its service status and its list's
+ *    NextUpdate plus grace (`ISSUER_UNTRUSTED`) — and is trusted for one of the requested
+ *    categories (`ISSUER_NOT_AUTHORIZED_FOR_TYPE`).
+ *
+ * `validateStatusListSigner` runs rules 1–7 on a status list token's `x5c` and then binds the
+ * signer to the credential's issuer instead of rule 8.
  *
  * Not checked here: revocation (CRL/OCSP, status lists), certificate policies, name
  * constraints (a critical one is rejected by rule 3), extended key usage (returned by the
  * parser for callers that need it), and binding of `iss` to the SANs (the caller's job).
  */
 import { type ErrorCode, ServiceError, VerificationError } from '../errors.ts';
-import { decodeBase64Strict } from './base64.ts';
+import { decodeBase64Strict, sha256Id } from './base64.ts';
 import { type CertificateCache, endEntityPublicKey, isSignedBy } from './certificate-cache.ts';
 import type { ParsedCertificate } from './parse-certificate.ts';
-import type { TrustAnchor, TrustCategory, ValidateIssuerChainInput, ValidatedIssuer } from './types.ts';
+import {
+  isAnchorActive,
+  type StatusSignerEvidence,
+  type TrustAnchor,
+  type TrustCategory,
+  type TrustEvidence,
+  type ValidateIssuerChainInput,
+  type ValidatedIssuer,
+  type ValidateStatusListSignerInput,
+} from './types.ts';
 import { x509 } from './x509.ts';
 
 /** Longest accepted `x5c`, leaf included. */
@@ -138,15 +153,55 @@ function usableAnchors(entries: readonly AnchorEntry[], intermediates: number, n
   return usable;
 }
 
-function authorise(entries: readonly AnchorEntry[], categories: readonly TrustCategory[]): { anchor: TrustAnchor; category: TrustCategory } {
-  for (const category of categories) {
-    for (const entry of entries) {
-      const anchor = entry.anchors.find((candidate) => candidate.categories.has(category));
-      if (anchor) return { anchor, category };
-    }
+/** The publications of `entries` that may verify credentials and are in force at `now`. */
+function activeIssuance(entries: readonly AnchorEntry[], now: Date): TrustAnchor[] {
+  return entries.flatMap((entry) => entry.anchors.filter((anchor) => (anchor.purpose ?? 'issuance') === 'issuance' && isAnchorActive(anchor, now)));
+}
+
+function authorise(entries: readonly AnchorEntry[], categories: readonly TrustCategory[], now: Date): { anchor: TrustAnchor; category: TrustCategory } {
+  const subject = entries[0]?.certificate.subject ?? '?';
+  const publications = entries.flatMap((entry) => entry.anchors);
+  if (!publications.some((anchor) => (anchor.purpose ?? 'issuance') === 'issuance')) {
+    return fail('ISSUER_NOT_AUTHORIZED_FOR_TYPE', `anchor ${subject} is published only as a revocation service: it verifies status lists, not credentials`);
   }
-  const trustedFor = [...new Set(entries.flatMap((entry) => entry.anchors.flatMap((anchor) => [...anchor.categories])))];
-  return fail('ISSUER_NOT_AUTHORIZED_FOR_TYPE', `anchor ${entries[0]?.certificate.subject ?? '?'} is trusted for [${trustedFor.join(', ')}], not for [${categories.join(', ')}]`);
+  const active = activeIssuance(entries, now);
+  if (active.length === 0) {
+    return fail('ISSUER_UNTRUSTED', `the trusted-list service of anchor ${subject} is not in force at ${now.toISOString()} (withdrawn, not yet granted, or its list is past NextUpdate and grace)`);
+  }
+  for (const category of categories) {
+    const anchor = active.find((candidate) => candidate.categories.has(category));
+    if (anchor) return { anchor, category };
+  }
+  const trustedFor = [...new Set(active.flatMap((anchor) => [...anchor.categories]))];
+  return fail('ISSUER_NOT_AUTHORIZED_FOR_TYPE', `anchor ${subject} is trusted for [${trustedFor.join(', ')}], not for [${categories.join(', ')}]`);
+}
+
+interface ValidatedPath {
+  readonly chain: readonly ParsedCertificate[];
+  readonly leaf: ParsedCertificate;
+  /** The anchors that issued the last certificate, usable at `now`. */
+  readonly issuers: readonly AnchorEntry[];
+}
+
+/** Rules 1–7: a well-formed chain, linked by name and signature, to a usable anchor certificate. */
+async function validatePath(context: ChainContext, x5c: unknown, now: Date): Promise<ValidatedPath> {
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new ServiceError('INTERNAL_ERROR', 'validateIssuerChain: now is not a valid Date');
+  const chain = decodeChain(context, x5c);
+  await checkNoAnchorsSent(context, chain);
+  checkProfiles(chain);
+  await checkLinks(chain);
+  const leaf = chain[0] as ParsedCertificate;
+  const last = chain[chain.length - 1] as ParsedCertificate;
+  const issuers = await issuingAnchors(context, last);
+  if (issuers.length === 0) fail('ISSUER_UNTRUSTED', `no trust anchor issued ${last.subject} (issuer ${last.issuer})`);
+  checkChainConstraints(chain, now);
+  return { chain, leaf, issuers: usableAnchors(issuers, chain.length - 1, now) };
+}
+
+async function leafKey(leaf: ParsedCertificate): Promise<CryptoKey> {
+  const publicKey = await endEntityPublicKey(leaf);
+  if (!publicKey) fail('CERT_CHAIN_INVALID', `leaf ${leaf.subject} key is not an ECDSA P-256, P-384 or P-521 key`);
+  return publicKey;
 }
 
 /**
@@ -157,20 +212,9 @@ function authorise(entries: readonly AnchorEntry[], categories: readonly TrustCa
  *   `CERT_EXPIRED`, `ISSUER_UNTRUSTED` or `ISSUER_NOT_AUTHORIZED_FOR_TYPE`.
  */
 export async function validateIssuerChain(context: ChainContext, input: ValidateIssuerChainInput): Promise<ValidatedIssuer> {
-  const now = input.now;
-  if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new ServiceError('INTERNAL_ERROR', 'validateIssuerChain: now is not a valid Date');
-  const chain = decodeChain(context, input.x5c);
-  await checkNoAnchorsSent(context, chain);
-  checkProfiles(chain);
-  await checkLinks(chain);
-  const leaf = chain[0] as ParsedCertificate;
-  const last = chain[chain.length - 1] as ParsedCertificate;
-  const issuers = await issuingAnchors(context, last);
-  if (issuers.length === 0) fail('ISSUER_UNTRUSTED', `no trust anchor issued ${last.subject} (issuer ${last.issuer})`);
-  checkChainConstraints(chain, now);
-  const { anchor, category } = authorise(usableAnchors(issuers, chain.length - 1, now), input.categories);
-  const publicKey = await endEntityPublicKey(leaf);
-  if (!publicKey) fail('CERT_CHAIN_INVALID', `leaf ${leaf.subject} key is not an ECDSA P-256, P-384 or P-521 key`);
+  const { leaf, issuers } = await validatePath(context, input.x5c, input.now);
+  const { anchor, category } = authorise(issuers, input.categories, input.now);
+  const publicKey = await leafKey(leaf);
   return {
     publicKey,
     sanDnsNames: [...leaf.sanDnsNames],
@@ -184,5 +228,101 @@ export async function validateIssuerChain(context: ChainContext, input: Validate
       leafSubject: leaf.subject,
       leafId: leaf.id,
     },
+  };
+}
+
+/** The trusted entities whose publication of the credential's anchor granted the credential. */
+function credentialEntities(context: ChainContext, credential: TrustEvidence): Set<string> {
+  const publications = context.anchorsById.get(credential.anchorId)?.anchors ?? [];
+  return new Set(
+    publications
+      .filter((anchor) => anchor.source.list === credential.list && anchor.source.service === credential.service && anchor.entity !== undefined)
+      .map((anchor) => anchor.entity as string),
+  );
+}
+
+function revocationAnchorFor(entries: readonly AnchorEntry[], entities: ReadonlySet<string>, credential: TrustEvidence, now: Date): TrustAnchor | undefined {
+  for (const entry of entries) {
+    const anchor = entry.anchors.find(
+      (candidate) =>
+        candidate.purpose === 'revocation' &&
+        isAnchorActive(candidate, now) &&
+        candidate.entity !== undefined &&
+        entities.has(candidate.entity) &&
+        candidate.categories.has(credential.category),
+    );
+    if (anchor) return anchor;
+  }
+  return undefined;
+}
+
+const signerUntrusted = (detail: string): never => fail('STATUS_LIST_SIGNER_UNTRUSTED', detail);
+
+/** A revocation service published as an end-entity certificate: the token's `x5c` is that certificate (direct trust). */
+async function directRevocationSigner(context: ChainContext, input: ValidateStatusListSignerInput): Promise<{ publicKey: CryptoKey; evidence: StatusSignerEvidence } | undefined> {
+  if (!Array.isArray(input.x5c) || input.x5c.length !== 1 || typeof input.x5c[0] !== 'string') return undefined;
+  const der = decodeBase64Strict(input.x5c[0]);
+  const entry = der === undefined ? undefined : context.anchorsById.get(sha256Id(der));
+  if (entry === undefined) return undefined;
+  const anchor = revocationAnchorFor([entry], credentialEntities(context, input.credential), input.credential, input.now);
+  if (anchor === undefined) return signerUntrusted(`the status list signer ${entry.certificate.subject} is a trust anchor, but not a revocation service of the credential's issuer`);
+  const certificate = entry.certificate;
+  const issue = validityIssue(certificate, input.now) ?? profileIssue(certificate);
+  if (issue !== undefined) return signerUntrusted(`the revocation service certificate: ${issue}`);
+  if (certificate.ca || (certificate.keyUsage !== undefined && (certificate.keyUsage & x509.KeyUsageFlags.digitalSignature) === 0)) {
+    return signerUntrusted(`the revocation service certificate ${certificate.subject} is not an end-entity signing certificate`);
+  }
+  const publicKey = await endEntityPublicKey(certificate);
+  if (!publicKey) return signerUntrusted(`the revocation service key of ${certificate.subject} is not an ECDSA P-256, P-384 or P-521 key`);
+  return {
+    publicKey,
+    evidence: { binding: 'revocation-service', anchorId: anchor.id, anchorSubject: anchor.subject, list: anchor.source.list, service: anchor.source.service, signerSubject: certificate.subject },
+  };
+}
+
+/**
+ * Validates the `x5c` of a status list token and binds its signer to the credential's issuer
+ * (draft-ietf-oauth-status-list §11.1; SPECS.md B.2): the chain ends at the anchor that validated
+ * the credential (the issuer signs its own lists), or at an active revocation-service anchor of the
+ * same trusted entity and category (a certificate of that service, or that service's own
+ * end-entity certificate).
+ *
+ * @throws VerificationError `STATUS_LIST_SIGNER_UNTRUSTED`; the detail names the failed rule.
+ */
+export async function validateStatusListSigner(context: ChainContext, input: ValidateStatusListSignerInput): Promise<{ publicKey: CryptoKey; evidence: StatusSignerEvidence }> {
+  const direct = await directRevocationSigner(context, input);
+  if (direct) return direct;
+  let path: ValidatedPath;
+  try {
+    path = await validatePath(context, input.x5c, input.now);
+  } catch (error) {
+    if (error instanceof VerificationError) return signerUntrusted(`the status list signer chain is not valid: ${error.code}: ${error.detail ?? ''}`);
+    throw error;
+  }
+  const { leaf, issuers } = path;
+  const sameAnchor = issuers.find((entry) => entry.certificate.id === input.credential.anchorId);
+  const sameAnchorActive = sameAnchor === undefined ? undefined : activeIssuance([sameAnchor], input.now)[0];
+  let binding: StatusSignerEvidence['binding'];
+  let anchor: TrustAnchor | undefined;
+  if (sameAnchorActive !== undefined) {
+    binding = 'issuer-chain';
+    anchor = sameAnchorActive;
+  } else {
+    binding = 'revocation-service';
+    anchor = revocationAnchorFor(issuers, credentialEntities(context, input.credential), input.credential, input.now);
+  }
+  if (anchor === undefined) {
+    return signerUntrusted(`the status list signer ${leaf.subject} chains to ${issuers[0]?.certificate.subject ?? '?'}, which is neither the credential's anchor nor a revocation service of its issuer`);
+  }
+  let publicKey: CryptoKey;
+  try {
+    publicKey = await leafKey(leaf);
+  } catch (error) {
+    if (error instanceof VerificationError) return signerUntrusted(error.detail ?? 'unusable signer key');
+    throw error;
+  }
+  return {
+    publicKey,
+    evidence: { binding, anchorId: anchor.id, anchorSubject: anchor.subject, list: anchor.source.list, service: anchor.source.service, signerSubject: leaf.subject },
   };
 }

@@ -3,8 +3,8 @@
  * that the verifier reads (SPECS.md B.2; field names as in the EUDI reference data model).
  *
  * Unknown members are allowed and dropped: the schema checks the shape of what is used, not
- * conformance to the whole of TS 119 602 (addresses, policies, pointers and extensions are
- * not read).
+ * conformance to the whole of TS 119 602 (addresses, policies, pointers to other LoTEs and
+ * extensions are not read).
  */
 import { z } from 'zod';
 
@@ -28,9 +28,19 @@ export const zLoteServiceInformation = z.object({
 });
 export type LoteServiceInformation = z.infer<typeof zLoteServiceInformation>;
 
+/** A `ServiceHistoryInstance`: an earlier state of the service, in force from its `StatusStartingTime`. */
+export const zLoteServiceHistoryInstance = z.object({
+  ServiceName: z.array(zMultiLangString).optional(),
+  ServiceTypeIdentifier: z.string().optional(),
+  ServiceStatus: z.string().optional(),
+  StatusStartingTime: z.string(),
+  ServiceDigitalIdentity: z.object({ X509Certificates: z.array(zLoteCertificate).optional() }).optional(),
+});
+export type LoteServiceHistoryInstance = z.infer<typeof zLoteServiceHistoryInstance>;
+
 export const zTrustedEntity = z.object({
   TrustedEntityInformation: z.object({ TEName: z.array(zMultiLangString).optional() }),
-  TrustedEntityServices: z.array(z.object({ ServiceInformation: zLoteServiceInformation })),
+  TrustedEntityServices: z.array(z.object({ ServiceInformation: zLoteServiceInformation, ServiceHistory: z.array(zLoteServiceHistoryInstance).optional() })),
 });
 
 export const zListAndSchemeInformation = z.object({

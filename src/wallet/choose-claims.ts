@@ -3,11 +3,11 @@
  * all claims when there are no `claim_sets`, else the first claim set the credential can meet.
  */
 import { decodeSdJwtClaims } from './present-sd-jwt-vc.ts';
-import type { WalletCredential } from '../issuer/generate-fixtures.ts';
+import type { SdJwtWalletCredential } from '../issuer/generate-fixtures.ts';
 
 type Path = Array<string | number | null>;
 
-export function chooseClaimPaths(query: Record<string, unknown>, credential: WalletCredential): Path[] {
+export function chooseClaimPaths(query: Record<string, unknown>, credential: SdJwtWalletCredential): Path[] {
   const claims = (query['claims'] as Array<{ id?: string; path: Path }> | undefined) ?? [];
   const sets = query['claim_sets'] as string[][] | undefined;
   if (sets === undefined) return claims.map((c) => c.path);

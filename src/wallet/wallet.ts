@@ -8,13 +8,18 @@
 import { randomBytes } from 'node:crypto';
 import { CompactEncrypt, importJWK, type JWK } from 'jose';
 import { presentSdJwtVc, type PresentMisbehaviour } from './present-sd-jwt-vc.ts';
+import { presentMdoc, type MdocPresentMisbehaviour } from './present-mdoc.ts';
+import { chooseMdocElements } from './choose-mdoc-claims.ts';
+import { ecJwkThumbprint } from '../formats/mdoc/session-transcript.ts';
 import { parseAuthorizationRequestUri } from './parse-authorization-request.ts';
 import { verifyRequestObject } from './verify-request-object.ts';
 import { chooseClaimPaths } from './choose-claims.ts';
 import type { WalletFile, WalletCredential } from '../issuer/generate-fixtures.ts';
 import type { TrustStore } from '../trust/types.ts';
 
-export interface WalletMisbehaviour extends PresentMisbehaviour {
+export interface WalletMisbehaviour extends PresentMisbehaviour, MdocPresentMisbehaviour {
+  /** Answer an mdoc query with the credential whose MSO validity has ended (fixture variant). */
+  readonly expiredMso?: boolean;
   /** Send this `state` instead of the request's. */
   readonly wrongState?: boolean;
   /** Answer `direct_post.jwt` requests with an unencrypted vp_token. */
@@ -39,6 +44,7 @@ export interface WalletOptions {
 
 export interface SharedClaim {
   readonly query_id: string;
+  /** The SD-JWT VC `vct`, or the mdoc doctype. */
   readonly vct: string;
   readonly paths: ReadonlyArray<ReadonlyArray<string | number | null>>;
 }
@@ -67,7 +73,7 @@ export async function runWallet(authorizationRequestUri: string, opts: WalletOpt
     redirect: 'manual',
     headers: { accept: 'application/oauth-authz-req+jwt', ...(usePost && { 'content-type': 'application/x-www-form-urlencoded' }) },
     ...(usePost && {
-      body: new URLSearchParams({ wallet_nonce: walletNonce ?? '', wallet_metadata: JSON.stringify({ vp_formats_supported: { 'dc+sd-jwt': {} } }) }).toString(),
+      body: new URLSearchParams({ wallet_nonce: walletNonce ?? '', wallet_metadata: JSON.stringify({ vp_formats_supported: { 'dc+sd-jwt': {}, mso_mdoc: {} } }) }).toString(),
     }),
   });
   if (res.status !== 200) throw new Error(`request_uri answered ${res.status}: ${await res.text()}`);
@@ -91,20 +97,36 @@ export async function runWallet(authorizationRequestUri: string, opts: WalletOpt
     const vpToken: Record<string, string[]> = {};
     const dcql = req['dcql_query'] as { credentials: Array<Record<string, unknown>>; credential_sets?: Array<{ options: string[][]; required?: boolean }> };
     for (const query of selectQueries(dcql, opts.wallet.credentials)) {
-      const credential = findCredential(query, opts.wallet.credentials);
+      const credential = findCredential(query, opts.wallet.credentials, mb);
       if (credential === undefined) throw new Error(`the wallet holds no credential for query "${String(query['id'])}"`);
-      const paths = chooseClaimPaths(query, credential);
-      const holderKey = (await importJWK(credential.holder_private_jwk as JWK, 'ES256')) as CryptoKey;
-      const presentation = await presentSdJwtVc(credential.sd_jwt, {
-        claimPaths: paths,
-        holderKey,
-        nonce,
-        audience: verified.clientId,
-        iat: Math.floor(now().getTime() / 1000),
-        misbehave: mb,
-      });
-      vpToken[String(query['id'])] = [presentation];
-      shared.push({ query_id: String(query['id']), vct: credential.vct, paths });
+      if (credential.format === 'mso_mdoc') {
+        const elements = chooseMdocElements(query, credential);
+        const presentation = await presentMdoc(credential, { elements, transcript: { clientId: verified.clientId, nonce, responseUri, jwkThumbprint: encryptionThumbprint(req) }, misbehave: mb });
+        vpToken[String(query['id'])] = [presentation];
+        shared.push({ query_id: String(query['id']), vct: credential.doctype, paths: elements.map((e) => [...e]) });
+        continue;
+      }
+      // `multiple: true` (OpenID4VP 1.0 §6.1): every matching credential, e.g. one mandate per represented person.
+      const vcts = (query['meta'] as { vct_values?: string[] } | undefined)?.vct_values ?? [];
+      const answering = query['multiple'] === true ? opts.wallet.credentials.filter((c) => c.format === 'dc+sd-jwt' && vcts.includes(c.vct)) : [credential];
+      const presentations: string[] = [];
+      for (const held of answering) {
+        if (held.format !== 'dc+sd-jwt') continue;
+        const paths = chooseClaimPaths(query, held);
+        const holderKey = (await importJWK(held.holder_private_jwk as JWK, 'ES256')) as CryptoKey;
+        presentations.push(
+          await presentSdJwtVc(held.sd_jwt, {
+            claimPaths: paths,
+            holderKey,
+            nonce,
+            audience: verified.clientId,
+            iat: Math.floor(now().getTime() / 1000),
+            misbehave: mb,
+          }),
+        );
+        shared.push({ query_id: String(query['id']), vct: held.vct, paths });
+      }
+      vpToken[String(query['id'])] = presentations;
     }
     params = { vp_token: vpToken, state: mb.wrongState === true ? randomBytes(24).toString('base64url') : state };
   }
@@ -141,7 +163,7 @@ function selectQueries(dcql: { credentials: Array<Record<string, unknown>>; cred
   if (dcql.credential_sets === undefined) return dcql.credentials;
   const ids = new Set<string>();
   for (const set of dcql.credential_sets) {
-    const option = set.options.find((o) => o.every((id) => findCredential(dcql.credentials.find((c) => c['id'] === id) ?? {}, held) !== undefined));
+    const option = set.options.find((o) => o.every((id) => findCredential(dcql.credentials.find((c) => c['id'] === id) ?? {}, held, {}) !== undefined));
     if (option === undefined) {
       if (set.required !== false) throw new Error('the wallet cannot satisfy a required credential set');
       continue;
@@ -151,10 +173,27 @@ function selectQueries(dcql: { credentials: Array<Record<string, unknown>>; cred
   return dcql.credentials.filter((c) => ids.has(String(c['id'])));
 }
 
-function findCredential(query: Record<string, unknown>, held: readonly WalletCredential[]): WalletCredential | undefined {
+function findCredential(query: Record<string, unknown>, held: readonly WalletCredential[], mb: WalletMisbehaviour): WalletCredential | undefined {
+  if (query['format'] === 'mso_mdoc') {
+    const doctype = (query['meta'] as { doctype_value?: string } | undefined)?.doctype_value;
+    return held.find((c) => c.format === 'mso_mdoc' && c.doctype === doctype && (c.test_variant === 'expired-mso') === (mb.expiredMso === true));
+  }
   if (query['format'] !== 'dc+sd-jwt') return undefined;
   const vcts = ((query['meta'] as { vct_values?: string[] } | undefined)?.vct_values ?? []) as string[];
   return held.find((c) => c.format === 'dc+sd-jwt' && vcts.includes(c.vct));
+}
+
+/** The RFC 7638 thumbprint of the key the response will be encrypted to, or null for `direct_post` (OpenID4VP 1.0 B.2.6.1). */
+function encryptionThumbprint(req: Record<string, unknown>): Uint8Array | null {
+  if (req['response_mode'] !== 'direct_post.jwt') return null;
+  const jwk = encryptionJwk(req);
+  if (jwk === undefined) throw new Error('direct_post.jwt without an ECDH-ES key in client_metadata.jwks');
+  return ecJwkThumbprint(jwk);
+}
+
+function encryptionJwk(req: Record<string, unknown>): (JWK & { kid?: string }) | undefined {
+  const meta = req['client_metadata'] as { jwks?: { keys?: Array<JWK & { kid?: string }> } } | undefined;
+  return meta?.jwks?.keys?.find((k) => k.alg === 'ECDH-ES' && (k.use === undefined || k.use === 'enc'));
 }
 
 async function encodeResponse(req: Record<string, unknown>, params: Record<string, unknown>, mb: WalletMisbehaviour): Promise<Record<string, string>> {

@@ -43,6 +43,7 @@ beforeAll(async () => {
     VERIFIER_CERT_FILE: join(prod, 'cert.pem'),
     RP_CLIENTS_FILE: join(prod, 'clients.json'),
     FIXTURES_DIR: join(prod, 'no-fixtures'),
+    STORE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64url'),
   };
 });
 afterAll(() => removeDir(dirs.root));
@@ -62,7 +63,11 @@ describe('production mode', () => {
   });
 
   it('refuses an unsigned trusted list', async () => {
-    await expect(buildService(loadConfig({ ...production, TRUST_LIST_DIR: dirs.trustLists }), { logger: silent })).rejects.toMatchObject({ code: 'TRUST_LIST_INVALID' });
+    // The fixture lists are all signed: strip the XAdES signature from the XML one.
+    const withUnsigned = await mkdtemp(join(dirs.root, 'unsigned-'));
+    for (const f of ['dev-pid-providers.lote.jws', 'dev-access-ca.lote.jws']) await copyFile(join(dirs.trustLists, f), join(withUnsigned, f));
+    await writeFile(join(withUnsigned, 'dev-eaa-providers.xml'), (await readFile(join(dirs.trustLists, 'dev-eaa-providers.xml'), 'utf8')).replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, ''));
+    await expect(buildService(loadConfig({ ...production, TRUST_LIST_DIR: withUnsigned }), { logger: silent })).rejects.toMatchObject({ code: 'TRUST_LIST_INVALID', detail: expect.stringMatching(/unsigned XML list/) });
   });
 
   it('refuses signed lists whose signer is not pinned', async () => {
@@ -82,7 +87,10 @@ describe('use cases need anchors', () => {
     const pid = JSON.parse(await readFile('presentation-definitions/pid-basic.json', 'utf8')) as Record<string, unknown>;
     await writeFile(join(useCases, 'pid-basic.json'), JSON.stringify({ ...pid, trust: { pid: ['representation'] } }));
     const data = await mkdtemp(join(dirs.root, 'data-'));
-    const config = loadConfig({ DATA_DIR: data, FIXTURES_DIR: dirs.fixtures, TRUST_LIST_DIR: dirs.trustLists, USE_CASE_DIR: useCases, LOG_LEVEL: 'silent' });
+    // The fixtures publish representation issuers too: trust only the PID providers' list here.
+    const pidListOnly = await mkdtemp(join(dirs.root, 'pid-list-only-'));
+    await copyFile(join(dirs.trustLists, 'dev-pid-providers.lote.jws'), join(pidListOnly, 'dev-pid-providers.lote.jws'));
+    const config = loadConfig({ DATA_DIR: data, FIXTURES_DIR: dirs.fixtures, TRUST_LIST_DIR: pidListOnly, USE_CASE_DIR: useCases, LOG_LEVEL: 'silent' });
     await expect(buildService(config, { logger: silent })).rejects.toThrow(/no trust anchor of category representation/);
   });
 });

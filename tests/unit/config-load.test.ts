@@ -39,6 +39,7 @@ const PRODUCTION_OK = {
   VERIFIER_CERT_FILE: '/etc/verifier/chain.pem',
   RP_CLIENTS_FILE: '/etc/verifier/clients.json',
   PUBLIC_BASE_URL: 'https://verifier.example',
+  STORE_ENCRYPTION_KEY: 'BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc',
 } as const;
 
 describe('loadConfig defaults', () => {

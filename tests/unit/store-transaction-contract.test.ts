@@ -12,6 +12,9 @@ import type { CompleteTransaction, TransactionStore } from '../../src/store/port
 import { MemoryTransactionStore } from '../../src/store/memory-transaction-store.ts';
 import { SqliteTransactionStore } from '../../src/store/sqlite-transaction-store.ts';
 import type { Nonce, RequestId, StoredCredentialResult, Transaction, TransactionId } from '../../src/oid4vp/transaction.ts';
+import { RedisTransactionStore } from '../../src/store/redis-transaction-store.ts';
+import { AtRestCipher, newStoreKey } from '../../src/store/encrypt-at-rest.ts';
+import { useRedisServer } from '../helpers/redis-server.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'store-contract-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -92,6 +95,13 @@ const adapters: Adapter[] = [
     open: () => new SqliteTransactionStore(join(mkdtempSync(join(root, 'db-')), `verifier-${dbCounter++}.sqlite`), GRACE),
   },
 ];
+
+// Redis: a real redis-server for this file, each store under its own key prefix.
+const redis = useRedisServer();
+if (redis.available) {
+  const cipher = AtRestCipher.fromConfig(newStoreKey());
+  adapters.push({ name: 'RedisTransactionStore', open: () => new RedisTransactionStore(redis.client(), { cipher, keyPrefix: `contract-${dbCounter++}:`, openGraceMs: GRACE }) });
+}
 
 describe.each(adapters)('TransactionStore contract: $name', (adapter) => {
   let opened: TransactionStore[] = [];

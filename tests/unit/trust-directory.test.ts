@@ -1,7 +1,8 @@
 /**
  * Loading a trust list directory: production accepts only lists whose signature verified with a
- * pinned signer and that are not past NextUpdate, and refuses to run without anchors;
- * development accepts unsigned or stale lists with a warning.
+ * pinned signer and that are not past NextUpdate plus grace, and refuses to run without anchors;
+ * development accepts unsigned lists with a warning and skips expired ones. Expired lists never
+ * add an anchor.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ServiceError } from '../../src/errors.ts';
 import { createLeafCert, createRootCa, type IssuedCert, x5cOf } from '../../src/issuer/pki.ts';
-import { buildLote, signLote, writeTrustedListXml } from '../../src/issuer/trust-list-writer.ts';
+import { buildLote, signLote, signTrustedListXml, writeTrustedListXml } from '../../src/issuer/trust-list-writer.ts';
 import { loadTrustDirectory, type LoadTrustDirectoryOptions } from '../../src/trust/load-trust-directory.ts';
 
 const DAY = 86_400_000;
@@ -38,24 +39,24 @@ async function directory(files: Record<string, string>): Promise<string> {
   return dir;
 }
 
-function pidLote(nextUpdate = new Date(Date.now() + 90 * DAY)) {
-  return buildLote({ loteType: 'http://uri.etsi.org/19602/LoTEType/EUPIDProvidersList', issued: new Date(Date.now() - DAY), nextUpdate, services: [{ name: 'Test PID Provider', serviceType: PID_ISSUANCE, certDer: pidRoot.der }] });
+function pidLote(nextUpdate = new Date(Date.now() + 90 * DAY), issued = new Date(Date.now() - 2 * DAY)) {
+  return buildLote({ loteType: 'http://uri.etsi.org/19602/LoTEType/EUPIDProvidersList', issued, nextUpdate, services: [{ name: 'Test PID Provider', serviceType: PID_ISSUANCE, certDer: pidRoot.der }] });
 }
 
 const eaaXml = (): string =>
   writeTrustedListXml({ operator: 'Directory Tests', issued: new Date(Date.now() - DAY), nextUpdate: new Date(Date.now() + 90 * DAY), services: [{ name: 'Test EAA Provider', serviceType: EAA, certDer: eaaRoot.der }] });
 
-function options(mode: LoadTrustDirectoryOptions['mode'], warnings: string[] = []): LoadTrustDirectoryOptions {
-  return { mode, pinnedSignerCertsDer: [signer.der], now: new Date(), warn: (message) => warnings.push(message) };
+function options(mode: LoadTrustDirectoryOptions['mode'], warnings: string[] = [], graceMs = 0): LoadTrustDirectoryOptions {
+  return { mode, pinnedSignerCertsDer: [signer.der], now: new Date(), warn: (message) => warnings.push(message), graceMs };
 }
 
-async function refused(promise: Promise<unknown>, pattern: RegExp): Promise<void> {
+async function refused(promise: Promise<unknown>, pattern: RegExp, code = 'TRUST_LIST_INVALID'): Promise<void> {
   const error: unknown = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(ServiceError);
-  expect((error as ServiceError).code).toBe('TRUST_LIST_INVALID');
+  expect((error as ServiceError).code).toBe(code);
   expect((error as ServiceError).detail).toMatch(pattern);
 }
 
@@ -87,9 +88,43 @@ describe('loadTrustDirectory in production', () => {
     await refused(loadTrustDirectory(dir, options('production')), /^pid\.json: .*signature not verified/);
   });
 
-  it('refuses a signed list past its NextUpdate', async () => {
+  it('refuses a signed list past its NextUpdate (no grace)', async () => {
     const dir = await directory({ 'pid.jws': await signLote(pidLote(new Date(Date.now() - DAY)), signer) });
-    await refused(loadTrustDirectory(dir, options('production')), /^pid\.jws: .*past its NextUpdate/);
+    await refused(loadTrustDirectory(dir, options('production')), /^pid\.jws: past its NextUpdate/, 'TRUST_LIST_EXPIRED');
+  });
+
+  it('uses a list past its NextUpdate during the grace period, with a warning', async () => {
+    const dir = await directory({ 'pid.jws': await signLote(pidLote(new Date(Date.now() - DAY)), signer) });
+    const warnings: string[] = [];
+    const { store } = await loadTrustDirectory(dir, options('production', warnings, 2 * DAY));
+    expect(store.anchors).toHaveLength(1);
+    expect(warnings).toEqual([expect.stringMatching(/pid\.jws is past its NextUpdate .* grace period/)]);
+  });
+
+  it('refuses a list past its NextUpdate plus the grace period', async () => {
+    const dir = await directory({ 'pid.jws': await signLote(pidLote(new Date(Date.now() - 3 * DAY), new Date(Date.now() - 4 * DAY)), signer) });
+    await refused(loadTrustDirectory(dir, options('production', [], 2 * DAY)), /past its NextUpdate .* and the grace period/, 'TRUST_LIST_EXPIRED');
+  });
+
+  it('refuses a list issued in the future', async () => {
+    const dir = await directory({ 'pid.jws': await signLote(pidLote(new Date(Date.now() + 90 * DAY), new Date(Date.now() + DAY)), signer) });
+    await refused(loadTrustDirectory(dir, options('production')), /ListIssueDateTime .* is in the future/);
+  });
+
+  it('accepts an XAdES-signed XML trusted list and a LoTE in JWS JSON serialization', async () => {
+    const dir = await directory({ 'eaa.xml': await signTrustedListXml(eaaXml(), signer), 'pid.json': await signLote(pidLote(), signer, 'json-general') });
+    const { store, lists } = await loadTrustDirectory(dir, options('production'));
+    expect(lists.map((list) => [list.name, list.type, list.signed])).toEqual([
+      ['eaa.xml', 'etsi-119612', true],
+      ['pid.json', 'etsi-119602', true],
+    ]);
+    const issuer = await createLeafCert(eaaRoot, { subject: 'CN=EAA Issuer, O=Directory Tests, C=SE' });
+    await expect(store.validateIssuerChain({ x5c: x5cOf(issuer), categories: ['eaa'], now: new Date() })).resolves.toMatchObject({ evidence: { list: 'eaa.xml' } });
+  });
+
+  it('refuses an XML list signed by a signer that is not pinned', async () => {
+    const dir = await directory({ 'eaa.xml': await signTrustedListXml(eaaXml(), otherSigner) });
+    await refused(loadTrustDirectory(dir, options('production')), /^eaa\.xml: XML signature: the KeyInfo certificate is not a pinned/);
   });
 
   it('refuses a directory without anchors', async () => {
@@ -116,11 +151,13 @@ describe('loadTrustDirectory in development', () => {
     expect(store.anchors).toHaveLength(2);
   });
 
-  it('accepts a list past its NextUpdate with a warning', async () => {
-    const dir = await directory({ 'pid.jws': await signLote(pidLote(new Date(Date.now() - DAY)), signer) });
+  it('skips an expired list with a warning: it adds no anchor', async () => {
+    const dir = await directory({ 'pid.jws': await signLote(pidLote(new Date(Date.now() - DAY)), signer), 'eaa.xml': eaaXml() });
     const warnings: string[] = [];
-    await loadTrustDirectory(dir, options('development', warnings));
-    expect(warnings).toEqual([expect.stringMatching(/pid\.jws.*past its NextUpdate/)]);
+    const { store, lists } = await loadTrustDirectory(dir, options('development', warnings));
+    expect(lists.map((list) => list.name)).toEqual(['eaa.xml']);
+    expect(store.anchors.map((anchor) => anchor.source.list)).toEqual(['eaa.xml']);
+    expect(warnings).toEqual(expect.arrayContaining([expect.stringMatching(/pid\.jws: not loaded \(TRUST_LIST_EXPIRED: pid\.jws: past its NextUpdate/)]));
   });
 
   it('still refuses a signed list whose signer is not pinned', async () => {

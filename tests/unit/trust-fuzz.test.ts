@@ -1,12 +1,14 @@
 /**
- * Property tests: the trust-list parsers and chain validation fail only with catalogued
- * ServiceErrors, whatever the input — never a TypeError or a library exception.
+ * Property tests: the trust-list parsers, the XML signature check and chain validation fail only
+ * with catalogued ServiceErrors, whatever the input — never a TypeError or a library exception;
+ * and no edit of a signed XML list changes what it is read as without being refused.
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ServiceError } from '../../src/errors.ts';
 import { createRootCa, type IssuedCert } from '../../src/issuer/pki.ts';
-import { buildLote, writeTrustedListXml } from '../../src/issuer/trust-list-writer.ts';
+import { buildLote, signTrustedListXml, writeTrustedListXml } from '../../src/issuer/trust-list-writer.ts';
+import { verifyTrustedListXml } from '../../src/trust/verify-trusted-list-xml.ts';
 import { anchorFromCertificate } from '../../src/trust/anchor.ts';
 import { parseLoteJson } from '../../src/trust/parse-lote-json.ts';
 import { parseTrustedListXml } from '../../src/trust/parse-trusted-list-xml.ts';
@@ -53,12 +55,14 @@ const xmlFragments = [
 let root: IssuedCert;
 let validXml: string;
 let validLote: object;
+let signedXml: string;
 
 beforeAll(async () => {
   root = await createRootCa({ subject: 'CN=Fuzz Root CA, O=Fuzz, C=SE' });
   const common = { issued: new Date(), nextUpdate: new Date(Date.now() + 86_400_000) };
   validXml = writeTrustedListXml({ operator: 'Fuzz', ...common, services: [{ name: 'Fuzz EAA', serviceType: 'http://uri.etsi.org/TrstSvc/Svctype/EAA', certDer: root.der }] });
   validLote = buildLote({ loteType: 'urn:fuzz', ...common, services: [{ name: 'Fuzz PID', serviceType: 'http://uri.etsi.org/19602/SvcType/PID/Issuance', certDer: root.der }] });
+  signedXml = await signTrustedListXml(validXml, root);
 });
 
 /** Replaces one value somewhere in a JSON tree with `replacement`, at a position chosen by `pick`. */
@@ -95,6 +99,22 @@ describe('parsers fail only with ServiceError', () => {
       fc.property(edits, ([start, length, insert]) => {
         const at = start % validXml.length;
         return throwsOnlyServiceError(() => parseTrustedListXml(validXml.slice(0, at) + insert + validXml.slice(at + length), 'fuzz.xml'));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('verifyTrustedListXml on a signed list with one slice replaced: refused, or the content is unchanged', () => {
+    const edits = fc.tuple(fc.nat(), fc.nat({ max: 40 }), fc.oneof(fc.constantFrom(...xmlFragments), fc.string({ maxLength: 20 })));
+    const original = verifyTrustedListXml(signedXml, [root.der], new Date(), 'fuzz.xml').signedXml;
+    fc.assert(
+      fc.property(edits, ([start, length, insert]) => {
+        const at = start % signedXml.length;
+        try {
+          return verifyTrustedListXml(signedXml.slice(0, at) + insert + signedXml.slice(at + length), [root.der], new Date(), 'fuzz.xml').signedXml === original;
+        } catch (error) {
+          return error instanceof ServiceError && error.code === 'TRUST_LIST_INVALID';
+        }
       }),
       { numRuns: 300 },
     );

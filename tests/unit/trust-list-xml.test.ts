@@ -1,11 +1,13 @@
 /**
- * ETSI TS 119 612 trusted lists (XML): anchors from granted services of known types, refusal of
- * DTDs and entities (XXE), namespace and well-formedness checks.
+ * ETSI TS 119 612 trusted lists (XML): anchors from granted services of known types, the status
+ * at `now` from StatusStartingTime and ServiceHistory, list-of-lists pointers, refusal of DTDs and
+ * entities (XXE), namespace and well-formedness checks.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ServiceError } from '../../src/errors.ts';
 import { createLeafCert, createRootCa, type IssuedCert, x5cOf } from '../../src/issuer/pki.ts';
-import { WITHDRAWN, writeTrustedListXml } from '../../src/issuer/trust-list-writer.ts';
+import { GRANTED, WITHDRAWN, writeTrustedListXml } from '../../src/issuer/trust-list-writer.ts';
+import { tslTypes } from '../../src/trust/service-types.ts';
 import { parseTrustedListXml } from '../../src/trust/parse-trusted-list-xml.ts';
 import { createTrustStore } from '../../src/trust/trust-store.ts';
 
@@ -119,5 +121,62 @@ describe('parseTrustedListXml', () => {
 
   it('refuses an invalid NextUpdate', () => {
     expectListError(() => parseTrustedListXml(xml.replace('2026-07-01T00:00:00Z', 'next summer'), 'date.xml'), /NextUpdate/);
+  });
+});
+
+describe('the status at now (StatusStartingTime and ServiceHistory)', () => {
+  const DAY = 86_400_000;
+  const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+
+  async function storeFor(service: Parameters<typeof writeTrustedListXml>[0]['services'][number]) {
+    const list = parseTrustedListXml(writeTrustedListXml({ operator: 'History Tests', issued: new Date(now.getTime() - 30 * DAY), nextUpdate: new Date(now.getTime() + 30 * DAY), services: [service] }), 'history.xml');
+    return { list, store: createTrustStore(list.anchors) };
+  }
+
+  it('a service withdrawn an hour ago, granted before: its anchor validates only before the withdrawal', async () => {
+    const HOUR = 3_600_000;
+    const { list, store } = await storeFor({ name: 'Withdrawn EAA', serviceType: EAA_Q, certDer: qeaa.der, status: WITHDRAWN, statusStartingTime: new Date(now.getTime() - HOUR), history: [{ status: GRANTED, statusStartingTime: new Date(now.getTime() - 20 * DAY) }] });
+    expect(list.anchors).toHaveLength(1);
+    expect(list.anchors[0]?.activeUntil).toEqual(new Date(now.getTime() - HOUR));
+    const issuer = await createLeafCert(qeaa, { subject: 'CN=History Issuer, O=XML Tests, C=SE', notBefore: new Date(now.getTime() - 10 * DAY) });
+    await expect(store.validateIssuerChain({ x5c: x5cOf(issuer), categories: ['eaa'], now })).rejects.toMatchObject({ code: 'ISSUER_UNTRUSTED' });
+    const before = await store.validateIssuerChain({ x5c: x5cOf(issuer), categories: ['eaa'], now: new Date(now.getTime() - 2 * HOUR) });
+    expect(before.evidence.category).toBe('eaa');
+  });
+
+  it('a service granted only from tomorrow is not an anchor yet', async () => {
+    const { store } = await storeFor({ name: 'Future EAA', serviceType: EAA_Q, certDer: qeaa.der, statusStartingTime: new Date(now.getTime() + DAY), history: [{ status: WITHDRAWN, statusStartingTime: new Date(now.getTime() - 20 * DAY) }] });
+    const issuer = await createLeafCert(qeaa, { subject: 'CN=Future Issuer, O=XML Tests, C=SE' });
+    await expect(store.validateIssuerChain({ x5c: x5cOf(issuer), categories: ['eaa'], now })).rejects.toMatchObject({ code: 'ISSUER_UNTRUSTED' });
+    await expect(store.validateIssuerChain({ x5c: x5cOf(issuer), categories: ['eaa'], now: new Date(now.getTime() + 2 * DAY) })).resolves.toMatchObject({ evidence: { category: 'eaa' } });
+  });
+
+  it('a history instance of an unknown service type grants nothing for its period', async () => {
+    const { list } = await storeFor({ name: 'Reclassified', serviceType: EAA_Q, certDer: qeaa.der, statusStartingTime: new Date(now.getTime() - DAY), history: [{ status: GRANTED, serviceType: CA_QC, statusStartingTime: new Date(now.getTime() - 20 * DAY) }] });
+    expect(list.anchors).toHaveLength(1);
+    expect(list.anchors[0]?.activeFrom).toEqual(new Date(now.getTime() - DAY));
+  });
+});
+
+describe('a list of lists', () => {
+  it('yields each pointer: location, signer certificates, type, territory, MIME type', () => {
+    const lotl = writeTrustedListXml({
+      operator: 'LOTL Tests',
+      issued: ISSUED,
+      nextUpdate: NEXT,
+      services: [],
+      pointers: [
+        { location: 'https://tl.example.se/tl.xml', signerCertsDer: [pid.der, qeaa.der], territory: 'SE' },
+        { location: 'de-tl.xml', signerCertsDer: [pubEaa.der], territory: 'DE' },
+      ],
+    });
+    const list = parseTrustedListXml(lotl, 'lotl.xml');
+    expect(list.type).toBe(tslTypes.listOfLists);
+    expect(list.anchors).toEqual([]);
+    expect(list.pointers?.map((p) => [p.location, p.signerCertsDer.length, p.territory, p.type, p.mimeType])).toEqual([
+      ['https://tl.example.se/tl.xml', 2, 'SE', tslTypes.generic, 'application/vnd.etsi.tsl+xml'],
+      ['de-tl.xml', 1, 'DE', tslTypes.generic, 'application/vnd.etsi.tsl+xml'],
+    ]);
+    expect(list.pointers?.[0]?.signerCertsDer[0]).toEqual(pid.der);
   });
 });

@@ -1,0 +1,339 @@
+/**
+ * End-to-end flows over HTTP against one service process (`node bin/eudi-verifier.js serve`),
+ * with SQLite and with Redis: RP creates (POST /v1/presentations) → wallet fetches the request
+ * object → wallet posts an encrypted response (direct_post.jwt: SD-JWT VC + KB-JWT, ECDH-ES) →
+ * RP reads the result. Reports flows per second, p50/p99 latency of a whole flow, and memory with
+ * 10,000 pending transactions: the service's resident set, the Redis server's `used_memory` and
+ * the SQLite file, per transaction.
+ *
+ * The load generator is a lean wallet in this process: it decodes the request object without
+ * verifying it (the verifier is what is measured), signs the KB-JWT and encrypts. Nothing here is a
+ * test: no assertion on time. Used by bench/run.ts.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CompactEncrypt, decodeJwt, importJWK, type JWK } from 'jose';
+import { generateFixtures, type SdJwtWalletCredential, type WalletFile } from '../src/issuer/generate-fixtures.ts';
+import { presentSdJwtVc } from '../src/wallet/present-sd-jwt-vc.ts';
+import { chooseClaimPaths } from '../src/wallet/choose-claims.ts';
+import { newStoreKey } from '../src/store/encrypt-at-rest.ts';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+
+export interface FlowBenchOptions {
+  /** Measured flows per store (after a warm-up). */
+  readonly flows: number;
+  /** Flows in flight at once. */
+  readonly concurrency: number;
+  /** Pending transactions created for the memory measurement. */
+  readonly pending: number;
+}
+
+export const DEFAULT_FLOW_BENCH: FlowBenchOptions = { flows: 1500, concurrency: 16, pending: 10_000 };
+
+export interface StoreFlowResult {
+  readonly store: 'sqlite' | 'redis';
+  readonly flows: number;
+  readonly concurrency: number;
+  readonly flows_per_s: number;
+  readonly latency_ms: { readonly p50: number; readonly p99: number; readonly max: number };
+  /** CPU time (all threads) of the service process per flow, and of the load generator (this process). */
+  readonly service_cpu_ms_per_flow: number;
+  readonly load_generator_cpu_ms_per_flow: number;
+  /** 1000 / service_cpu_ms_per_flow: what one core fully given to the service would do. */
+  readonly flows_per_service_cpu_s: number;
+  readonly pending_transactions: number;
+  /** Growth of the service's resident set while the pending transactions were created, per transaction (includes heap growth from the requests' garbage). */
+  readonly service_rss_bytes_per_pending: number;
+  /** The same for a second batch as large: what the service itself keeps per pending transaction once its heap has grown. */
+  readonly service_rss_bytes_per_pending_next_batch: number;
+  /** Where the transactions live: Redis `used_memory` growth, or SQLite file (with WAL) growth, per transaction. */
+  readonly store_bytes_per_pending: number;
+  readonly service_rss_mib_after: number;
+}
+
+export interface FlowBenchResult {
+  readonly what: string;
+  readonly results: StoreFlowResult[];
+  readonly skipped?: string;
+}
+
+/** Runs the flows with SQLite, and with Redis when `redis-server` is installed. */
+export async function runFlowBench(opts: FlowBenchOptions = DEFAULT_FLOW_BENCH): Promise<FlowBenchResult> {
+  const root = await mkdtemp(join(tmpdir(), 'eudi-bench-flows-'));
+  try {
+    const fixtures = join(root, 'fixtures');
+    const trustLists = join(root, 'trust-lists');
+    await generateFixtures(fixtures, trustLists);
+    const wallet = JSON.parse(await readFile(join(fixtures, 'wallet', 'anna.json'), 'utf8')) as WalletFile;
+    const credential = wallet.credentials.find((c): c is SdJwtWalletCredential => c.format === 'dc+sd-jwt' && c.vct === 'urn:eudi:pid:1');
+    if (credential === undefined) throw new Error('no PID SD-JWT VC in the fixture wallet');
+    const results: StoreFlowResult[] = [];
+    results.push(await benchStore('sqlite', root, { fixtures, trustLists }, credential, opts));
+    const redisAvailable = spawnSync('redis-server', ['--version']).status === 0;
+    if (redisAvailable) results.push(await benchStore('redis', root, { fixtures, trustLists }, credential, opts));
+    return {
+      what: 'HTTP flows on one service process: create → fetch request object → direct_post.jwt response (SD-JWT VC + KB-JWT) → read result',
+      results,
+      ...(!redisAvailable && { skipped: 'redis: redis-server is not installed (Debian package redis-server)' }),
+    };
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+async function benchStore(
+  store: 'sqlite' | 'redis',
+  root: string,
+  dirs: { fixtures: string; trustLists: string },
+  credential: SdJwtWalletCredential,
+  opts: FlowBenchOptions,
+): Promise<StoreFlowResult> {
+  const data = await mkdtemp(join(root, `data-${store}-`));
+  const redis = store === 'redis' ? await startRedis(root) : undefined;
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const service = spawn(process.execPath, [join(repo, 'bin', 'eudi-verifier.js'), 'serve'], {
+    cwd: repo,
+    env: {
+      ...process.env,
+      VERIFIER_MODE: 'development',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      PUBLIC_BASE_URL: base,
+      DATA_DIR: data,
+      FIXTURES_DIR: dirs.fixtures,
+      TRUST_LIST_DIR: dirs.trustLists,
+      LOG_LEVEL: 'info',
+      TRANSACTION_TTL_SECONDS: '3600',
+      ...(redis !== undefined && { STORE: 'redis', REDIS_URL: redis.url, STORE_ENCRYPTION_KEY: newStoreKey() }),
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    await waitFor(async () => (await fetch(`${base}/healthz`).catch(() => undefined))?.status === 200, service);
+    const apiKey = (await readFile(join(data, 'dev-api-key.txt'), 'utf8')).trim();
+    const holderKey = (await importJWK(credential.holder_private_jwk as JWK, 'ES256')) as CryptoKey;
+    const flow = () => oneFlow(base, apiKey, credential, holderKey);
+
+    await runConcurrent(Math.min(100, opts.flows), opts.concurrency, flow);
+    const serviceCpuBefore = cpuMs(service.pid);
+    const ownCpuBefore = process.cpuUsage();
+    const started = performance.now();
+    const latencies = await runConcurrent(opts.flows, opts.concurrency, flow);
+    const seconds = (performance.now() - started) / 1000;
+    const serviceCpuMs = (cpuMs(service.pid) - serviceCpuBefore) / opts.flows;
+    const ownCpu = process.cpuUsage(ownCpuBefore);
+
+    const createPending = async () => {
+      await runConcurrent(opts.pending, 32, async () => {
+        const res = await fetch(`${base}/v1/presentations`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: '{"use_case":"pid-basic"}' });
+        if (res.status !== 201) throw new Error(`create answered ${res.status}`);
+        await res.arrayBuffer();
+        return 0;
+      });
+      await new Promise((r) => setTimeout(r, 1000));
+    };
+    const sizeBefore = await storeBytes(store, data, redis?.port);
+    const rssBefore = rssBytes(service.pid);
+    await createPending();
+    const rssAfter = rssBytes(service.pid);
+    const sizeAfter = await storeBytes(store, data, redis?.port);
+    await createPending();
+    const rssNext = rssBytes(service.pid);
+    latencies.sort((a, b) => a - b);
+    const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+    return {
+      store,
+      flows: opts.flows,
+      concurrency: opts.concurrency,
+      flows_per_s: opts.flows / seconds,
+      latency_ms: { p50: pct(50), p99: pct(99), max: latencies[latencies.length - 1] ?? 0 },
+      service_cpu_ms_per_flow: serviceCpuMs,
+      load_generator_cpu_ms_per_flow: (ownCpu.user + ownCpu.system) / 1000 / opts.flows,
+      flows_per_service_cpu_s: 1000 / serviceCpuMs,
+      pending_transactions: opts.pending,
+      service_rss_bytes_per_pending: (rssAfter - rssBefore) / opts.pending,
+      service_rss_bytes_per_pending_next_batch: (rssNext - rssAfter) / opts.pending,
+      store_bytes_per_pending: (sizeAfter - sizeBefore) / opts.pending,
+      service_rss_mib_after: rssAfter / 1024 / 1024,
+    };
+  } finally {
+    await stop(service);
+    if (redis !== undefined) await stop(redis.process);
+  }
+}
+
+/** One whole flow; resolves with its latency in ms. */
+async function oneFlow(base: string, apiKey: string, credential: SdJwtWalletCredential, holderKey: CryptoKey): Promise<number> {
+  const t0 = performance.now();
+  const created = (await json(await fetch(`${base}/v1/presentations`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: '{"use_case":"pid-basic"}' }), 201)) as {
+    transaction_id: string;
+    request_uri: string;
+  };
+  const requestRes = await fetch(created.request_uri);
+  if (requestRes.status !== 200) throw new Error(`request_uri answered ${requestRes.status}`);
+  const req = decodeJwt(await requestRes.text()) as Record<string, unknown>;
+  const query = (req['dcql_query'] as { credentials: Array<Record<string, unknown>> }).credentials[0] ?? {};
+  const presentation = await presentSdJwtVc(credential.sd_jwt, {
+    claimPaths: chooseClaimPaths(query, credential),
+    holderKey,
+    nonce: String(req['nonce']),
+    audience: String(req['client_id']),
+    iat: Math.floor(Date.now() / 1000),
+  });
+  const jwk = (req['client_metadata'] as { jwks: { keys: Array<JWK & { kid?: string }> } }).jwks.keys.find((k) => k.alg === 'ECDH-ES');
+  if (jwk === undefined) throw new Error('no ECDH-ES key in the request object');
+  const jwe = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify({ vp_token: { [String(query['id'])]: [presentation] }, state: req['state'] })))
+    .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A128GCM', ...(jwk.kid !== undefined && { kid: jwk.kid }) })
+    .encrypt(await importJWK(jwk, 'ECDH-ES'));
+  await json(await fetch(String(req['response_uri']), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ response: jwe }).toString() }), 200);
+  const result = (await json(await fetch(`${base}/v1/presentations/${created.transaction_id}`, { headers: { authorization: `Bearer ${apiKey}` } }), 200)) as { status: string };
+  if (result.status !== 'verified') throw new Error(`the flow ended ${result.status}`);
+  return performance.now() - t0;
+}
+
+async function json(res: Response, status: number): Promise<unknown> {
+  const text = await res.text();
+  if (res.status !== status) throw new Error(`${res.url} answered ${res.status}: ${text.slice(0, 200)}`);
+  return JSON.parse(text);
+}
+
+/** Runs `total` calls of `task`, `concurrency` at a time; resolves with their results in completion order. */
+async function runConcurrent(total: number, concurrency: number, task: () => Promise<number>): Promise<number[]> {
+  const out: number[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      next++;
+      out.push(await task());
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));
+  return out;
+}
+
+function rssBytes(pid: number | undefined): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(procFile(pid, 'status'))?.[1];
+  return kb === undefined ? 0 : Number(kb) * 1024;
+}
+
+/** User + system CPU time of a process, all threads, in ms (Linux /proc; 0 elsewhere). */
+function cpuMs(pid: number | undefined): number {
+  const fields = procFile(pid, 'stat').split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  return (ticks * 1000) / CLOCK_TICKS;
+}
+
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+function procFile(pid: number | undefined, name: string): string {
+  if (pid === undefined) return '';
+  try {
+    return readFileSync(`/proc/${pid}/${name}`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+async function storeBytes(store: 'sqlite' | 'redis', dataDir: string, redisPort: number | undefined): Promise<number> {
+  if (store === 'sqlite') {
+    let total = 0;
+    for (const f of ['verifier.sqlite', 'verifier.sqlite-wal']) total += await stat(join(dataDir, f)).then((s) => s.size, () => 0);
+    return total;
+  }
+  const info = await redisCommand(redisPort ?? 0, 'INFO memory');
+  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
+}
+
+async function startRedis(root: string): Promise<{ url: string; port: number; process: ChildProcess }> {
+  const port = await freePort();
+  const dir = await mkdtemp(join(root, 'redis-'));
+  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  await waitFor(async () => (await redisCommand(port, 'PING').catch(() => '')).startsWith('+PONG'), proc);
+  return { url: `redis://127.0.0.1:${port}`, port, process: proc };
+}
+
+function redisCommand(port: number, command: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    let text = '';
+    socket.on('connect', () => socket.write(`${command}\r\n`));
+    socket.on('data', (d) => {
+      text += d.toString('latin1');
+      // A simple string (+PONG) or a complete bulk string ($<length>\r\n<data>\r\n).
+      const bulk = /^\$(\d+)\r\n/.exec(text);
+      if ((text.startsWith('+') && text.endsWith('\r\n')) || (bulk !== null && Buffer.byteLength(text, 'latin1') >= bulk[0].length + Number(bulk[1]) + 2)) {
+        socket.destroy();
+        resolve(text);
+      }
+    });
+    socket.on('error', reject);
+  });
+}
+
+async function waitFor(ready: () => Promise<boolean>, proc: ChildProcess): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (proc.exitCode !== null) throw new Error(`process exited with ${proc.exitCode}`);
+    if (await ready()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('process did not become ready');
+}
+
+async function stop(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    proc.once('exit', () => resolve());
+    proc.kill('SIGTERM');
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      s.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+/** Runs the flow bench alone: `node --import tsx bench/flows.ts`. */
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  runFlowBench()
+    .then((r) => console.log(JSON.stringify(r, null, 2)))
+    .catch((err: unknown) => {
+      console.error(err instanceof Error ? err.message : 'flow bench failed');
+      process.exitCode = 1;
+    });
+}
+
+/** Runs the flow bench, prints it beside the ES256 yardstick of the same run, and returns the section for results.json. */
+export async function flowBenchReport(es256PerS: number, opts: FlowBenchOptions = DEFAULT_FLOW_BENCH): Promise<FlowBenchResult & { targets: Record<string, string> }> {
+  const bench = await runFlowBench(opts);
+  const KIB = 1024;
+  for (const r of bench.results) {
+    const ratio = r.flows_per_s / es256PerS;
+    console.log(
+      `HTTP flows, ${r.store.padEnd(6)}               ${r.flows_per_s.toFixed(0).padStart(7)} /s   p50 ${r.latency_ms.p50.toFixed(0)} ms, p99 ${r.latency_ms.p99.toFixed(0)} ms at ${r.concurrency} in flight   ratio ${ratio.toFixed(3)} (target ≥ 0.06)   service CPU ${r.service_cpu_ms_per_flow.toFixed(1)} ms/flow (${r.flows_per_service_cpu_s.toFixed(0)}/CPU-s), load generator ${r.load_generator_cpu_ms_per_flow.toFixed(1)} ms/flow`,
+    );
+    console.log(
+      `${r.pending_transactions} pending, ${r.store.padEnd(6)}          ${r.store === 'redis' ? 'Redis used_memory' : 'SQLite file + WAL'} +${(r.store_bytes_per_pending / KIB).toFixed(2)} KiB/tx (target ≤ 4 KiB); service RSS ${r.service_rss_mib_after.toFixed(0)} MiB, +${(r.service_rss_bytes_per_pending / KIB).toFixed(2)} KiB/tx (heap growth included), next ${r.pending_transactions}: ${(r.service_rss_bytes_per_pending_next_batch / KIB).toFixed(2)} KiB/tx`,
+    );
+  }
+  if (bench.skipped !== undefined) console.log(`HTTP flows skipped: ${bench.skipped}`);
+  return {
+    ...bench,
+    targets: {
+      flows_per_s: `≥ 0.06 × ES256 verify/s = ${(0.06 * es256PerS).toFixed(0)}/s`,
+      bytes_per_pending: '≤ 4096 per pending transaction',
+    },
+  };
+}

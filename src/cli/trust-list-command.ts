@@ -1,0 +1,235 @@
+/**
+ * `eudi-verifier trust-list` builds, signs and inspects test trusted lists in both ETSI formats
+ * from PEM certificates (by default the fixture list operator signs), and
+ * `eudi-verifier credential-status` revokes, suspends or reinstates a fixture credential in the
+ * fixture status list. Development and test tooling: nothing here is used by the service.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/load-config.ts';
+import { isServiceError } from '../errors.ts';
+import { fixtureStatusReference, FIXTURE_STATUS_LIST_BASE, setFixtureStatus, statusListDir, type FixtureStatus } from '../issuer/fixture-status-lists.ts';
+import { loadIssuedCert, type IssuedCert } from '../issuer/pki.ts';
+import { buildLote, signLote, signTrustedListXml, writeTrustedListXml, type TrustListPointerSpec, type TrustListService } from '../issuer/trust-list-writer.ts';
+import type { WalletFile } from '../issuer/generate-fixtures.ts';
+import { inflateBounded, statusAt } from '../status/decode-status-list.ts';
+import { readTrustList } from '../trust/read-trust-list.ts';
+import { localServiceTypes, loteServiceTypes, loteTypes, tslTypes } from '../trust/service-types.ts';
+import { decodeBase64url } from '../util/base64url.ts';
+
+export const TRUST_LIST_USAGE = `  trust-list build --format <f> --service <s> [--service <s> …] [options]
+                              build and sign a test trusted list; formats: lote (compact JWS), lote-json
+                              (JWS JSON, general), lote-flattened, lote-plain (unsigned JSON), xml (XAdES-B
+                              signed TS 119 612), xml-unsigned, lotl (a signed list of lists, with --pointer)
+      --service "<name>|<type>|<cert.pem>[|<provider>]"   type: pid-issuance, pid-revocation, pubeaa-issuance,
+                              pubeaa-revocation, wrpac-issuance, mdl-iaca, representation-issuance,
+                              representation-revocation, eaa, qeaa, pub-eaa, or a service type URI
+      --pointer "<location>|<signer.pem>[|<territory>]"     (lotl) a pointed trusted list and its signer
+      --type <pid|pubeaa|wrpac|URI>   LoTEType (default: from the first service)
+      --signer <cert.pem> --signer-key <key.pem>           default: FIXTURES_DIR/pki/list-signer
+      --next-update-days <n>  default 180;  --out <file>  default: standard output
+  trust-list inspect <file> [--signer-cert <pem> …]
+                              verify (default signer: the fixture list operator) and describe a list
+  credential-status <person> [valid|revoked|suspended] [--credential <id>]
+                              show, or set, a fixture credential's entry in its fixture status list`;
+
+const serviceAliases: Readonly<Record<string, string>> = {
+  'pid-issuance': loteServiceTypes.pidIssuance,
+  'pid-revocation': loteServiceTypes.pidRevocation,
+  'pubeaa-issuance': loteServiceTypes.pubEaaIssuance,
+  'pubeaa-revocation': loteServiceTypes.pubEaaRevocation,
+  'wrpac-issuance': loteServiceTypes.wrpacIssuance,
+  'wrpac-revocation': loteServiceTypes.wrpacRevocation,
+  'mdl-iaca': localServiceTypes.mdlIaca,
+  'representation-issuance': localServiceTypes.representationIssuance,
+  'representation-revocation': localServiceTypes.representationRevocation,
+  eaa: 'http://uri.etsi.org/TrstSvc/Svctype/EAA',
+  qeaa: 'http://uri.etsi.org/TrstSvc/Svctype/EAA/Q',
+  'pub-eaa': 'http://uri.etsi.org/TrstSvc/Svctype/EAA/Pub-EAA',
+};
+
+const loteTypeAliases: Readonly<Record<string, string>> = { pid: loteTypes.pidProviders, pubeaa: loteTypes.pubEaaProviders, wrpac: loteTypes.wrpacProviders };
+
+const DAY = 86_400_000;
+
+const pemToDer = (pem: string): Uint8Array => {
+  const match = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/.exec(pem);
+  if (!match?.[1]) throw new Error('expected a PEM certificate');
+  return new Uint8Array(Buffer.from(match[1].replace(/\s+/g, ''), 'base64'));
+};
+
+async function readCertDer(path: string): Promise<Uint8Array> {
+  return pemToDer(await readFile(path, 'utf8'));
+}
+
+async function parseService(spec: string): Promise<TrustListService> {
+  const [name, type, certPath, provider] = spec.split('|');
+  if (!name || !type || !certPath) throw new Error(`--service "${spec}": expected "<name>|<type>|<cert.pem>[|<provider>]"`);
+  const serviceType = serviceAliases[type] ?? type;
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(serviceType)) throw new Error(`--service "${spec}": unknown service type "${type}"`);
+  return { name, serviceType, certDer: await readCertDer(certPath), ...(provider ? { provider } : {}) };
+}
+
+async function parsePointer(spec: string): Promise<TrustListPointerSpec> {
+  const [location, certPath, territory] = spec.split('|');
+  if (!location || !certPath) throw new Error(`--pointer "${spec}": expected "<location>|<signer.pem>[|<territory>]"`);
+  return { location, signerCertsDer: [await readCertDer(certPath)], ...(territory ? { territory } : {}) };
+}
+
+function defaultLoteType(services: readonly TrustListService[]): string {
+  const first = services[0]?.serviceType ?? '';
+  if (first.includes('/PID/')) return loteTypes.pidProviders;
+  if (first.includes('/PubEAA/')) return loteTypes.pubEaaProviders;
+  if (first.includes('/WRPAC/')) return loteTypes.wrpacProviders;
+  return 'urn:se:eudi:lotetype:test';
+}
+
+async function loadSigner(fixturesDir: string, certPath: string | undefined, keyPath: string | undefined): Promise<IssuedCert> {
+  const cert = certPath ?? join(fixturesDir, 'pki', 'list-signer.pem');
+  const key = keyPath ?? (certPath === undefined ? join(fixturesDir, 'pki', 'list-signer.key.pem') : undefined);
+  if (key === undefined) throw new Error('--signer needs --signer-key');
+  return loadIssuedCert(await readFile(cert, 'utf8'), await readFile(key, 'utf8'));
+}
+
+async function build(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      format: { type: 'string', default: 'lote' },
+      service: { type: 'string', multiple: true, default: [] },
+      pointer: { type: 'string', multiple: true, default: [] },
+      type: { type: 'string' },
+      signer: { type: 'string' },
+      'signer-key': { type: 'string' },
+      'next-update-days': { type: 'string', default: '180' },
+      operator: { type: 'string', default: 'EUDI Verifier Test Lists' },
+      out: { type: 'string' },
+    },
+  });
+  const config = loadConfig();
+  const services = await Promise.all(values.service.map(parseService));
+  const pointers = await Promise.all(values.pointer.map(parsePointer));
+  const issued = new Date();
+  const days = Number(values['next-update-days']);
+  if (!Number.isInteger(days) || days <= 0) throw new Error('--next-update-days must be a positive integer');
+  const nextUpdate = new Date(issued.getTime() + days * DAY);
+  const format = values.format;
+  const signer = () => loadSigner(resolve(config.FIXTURES_DIR), values.signer, values['signer-key']);
+  let output: string;
+  if (format === 'xml' || format === 'xml-unsigned' || format === 'lotl') {
+    if (format === 'lotl' && pointers.length === 0) throw new Error('lotl needs at least one --pointer');
+    const xml = writeTrustedListXml({ operator: values.operator, services, issued, nextUpdate, ...(format === 'lotl' ? { pointers, tslType: tslTypes.listOfLists } : {}) });
+    output = format === 'xml-unsigned' ? xml : await signTrustedListXml(xml, await signer());
+  } else if (format === 'lote' || format === 'lote-json' || format === 'lote-flattened' || format === 'lote-plain') {
+    if (services.length === 0) throw new Error('a LoTE needs at least one --service');
+    const loteType = values.type === undefined ? defaultLoteType(services) : (loteTypeAliases[values.type] ?? values.type);
+    const lote = buildLote({ loteType, services, issued, nextUpdate, operator: values.operator });
+    const serialization = format === 'lote' ? 'compact' : format === 'lote-json' ? 'json-general' : 'json-flattened';
+    output = format === 'lote-plain' ? `${JSON.stringify(lote, null, 2)}\n` : await signLote(lote, await signer(), serialization);
+  } else {
+    throw new Error(`unknown --format "${format}"`);
+  }
+  if (values.out === undefined) process.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
+  else {
+    await writeFile(values.out, output);
+    console.log(`Wrote ${format} list with ${services.length} service(s)${pointers.length > 0 ? ` and ${pointers.length} pointer(s)` : ''} to ${values.out}`);
+  }
+  return 0;
+}
+
+async function inspect(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { 'signer-cert': { type: 'string', multiple: true, default: [] } } });
+  const file = positionals[0];
+  if (file === undefined) throw new Error('trust-list inspect <file>');
+  const config = loadConfig();
+  const certFiles = values['signer-cert'].length > 0 ? values['signer-cert'] : [join(resolve(config.FIXTURES_DIR), 'pki', 'list-signer.pem')];
+  const pinned = await Promise.all(certFiles.map(readCertDer));
+  try {
+    const list = await readTrustList(new Uint8Array(await readFile(file)), file, { pinnedSignerCertsDer: pinned, now: new Date() });
+    const { parsed } = list;
+    const description = {
+      format: list.format,
+      signature: list.unverified === undefined ? `verified (signer ${list.signer ?? 'a pinned certificate'})` : `not verified: ${list.unverified}`,
+      type: parsed.type,
+      sequence_number: parsed.sequenceNumber,
+      issued: parsed.issued?.toISOString(),
+      next_update: parsed.nextUpdate?.toISOString(),
+      anchors: parsed.anchors.map((anchor) => ({
+        subject: anchor.subject,
+        categories: [...anchor.categories],
+        purpose: anchor.purpose ?? 'issuance',
+        service: anchor.source.service,
+        service_type: anchor.source.serviceType,
+        entity: anchor.entity,
+        active_from: anchor.activeFrom?.toISOString(),
+        active_until: anchor.activeUntil?.toISOString(),
+      })),
+      pointers: parsed.pointers?.map((p) => ({ location: p.location, territory: p.territory, type: p.type, mime_type: p.mimeType, signer_certificates: p.signerCertsDer.length })),
+    };
+    console.log(JSON.stringify(description, null, 2));
+    return 0;
+  } catch (error) {
+    if (isServiceError(error)) {
+      console.error(`${error.code}: ${error.detail ?? error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+/** `eudi-verifier trust-list build|inspect …` */
+export async function trustListCommand(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === 'build') return build(rest);
+  if (sub === 'inspect') return inspect(rest);
+  console.error(`Usage:\n${TRUST_LIST_USAGE}`);
+  return 2;
+}
+
+const statusNames = ['VALID', 'INVALID (revoked)', 'SUSPENDED'];
+
+async function currentStatus(fixturesDir: string, reference: { idx: number; uri: string }): Promise<string> {
+  const name = reference.uri.slice(FIXTURE_STATUS_LIST_BASE.length);
+  try {
+    const jwt = (await readFile(join(statusListDir(fixturesDir), `${name}.jwt`), 'utf8')).trim();
+    const payload = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as { status_list: { bits: 1 | 2 | 4 | 8; lst: string } };
+    const bytes = inflateBounded(decodeBase64url(payload.status_list.lst), { maxBytes: 16 * 1024 * 1024, maxRatio: 2000 });
+    const value = statusAt({ bits: payload.status_list.bits, bytes, size: (bytes.byteLength * 8) / payload.status_list.bits }, reference.idx);
+    return statusNames[value] ?? `0x${value.toString(16)}`;
+  } catch {
+    return 'not a fixture list';
+  }
+}
+
+/** `eudi-verifier credential-status <person> [valid|revoked|suspended] [--credential <id>]` */
+export async function credentialStatusCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { credential: { type: 'string' } } });
+  const [person, wanted] = positionals;
+  if (person === undefined || (wanted !== undefined && !['valid', 'revoked', 'suspended'].includes(wanted))) {
+    console.error('Usage: eudi-verifier credential-status <person> [valid|revoked|suspended] [--credential <id>]');
+    return 2;
+  }
+  const fixturesDir = resolve(loadConfig().FIXTURES_DIR);
+  const wallet = JSON.parse(await readFile(join(fixturesDir, 'wallet', `${person}.json`), 'utf8')) as WalletFile;
+  const credentials = wallet.credentials.filter((c) => values.credential === undefined || c.id === values.credential);
+  if (credentials.length === 0) {
+    console.error(`No credential ${values.credential ?? ''} for ${person}.`);
+    return 1;
+  }
+  let changed = 0;
+  for (const credential of credentials) {
+    const reference = fixtureStatusReference(credential as { format: string; sd_jwt?: string; issuer_signed?: string });
+    if (reference === undefined) {
+      console.log(`${credential.id} (${credential.format}): no status reference`);
+      continue;
+    }
+    if (wanted !== undefined && reference.uri.startsWith(FIXTURE_STATUS_LIST_BASE)) {
+      await setFixtureStatus(fixturesDir, reference, wanted as FixtureStatus);
+      changed++;
+    }
+    console.log(`${credential.id} (${credential.format}): ${reference.uri} #${reference.idx}: ${await currentStatus(fixturesDir, reference)}`);
+  }
+  if (wanted !== undefined && changed > 0) console.log('A running development service sees the change once its cached copy expires (the fixture lists have ttl 60 s).');
+  return 0;
+}

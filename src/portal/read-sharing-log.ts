@@ -1,0 +1,57 @@
+/**
+ * The citizen's logs: what they shared (`GET /v1/sessions/{id}/disclosures`) and what was done on
+ * their behalf (`GET /v1/sessions/{id}/acted-on-my-behalf`). A person reads their own logs when
+ * they are logged in; while acting as a company's signatory, the company's acted-on-behalf log is
+ * read (the company "logs in" through its representatives). Entries are returned without the
+ * account key; they hold no claim values.
+ */
+import type { PortalDeps } from './portal-deps.ts';
+import { activeRole } from './session.ts';
+import { openSession } from './session-access.ts';
+import type { SharingLogEntry } from './sharing-log-entry.ts';
+
+/** The most entries one answer holds, newest first. */
+export const LOG_PAGE_SIZE = 500;
+
+export interface LogView {
+  /** Whose log: the logged-in person, or the organisation of the active company role. */
+  readonly party: 'self' | 'organisation';
+  readonly retention_days: number;
+  readonly entries: readonly Record<string, unknown>[];
+}
+
+export async function readDisclosures(deps: PortalDeps, input: { readonly rpClientId: string; readonly sessionId: string }): Promise<LogView> {
+  const session = await openSession(deps, input.rpClientId, input.sessionId);
+  const entries = await deps.sharingLog.list(session.accountKey, 'disclosure', deps.verifier.now(), LOG_PAGE_SIZE);
+  return { party: 'self', retention_days: retentionDays(deps), entries: entries.map(entryView) };
+}
+
+export async function readActedOnMyBehalf(deps: PortalDeps, input: { readonly rpClientId: string; readonly sessionId: string }): Promise<LogView> {
+  const session = await openSession(deps, input.rpClientId, input.sessionId);
+  const role = activeRole(session);
+  const company = role?.kind === 'company_signatory' ? role : undefined;
+  const entries = await deps.sharingLog.list(company?.representedAccountKey ?? session.accountKey, 'acted_on_behalf', deps.verifier.now(), LOG_PAGE_SIZE);
+  return { party: company === undefined ? 'self' : 'organisation', retention_days: retentionDays(deps), entries: entries.map(entryView) };
+}
+
+const retentionDays = (deps: PortalDeps): number => Math.round(deps.settings.sharingLogRetentionMs / 86_400_000);
+
+function entryView(e: SharingLogEntry): Record<string, unknown> {
+  const base = {
+    id: e.id,
+    at: new Date(e.at).toISOString(),
+    rp: { id: e.rpClientId, ...(e.rpName !== undefined && { name: e.rpName }) },
+    use_case: e.useCaseId,
+    purpose: e.purpose,
+  };
+  if (e.kind === 'disclosure') {
+    return { ...base, role: e.role, credentials: e.credentials.map((c) => ({ type: c.type, claim_names: c.claimNames })) };
+  }
+  return {
+    ...base,
+    action: e.action,
+    representation: { type: e.representation.type, kind: e.representation.kind, authority_kind: e.representation.authorityKind, issuer: e.representation.issuer },
+    ...(e.form !== undefined && { form: e.form }),
+    ...(e.fields !== undefined && { fields: e.fields }),
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * Entries of the citizen's sharing log (ARF / Digg need #7: see what was shared, with whom and why)
+ * and of the acted-on-my-behalf log (the represented party can see who acted for them).
+ *
+ * Entries hold names, codes and identifiers of RPs, use cases, credential types and claims —
+ * never claim values, never a person's identifier. They are filed under the keyed hash of the
+ * account key of the person they concern and deleted after the retention period.
+ */
+import type { RepresentationKind, RoleKind } from './representation/representation-types.ts';
+
+export type SharingLogKind = 'disclosure' | 'acted_on_behalf';
+
+interface EntryBase {
+  /** Stable id: appending the same event twice keeps one entry. */
+  readonly id: string;
+  /** Keyed hash of the account key of the person (or organisation) the entry concerns. */
+  readonly accountKey: string;
+  readonly at: number;
+  readonly expiresAt: number;
+  readonly rpClientId: string;
+  readonly rpName?: string;
+  readonly useCaseId: string;
+  /** The purpose shown to the user (the RP's own text when it gave one). */
+  readonly purpose: { readonly sv: string; readonly en: string };
+}
+
+/** A verified presentation: what the person shared from their wallet. */
+export interface DisclosureEntry extends EntryBase {
+  readonly kind: 'disclosure';
+  /** Each credential shared: its type and the dotted names of its claims (`address.locality`; arrays end in `[]`). */
+  readonly credentials: ReadonlyArray<{ readonly type: string; readonly claimNames: readonly string[] }>;
+  /** The role the person acted in when sharing (`self` at login). */
+  readonly role: RoleKind;
+}
+
+export type ActedAction = 'representation_presented' | 'role_activated' | 'form_prefilled';
+
+/** Something done under a representation, filed for the represented party. */
+export interface ActedOnBehalfEntry extends EntryBase {
+  readonly kind: 'acted_on_behalf';
+  readonly action: ActedAction;
+  /** Which representation was used: its type, kind, nature and issuer (not who holds it: that is a claim value). */
+  readonly representation: { readonly type: string; readonly kind: RepresentationKind; readonly authorityKind: string; readonly issuer: string };
+  readonly form?: string;
+  /** Names of the fields filled from the represented party's data. */
+  readonly fields?: readonly string[];
+}
+
+export type SharingLogEntry = DisclosureEntry | ActedOnBehalfEntry;

@@ -1,0 +1,111 @@
+/**
+ * Reads a verified transaction for the portal: the RP's own, verified, still held, with the
+ * same-device `response_code` when the flow needs one, of a use case that defines a portal session.
+ * Then finds its subject: the PID that identifies the person.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { ServiceError } from '../errors.ts';
+import { hashResponseCode } from '../oid4vp/post-wallet-response.ts';
+import { parseTransactionId, publicStatus, type StoredCredentialResult, type Transaction } from '../oid4vp/transaction.ts';
+import type { UseCase } from '../query/z-use-case.ts';
+import { accountKeyHash } from './account-key.ts';
+import type { PortalDeps } from './portal-deps.ts';
+import type { BindingSubject } from './representation/evaluate-representation.ts';
+import type { ReportedStatus } from './representation/representation-status.ts';
+import type { SessionCredential } from './session.ts';
+import type { PortalPolicy } from './z-portal-policy.ts';
+
+/** A verified credential as the transaction stores it. */
+export type PresentedCredential = StoredCredentialResult;
+
+export interface VerifiedPresentation {
+  readonly tx: Transaction;
+  readonly useCase: UseCase;
+  readonly policy: PortalPolicy;
+  readonly results: readonly PresentedCredential[];
+  /** When the presentation was verified (epoch ms). */
+  readonly verifiedAt: number;
+}
+
+/**
+ * @throws ServiceError `TRANSACTION_NOT_FOUND` (unknown, another RP's, or its result already deleted),
+ *   `SESSION_TRANSACTION_NOT_VERIFIED`, `RESPONSE_CODE_REQUIRED`, `RESPONSE_CODE_INVALID`, `SESSION_USE_CASE_NOT_PORTAL`
+ */
+export async function loadVerifiedPresentation(
+  deps: PortalDeps,
+  input: { readonly rpClientId: string; readonly transactionId: string; readonly responseCode?: string | undefined },
+): Promise<VerifiedPresentation> {
+  const id = parseTransactionId(input.transactionId);
+  const tx = id === undefined ? undefined : await deps.verifier.store.get(id);
+  const now = deps.verifier.now();
+  if (tx === undefined || tx.rpClientId !== input.rpClientId || (tx.resultExpiresAt !== undefined && tx.resultExpiresAt <= now)) {
+    throw new ServiceError('TRANSACTION_NOT_FOUND');
+  }
+  if (publicStatus(tx, now) !== 'verified' || tx.result === undefined) throw new ServiceError('SESSION_TRANSACTION_NOT_VERIFIED', `transaction ${tx.id} is ${publicStatus(tx, now)}`);
+  if (tx.flow === 'same_device') {
+    if (input.responseCode === undefined) throw new ServiceError('RESPONSE_CODE_REQUIRED');
+    if (tx.responseCodeHash === undefined || !sameHash(hashResponseCode(input.responseCode), tx.responseCodeHash)) throw new ServiceError('RESPONSE_CODE_INVALID');
+  }
+  const policy = deps.policies.get(tx.useCaseId);
+  if (policy === undefined) throw new ServiceError('SESSION_USE_CASE_NOT_PORTAL', `use case ${tx.useCaseId}`);
+  const useCase = deps.verifier.useCases.get(tx.useCaseId);
+  if (useCase === undefined) throw new ServiceError('INTERNAL_ERROR', `use case ${tx.useCaseId} is no longer loaded`);
+  // The store does not record the completion time; the result's deletion time is completion + result TTL.
+  const verifiedAt = tx.resultExpiresAt === undefined ? now : Math.min(now, tx.resultExpiresAt - deps.verifier.settings.resultTtlMs);
+  return { tx, useCase, policy, results: tx.result, verifiedAt };
+}
+
+/** Compares two base64url hashes in constant time. */
+function sameHash(a: string, b: string): boolean {
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return timingSafeEqual(x, y);
+}
+
+/** The person a presentation identifies. */
+export interface PresentationSubject {
+  readonly result: PresentedCredential;
+  readonly binding: BindingSubject;
+  /** Keyed hash of (PID trust anchor id, personal identifier). */
+  readonly accountKey: string;
+}
+
+/**
+ * The subject of a presentation: exactly one credential of query `subjectQuery`, issued under a
+ * `pid` anchor, holder-bound, with a personal identifier and a birth date. Undefined otherwise.
+ */
+export function subjectOf(results: readonly PresentedCredential[], subjectQuery: string, secret: Uint8Array): PresentationSubject | undefined {
+  const candidates = results.filter((r) => r.query_id === subjectQuery);
+  const result = candidates[0];
+  if (candidates.length !== 1 || result === undefined || result.trust.category !== 'pid') return undefined;
+  const personalNumber = result.claims['personal_administrative_number'];
+  const birthdate = result.claims['birthdate'];
+  if (typeof personalNumber !== 'string' || personalNumber.trim() === '' || typeof birthdate !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(birthdate)) return undefined;
+  return {
+    result,
+    binding: { personalNumber, birthdate, holderBound: result.holder_bound },
+    accountKey: accountKeyHash(secret, result.trust.anchorId, personalNumber),
+  };
+}
+
+/** The session's copy of a verified credential, with provenance. */
+export function toSessionCredential(result: PresentedCredential, vp: Pick<VerifiedPresentation, 'tx' | 'verifiedAt'>): SessionCredential {
+  return {
+    useCaseId: vp.tx.useCaseId,
+    queryId: result.query_id,
+    format: result.format,
+    type: result.type,
+    issuer: result.issuer,
+    trust: result.trust,
+    claims: result.claims,
+    transactionId: vp.tx.id,
+    verifiedAt: vp.verifiedAt,
+    ...(result.valid_until !== undefined && { validUntil: result.valid_until }),
+    ...(result.status_ref !== undefined && { statusRef: { idx: result.status_ref.idx, uri: result.status_ref.uri } }),
+  };
+}
+
+/** The status the verifier recorded on a result, when it is one the portal understands. */
+export function reportedStatus(result: PresentedCredential): ReportedStatus {
+  return result.status;
+}

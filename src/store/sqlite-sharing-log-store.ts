@@ -1,0 +1,56 @@
+/**
+ * SQLite adapter of {@link SharingLogStore}: one row per entry, indexed by account key, kind and
+ * time; the primary key on the entry id makes appends idempotent. Entries of the same instant
+ * come in reverse order of appending (rowid).
+ */
+import Database from 'better-sqlite3';
+import type { SharingLogStore } from './sharing-log-ports.ts';
+import type { SharingLogEntry, SharingLogKind } from '../portal/sharing-log-entry.ts';
+
+export class SqliteSharingLogStore implements SharingLogStore {
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  /** @param file path of the database file (may be shared with the other stores), or `:memory:` */
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS portal_sharing_log (
+        id TEXT PRIMARY KEY,
+        account_key TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS portal_sharing_log_account ON portal_sharing_log (account_key, kind, at);
+      CREATE INDEX IF NOT EXISTS portal_sharing_log_expires_at ON portal_sharing_log (expires_at);
+    `);
+    this.stmts = {
+      insert: this.db.prepare('INSERT OR IGNORE INTO portal_sharing_log (id, account_key, kind, at, expires_at, body) VALUES (?, ?, ?, ?, ?, ?)'),
+      list: this.db.prepare<[string, string, number, number], { body: string }>(
+        'SELECT body FROM portal_sharing_log WHERE account_key = ? AND kind = ? AND expires_at > ? ORDER BY at DESC, rowid DESC LIMIT ?',
+      ),
+      purge: this.db.prepare('DELETE FROM portal_sharing_log WHERE expires_at <= ?'),
+    };
+  }
+
+  async append(entry: SharingLogEntry): Promise<void> {
+    this.stmts.insert.run(entry.id, entry.accountKey, entry.kind, entry.at, entry.expiresAt, JSON.stringify(entry));
+  }
+
+  async list(accountKey: string, kind: SharingLogKind, now: number, limit: number): Promise<SharingLogEntry[]> {
+    return this.stmts.list.all(accountKey, kind, now, limit).map((row) => JSON.parse(row.body) as SharingLogEntry);
+  }
+
+  async purgeExpired(now: number): Promise<number> {
+    return this.stmts.purge.run(now).changes;
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The `trust-list` command builds, signs and inspects test lists in both ETSI formats from the
+ * fixture certificates, and `credential-status` revokes, suspends and reinstates a fixture
+ * credential in its status list. The commands run in-process (this test file has its own
+ * process, so its environment is its own); one run goes through the real command line.
+ */
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { createFixtureDirs, removeDir } from '../helpers/test-service.ts';
+
+let dirs: Awaited<ReturnType<typeof createFixtureDirs>>;
+
+beforeAll(async () => {
+  dirs = await createFixtureDirs();
+  process.env['FIXTURES_DIR'] = dirs.fixtures;
+  process.env['TRUST_LIST_DIR'] = dirs.trustLists;
+});
+afterAll(() => removeDir(dirs.root));
+
+/** Runs `eudi-verifier <args>` in this process and collects what it prints. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void out.push(parts.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void err.push(parts.join(' ')));
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => out.push(String(chunk)) > 0);
+  process.exitCode = undefined;
+  try {
+    await main(args);
+    return { code: Number(process.exitCode ?? 0), stdout: out.join('\n'), stderr: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+    write.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
+const pki = (name: string) => join(dirs.fixtures, 'pki', `${name}.pem`);
+
+describe('eudi-verifier trust-list', () => {
+  it('builds a signed LoTE (compact JWS) with issuance and revocation services of one provider, and inspects it', async () => {
+    const out = join(dirs.root, 'pid.lote.jws');
+    const built = await cli('trust-list', 'build', '--format', 'lote', '--type', 'pid', '--service', `PID|pid-issuance|${pki('pid-root-ca')}|Provider`, '--service', `PID status|pid-revocation|${pki('pid-revocation-ca')}|Provider`, '--out', out);
+    expect(built.code).toBe(0);
+    const inspected = await cli('trust-list', 'inspect', out);
+    expect(inspected.code).toBe(0);
+    const description = JSON.parse(inspected.stdout) as { format: string; signature: string; type: string; anchors: Array<{ purpose: string; categories: string[]; entity: string }> };
+    expect(description).toMatchObject({ format: 'etsi-119602', type: 'http://uri.etsi.org/19602/LoTEType/EUPIDProvidersList' });
+    expect(description.signature).toMatch(/^verified \(signer CN=Test Trusted List Operator/);
+    expect(description.anchors.map((a) => [a.purpose, a.categories])).toEqual([
+      ['issuance', ['pid']],
+      ['revocation', ['pid']],
+    ]);
+    expect(new Set(description.anchors.map((a) => a.entity)).size).toBe(1);
+  });
+
+  it('builds a LoTE in JWS JSON serialization and an XAdES-signed TS 119 612 list', async () => {
+    const lote = join(dirs.root, 'eaa.lote.json');
+    const xml = join(dirs.root, 'eaa.xml');
+    expect((await cli('trust-list', 'build', '--format', 'lote-json', '--service', `PuB-EAA|pubeaa-issuance|${pki('eaa-root-ca')}`, '--out', lote)).code).toBe(0);
+    expect((await cli('trust-list', 'build', '--format', 'xml', '--service', `EAA|eaa|${pki('eaa-root-ca')}`, '--out', xml)).code).toBe(0);
+    expect(JSON.parse(await readFile(lote, 'utf8'))).toHaveProperty('signatures');
+    for (const file of [lote, xml]) {
+      const inspected = JSON.parse((await cli('trust-list', 'inspect', file)).stdout) as { signature: string; anchors: Array<{ categories: string[] }> };
+      expect(inspected.signature).toMatch(/^verified/);
+      expect(inspected.anchors[0]?.categories).toEqual(['eaa']);
+    }
+  });
+
+  it('builds a signed list of lists whose pointer names the pointed list\'s signer', async () => {
+    const lotl = join(dirs.root, 'lotl.xml');
+    expect((await cli('trust-list', 'build', '--format', 'lotl', '--pointer', `https://tl.example.se/tl.xml|${pki('list-signer')}|SE`, '--out', lotl)).code).toBe(0);
+    const inspected = JSON.parse((await cli('trust-list', 'inspect', lotl)).stdout) as { type: string; pointers: unknown[] };
+    expect(inspected.type).toBe('http://uri.etsi.org/TrstSvc/TrustedList/TSLType/EUlistofthelists');
+    expect(inspected.pointers).toEqual([{ location: 'https://tl.example.se/tl.xml', territory: 'SE', type: 'http://uri.etsi.org/TrstSvc/TrustedList/TSLType/EUgeneric', mime_type: 'application/vnd.etsi.tsl+xml', signer_certificates: 1 }]);
+  });
+
+  it('inspect refuses a tampered list and one signed by an unpinned signer, with the code', async () => {
+    const xml = join(dirs.root, 'tampered.xml');
+    expect((await cli('trust-list', 'build', '--format', 'xml', '--service', `EAA|eaa|${pki('eaa-root-ca')}`, '--out', xml)).code).toBe(0);
+    await writeFile(xml, (await readFile(xml, 'utf8')).replace('>EAA<', '>EAB<'));
+    const tampered = await cli('trust-list', 'inspect', xml);
+    expect(tampered.code).toBe(1);
+    expect(tampered.stderr).toMatch(/^TRUST_LIST_INVALID: .*does not verify/);
+    const other = await cli('trust-list', 'inspect', join(dirs.trustLists, 'dev-pid-providers.lote.jws'), '--signer-cert', pki('access-ca'));
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/not a pinned trust list signer/);
+  });
+});
+
+describe('eudi-verifier credential-status', () => {
+  it('revokes, suspends and reinstates a fixture credential', async () => {
+    const show = await cli('credential-status', 'anna', '--credential', 'pid');
+    expect(show.stdout).toMatch(/pid \(dc\+sd-jwt\): https:\/\/pid-issuer\.test\.eudi\.example\/status-lists\/pid-1 #\d+: VALID/);
+    expect((await cli('credential-status', 'anna', 'revoked', '--credential', 'pid')).stdout).toMatch(/INVALID \(revoked\)/);
+    expect((await cli('credential-status', 'anna', 'suspended', '--credential', 'pid')).stdout).toMatch(/SUSPENDED/);
+    expect((await cli('credential-status', 'anna', 'valid', '--credential', 'pid')).stdout).toMatch(/: VALID/);
+    expect((await cli('credential-status', 'anna', 'cancelled')).code).toBe(2);
+  });
+});
+
+describe('the command line', () => {
+  it('lists trust-list and credential-status in its help', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['bin/eudi-verifier.js', 'help']);
+    expect(stdout).toMatch(/trust-list build/);
+    expect(stdout).toMatch(/trust-list inspect/);
+    expect(stdout).toMatch(/credential-status <person>/);
+  });
+});
