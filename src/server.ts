@@ -121,6 +121,11 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
   if (identity.clientIds[config.CLIENT_ID_PREFIX] === undefined) {
     throw new ConfigError(`CLIENT_ID_PREFIX: ${config.CLIENT_ID_PREFIX} needs a dNSName SAN equal to the host of PUBLIC_BASE_URL in the verifier certificate`);
   }
+  // Key rotation: the previous key still signs the request objects of transactions created under it.
+  const previousIdentities =
+    config.VERIFIER_PREVIOUS_KEY_FILE !== undefined && config.VERIFIER_PREVIOUS_CERT_FILE !== undefined
+      ? [await loadVerifierIdentity(await readFile(config.VERIFIER_PREVIOUS_KEY_FILE, 'utf8'), await readFile(config.VERIFIER_PREVIOUS_CERT_FILE, 'utf8'), config.publicBaseUrl)]
+      : [];
 
   let clients: RpClientRegistry;
   let devApiKey: string | undefined;
@@ -140,7 +145,10 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     sqliteFile: join(paths.dataDir, 'verifier.sqlite'),
     ...(config.REDIS_URL !== undefined && { redisUrl: config.REDIS_URL }),
     redisKeyPrefix: config.REDIS_KEY_PREFIX,
-    redis: { onEvent: (event, detail) => (event === 'ready' ? logger.info({ store: 'redis', event }, 'store connected') : logger.warn({ store: 'redis', event, ...(detail !== undefined && { detail }) }, 'store connection lost')) },
+    redis: {
+      onEvent: (event, detail) =>
+        event === 'ready' || event === 'end' ? logger.info({ store: 'redis', event }, 'store connection') : logger.warn({ store: 'redis', event, ...(detail !== undefined && { detail }) }, 'store connection lost'),
+    },
     cipher: await storeCipher(config.STORE_ENCRYPTION_KEY, paths.dataDir),
     openGraceMs: config.RESULT_TTL_SECONDS * 1000,
     clock: now,
@@ -165,6 +173,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     store,
     useCases,
     identity,
+    previousIdentities,
     trust: () => trust.store,
     status,
     now,
@@ -205,6 +214,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     logger,
     metrics,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    rateLimit: { windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000, perIp: config.RATE_LIMIT_PER_IP, perRpClient: config.RATE_LIMIT_PER_RP_CLIENT },
     ready: async () => {
       storeUp = await stores.ping();
       metrics.setStoreUp(storeUp);

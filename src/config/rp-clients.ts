@@ -7,11 +7,19 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from './load-config.ts';
 
+const zKeyHash = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** Every API key hash of a client (one, or several during rotation). */
+export const keyHashesOf = (c: { readonly api_key_sha256: string | readonly string[] }): readonly string[] => (typeof c.api_key_sha256 === 'string' ? [c.api_key_sha256] : c.api_key_sha256);
+
 export const zRpClient = z.object({
   id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
   name: z.string().min(1).max(200).optional(),
-  /** hex SHA-256 of the API key */
-  api_key_sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /**
+   * hex SHA-256 of the API key; a list during key rotation (the new key and the old one, until
+   * the RP has switched: then remove the old hash).
+   */
+  api_key_sha256: z.union([zKeyHash, z.array(zKeyHash).min(1).max(8)]),
   use_cases: z.array(z.string().min(1)).min(1),
   /**
    * Allowed same-device redirect URIs: an exact URL, `<scheme>://<host>:*` (any port on that host)
@@ -24,9 +32,11 @@ export const zRpClients = z.array(zRpClient).superRefine((list, ctx) => {
   const keys = new Set<string>();
   list.forEach((c, i) => {
     if (ids.has(c.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate client id "${c.id}"` });
-    if (keys.has(c.api_key_sha256)) ctx.addIssue({ code: 'custom', path: [i, 'api_key_sha256'], message: `client "${c.id}" shares its API key with another client` });
+    for (const hash of keyHashesOf(c)) {
+      if (keys.has(hash)) ctx.addIssue({ code: 'custom', path: [i, 'api_key_sha256'], message: `client "${c.id}" shares its API key with another client` });
+      keys.add(hash);
+    }
     ids.add(c.id);
-    keys.add(c.api_key_sha256);
   });
 });
 export type RpClient = z.output<typeof zRpClient>;
@@ -38,10 +48,15 @@ export class RpClientRegistry {
   private readonly byKeyHash: ReadonlyMap<string, RpClient>;
 
   constructor(readonly clients: readonly RpClient[]) {
-    this.byKeyHash = new Map(clients.map((c) => [c.api_key_sha256, c]));
+    this.byKeyHash = new Map(clients.flatMap((c) => keyHashesOf(c).map((hash) => [hash, c] as const)));
   }
 
-  /** The client owning this API key, if any. Lookup is by hash, so no key comparison leaks timing. */
+  /**
+   * The client owning this API key, if any. The presented key is hashed (SHA-256) and looked up
+   * by its hash: the secret itself is never compared, so no comparison leaks how much of it
+   * matched; a timing difference can only reveal a prefix of a SHA-256 hash, which does not help
+   * to find a key.
+   */
   authenticate(apiKey: string): RpClient | undefined {
     return this.byKeyHash.get(hashApiKey(apiKey));
   }

@@ -65,6 +65,9 @@ export const zConfig = z
     FIXTURES_DIR: zPath.default('fixtures'),
     VERIFIER_KEY_FILE: zPath.optional(),
     VERIFIER_CERT_FILE: zPath.optional(),
+    /** Key rotation: the previous signing key and chain, still used for transactions created under it (until they expire). */
+    VERIFIER_PREVIOUS_KEY_FILE: zPath.optional(),
+    VERIFIER_PREVIOUS_CERT_FILE: zPath.optional(),
     CLIENT_ID_PREFIX: z.enum(['x509_hash', 'x509_san_dns']).default('x509_hash'),
     DEFAULT_RESPONSE_MODE: z.enum(['direct_post.jwt', 'direct_post']).default('direct_post.jwt'),
     TRANSACTION_TTL_SECONDS: zPositiveInt(3600).default(300),
@@ -74,6 +77,10 @@ export const zConfig = z
     /** vct values for which the legacy `vc+sd-jwt` typ is accepted (comma separated). */
     LEGACY_TYP_VCTS: z.string().default(''),
     BODY_LIMIT_BYTES: zPositiveInt(10 * 1024 * 1024).default(512 * 1024),
+    /** Rate limits (per instance): the window, and requests per window per client IP (RP API and wallet endpoints) and per RP client (RP API); 0: off. */
+    RATE_LIMIT_WINDOW_SECONDS: zPositiveInt(3600).default(60),
+    RATE_LIMIT_PER_IP: zInt(0, 10_000_000).default(100_000),
+    RATE_LIMIT_PER_RP_CLIENT: zInt(0, 10_000_000).default(100_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     // --- store (store/) ---
     /** `sqlite`: one file under DATA_DIR (the embedded default); `redis`: shared by several instances (needs REDIS_URL and STORE_ENCRYPTION_KEY). */
@@ -113,6 +120,9 @@ export const zConfig = z
   .superRefine((c, ctx) => {
     if ((c.VERIFIER_KEY_FILE === undefined) !== (c.VERIFIER_CERT_FILE === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['VERIFIER_CERT_FILE'], message: 'VERIFIER_KEY_FILE and VERIFIER_CERT_FILE must be set together' });
+    }
+    if ((c.VERIFIER_PREVIOUS_KEY_FILE === undefined) !== (c.VERIFIER_PREVIOUS_CERT_FILE === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['VERIFIER_PREVIOUS_CERT_FILE'], message: 'VERIFIER_PREVIOUS_KEY_FILE and VERIFIER_PREVIOUS_CERT_FILE must be set together' });
     }
     if (c.STORE === 'redis' && c.REDIS_URL === undefined) ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'required with STORE=redis' });
     if (c.STORE_ENCRYPTION_KEY === undefined && (c.STORE === 'redis' || c.VERIFIER_MODE === 'production')) {

@@ -16,6 +16,7 @@ import type { Metrics } from './metrics.ts';
 import type { PortalDeps } from '../portal/portal-deps.ts';
 import { sessionsApiRouter } from './sessions-api.ts';
 import { requestIdFrom, runInRequest } from './request-context.ts';
+import { DOCS_CONTENT_SECURITY_POLICY, corsPolicy, perRouteBodyLimits, rateLimiters, requireJsonForRpApi, securityHeaders, type RateLimitSettings } from './hardening.ts';
 
 export interface AppOptions {
   readonly deps: VerifierDeps;
@@ -33,6 +34,8 @@ export interface AppOptions {
   readonly shutdown?: AbortSignal;
   /** The demo portal's pages (src/web/), when enabled: development, or DEMO_PORTAL=true. */
   readonly web?: express.Router;
+  /** Per-IP and per-RP rate limits (hardening.ts); none when absent. */
+  readonly rateLimit?: RateLimitSettings;
 }
 
 export function createApp(opts: AppOptions): express.Express {
@@ -58,6 +61,10 @@ export function createApp(opts: AppOptions): express.Express {
     next();
   });
 
+  // Hygiene and the RP boundary (hardening.ts): headers, CORS, rate limits, content types, per-route body limits.
+  app.use(securityHeaders(), corsPolicy());
+  for (const limiter of opts.rateLimit === undefined ? [] : rateLimiters(opts.rateLimit, opts.clients)) app.use(limiter);
+  app.use(requireJsonForRpApi(), perRouteBodyLimits());
   app.use(express.json({ limit: opts.bodyLimitBytes, strict: true, type: ['application/json'] }));
   app.use(express.urlencoded({ limit: opts.bodyLimitBytes, extended: false, parameterLimit: 50 }));
   // From here on, log lines (audit events included) carry the request id.
@@ -80,6 +87,7 @@ export function createApp(opts: AppOptions): express.Express {
     res.json(openapi);
   });
   app.get('/docs', (_req, res) => {
+    res.setHeader('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY);
     res.type('html').send(docsPage(openapi));
   });
   app.get('/metrics', async (_req, res) => {

@@ -48,6 +48,20 @@ export function openApiDocument(publicBaseUrl: string): Record<string, unknown> 
           },
         },
       },
+      '/v1/presentations/{transaction_id}/events': {
+        get: {
+          summary: 'Server-Sent Events of the status changes (pending, request_retrieved, then verified, failed or expired); the stream ends after a final status',
+          description:
+            'Each change is one `event: status` whose data is `{"transaction_id","status","expires_at","error"?}` (no claims: read them with GET /v1/presentations/{transaction_id}). A comment every 15 s keeps proxies open; `retry` asks 2 s between reconnects. A store failure ends the stream with `event: stream_error` and `{"code"}`.',
+          security: [{ apiKey: [] }],
+          parameters: [{ name: 'transaction_id', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: {
+            '200': { description: 'The event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+            '401': problem('Missing or wrong API key'),
+            '404': problem('Unknown transaction'),
+          },
+        },
+      },
       '/wallet/request/{request_id}': {
         get: { summary: 'Signed request object (OpenID4VP 1.0 §5.10)', responses: { '200': { description: 'JAR', content: { 'application/oauth-authz-req+jwt': {} } } } },
         post: {

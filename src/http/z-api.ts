@@ -62,6 +62,10 @@ export const zPresentationResult = z.object({
     )
     .optional(),
   error: z.object({ code: z.string(), wallet_error: z.string().optional() }).optional(),
+  discarded_presentations: z
+    .array(z.object({ query_id: z.string(), code: z.string() }))
+    .optional()
+    .describe('Optional presentations that failed verification and were set aside, with their codes (OpenID4VP 1.0 §8.6)'),
 });
 
 export const zProblem = z.object({

@@ -64,6 +64,6 @@ export function requestObjectClaims(input: RequestObjectInput): Record<string, u
 
 export async function createRequestObject(input: RequestObjectInput): Promise<string> {
   return new SignJWT(requestObjectClaims(input))
-    .setProtectedHeader({ alg: 'ES256', typ: REQUEST_OBJECT_TYP, x5c: [...input.identity.x5c] })
+    .setProtectedHeader({ alg: 'ES256', typ: REQUEST_OBJECT_TYP, kid: input.identity.kid, x5c: [...input.identity.x5c] })
     .sign(input.identity.privateKey);
 }

@@ -6,7 +6,7 @@
  */
 import { ServiceError } from '../errors.ts';
 import { hashResponseCode } from './post-wallet-response.ts';
-import { parseTransactionId, publicStatus, type PublicStatus, type StoredCredentialResult, type TransactionError } from './transaction.ts';
+import { parseTransactionId, publicStatus, type PublicStatus, type StoredCredentialResult, type TransactionError, type DiscardedPresentation } from './transaction.ts';
 import type { VerifierDeps } from './verifier-deps.ts';
 
 export interface GetWalletResponseOutput {
@@ -18,6 +18,8 @@ export interface GetWalletResponseOutput {
   readonly expires_at: string;
   readonly credentials?: readonly StoredCredentialResult[];
   readonly error?: TransactionError;
+  /** Optional presentations that failed verification and were set aside, by code (OpenID4VP 1.0 §8.6). */
+  readonly discarded_presentations?: readonly DiscardedPresentation[];
   /** True when credentials are held back until the response_code is presented. */
   readonly response_code_required?: boolean;
 }
@@ -50,5 +52,9 @@ export async function getWalletResponse(
     }
   }
   deps.audit({ event: 'result_read', transaction_id: tx.id, rp_client_id: tx.rpClientId });
-  return status === 'verified' ? { ...base, credentials: tx.result ?? [] } : { ...base, ...(tx.error !== undefined && { error: tx.error }) };
+  if (status === 'verified') {
+    const discarded = tx.error?.discarded;
+    return { ...base, credentials: tx.result ?? [], ...(discarded !== undefined && { discarded_presentations: discarded }) };
+  }
+  return { ...base, ...(tx.error !== undefined && { error: tx.error }) };
 }

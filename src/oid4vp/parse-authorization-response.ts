@@ -4,6 +4,7 @@
  * Only shape is checked here; nothing is verified.
  */
 import { ServiceError } from '../errors.ts';
+import { parseStrictJson } from '../util/strict-json.ts';
 
 export type VpToken = Readonly<Record<string, readonly string[]>>;
 
@@ -33,9 +34,10 @@ export function parseVpToken(raw: unknown): VpToken {
   let value = raw;
   if (typeof raw === 'string') {
     try {
-      value = JSON.parse(raw);
+      // Strict: duplicate member names (one query id answered twice) are refused, not resolved last-wins.
+      value = parseStrictJson(raw);
     } catch {
-      throw new ServiceError('VP_TOKEN_MALFORMED', 'vp_token is not JSON');
+      throw new ServiceError('VP_TOKEN_MALFORMED', 'vp_token is not strict JSON');
     }
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ServiceError('VP_TOKEN_MALFORMED', 'vp_token is not a JSON object');

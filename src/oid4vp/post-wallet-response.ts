@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ServiceError, isServiceError } from '../errors.ts';
+import { parseStrictJson } from '../util/strict-json.ts';
 import { decryptResponse } from './decrypt-response.ts';
 import { loadOpenTransaction } from './load-open-transaction.ts';
 import { parseAuthorizationResponse, type AuthorizationResponse } from './parse-authorization-response.ts';
@@ -39,13 +40,16 @@ export async function postWalletResponse(deps: VerifierDeps, input: PostWalletRe
   let result: StoredCredentialResult[] | undefined;
   let error: TransactionError | undefined;
   let failure: ServiceError | undefined;
+  let discardedNote: TransactionError | undefined;
   if (response.kind === 'error') {
     error = { code: 'WALLET_ERROR', wallet_error: response.error };
   } else {
     try {
       const useCase = deps.useCases.get(tx.useCaseId);
       if (useCase === undefined) throw new ServiceError('INTERNAL_ERROR', `use case ${tx.useCaseId} is no longer loaded`);
-      result = await verifyVpToken(deps, tx, useCase, response.vpToken);
+      const verified = await verifyVpToken(deps, tx, useCase, response.vpToken);
+      result = verified.results;
+      if (verified.discarded.length > 0) discardedNote = { code: 'PRESENTATIONS_DISCARDED', discarded: verified.discarded };
     } catch (err) {
       if (!isServiceError(err)) throw err;
       failure = err;
@@ -60,7 +64,7 @@ export async function postWalletResponse(deps: VerifierDeps, input: PostWalletRe
     {
       status: error === undefined ? 'verified' : 'failed',
       ...(result !== undefined && error === undefined && { result }),
-      ...(error !== undefined && { error }),
+      ...(error !== undefined ? { error } : discardedNote !== undefined && { error: discardedNote }),
       ...(code !== undefined && { responseCodeHash: hashResponseCode(code) }),
       resultExpiresAt: now + deps.settings.resultTtlMs,
     },
@@ -77,6 +81,7 @@ export async function postWalletResponse(deps: VerifierDeps, input: PostWalletRe
       use_case: tx.useCaseId,
       credential_types: result?.map((r) => r.type) ?? [],
       trust_anchors: result?.map((r) => r.trust.anchorId) ?? [],
+      ...(discardedNote?.discarded !== undefined && { code: `DISCARDED:${discardedNote.discarded.map((d) => d.code).join(',')}` }),
     });
   } else {
     deps.audit({ event: 'response_failed', transaction_id: tx.id, use_case: tx.useCaseId, code: error.wallet_error === undefined ? error.code : `WALLET_ERROR:${error.wallet_error}` });
@@ -93,9 +98,9 @@ async function readResponse(tx: Transaction, form: Readonly<Record<string, unkno
     const plaintext = await decryptResponse(tx, jwe);
     let payload: unknown;
     try {
-      payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(plaintext));
+      payload = parseStrictJson(new TextDecoder('utf-8', { fatal: true }).decode(plaintext));
     } catch {
-      throw new ServiceError('RESPONSE_MALFORMED', 'decrypted response is not JSON');
+      throw new ServiceError('RESPONSE_MALFORMED', 'decrypted response is not strict JSON');
     }
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new ServiceError('RESPONSE_MALFORMED', 'decrypted response is not an object');
     return parseAuthorizationResponse(payload as Record<string, unknown>);

@@ -7,6 +7,7 @@ import { ServiceError } from '../errors.ts';
 import { createRequestObject } from './create-request-object.ts';
 import { loadOpenTransaction } from './load-open-transaction.ts';
 import { requestUriFor, responseUriFor, type VerifierDeps } from './verifier-deps.ts';
+import type { VerifierIdentity } from './verifier-identity.ts';
 
 export interface RetrieveRequestObjectInput {
   readonly requestId: string;
@@ -34,12 +35,24 @@ export async function retrieveRequestObject(deps: VerifierDeps, input: RetrieveR
   return createRequestObject({
     tx,
     query: useCase.query,
-    identity: deps.identity,
+    identity: signingIdentityFor(deps, tx.clientId),
     requestUri: requestUriFor(deps, tx.requestId),
     responseUri: responseUriFor(deps, tx.requestId),
     ...(input.walletNonce !== undefined && { walletNonce: input.walletNonce }),
     now,
   });
+}
+
+/**
+ * The identity a transaction was created with: its client_id (x509_hash: the hash of the leaf
+ * certificate) names it. The current identity first; after a rotation, requests in flight are
+ * still signed with the previous key. A transaction whose identity is gone cannot be served.
+ */
+export function signingIdentityFor(deps: VerifierDeps, clientId: string): VerifierIdentity {
+  const prefix = deps.settings.clientIdPrefix;
+  const identity = [deps.identity, ...(deps.previousIdentities ?? [])].find((i) => i.clientIds[prefix] === clientId);
+  if (identity === undefined) throw new ServiceError('TRANSACTION_NOT_FOUND', 'the signing key of this transaction has been retired');
+  return identity;
 }
 
 /** `wallet_metadata` must be a JSON object; when it lists signing algorithms, ES256 must be one. */

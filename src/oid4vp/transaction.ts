@@ -55,10 +55,21 @@ export interface StoredCredentialResult {
   readonly status_ref?: { readonly idx: number; readonly uri: string };
 }
 
+/** An optional presentation that failed verification and was set aside (OpenID4VP 1.0 §8.6). */
+export interface DiscardedPresentation {
+  readonly query_id: string;
+  readonly code: string;
+}
+
+/**
+ * What went wrong. For a failed transaction: why it failed. For a verified one, only when optional
+ * presentations were discarded: `code` is `PRESENTATIONS_DISCARDED` and `discarded` lists them.
+ */
 export interface TransactionError {
   readonly code: string;
   /** For wallet error responses: the OAuth error value the wallet sent. */
   readonly wallet_error?: string;
+  readonly discarded?: readonly DiscardedPresentation[];
 }
 
 export interface Transaction {

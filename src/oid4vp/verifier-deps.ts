@@ -36,6 +36,11 @@ export interface VerifierDeps {
   readonly store: TransactionStore;
   readonly useCases: ReadonlyMap<string, UseCase>;
   readonly identity: VerifierIdentity;
+  /**
+   * Earlier signing identities still valid for transactions created under them (key rotation): a
+   * transaction's request object is signed by the identity whose client_id it was created with.
+   */
+  readonly previousIdentities?: readonly VerifierIdentity[];
   /** The current verified anchor set (it may be replaced by a trust-list refresh). */
   readonly trust: () => TrustStore;
   /**

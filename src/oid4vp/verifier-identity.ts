@@ -2,12 +2,14 @@
  * The verifier's signing identity: an ES256 key and its certificate chain (leaf first, without the
  * root: HAIP 1.0 §5, the `x5c` must not contain the trust anchor and the leaf must not be self-signed).
  */
-import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { importPKCS8 } from 'jose';
 import { clientIdFor, type ClientIdPrefix } from './client-id.ts';
 
 export interface VerifierIdentity {
   readonly privateKey: CryptoKey;
+  /** Key id of the request objects it signs: base64url SHA-256 of the leaf certificate (rotation by `kid`). */
+  readonly kid: string;
   /** Standard base64 DER certificates, leaf first, no root. */
   readonly x5c: readonly string[];
   readonly leafDer: Uint8Array;
@@ -36,7 +38,8 @@ export async function loadVerifierIdentity(keyPem: string, chainPem: string, pub
   } catch {
     // The certificate does not name this host: x509_san_dns is unavailable.
   }
-  return { privateKey, x5c: chain.map((c) => c.raw.toString('base64')), leafDer, sanDnsNames, clientIds };
+  const kid = createHash('sha256').update(leafDer).digest('base64url');
+  return { privateKey, kid, x5c: chain.map((c) => c.raw.toString('base64')), leafDer, sanDnsNames, clientIds };
 }
 
 export const splitPem = (text: string): string[] => text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];

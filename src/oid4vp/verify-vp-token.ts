@@ -1,10 +1,12 @@
 /**
  * VP Token validation (OpenID4VP 1.0 §8.6): every presentation is verified for its format with
  * the transaction's nonce and full client_id as audience, against the trust categories the use
- * case names for it; then the whole response must satisfy the DCQL query. Any failing
- * presentation fails the response (fail closed). Only the requested, retained claims survive.
+ * case names for it, and its status checked; then the whole response must satisfy the DCQL query.
+ * A failing presentation fails the response, except one answering a credential query that only
+ * optional credential sets name: that one is discarded (§8.6) and reported by its code, and the
+ * rest stands. Only the requested, retained claims survive.
  */
-import { ServiceError } from '../errors.ts';
+import { ServiceError, isServiceError } from '../errors.ts';
 import { verifySdJwtVcPresentation } from '../formats/sd-jwt-vc/verify-sd-jwt-vc.ts';
 import { verifyMdocPresentation } from '../formats/mdoc/verify-device-response.ts';
 import { ecJwkThumbprint, openId4VpSessionTranscript } from '../formats/mdoc/session-transcript.ts';
@@ -14,14 +16,22 @@ import type { CredentialStatusResult } from '../status/types.ts';
 import { evaluateResponse } from '../query/evaluate-response.ts';
 import type { UseCase } from '../query/z-use-case.ts';
 import type { VpToken } from './parse-authorization-response.ts';
-import type { StoredCredentialResult, Transaction } from './transaction.ts';
+import type { DiscardedPresentation, StoredCredentialResult, Transaction } from './transaction.ts';
+import type { DcqlQuery } from '../query/z-dcql.ts';
 import { responseUriFor, type VerifierDeps } from './verifier-deps.ts';
 
-export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase: UseCase, vpToken: VpToken): Promise<StoredCredentialResult[]> {
+export interface VerifiedVpToken {
+  readonly results: StoredCredentialResult[];
+  readonly discarded: DiscardedPresentation[];
+}
+
+export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase: UseCase, vpToken: VpToken): Promise<VerifiedVpToken> {
   const now = new Date(deps.now());
   const trust = deps.trust();
   const presented: Record<string, VerifiedCredential[]> = Object.create(null) as Record<string, VerifiedCredential[]>;
   const statuses = new Map<VerifiedCredential, CredentialStatusResult>();
+  const optional = optionalQueryIds(useCase.query);
+  const discarded: DiscardedPresentation[] = [];
   for (const [queryId, presentations] of Object.entries(vpToken)) {
     const credentialQuery = useCase.query.credentials.find((c) => c.id === queryId);
     if (credentialQuery === undefined) throw new ServiceError('CREDENTIAL_UNEXPECTED', `vp_token key ${queryId} not in query`);
@@ -33,6 +43,7 @@ export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase
     for (const presentation of presentations) {
       const started = process.hrtime.bigint();
       let outcome: 'ok' | 'error' = 'error';
+      const before = verified.length;
       try {
         switch (credentialQuery.format) {
           case 'dc+sd-jwt': {
@@ -77,14 +88,18 @@ export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase
           default:
             throw new ServiceError('FORMAT_UNSUPPORTED', `format ${credentialQuery.format}`);
         }
+        // Token Status List: each verified credential, whatever its format; the use case's policy decides when a list cannot be had.
+        for (const credential of verified.slice(before)) statuses.set(credential, await applyStatusPolicy(deps.status, credential, useCase.status_policy ?? 'reject', now));
         outcome = 'ok';
+      } catch (err) {
+        if (!isServiceError(err) || err.code === 'INTERNAL_ERROR' || !optional.has(queryId)) throw err;
+        verified.splice(before);
+        discarded.push({ query_id: queryId, code: err.code });
       } finally {
         deps.observeVerification?.(credentialQuery.format, outcome, Number(process.hrtime.bigint() - started) / 1e9);
       }
     }
-    // Token Status List: each verified credential, whatever its format; the use case's policy decides when a list cannot be had.
-    for (const credential of verified) statuses.set(credential, await applyStatusPolicy(deps.status, credential, useCase.status_policy ?? 'reject', now));
-    presented[queryId] = verified;
+    if (verified.length > 0) presented[queryId] = verified;
   }
   const evaluated = evaluateResponse(useCase.query, presented, useCase.retention.keep);
   const results: StoredCredentialResult[] = [];
@@ -104,5 +119,12 @@ export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase
       });
     }
   }
-  return results;
+  return { results, discarded };
+}
+
+/** Credential queries that no required credential set names: their presentations may be discarded. */
+function optionalQueryIds(query: DcqlQuery): ReadonlySet<string> {
+  if (query.credential_sets === undefined) return new Set();
+  const required = new Set(query.credential_sets.filter((set) => set.required !== false).flatMap((set) => set.options.flat()));
+  return new Set(query.credentials.map((c) => c.id).filter((id) => !required.has(id)));
 }

@@ -25,6 +25,10 @@ export async function buildRoles(deps: PortalDeps, vp: VerifiedPresentation, sub
     rejected.push({ credentialType, code, at: now });
     deps.audit({ event: 'representation_rejected', transaction_id: vp.tx.id, use_case: vp.tx.useCaseId, credential_type: credentialType, code });
   };
+  // Representation presentations the verifier discarded (expired, revoked, untrusted …) are refused with their code.
+  for (const d of vp.tx.error?.discarded ?? []) {
+    if (vp.policy.representations.includes(d.query_id)) refuse(queryType(vp, d.query_id), d.code as ErrorCode);
+  }
   for (const result of vp.results) {
     if (!vp.policy.representations.includes(result.query_id)) continue;
     const verdict = evaluateRepresentation(result, subject?.binding, vp.policy.serviceScopes, now);
@@ -64,4 +68,11 @@ function representedParty(kind: RepresentationRole['kind'], party: NaturalPerson
 function representedAccountKey(secret: Uint8Array, party: RepresentedParty, subject: PresentationSubject | undefined, representationAnchorId: string): string {
   if (party.type === 'legal_person') return accountKeyHash(secret, representationAnchorId, organisationIdentifier(party.organisation_number));
   return accountKeyHash(secret, subject?.result.trust.anchorId ?? '', party.personal_administrative_number);
+}
+
+/** The credential type a credential query asks for, to name a presentation that failed verification. */
+function queryType(vp: VerifiedPresentation, queryId: string): string {
+  const query = vp.useCase.query.credentials.find((c) => c.id === queryId);
+  const vcts = (query?.meta as { vct_values?: readonly string[] } | undefined)?.vct_values;
+  return vcts?.[0] ?? queryId;
 }

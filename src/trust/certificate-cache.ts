@@ -7,6 +7,7 @@
  * at every `now`. Anchors are pinned and never evicted; other certificates live in a bounded
  * map, oldest evicted first, so untrusted input cannot grow memory without limit.
  */
+import { createHash } from 'node:crypto';
 import { sha256Id } from './base64.ts';
 import { type ParseCertificateResult, type ParsedCertificate, parseCertificate } from './parse-certificate.ts';
 
@@ -42,6 +43,58 @@ export class CertificateCache {
     }
     return parsed;
   }
+}
+
+const DEFAULT_MAX_PATHS = 256;
+
+/**
+ * Certification paths that passed every check that does not depend on time (parsing, profile,
+ * no anchor sent, name and signature links, an anchor that signed the last certificate), keyed by
+ * the SHA-256 of the `x5c` texts. One cache belongs to one trust store, so the anchor set is part
+ * of the key by construction. What depends on `now` — validity periods, the anchors' publications
+ * in force — is checked by the caller on every use. Bounded, least recently used evicted first.
+ */
+export class PathCache<T> {
+  readonly #paths = new Map<string, T>();
+  readonly #maxEntries: number;
+
+  constructor(maxEntries = DEFAULT_MAX_PATHS) {
+    this.#maxEntries = maxEntries;
+  }
+
+  get(key: string): T | undefined {
+    const path = this.#paths.get(key);
+    if (path !== undefined) {
+      this.#paths.delete(key);
+      this.#paths.set(key, path);
+    }
+    return path;
+  }
+
+  set(key: string, path: T): void {
+    if (!this.#paths.has(key) && this.#paths.size >= this.#maxEntries) {
+      const oldest = this.#paths.keys().next();
+      if (!oldest.done) this.#paths.delete(oldest.value);
+    }
+    this.#paths.set(key, path);
+  }
+}
+
+/** Up to this many characters, an `x5c` is its own cache key; a longer one is keyed by its hash. */
+const MAX_TEXT_KEY_CHARS = 8192;
+
+/**
+ * The key of an `x5c` in a {@link PathCache}: each entry's length and text, in order — or, for a
+ * long `x5c`, the SHA-256 of that text, so the cache stays small. The lengths make the split
+ * between entries unambiguous; a text key always holds a `:`, a base64url hash key never does.
+ * UTF-8 maps only ASCII characters to ASCII bytes, so the hash of a cached path's texts (valid
+ * base64, ASCII) is only ever met by the same texts.
+ */
+export function x5cKey(x5c: readonly string[]): string {
+  let key = '';
+  for (const entry of x5c) key += `${entry.length}:${entry}`;
+  if (key.length <= MAX_TEXT_KEY_CHARS) return key;
+  return createHash('sha256').update(key).digest('base64url');
 }
 
 /**

@@ -5,12 +5,14 @@
  * subject DN. The same certificate published by several lists or services is one anchor entry
  * that keeps every publication, so its categories are the union of theirs and the evidence
  * names the publication that grants the requested category. Revocation-service anchors share the
- * index (a status list chain may end at one) but never validate a credential.
+ * index (a status list chain may end at one) but never validate a credential. Parsed certificates
+ * and validated paths are cached per store (`certificate-cache.ts`); validity at `now` is checked
+ * on every call.
  */
 import { ServiceError } from '../errors.ts';
-import { CertificateCache } from './certificate-cache.ts';
+import { CertificateCache, PathCache } from './certificate-cache.ts';
 import type { TrustAnchor, TrustStore } from './types.ts';
-import { type AnchorEntry, type ChainContext, validateIssuerChain, validateStatusListSigner } from './validate-issuer-chain.ts';
+import { type AnchorEntry, type ChainContext, type TimelessPath, validateIssuerChain, validateStatusListSigner } from './validate-issuer-chain.ts';
 
 /**
  * Creates a trust store over `anchors`.
@@ -38,7 +40,7 @@ export function createTrustStore(anchors: readonly TrustAnchor[]): TrustStore {
     list.push(entry);
     bySubject.set(entry.certificate.subject, list);
   }
-  const context: ChainContext = { cache, anchorsById: byId, anchorsBySubject: bySubject };
+  const context: ChainContext = { cache, anchorsById: byId, anchorsBySubject: bySubject, paths: new PathCache<TimelessPath>() };
   return {
     anchors: Object.freeze(anchors.filter((anchor) => (anchor.purpose ?? 'issuance') === 'issuance')),
     revocationAnchors: Object.freeze(anchors.filter((anchor) => anchor.purpose === 'revocation')),

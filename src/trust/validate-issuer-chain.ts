@@ -26,7 +26,7 @@
  */
 import { type ErrorCode, ServiceError, VerificationError } from '../errors.ts';
 import { decodeBase64Strict, sha256Id } from './base64.ts';
-import { type CertificateCache, endEntityPublicKey, isSignedBy } from './certificate-cache.ts';
+import { type CertificateCache, type PathCache, endEntityPublicKey, isSignedBy, x5cKey } from './certificate-cache.ts';
 import type { ParsedCertificate } from './parse-certificate.ts';
 import {
   isAnchorActive,
@@ -56,6 +56,8 @@ export interface ChainContext {
   readonly cache: CertificateCache;
   readonly anchorsById: ReadonlyMap<string, AnchorEntry>;
   readonly anchorsBySubject: ReadonlyMap<string, readonly AnchorEntry[]>;
+  /** Paths validated before, by their `x5c` (rules 1–5 and the time-independent part of 7). */
+  readonly paths?: PathCache<TimelessPath>;
 }
 
 function fail(code: ErrorCode, detail: string): never {
@@ -183,19 +185,47 @@ interface ValidatedPath {
   readonly issuers: readonly AnchorEntry[];
 }
 
-/** Rules 1–7: a well-formed chain, linked by name and signature, to a usable anchor certificate. */
+/** What a {@link PathCache} keeps: a path that passed every rule that does not depend on `now`. */
+export interface TimelessPath {
+  readonly chain: readonly ParsedCertificate[];
+  /** Every anchor whose name and signature issued the last certificate, before any time check. */
+  readonly issuers: readonly AnchorEntry[];
+}
+
+/** The cache key of `x5c`, when it has the shape rule 1 accepts at all; undefined otherwise. */
+function cacheKey(context: ChainContext, x5c: unknown): string | undefined {
+  if (context.paths === undefined || !Array.isArray(x5c) || x5c.length === 0 || x5c.length > MAX_X5C_LENGTH) return undefined;
+  for (const entry of x5c as unknown[]) if (typeof entry !== 'string' || entry.length > MAX_X5C_ENTRY_CHARS) return undefined;
+  return x5cKey(x5c as string[]);
+}
+
+/**
+ * Rules 1–7: a well-formed chain, linked by name and signature, to a usable anchor certificate.
+ * Rules 1–5 and the time-independent part of 7 are taken from the path cache when this `x5c`
+ * passed them before; the validity periods (rule 6) and the anchors' usability are checked at
+ * `now` on every call.
+ */
 async function validatePath(context: ChainContext, x5c: unknown, now: Date): Promise<ValidatedPath> {
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new ServiceError('INTERNAL_ERROR', 'validateIssuerChain: now is not a valid Date');
+  const key = cacheKey(context, x5c);
+  const cached = key === undefined ? undefined : context.paths?.get(key);
+  const path = cached ?? (await timelessPath(context, x5c));
+  const { chain, issuers } = path;
+  checkChainConstraints(chain, now);
+  if (key !== undefined && cached === undefined) context.paths?.set(key, path);
+  return { chain, leaf: chain[0] as ParsedCertificate, issuers: usableAnchors(issuers, chain.length - 1, now) };
+}
+
+/** Rules 1–5: parsing, profile, no anchor sent, links, and the anchors that issued the last certificate. */
+async function timelessPath(context: ChainContext, x5c: unknown): Promise<TimelessPath> {
   const chain = decodeChain(context, x5c);
   await checkNoAnchorsSent(context, chain);
   checkProfiles(chain);
   await checkLinks(chain);
-  const leaf = chain[0] as ParsedCertificate;
   const last = chain[chain.length - 1] as ParsedCertificate;
   const issuers = await issuingAnchors(context, last);
   if (issuers.length === 0) fail('ISSUER_UNTRUSTED', `no trust anchor issued ${last.subject} (issuer ${last.issuer})`);
-  checkChainConstraints(chain, now);
-  return { chain, leaf, issuers: usableAnchors(issuers, chain.length - 1, now) };
+  return { chain, issuers };
 }
 
 async function leafKey(leaf: ParsedCertificate): Promise<CryptoKey> {

@@ -44,12 +44,75 @@ export function isJsonObject(value: unknown): value is JsonObject {
  * @throws {StrictJsonError} when `text` is not such a JSON text.
  */
 export function parseStrictJson(text: string, options: StrictJsonOptions = {}): JsonValue {
-  const parser = new Parser(text, options.maxDepth ?? 64);
+  const maxDepth = options.maxDepth ?? 64;
+  const fast = parseFast(text, maxDepth);
+  if (fast !== undefined) return fast.value;
+  const parser = new Parser(text, maxDepth);
   parser.skipWhitespace();
   const value = parser.parseValue(0);
   parser.skipWhitespace();
   if (parser.pos !== text.length) throw new StrictJsonError('unexpected data after the JSON value', parser.pos);
   return value;
+}
+
+/** `String.prototype.isWellFormed` (ES2024, Node ≥ 20): constant time on one-byte strings. */
+const nativeIsWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
+
+function textIsWellFormed(text: string): boolean {
+  return nativeIsWellFormed !== undefined ? nativeIsWellFormed.call(text) : isWellFormedUtf16(text);
+}
+
+/**
+ * The fast path: `JSON.parse` (native), then checks that prove the full parser would return the
+ * same value. Returns `undefined` — and the full parser decides, with its precise error — for any
+ * text it cannot prove acceptable:
+ * - the text has no backslash and no lone surrogate, so every string (names included) is exactly
+ *   its text between the quotes, and none can hold a lone surrogate (a surrogate pair is two
+ *   adjacent code units, never split by an ASCII delimiter);
+ * - every number is finite and the nesting is at most `maxDepth` (checked on the value);
+ * - no object lost a member to a duplicate name: `JSON.parse` keeps only the last of duplicates,
+ *   and a `:` in the text is either a member separator or inside a string, so the text's colons
+ *   equal the parsed members plus the colons inside the parsed strings exactly when no member
+ *   was dropped (dropping only ever lowers the right-hand side).
+ */
+function parseFast(text: string, maxDepth: number): { value: JsonValue } | undefined {
+  if (text.includes('\\') || !textIsWellFormed(text)) return undefined;
+  let value: JsonValue;
+  try {
+    value = JSON.parse(text) as JsonValue;
+  } catch {
+    return undefined;
+  }
+  const tally = { colons: 0 };
+  if (!countColons(value, 0, maxDepth, tally)) return undefined;
+  return colonsIn(text) === tally.colons ? { value } : undefined;
+}
+
+/** Adds to `tally.colons` one per object member and the colons inside every string; false on a non-finite number or excessive depth. */
+function countColons(value: JsonValue, depth: number, maxDepth: number, tally: { colons: number }): boolean {
+  if (typeof value === 'string') {
+    tally.colons += colonsIn(value);
+    return true;
+  }
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (value === null || typeof value === 'boolean') return true;
+  if (depth + 1 > maxDepth) return false;
+  if (Array.isArray(value)) {
+    for (const element of value) if (!countColons(element, depth + 1, maxDepth, tally)) return false;
+    return true;
+  }
+  for (const name in value) {
+    if (!Object.hasOwn(value, name)) continue;
+    tally.colons += 1 + colonsIn(name);
+    if (!countColons(value[name] as JsonValue, depth + 1, maxDepth, tally)) return false;
+  }
+  return true;
+}
+
+function colonsIn(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf(':'); i !== -1; i = s.indexOf(':', i + 1)) n++;
+  return n;
 }
 
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;

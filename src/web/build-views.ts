@@ -100,14 +100,7 @@ export function notAllowedHelp(
   t: Texts,
   lang: Lang,
 ): { readonly reason: string; readonly switchTo?: string; readonly stepUp?: string } {
-  const reason =
-    code === 'REPRESENTATION_SCOPE'
-      ? lang === 'sv'
-        ? `Din behörighet ${activePhrase(view, lang)} omfattar inte den här tjänsten.`
-        : `Your authority ${activePhrase(view, lang)} does not cover this service.`
-      : lang === 'sv'
-        ? `Tjänsten är till för ${t.list(form.roles.map((k) => roleKindWords(k, lang)))}.`
-        : `The service is for ${t.list(form.roles.map((k) => roleKindWords(k, lang)))}.`;
+  const reason = code === 'REPRESENTATION_SCOPE' ? t.portal.scopeNotCovered(activePhrase(view, lang)) : t.portal.formIsFor(t.list(form.roles.map((k) => roleKindWords(k, lang))));
   const opener = others.find((r) => formAccess(form, { ...session, activeRoleId: r.id }).allowed);
   if (opener !== undefined) return { reason, switchTo: labelOf(opener, lang) };
   const kind = form.roles.find((k) => k !== 'self');

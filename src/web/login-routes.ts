@@ -32,7 +32,7 @@ export interface Routes {
 }
 
 const zFlow = z.object({ flow: z.enum(['cross_device', 'same_device']).optional() });
-const zTestWallet = z.object({ person: z.string().max(40), answer: z.enum(['share', 'decline']) });
+const zTestWallet = z.object({ person: z.string().max(40), answer: z.enum(['share', 'share_pid', 'decline']) });
 const zComplete = z.object({ response_code: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/).optional() });
 const zStepUp = z.object({ form: z.string().regex(/^[a-z0-9-]{1,64}$/), need: z.enum(['role', 'claims']) });
 
@@ -156,7 +156,7 @@ export function loginRoutes(deps: WebDeps, router: Router, routes: Routes): void
     if (wantsJson) res.locals['webJson'] = true;
     const body = formBody(zTestWallet, req.body);
     const p = pendingOf(w);
-    const outcome = await testWallet.answer(p.uri, body.person, body.answer === 'decline');
+    const outcome = await testWallet.answer(p.uri, body.person, body.answer);
     if (!outcome.ok) deps.logger.info({ tx: p.tx, reason: outcome.message }, 'test wallet did not answer');
     // Same-device: the wallet sends the browser back to the callback page (same origin only).
     const back = outcome.ok && outcome.redirectUri !== undefined && outcome.redirectUri.startsWith(`${callbackUri}#`) ? outcome.redirectUri.slice(verifier.settings.publicBaseUrl.length) : undefined;

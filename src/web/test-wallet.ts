@@ -13,6 +13,7 @@ import type { RepresentationFixture } from '../issuer/representation-fixtures.ts
 import { testOrganisations } from '../issuer/test-persons.ts';
 import type { TrustStore } from '../trust/types.ts';
 import { runWallet } from '../wallet/wallet.ts';
+import { kindOfVct } from '../portal/representation/representation-types.ts';
 import { rolePhrase } from './plain-words.ts';
 import type { Lang } from './z-web-state.ts';
 
@@ -25,10 +26,13 @@ export type TestWalletOutcome =
   | { readonly ok: true; /** Same-device flow: where the wallet sends the browser back. */ readonly redirectUri?: string }
   | { readonly ok: false; readonly message: string };
 
+/** `share_pid`: the person shares only their PID, leaving out the representations the request asks for if held. */
+export type TestWalletMode = 'share' | 'share_pid' | 'decline';
+
 export interface TestWallet {
   persons(lang: Lang): Promise<readonly TestPersonChoice[]>;
-  /** Answers `authorizationRequestUri` as `personId`, sharing or declining. */
-  answer(authorizationRequestUri: string, personId: string, decline: boolean): Promise<TestWalletOutcome>;
+  /** Answers `authorizationRequestUri` as `personId`: sharing all it is asked for, only the identity data (PID), or declining. */
+  answer(authorizationRequestUri: string, personId: string, mode: TestWalletMode): Promise<TestWalletOutcome>;
 }
 
 const PERSON_ID = /^[a-z0-9-]{1,40}$/;
@@ -61,11 +65,12 @@ export function createTestWallet(opts: { readonly fixturesDir: string; readonly 
         return { id: w.person.id, label: `${w.person.given_name} ${w.person.family_name}${roles.length === 0 ? '' : ` – ${roles.join('; ')}`}` };
       });
     },
-    async answer(uri, personId, decline) {
-      const wallet = PERSON_ID.test(personId) ? (await wallets()).get(personId) : undefined;
-      if (wallet === undefined) return { ok: false, message: 'No such test person.' };
+    async answer(uri, personId, mode) {
+      const held = PERSON_ID.test(personId) ? (await wallets()).get(personId) : undefined;
+      if (held === undefined) return { ok: false, message: 'No such test person.' };
+      const wallet = mode === 'share_pid' ? { ...held, credentials: held.credentials.filter((c) => c.format !== 'dc+sd-jwt' || kindOfVct(c.vct) === undefined) } : held;
       try {
-        const run = await runWallet(uri, { wallet, trust: opts.trust(), ...(decline && { misbehave: { decline: true } }) });
+        const run = await runWallet(uri, { wallet, trust: opts.trust(), ...(mode === 'decline' && { misbehave: { decline: true } }) });
         if (run.responseStatus !== 200) {
           const code = (run.responseBody as { code?: unknown } | null)?.code;
           return { ok: false, message: `The verifier refused the answer (${typeof code === 'string' ? code : run.responseStatus}).` };

@@ -69,6 +69,7 @@ export interface Texts {
       readonly help: string;
       readonly person: string;
       readonly share: string;
+      readonly sharePid: string;
       readonly decline: string;
       readonly running: string;
     };
@@ -93,6 +94,8 @@ export interface Texts {
     readonly otherFormsHeading: string;
     readonly otherFormsHelp: string;
     readonly switchToUse: (role: string) => string;
+    readonly formIsFor: (kinds: string) => string;
+    readonly scopeNotCovered: (role: string) => string;
     readonly refusedHeading: string;
     readonly refusedHelp: string;
     readonly logsLink: string;
@@ -238,6 +241,7 @@ const sv: Texts = {
       help: 'Testplånboken svarar på frågan ovan som en påhittad testperson, med samma kontroller som en riktig plånbok går igenom.',
       person: 'Testperson',
       share: 'Dela uppgifterna',
+      sharePid: 'Dela bara id-uppgifterna',
       decline: 'Neka',
       running: 'Testplånboken svarar …',
     },
@@ -268,6 +272,8 @@ const sv: Texts = {
     otherFormsHeading: 'Andra tjänster',
     otherFormsHelp: 'De här tjänsterna kräver en annan roll.',
     switchToUse: (role) => `Byt till rollen ”${role}” för att använda tjänsten.`,
+    formIsFor: (kinds) => `Tjänsten är till för ${kinds}.`,
+    scopeNotCovered: (role) => `Din behörighet ${role} omfattar inte den här tjänsten.`,
     refusedHeading: 'Behörigheter som inte kunde användas',
     refusedHelp: 'Din plånbok visade de här behörigheterna, men de gav ingen roll:',
     logsLink: 'Se vad du har delat och vem som har gjort något för din räkning',
@@ -400,6 +406,7 @@ const en: Texts = {
       help: 'The test wallet answers the request above as a made-up test person, going through the same checks as a real wallet.',
       person: 'Test person',
       share: 'Share the details',
+      sharePid: 'Share only the identity data',
       decline: 'Decline',
       running: 'The test wallet is answering …',
     },
@@ -430,6 +437,8 @@ const en: Texts = {
     otherFormsHeading: 'Other services',
     otherFormsHelp: 'These services need another role.',
     switchToUse: (role) => `Switch to the role “${role}” to use this service.`,
+    formIsFor: (kinds) => `The service is for ${kinds}.`,
+    scopeNotCovered: (role) => `Your authority ${role} does not cover this service.`,
     refusedHeading: 'Authorisations that could not be used',
     refusedHelp: 'Your wallet showed these authorisations, but they gave no role:',
     logsLink: 'See what you have shared and who has done something on your behalf',

@@ -71,13 +71,14 @@ export function createWebRouter(deps: WebDeps): Router {
     const w = res.locals['web'] as WebRequest | undefined;
     if (w !== undefined) {
       // The state as the handler left it (e.g. an ended session removed) is written with the page.
-      w.page(status, errorPage(w.context(req), serviceError.code));
+      // The language switch of an error page leads to the start page: nothing of the request is echoed.
+      w.page(status, errorPage({ ...w.context(req), path: '/' }, serviceError.code));
       return;
     }
     // No state: the cookie was refused, and is removed. The error page has no form, so needs no token.
     const lang: Lang = req.query['lang'] === 'en' ? 'en' : 'sv';
     if (serviceError.code === 'WEB_COOKIE_INVALID' || serviceError.code === 'WEB_COOKIE_EXPIRED') res.setHeader('Set-Cookie', clearCookieHeader(res.locals['webSecure'] === true));
-    const ctx = { lang, t: texts[lang], csrf: '', path: req.path, reqId };
+    const ctx = { lang, t: texts[lang], csrf: '', path: '/', reqId };
     setPageHeaders(res);
     res.status(status).type('html').send(errorPage(ctx, serviceError.code));
   });

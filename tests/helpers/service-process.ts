@@ -29,8 +29,6 @@ export interface ServiceProcess {
   terminate(): Promise<number | null>;
   /** Starts the process again with the same settings and port. */
   restart(): Promise<void>;
-  /** The running child (for signals in tests). */
-  child(): ChildProcess;
 }
 
 /** Starts `serve` with `env` on a free (or the given) loopback port and waits until `/healthz` answers. */
@@ -80,13 +78,8 @@ export async function startServiceProcess(env: Record<string, string>, opts: { p
       return done;
     },
     restart: start,
-    child: () => child ?? fail('not started'),
   };
 }
-
-const fail = (message: string): never => {
-  throw new Error(message);
-};
 
 /** Runs `serve` to its exit (for settings or data it must refuse); resolves with the exit code and output. */
 export async function runServiceToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {

@@ -6,12 +6,15 @@
  */
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createFixtureDirs, removeDir } from '../helpers/test-service.ts';
 import { useRedisServer } from '../helpers/redis-server.ts';
 import { balancedFetch, rpCall, startServiceProcess, walletFile, walletTrustFor, type ServiceProcess } from '../helpers/service-process.ts';
 import { runWallet } from '../../src/wallet/wallet.ts';
 import { newStoreKey } from '../../src/store/encrypt-at-rest.ts';
+
+// Service processes start in seconds, more on a busy machine: generous limits (nothing here asserts a time).
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 
 const PUBLIC = 'http://verifier.test';
 const redis = useRedisServer({ persistence: 'aof' });

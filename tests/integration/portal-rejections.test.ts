@@ -105,16 +105,20 @@ describe('mandates that never create a role', () => {
     expect(created.text).not.toContain('Erik');
   });
 
-  it('a mandate from an issuer outside the representation category: the presentation is refused (ISSUER_NOT_AUTHORIZED_FOR_TYPE), no session', async () => {
+  it('a mandate from an issuer outside the representation category: the mandate is discarded (ISSUER_NOT_AUTHORIZED_FOR_TYPE), the session has no role for it', async () => {
     const eaaRoot = await loadCert('eaa-root-ca');
     const eaaIssuer = await createLeafCert(eaaRoot, { subject: 'CN=Test EAA Issuer, O=Test, C=SE', dnsNames: ['eaa-issuer.test.eudi.example'] });
     const wallet = await withMandate(await t.wallet('erik'), 'erik', eaaIssuer, 'https://eaa-issuer.test.eudi.example');
     const { transactionId, run } = await t.present('login-portal', wallet);
-    expect(run.responseStatus).toBe(400);
-    expect(run.responseBody).toMatchObject({ code: 'ISSUER_NOT_AUTHORIZED_FOR_TYPE' });
+    expect(run.responseStatus).toBe(200);
+    const result = await t.call('GET', `/v1/presentations/${transactionId}`);
+    expect(result.body['discarded_presentations']).toContainEqual({ query_id: 'power_of_attorney', code: 'ISSUER_NOT_AUTHORIZED_FOR_TYPE' });
     const created = await t.call('POST', '/v1/sessions', { transaction_id: transactionId });
-    expect(created.status).toBe(409);
-    expect(created.body['code']).toBe('SESSION_TRANSACTION_NOT_VERIFIED');
+    expect(created.status).toBe(201);
+    // Erik's own power of attorney for Greta stands; the one from the EAA issuer adds nothing.
+    const roles = created.body['roles'] as Array<Record<string, unknown>>;
+    expect(roles.filter((r) => r['kind'] === 'power_of_attorney')).toHaveLength(1);
+    expect(created.body['rejected_representations']).toContainEqual(expect.objectContaining({ code: 'ISSUER_NOT_AUTHORIZED_FOR_TYPE' }));
   });
 
   it('mandates presented without key binding: the verifier refuses the presentation, no session', async () => {

@@ -237,19 +237,16 @@ describe('Jonas, god man for Sven; and a revoked trusteeship', () => {
     }
   });
 
-  it('Karin’s revoked trusteeship never creates a role (refused by the status list at verification, or by the binding rules)', async () => {
+  it('Karin’s revoked trusteeship is discarded at verification: she logs in as herself, the role is refused with CREDENTIAL_REVOKED', async () => {
     const { transactionId } = await t.present('login-portal', await t.wallet('karin'));
     const result = await t.call('GET', `/v1/presentations/${transactionId}`);
-    if (result.body['status'] === 'failed') {
-      expect((result.body['error'] as Record<string, unknown>)['code']).toBe('CREDENTIAL_REVOKED');
-      expect((await t.call('POST', '/v1/sessions', { transaction_id: transactionId })).body['code']).toBe('SESSION_TRANSACTION_NOT_VERIFIED');
-    } else {
-      const karinFixture = fixtures.find((f) => f.credential_id === 'trusteeship-sven-revoked');
-      expect(karinFixture?.state).toBe('revoked');
-      const created = await t.call('POST', '/v1/sessions', { transaction_id: transactionId });
-      const view = created.body as unknown as View;
-      expect(view.roles.map((r) => r['kind'])).toEqual(['self']);
-    }
+    expect(result.body['status']).toBe('verified');
+    expect(result.body['discarded_presentations']).toEqual([{ query_id: 'trusteeship', code: 'CREDENTIAL_REVOKED' }]);
+    expect((result.body['credentials'] as Array<{ query_id: string }>).map((c) => c.query_id)).toEqual(['pid']);
+    const created = await t.call('POST', '/v1/sessions', { transaction_id: transactionId });
+    const view = created.body as unknown as View & { rejected_representations: Array<Record<string, unknown>> };
+    expect(view.roles.map((r) => r['kind'])).toEqual(['self']);
+    expect(view.rejected_representations).toEqual([expect.objectContaining({ credential_type: 'urn:se:eudi:representation:trusteeship:1', code: 'CREDENTIAL_REVOKED' })]);
   });
 });
 

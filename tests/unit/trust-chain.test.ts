@@ -78,6 +78,15 @@ describe('valid chains', () => {
     await rejectsWith(validate(x5cOf(leaf, issuing), ['pid'], new Date(Date.now() + 3 * 365 * DAY)), 'CERT_EXPIRED');
   });
 
+  it('keys the path cache by the exact x5c entries: a validated chain does not vouch for its entries joined or reordered', async () => {
+    const x5c = x5cOf(leaf, issuing);
+    await validate(x5c);
+    await rejectsWith(validate([x5c.join('')]), 'X5C_MALFORMED');
+    await rejectsWith(validate([...x5c].reverse()), 'CERT_CHAIN_INVALID');
+    await rejectsWith(validate(x5c, ['pid'], new Date(Date.now() - 30 * 365 * DAY)), 'CERT_EXPIRED');
+    expect((await validate(x5c)).evidence.leafSubject).toBe('CN=Test PID Issuer, O=Trust Tests, C=SE');
+  });
+
   it('accepts a critical extKeyUsage (ISO 18013-5 document signers mark it critical)', async () => {
     const ds = await createLeafCert(root, { subject: 'CN=Test Document Signer, O=Trust Tests, C=SE', extraExtensions: [new x509.ExtendedKeyUsageExtension(['1.0.18013.5.1.2'], true)] });
     await expect(validate(x5cOf(ds))).resolves.toBeDefined();

@@ -93,9 +93,11 @@ class Walk {
 
   object(obj: JsonObject, path: ClaimPath, topLevel: boolean): JsonObject {
     const out: JsonObject = {};
-    for (const [name, v] of Object.entries(obj)) {
+    for (const name of Object.keys(obj)) {
       if (name === '_sd' || (topLevel && name === '_sd_alg')) continue;
-      setMember(out, name, this.value(v, [...path, name]));
+      const v = obj[name] as JsonValue;
+      // Only objects and arrays can hold digests; their path is built only for them.
+      setMember(out, name, typeof v === 'object' && v !== null ? this.value(v, [...path, name]) : v);
     }
     if (!Object.hasOwn(obj, '_sd')) return out;
     const digests = obj['_sd'];
@@ -130,7 +132,7 @@ class Walk {
         this.disclosedPaths.push(claimPath);
         out.push(this.value(d.value, claimPath));
       } else {
-        out.push(this.value(element, [...path, out.length]));
+        out.push(typeof element === 'object' && element !== null ? this.value(element, [...path, out.length]) : element);
       }
     }
     return out;
@@ -146,7 +148,8 @@ class Walk {
   }
 }
 
-/** Own data property, so a member named `__proto__` stays a member. */
+/** Own data property, so a member named `__proto__` stays a member (assignment would set the prototype). */
 function setMember(target: JsonObject, name: string, value: JsonValue): void {
-  Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
+  if (name === '__proto__') Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
+  else target[name] = value;
 }

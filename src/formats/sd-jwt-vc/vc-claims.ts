@@ -19,12 +19,16 @@ export const neverDisclosableClaims = ['iss', 'nbf', 'exp', 'cnf', 'vct', 'vct#i
 /** Registered claims that are reported separately and so left out of `VerifiedCredential.claims`. */
 export const registeredClaimsNotInClaims = ['iss', 'vct', 'cnf', 'status', 'iat', 'nbf', 'exp', '_sd_alg'] as const;
 
+const notInClaims: ReadonlySet<string> = new Set(registeredClaimsNotInClaims);
+
 /** The payload's claims without {@link registeredClaimsNotInClaims}. */
 export function subjectClaims(payload: JsonObject): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(payload)) {
-    if ((registeredClaimsNotInClaims as readonly string[]).includes(name)) continue;
-    Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+  for (const name of Object.keys(payload)) {
+    if (notInClaims.has(name)) continue;
+    // A member named "__proto__" stays an own member; assignment would set the prototype.
+    if (name === '__proto__') Object.defineProperty(out, name, { value: payload[name], enumerable: true, writable: true, configurable: true });
+    else out[name] = payload[name];
   }
   return out;
 }

@@ -10,11 +10,11 @@
  * Does not check: that the key belongs to the issuer (the resolver's job), the KB-JWT
  * (`verifyKeyBinding`, RFC 9901 §7.3), `vct`, `cnf`, `status`, or which claims are required.
  */
-import type { webcrypto } from 'node:crypto';
+import type { KeyObject, webcrypto } from 'node:crypto';
 import { VerificationError } from '../../errors.ts';
 import type { JsonObject } from '../../util/strict-json.ts';
 import { checkProtectedHeader } from './check-jws-header.ts';
-import { verifyJwsSignature, type JwsAlgorithm } from './jws-algorithms.ts';
+import { checkJwsSignature, type JwsAlgorithm } from './jws-algorithms.ts';
 import type { ParsedSdJwt } from './parse-sd-jwt.ts';
 import { processDisclosures, type ClaimPath } from './process-disclosures.ts';
 
@@ -29,7 +29,7 @@ export interface VerifySdJwtOptions {
    * Resolves the issuer's verification key from the (not yet verified) header and payload, and
    * proves it belongs to the issuer — or throws a `VerificationError`.
    */
-  readonly resolveIssuerKey: (header: JsonObject, payload: JsonObject) => Promise<CryptoKey>;
+  readonly resolveIssuerKey: (header: JsonObject, payload: JsonObject) => Promise<CryptoKey | KeyObject>;
   readonly now: Date;
   /** Allowed difference between our clock and the issuer's; 0…300, default 60. */
   readonly clockSkewSeconds?: number;
@@ -78,7 +78,7 @@ export async function verifySdJwt(sdJwt: ParsedSdJwt, options: VerifySdJwtOption
   passed(`The issuer-signed JWT "alg" is on the allow-list (${alg}), with no "crit" and no self-named key.`);
 
   const key = await options.resolveIssuerKey(header, payload);
-  await verifyJwsSignature(sdJwt.issuerJwt, alg, key, { alg: 'SDJWT_ALG_NOT_ALLOWED', signature: 'SDJWT_SIGNATURE_INVALID' }, 'issuer-signed JWT');
+  checkJwsSignature(sdJwt.issuerJwt, alg, key, { alg: 'SDJWT_ALG_NOT_ALLOWED', signature: 'SDJWT_SIGNATURE_INVALID' }, 'issuer-signed JWT');
   passed('The issuer signature verifies with the resolved issuer key.');
 
   const processed = processDisclosures(payload, sdJwt.disclosures);

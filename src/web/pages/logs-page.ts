@@ -22,7 +22,7 @@ export function logsPage(ctx: PageContext, v: LogsPageView): string {
 <h1>${t.title}</h1>
 <p class="lead">${t.lead(v.retentionDays)}</p>
 
-<section aria-labelledby="shared-h">
+<section>
   <h2 id="shared-h">${t.sharedHeading}</h2>
   ${
     v.shared.length === 0
@@ -37,7 +37,7 @@ export function logsPage(ctx: PageContext, v: LogsPageView): string {
   }
 </section>
 
-<section aria-labelledby="acted-h">
+<section>
   <h2 id="acted-h">${actedHeading}</h2>
   ${
     v.acted.length === 0

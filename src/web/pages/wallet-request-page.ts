@@ -82,7 +82,7 @@ export function walletRequestPage(ctx: PageContext, v: WalletRequestView): strin
 </div>
 
 ${outcome === undefined ? ways(ctx, v) : ''}
-${v.testPersons === undefined || outcome !== undefined ? '' : testWallet(ctx, v.testPersons)}
+${v.testPersons === undefined || outcome !== undefined ? '' : testWallet(ctx, v.testPersons, v.optional.length > 0)}
 `;
   return layout(ctx, { title, body, name: 'wallet-request' });
 }
@@ -124,7 +124,7 @@ function ways(ctx: PageContext, v: WalletRequestView): SafeHtml {
 ${cont}`;
 }
 
-function testWallet(ctx: PageContext, persons: readonly TestPersonChoice[]): SafeHtml {
+function testWallet(ctx: PageContext, persons: readonly TestPersonChoice[], sharePidOnly: boolean): SafeHtml {
   const t = ctx.t.request.testWallet;
   return html`
 <section class="test-wallet" aria-labelledby="tw-h">
@@ -138,6 +138,7 @@ function testWallet(ctx: PageContext, persons: readonly TestPersonChoice[]): Saf
     </select>
     <div class="button-row">
       <button type="submit" name="answer" value="share" class="button">${t.share}</button>
+      ${sharePidOnly ? html`<button type="submit" name="answer" value="share_pid" class="button secondary">${t.sharePid}</button>` : ''}
       <button type="submit" name="answer" value="decline" class="button secondary">${t.decline}</button>
     </div>
   </form>
