@@ -20,8 +20,8 @@ export async function decryptResponse(tx: Transaction, jwe: string): Promise<Uin
   } catch {
     throw new ServiceError('RESPONSE_MALFORMED', 'JWE protected header unreadable');
   }
-  if (header.alg !== 'ECDH-ES') throw new ServiceError('RESPONSE_ENCRYPTION_INVALID', `JWE alg ${String(header.alg)}`);
-  if (!(ENC_VALUES_SUPPORTED as readonly unknown[]).includes(header.enc)) throw new ServiceError('RESPONSE_ENCRYPTION_INVALID', `JWE enc ${String(header.enc)}`);
+  if (header.alg !== 'ECDH-ES') throw new ServiceError('RESPONSE_ENCRYPTION_INVALID', `JWE alg ${describe(header.alg)}`);
+  if (!(ENC_VALUES_SUPPORTED as readonly unknown[]).includes(header.enc)) throw new ServiceError('RESPONSE_ENCRYPTION_INVALID', `JWE enc ${describe(header.enc)}`);
   // The request's key carries a kid, so the JWE must name it (OpenID4VP 1.0 §8.3).
   if (header.kid !== key.kid) throw new ServiceError('RESPONSE_ENCRYPTION_INVALID', 'JWE kid is missing or not this transaction key');
   if (header.zip !== undefined) throw new ServiceError('RESPONSE_ENCRYPTION_INVALID', 'JWE zip not allowed');
@@ -36,3 +36,6 @@ export async function decryptResponse(tx: Transaction, jwe: string): Promise<Uin
     throw new ServiceError('RESPONSE_DECRYPTION_FAILED');
   }
 }
+
+/** A header value for the log detail: `String()` of a hostile object (`{"toString":{}}`) would throw. */
+const describe = (v: unknown): string => (typeof v === 'string' ? v.slice(0, 64) : typeof v);

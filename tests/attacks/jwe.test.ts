@@ -43,6 +43,12 @@ describe('JWE: algorithms the request did not offer', () => {
     });
   }
 
+  it('a header whose alg is an object with a hostile toString is RESPONSE_ENCRYPTION_INVALID, not a 500 (found by the fuzzer)', async () => {
+    const tx = await openJwt();
+    const res = await postForm(tx.responseUri, { response: fakeJwe({ alg: { toString: {} }, enc: { toString: {} }, kid: encJwk(tx).kid }) });
+    await expectUnchanged(e, tx, res, 'RESPONSE_ENCRYPTION_INVALID');
+  });
+
   it('PBES2 with a huge p2c is refused at once, without running the KDF', async () => {
     const tx = await openJwt();
     const started = Date.now();

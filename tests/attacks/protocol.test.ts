@@ -81,16 +81,34 @@ describe('protocol: state', () => {
 });
 
 describe('protocol: several presentations, unrequested and extra credentials', () => {
-  it('several presentations where one has a bad nonce fail as a whole with KB_NONCE_MISMATCH', async () => {
-    const tx = await openTx(e, { use_case: 'login-portal' });
+  async function annaPortalPresentations(tx: Awaited<ReturnType<typeof openTx>>, bad: 'pid' | 'second-guardianship') {
     const guardianships = e.anna.credentials.filter((c): c is SdJwtWalletCredential => c.format === 'dc+sd-jwt' && c.vct.includes('guardianship'));
     expect(guardianships.length).toBe(2);
     const [g1, g2] = guardianships as [SdJwtWalletCredential, SdJwtWalletCredential];
-    const vpToken = {
-      pid: [await presentFor(e, tx, annaPid(e), 'pid')],
-      guardianship: [await presentFor(e, tx, g1, 'guardianship'), await presentFor(e, tx, g2, 'guardianship', { wrongNonce: true })],
+    return {
+      pid: [await presentFor(e, tx, annaPid(e), 'pid', { wrongNonce: bad === 'pid' })],
+      guardianship: [await presentFor(e, tx, g1, 'guardianship'), await presentFor(e, tx, g2, 'guardianship', { wrongNonce: bad === 'second-guardianship' })],
     };
+  }
+
+  it('several presentations where the required one has a bad nonce fail as a whole with KB_NONCE_MISMATCH', async () => {
+    const tx = await openTx(e, { use_case: 'login-portal' });
+    const vpToken = await annaPortalPresentations(tx, 'pid');
     await expectFailedWith(e, tx, await postForm(tx.responseUri, { vp_token: JSON.stringify(vpToken), state: tx.state }), 'KB_NONCE_MISMATCH');
+  });
+
+  it('several presentations of an optional query where one has a bad nonce: that one is discarded with KB_NONCE_MISMATCH and never reaches the RP', async () => {
+    const tx = await openTx(e, { use_case: 'login-portal' });
+    const vpToken = await annaPortalPresentations(tx, 'second-guardianship');
+    const res = await postForm(tx.responseUri, { vp_token: JSON.stringify(vpToken), state: tx.state });
+    expect(res.status).toBe(200);
+    const result = await statusOf(e, tx.id);
+    expect(result).toMatchObject({ status: 'verified', discarded_presentations: [{ query_id: 'guardianship', code: 'KB_NONCE_MISMATCH' }] });
+    const credentials = result['credentials'] as Array<{ query_id: string; claims: { represented?: { given_name?: string } } }>;
+    const represented = credentials.filter((c) => c.query_id === 'guardianship').map((c) => c.claims.represented?.given_name);
+    expect(represented).toHaveLength(1);
+    expect(represented).not.toContain('Oskar');
+    await expectSurvived(e);
   });
 
   it('a credential for a query id the request did not contain is CREDENTIAL_UNEXPECTED', async () => {

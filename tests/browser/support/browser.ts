@@ -34,6 +34,9 @@ export interface PageProblems {
 /** A fresh context (own cookies) that may talk to loopback only, watched for problems. */
 export async function newWatchedContext(browser: Browser, opts: { readonly viewport?: { width: number; height: number }; readonly locale?: string } = {}): Promise<{ context: BrowserContext; problems: PageProblems }> {
   const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1100, height: 900 }, locale: opts.locale ?? 'sv-SE' });
+  // A step that cannot happen fails with its own message instead of waiting for the test's timeout.
+  context.setDefaultTimeout(20_000);
+  context.setDefaultNavigationTimeout(30_000);
   const problems: PageProblems = { csp: [], scriptErrors: [], offLoopback: [] };
   await context.route('**/*', (route) => {
     const url = new URL(route.request().url());
