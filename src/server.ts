@@ -18,7 +18,7 @@ import { boundedFetcher, type BoundedFetchPolicy } from './trust/fetch-bounded.t
 import { createStatusChecker } from './status/check-credential-status.ts';
 import { fixtureStatusListFetch } from './status/fixture-status-lists.ts';
 import type { TrustStore, TrustCategory } from './trust/types.ts';
-import { loadVerifierIdentity, splitPem } from './oid4vp/verifier-identity.ts';
+import { loadVerifierIdentity, pemCertificatesDer } from './oid4vp/verifier-identity.ts';
 import type { VerifierDeps } from './oid4vp/verifier-deps.ts';
 import type { TransactionStore } from './store/ports.ts';
 import { openStores, storeCipher } from './store/open-store.ts';
@@ -280,12 +280,11 @@ async function readSignerCerts(config: Config, fixturesDir: string): Promise<Uin
     } catch {
       throw new ConfigError(`TRUST_LIST_SIGNER_CERTS: cannot read ${file}`);
     }
-    for (const pem of splitPem(text)) out.push(pemToDer(pem));
+    out.push(...pemCertificatesDer(text));
   }
   return out;
 }
 
-const pemToDer = (pem: string): Uint8Array => new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64'));
 
 /** The service refuses to start without anchors for the categories the use cases its clients may start accept. */
 function requireAnchorsForUseCases(trust: TrustStore, useCases: ReadonlyMap<string, UseCase>, registered: ReadonlySet<string>): void {

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config.ts';
 import { loadTrustDirectory } from '../trust/load-trust-directory.ts';
-import { splitPem } from '../oid4vp/verifier-identity.ts';
+import { pemCertificatesDer } from '../oid4vp/verifier-identity.ts';
 import { runWallet, type WalletMisbehaviour } from '../wallet/wallet.ts';
 import type { WalletFile } from '../issuer/generate-fixtures.ts';
 
@@ -63,7 +63,7 @@ export async function walletCommand(argv: string[]): Promise<number> {
   const signer = await readFile(resolve(config.FIXTURES_DIR, 'pki', 'list-signer.pem'), 'utf8');
   const { store } = await loadTrustDirectory(resolve(config.TRUST_LIST_DIR), {
     mode: 'development',
-    pinnedSignerCertsDer: splitPem(signer).map((p) => new Uint8Array(Buffer.from(p.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64'))),
+    pinnedSignerCertsDer: pemCertificatesDer(signer),
     now: new Date(),
     warn: () => {},
   });

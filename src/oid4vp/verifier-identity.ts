@@ -44,6 +44,12 @@ export async function loadVerifierIdentity(keyPem: string, chainPem: string, pub
 
 export const splitPem = (text: string): string[] => text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 
+/** DER of one PEM block. */
+export const pemToDer = (pem: string): Uint8Array => new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64'));
+
+/** DER of every certificate in a PEM text. */
+export const pemCertificatesDer = (text: string): Uint8Array[] => splitPem(text).map(pemToDer);
+
 const parseSanDns = (san: string | undefined): string[] =>
   (san ?? '')
     .split(',')

@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { buildService, listen, type BuildOptions, type Service } from '../../src/server.ts';
 import { loadTrustDirectory } from '../../src/trust/load-trust-directory.ts';
-import { splitPem } from '../../src/oid4vp/verifier-identity.ts';
+import { pemCertificatesDer } from '../../src/oid4vp/verifier-identity.ts';
 import type { TrustStore } from '../../src/trust/types.ts';
 import type { WalletFile } from '../../src/issuer/generate-fixtures.ts';
 import { runWallet, type WalletMisbehaviour, type WalletRun } from '../../src/wallet/wallet.ts';
@@ -60,7 +60,7 @@ export async function startPortalService(
   const signer = await readFile(join(fixtureDirs.fixtures, 'pki', 'list-signer.pem'), 'utf8');
   const { store: walletTrust } = await loadTrustDirectory(fixtureDirs.trustLists, {
     mode: 'development',
-    pinnedSignerCertsDer: splitPem(signer).map((p) => new Uint8Array(Buffer.from(p.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64'))),
+    pinnedSignerCertsDer: pemCertificatesDer(signer),
     now: new Date(),
     warn: () => {},
   });

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTrustDirectory } from '../../src/trust/load-trust-directory.ts';
-import { splitPem } from '../../src/oid4vp/verifier-identity.ts';
+import { pemCertificatesDer } from '../../src/oid4vp/verifier-identity.ts';
 import type { TrustStore } from '../../src/trust/types.ts';
 import type { WalletFile } from '../../src/issuer/generate-fixtures.ts';
 
@@ -126,7 +126,7 @@ export async function walletTrustFor(dirs: { fixtures: string; trustLists: strin
   const signer = await readFile(join(dirs.fixtures, 'pki', 'list-signer.pem'), 'utf8');
   const { store } = await loadTrustDirectory(dirs.trustLists, {
     mode: 'development',
-    pinnedSignerCertsDer: splitPem(signer).map((p) => new Uint8Array(Buffer.from(p.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64'))),
+    pinnedSignerCertsDer: pemCertificatesDer(signer),
     now: new Date(),
     warn: () => {},
   });
