@@ -5,7 +5,7 @@
 import { Router, type Request } from 'express';
 import { ServiceError } from '../errors.ts';
 import type { RpClient, RpClientRegistry } from '../config/rp-clients.ts';
-import { initTransaction } from '../oid4vp/init-transaction.ts';
+import { initTransaction, type InitTransactionInput } from '../oid4vp/init-transaction.ts';
 import { getWalletResponse } from '../oid4vp/get-wallet-response.ts';
 import type { VerifierDeps } from '../oid4vp/verifier-deps.ts';
 import { zCreatePresentationBody } from './z-api.ts';
@@ -19,16 +19,7 @@ export function rpApiRouter(deps: VerifierDeps, clients: RpClientRegistry, shutd
 
   router.post('/v1/presentations', async (req, res) => {
     const client = authenticate(req, clients);
-    const body = parseBody(zCreatePresentationBody, req.body);
-    const out = await initTransaction(deps, {
-      client,
-      useCase: body.use_case,
-      flow: body.flow,
-      ...(body.purpose !== undefined && { purpose: body.purpose }),
-      ...(body.redirect_uri !== undefined && { redirectUri: body.redirect_uri }),
-      ...(body.response_mode !== undefined && { responseMode: body.response_mode }),
-      ...(body.request_uri_method !== undefined && { requestUriMethod: body.request_uri_method }),
-    });
+    const out = await initTransaction(deps, { client, ...presentationInput(req.body) });
     res.status(201).location(`/v1/presentations/${out.transaction_id}`).json(out);
   });
 
@@ -60,4 +51,17 @@ export function authenticate(req: Request, clients: RpClientRegistry): RpClient 
   const client = match?.[1] === undefined ? undefined : clients.authenticate(match[1]);
   if (client === undefined) throw new ServiceError('UNAUTHORIZED');
   return client;
+}
+
+/** The RP's `POST …/presentations` body, validated, as the input of InitTransaction (without the client). */
+export function presentationInput(rawBody: unknown): Omit<InitTransactionInput, 'client'> {
+  const body = parseBody(zCreatePresentationBody, rawBody);
+  return {
+    useCase: body.use_case,
+    flow: body.flow,
+    ...(body.purpose !== undefined && { purpose: body.purpose }),
+    ...(body.redirect_uri !== undefined && { redirectUri: body.redirect_uri }),
+    ...(body.response_mode !== undefined && { responseMode: body.response_mode }),
+    ...(body.request_uri_method !== undefined && { requestUriMethod: body.request_uri_method }),
+  };
 }

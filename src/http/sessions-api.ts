@@ -12,9 +12,8 @@ import { deleteSession } from '../portal/delete-session.ts';
 import { prefillForm } from '../portal/prefill-form.ts';
 import { readActedOnMyBehalf, readDisclosures } from '../portal/read-sharing-log.ts';
 import { completeStepUp, startStepUp } from '../portal/step-up.ts';
-import { authenticate } from './rp-api.ts';
+import { authenticate, presentationInput } from './rp-api.ts';
 import { parseBody } from './parse-body.ts';
-import { zCreatePresentationBody } from './z-api.ts';
 import { zCompleteStepUpBody, zCreateSessionBody, zSwitchRoleBody } from './z-sessions-api.ts';
 
 export function sessionsApiRouter(deps: PortalDeps, clients: RpClientRegistry): Router {
@@ -63,19 +62,7 @@ export function sessionsApiRouter(deps: PortalDeps, clients: RpClientRegistry): 
 
   router.post('/v1/sessions/:id/presentations', async (req, res) => {
     const client = authenticate(req, clients);
-    const body = parseBody(zCreatePresentationBody, req.body);
-    const out = await startStepUp(deps, {
-      client,
-      sessionId: sessionId(req.params),
-      presentation: {
-        useCase: body.use_case,
-        flow: body.flow,
-        ...(body.purpose !== undefined && { purpose: body.purpose }),
-        ...(body.redirect_uri !== undefined && { redirectUri: body.redirect_uri }),
-        ...(body.response_mode !== undefined && { responseMode: body.response_mode }),
-        ...(body.request_uri_method !== undefined && { requestUriMethod: body.request_uri_method }),
-      },
-    });
+    const out = await startStepUp(deps, { client, sessionId: sessionId(req.params), presentation: presentationInput(req.body) });
     res.status(201).location(`/v1/presentations/${out.transaction_id}`).json(out);
   });
 

@@ -4,7 +4,8 @@
  * `expires_at` for the purge. Transaction claims are a table whose primary key makes the first
  * claim win.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from './open-sqlite.ts';
 import type { SessionStore } from './session-ports.ts';
 import { sessionExpiresAt, type Session, type SessionId } from '../portal/session.ts';
 
@@ -14,10 +15,7 @@ export class SqliteSessionStore implements SessionStore {
 
   /** @param file path of the database file (may be shared with the other stores), or `:memory:` */
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqlite(file);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS portal_sessions (
         id TEXT PRIMARY KEY,

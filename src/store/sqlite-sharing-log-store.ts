@@ -3,7 +3,8 @@
  * time; the primary key on the entry id makes appends idempotent. Entries of the same instant
  * come in reverse order of appending (rowid).
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from './open-sqlite.ts';
 import type { SharingLogStore } from './sharing-log-ports.ts';
 import type { SharingLogEntry, SharingLogKind } from '../portal/sharing-log-entry.ts';
 
@@ -13,10 +14,7 @@ export class SqliteSharingLogStore implements SharingLogStore {
 
   /** @param file path of the database file (may be shared with the other stores), or `:memory:` */
   constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqlite(file);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS portal_sharing_log (
         id TEXT PRIMARY KEY,

@@ -6,11 +6,11 @@
  * With a cipher (always, in the service: store/open-store.ts) the private decryption key and the
  * verified result are sealed at rest (store/encrypt-at-rest.ts); rows written without one stay readable.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from './open-sqlite.ts';
 import type { TransactionStore, CompleteTransaction } from './ports.ts';
 import type { Transaction, TransactionId, RequestId } from '../oid4vp/transaction.ts';
 import { isSealed, type AtRestCipher } from './encrypt-at-rest.ts';
-import { StoreOpenError } from './store-errors.ts';
 
 interface Row {
   body: string;
@@ -35,14 +35,7 @@ export class SqliteTransactionStore implements TransactionStore {
    */
   constructor(file: string, private readonly openGraceMs: number, opts: { cipher?: AtRestCipher } = {}) {
     this.cipher = opts.cipher;
-    try {
-      this.db = new Database(file);
-      this.db.pragma('journal_mode = WAL');
-    } catch (err) {
-      throw new StoreOpenError(`SQLite database ${file} cannot be opened: ${err instanceof Error ? err.message : 'unknown error'}`);
-    }
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqlite(file);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS transactions (
         id TEXT PRIMARY KEY,
