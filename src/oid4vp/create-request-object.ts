@@ -5,7 +5,7 @@
  * For `direct_post.jwt`, `client_metadata.jwks` carries the transaction's own ephemeral ECDH-ES
  * P-256 public key with `kid`, `use` and `alg`, and both A128GCM and A256GCM are listed (HAIP 1.0 §5.1).
  */
-import { SignJWT } from 'jose';
+import { sign } from 'node:crypto';
 import type { Transaction } from './transaction.ts';
 import type { VerifierIdentity } from './verifier-identity.ts';
 import type { DcqlQuery } from '../query/z-dcql.ts';
@@ -62,8 +62,21 @@ export function requestObjectClaims(input: RequestObjectInput): Record<string, u
   return claims;
 }
 
+/** Compact JWS (RFC 7515 §7.1), ES256 with the identity's key, imported once; the header is encoded once per identity. */
 export async function createRequestObject(input: RequestObjectInput): Promise<string> {
-  return new SignJWT(requestObjectClaims(input))
-    .setProtectedHeader({ alg: 'ES256', typ: REQUEST_OBJECT_TYP, kid: input.identity.kid, x5c: [...input.identity.x5c] })
-    .sign(input.identity.privateKey);
+  const signingInput = `${encodedHeaderOf(input.identity)}.${Buffer.from(JSON.stringify(requestObjectClaims(input)), 'utf8').toString('base64url')}`;
+  const signature = sign('sha256', Buffer.from(signingInput, 'ascii'), { key: input.identity.privateKey, dsaEncoding: 'ieee-p1363' });
+  return `${signingInput}.${signature.toString('base64url')}`;
+}
+
+const encodedHeaders = new WeakMap<VerifierIdentity, string>();
+
+function encodedHeaderOf(identity: VerifierIdentity): string {
+  let encoded = encodedHeaders.get(identity);
+  if (encoded === undefined) {
+    const header = { alg: 'ES256', typ: REQUEST_OBJECT_TYP, kid: identity.kid, x5c: [...identity.x5c] };
+    encoded = Buffer.from(JSON.stringify(header), 'utf8').toString('base64url');
+    encodedHeaders.set(identity, encoded);
+  }
+  return encoded;
 }

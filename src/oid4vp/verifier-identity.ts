@@ -2,12 +2,12 @@
  * The verifier's signing identity: an ES256 key and its certificate chain (leaf first, without the
  * root: HAIP 1.0 §5, the `x5c` must not contain the trust anchor and the leaf must not be self-signed).
  */
-import { X509Certificate, createHash, createPrivateKey, createPublicKey } from 'node:crypto';
-import { importPKCS8 } from 'jose';
+import { X509Certificate, createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { clientIdFor, type ClientIdPrefix } from './client-id.ts';
 
 export interface VerifierIdentity {
-  readonly privateKey: CryptoKey;
+  /** The ES256 (P-256) signing key, imported once. */
+  readonly privateKey: KeyObject;
   /** Key id of the request objects it signs: base64url SHA-256 of the leaf certificate (rotation by `kid`). */
   readonly kid: string;
   /** Standard base64 DER certificates, leaf first, no root. */
@@ -20,12 +20,15 @@ export interface VerifierIdentity {
 
 /** Reads a PKCS#8 key and a PEM chain (leaf first) and derives the client ids. */
 export async function loadVerifierIdentity(keyPem: string, chainPem: string, publicBaseUrl: string): Promise<VerifierIdentity> {
-  const privateKey = await importPKCS8(keyPem, 'ES256', { extractable: false });
+  const privateKey = createPrivateKey(keyPem);
+  if (privateKey.asymmetricKeyType !== 'ec' || privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    throw new Error('the verifier key must be an EC P-256 key (ES256)');
+  }
   const certs = splitPem(chainPem).map((pem) => new X509Certificate(pem));
   const leaf = certs[0];
   if (leaf === undefined) throw new Error('the verifier certificate file holds no certificate');
   if (leaf.checkIssued(leaf)) throw new Error('the verifier certificate must not be self-signed (HAIP 1.0 §5)');
-  const keyPublic = createPublicKey(createPrivateKey(keyPem)).export({ format: 'der', type: 'spki' });
+  const keyPublic = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
   if (!keyPublic.equals(leaf.publicKey.export({ format: 'der', type: 'spki' }))) {
     throw new Error('the verifier key does not belong to the first certificate of the verifier certificate file');
   }

@@ -184,3 +184,17 @@ describe('decryptResponse refuses, with the exact code', () => {
     expect(await codeOf(txWith(undefined), jwe)).toBe('RESPONSE_MODE_MISMATCH');
   });
 });
+
+describe('decryptResponse refuses header extensions and duplicate members', () => {
+  it('crit, even when correctly encrypted: RESPONSE_ENCRYPTION_INVALID', () => {
+    const jwe = handMadeJwe(key, { alg: 'ECDH-ES', enc: 'A128GCM', kid: key.kid, crit: ['exp'], exp: 1 }, new TextEncoder().encode(PAYLOAD));
+    return expect(codeOf(tx, jwe)).resolves.toBe('RESPONSE_ENCRYPTION_INVALID');
+  });
+
+  it('a protected header with a member named twice: RESPONSE_MALFORMED', async () => {
+    const good = await joseJwe(key, { kid: key.kid });
+    const text = Buffer.from(good.split('.')[0] ?? '', 'base64url').toString('utf8').replace(/^\{/, '{"alg":"ECDH-ES",');
+    const header = Buffer.from(text).toString('base64url');
+    expect(await codeOf(tx, [header, ...good.split('.').slice(1)].join('.'))).toBe('RESPONSE_MALFORMED');
+  });
+});
