@@ -6,7 +6,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import type { Config } from './config/z-config.ts';
 import { ConfigError } from './config/load-config.ts';
@@ -36,11 +36,10 @@ import { loadForms } from './portal/load-forms.ts';
 import { ensureDevAccountKeySecret, parseAccountKeySecret } from './portal/account-key.ts';
 import { noRoleStatusSource, roleStatusFromChecker, type RoleStatusCheck } from './portal/role-status.ts';
 import { onPresentationVerified } from './portal/sharing-log.ts';
-import type express from 'express';
 import { buildDemoPortal } from './web/build-demo-portal.ts';
 
 export interface Service {
-  readonly app: express.Express;
+  readonly app: RequestListener;
   readonly deps: VerifierDeps;
   readonly logger: Logger;
   /** Development only: the API key of the development RP client. */
@@ -191,10 +190,11 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     audit: (e) => {
       metrics.record(e);
       logger.info({ audit: e }, e.event);
-      // Every verified presentation goes to the citizen's sharing log (names, never values).
-      if (e.event === 'response_verified' && e.transaction_id !== undefined && portal !== undefined) {
-        onPresentationVerified(portal, e.transaction_id).catch((err: unknown) => logger.error({ err: err instanceof Error ? err.name : 'unknown' }, 'sharing log write failed'));
-      }
+    },
+    // Every verified presentation goes to the citizen's sharing log (names, never values).
+    onVerified: (tx) => {
+      if (portal === undefined) return;
+      onPresentationVerified(portal, tx).catch((err: unknown) => logger.error({ err: err instanceof Error ? err.name : 'unknown' }, 'sharing log write failed'));
     },
   };
   // A refusal here must not leave the store connection open (it would keep the process alive).
@@ -263,9 +263,14 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
 }
 
 /** Listens and resolves once the port is bound. */
-export function listen(app: express.Express, host: string, port: number): Promise<Server> {
+export function listen(app: RequestListener, host: string, port: number): Promise<Server> {
   return new Promise((resolvePromise, reject) => {
-    const server = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolvePromise(server)));
+    const server = createServer(app);
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolvePromise(server);
+    });
   });
 }
 

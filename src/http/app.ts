@@ -1,22 +1,37 @@
 /**
- * The Express application: RP API, wallet endpoints, ops endpoints, and one error handler that
- * turns every failure into problem+json. It holds wiring only; the logic is in oid4vp/.
+ * The HTTP service: one request handler for node:http. The API — RP API, wallet endpoints, ops
+ * endpoints — is a table of routes (api-routes.ts) served directly on node:http, so an API
+ * request costs little beside its own work; the demo portal's pages (src/web/, Express), when
+ * enabled, get every other path. Every request, API or page, gets a request id, the security
+ * headers, a log line and its duration metric; every failure becomes problem+json. Wiring only:
+ * the logic is in oid4vp/ and portal/.
+ *
+ * Order for an API request: CORS (a wallet preflight is answered here), the per-IP and per-RP
+ * rate limits (on `/wallet/*` and `/v1/*`, before the route is known), the route, the media type
+ * and the body of the route, the handler.
  */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { ParsedUrlQuery } from 'node:querystring';
+import { parse as parseQueryString } from 'node:querystring';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { ServiceError, errorCatalog, isServiceError } from '../errors.ts';
 import type { RpClientRegistry } from '../config/rp-clients.ts';
 import type { VerifierDeps } from '../oid4vp/verifier-deps.ts';
-import { rpApiRouter } from './rp-api.ts';
-import { walletApiRouter } from './wallet-api.ts';
+import type { PortalDeps } from '../portal/portal-deps.ts';
+import { RouteTable, type ApiRoute, type RouteMatch } from './api-routes.ts';
+import { clientOf, rpApiRoutes } from './rp-api.ts';
+import { walletApiRoutes } from './wallet-api.ts';
+import { sessionsApiRoutes } from './sessions-api.ts';
 import { sendProblem } from './problem.ts';
+import { sendJson, sendText } from './respond.ts';
 import { openApiDocument } from './openapi.ts';
 import { docsPage } from './docs-page.ts';
 import type { Metrics } from './metrics.ts';
-import type { PortalDeps } from '../portal/portal-deps.ts';
-import { sessionsApiRouter } from './sessions-api.ts';
 import { requestIdFrom, runInRequest } from './request-context.ts';
-import { DOCS_CONTENT_SECURITY_POLICY, corsPolicy, perRouteBodyLimits, rateLimiters, requireJsonForRpApi, securityHeaders, type RateLimitSettings } from './hardening.ts';
+import { DOCS_CONTENT_SECURITY_POLICY, applyCors, isRpPath, isWalletPath, securityHeaders } from './hardening.ts';
+import { FixedWindowLimiter, ipKey, type RateLimitSettings } from './rate-limit.ts';
+import { hasBody, isMediaType, readBody } from './read-body.ts';
 
 export interface AppOptions {
   readonly deps: VerifierDeps;
@@ -34,89 +49,146 @@ export interface AppOptions {
   readonly shutdown?: AbortSignal;
   /** The demo portal's pages (src/web/), when enabled: development, or DEMO_PORTAL=true. */
   readonly web?: express.Router;
-  /** Per-IP and per-RP rate limits (hardening.ts); none when absent. */
+  /** Per-IP and per-RP rate limits; none when absent. */
   readonly rateLimit?: RateLimitSettings;
 }
 
-export function createApp(opts: AppOptions): express.Express {
+/** Paths that belong to the API even where no route matches (they never reach the demo portal). */
+const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs']);
+
+export function createApp(opts: AppOptions): RequestListener {
+  const routes = new RouteTable([
+    ...opsRoutes(opts),
+    ...rpApiRoutes(opts.deps, opts.shutdown),
+    ...walletApiRoutes(opts.deps, opts.bodyLimitBytes),
+    ...(opts.portal === undefined ? [] : sessionsApiRoutes(opts.portal)),
+  ]);
+  const headers = securityHeaders();
+  const perIp = opts.rateLimit !== undefined && opts.rateLimit.perIp > 0 ? new FixedWindowLimiter(opts.rateLimit.perIp, opts.rateLimit.windowMs) : undefined;
+  const perRp = opts.rateLimit !== undefined && opts.rateLimit.perRpClient > 0 ? new FixedWindowLimiter(opts.rateLimit.perRpClient, opts.rateLimit.windowMs) : undefined;
+  const web = opts.web === undefined ? undefined : webApp(opts, opts.web);
+
+  /** The API part of a request; false when the path is the demo portal's. */
+  const serveApi = async (req: IncomingMessage, res: ServerResponse, path: string, query: string, label: { route: string }): Promise<boolean> => {
+    if (applyCors(req, res, path)) return true;
+    const rp = isRpPath(path);
+    if (perIp !== undefined && (rp || isWalletPath(path)) && !perIp.take(ipKey(req.socket.remoteAddress), res)) throw new ServiceError('RATE_LIMITED');
+    const client = rp ? clientOf(req.headers.authorization, opts.clients) : undefined;
+    if (perRp !== undefined && client !== undefined && !perRp.take(`rp:${client.id}`, res)) throw new ServiceError('RATE_LIMITED');
+    const match: RouteMatch | undefined = routes.match(req.method ?? 'GET', path);
+    if (match === undefined) {
+      if (web !== undefined && !rp && !isWalletPath(path) && !OPS_PATHS.has(path)) return false;
+      throw new ServiceError('NOT_FOUND');
+    }
+    label.route = match.route.path;
+    const body = match.route.body === undefined ? undefined : await routeBody(req, match.route.body);
+    const parsedQuery: ParsedUrlQuery = query === '' ? {} : parseQueryString(query);
+    await match.route.handler({ raw: req, res, params: match.params, query: parsedQuery, body, client });
+    return true;
+  };
+
+  const fail = (err: unknown, req: IncomingMessage, res: ServerResponse, path: string, route: string): void => {
+    const serviceError = toServiceError(err);
+    const reqId = String(res.getHeader('X-Request-Id'));
+    if (serviceError.code === 'INTERNAL_ERROR') {
+      opts.logger.error({ req_id: reqId, route, err: err instanceof Error ? { name: err.name, message: err.message } : 'non-error thrown' }, 'unhandled error');
+    } else if (serviceError.code === 'STORE_UNAVAILABLE') {
+      opts.logger.error({ req_id: reqId, route, code: serviceError.code, detail: serviceError.detail }, 'store unavailable');
+    } else {
+      opts.logger.info({ req_id: reqId, route, code: serviceError.code, detail: serviceError.detail }, 'rejected');
+    }
+    if (req.method === 'POST' && path.startsWith('/wallet/response/')) opts.metrics.recordPresentationRejected(serviceError.code);
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    sendProblem(res, serviceError);
+  };
+
+  return (req, res) => {
+    const start = process.hrtime.bigint();
+    const reqId = requestIdFrom(req.headers['x-request-id']);
+    for (const [name, value] of headers) res.setHeader(name, value);
+    res.setHeader('X-Request-Id', reqId);
+    res.setHeader('Cache-Control', 'no-store');
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const label = { route: 'unmatched' };
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      opts.metrics.httpDuration.observe({ method: req.method ?? '', route: label.route, status: String(res.statusCode) }, seconds);
+      // The path only: query strings may carry a response_code.
+      opts.logger.info({ req_id: reqId, method: req.method, route: label.route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'http');
+    });
+    // From here on, log lines (audit events included) carry the request id.
+    runInRequest(reqId, () => {
+      serveApi(req, res, path, q === -1 ? '' : url.slice(q + 1), label).then(
+        (served) => {
+          if (served || web === undefined) return;
+          label.route = 'demo portal';
+          (res as ServerResponse & { locals?: Record<string, unknown> }).locals = { reqId };
+          web(req, res);
+        },
+        (err: unknown) => fail(err, req, res, path, label.route),
+      );
+    });
+  };
+}
+
+/** The body of a route: its media type (a form route requires one), then the body within its limit. */
+async function routeBody(req: IncomingMessage, spec: NonNullable<ApiRoute['body']>): Promise<unknown> {
+  if (spec.kind === 'form' && !isMediaType(req, 'form')) throw new ServiceError('UNSUPPORTED_MEDIA_TYPE', 'wallet endpoint without form body', 'Use application/x-www-form-urlencoded.');
+  if (spec.kind === 'json' && hasBody(req) && !isMediaType(req, 'json')) throw new ServiceError('UNSUPPORTED_MEDIA_TYPE', 'RP API body not JSON', 'Use application/json.');
+  return readBody(req, spec.kind, spec.limitBytes, spec.maxFormFields);
+}
+
+function opsRoutes(opts: AppOptions): ApiRoute[] {
+  const openapi = openApiDocument(opts.deps.settings.publicBaseUrl);
+  const openapiText = JSON.stringify(openapi);
+  const docs = docsPage(openapi);
+  return [
+    { method: 'GET', path: '/healthz', handler: (req) => sendJson(req.res, 200, { status: 'ok' }) },
+    {
+      method: 'GET',
+      path: '/readyz',
+      handler: async (req) => {
+        const ready = await opts.ready();
+        const details = opts.readiness?.() ?? {};
+        if (!ready) sendJson(req.res, errorCatalog.NOT_READY.status, { status: 'not_ready', code: 'NOT_READY', ...details });
+        else sendJson(req.res, 200, { status: 'ready', ...details });
+      },
+    },
+    { method: 'GET', path: '/openapi.json', handler: (req) => sendText(req.res, 200, 'application/json; charset=utf-8', openapiText) },
+    { method: 'GET', path: '/docs', handler: (req) => sendText(req.res, 200, 'text/html; charset=utf-8', docs, { 'Content-Security-Policy': DOCS_CONTENT_SECURITY_POLICY }) },
+    { method: 'GET', path: '/metrics', handler: async (req) => sendText(req.res, 200, opts.metrics.registry.contentType, await opts.metrics.registry.metrics()) },
+  ];
+}
+
+/** The demo portal: an Express app for its pages and forms; a path it does not know is NOT_FOUND. */
+function webApp(opts: AppOptions, router: express.Router): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
-
-  app.use((req, res, next) => {
-    const start = process.hrtime.bigint();
-    const reqId = requestIdFrom(req.get('x-request-id'));
-    res.locals['reqId'] = reqId;
-    res.setHeader('X-Request-Id', reqId);
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.on('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      const route = routeLabel(req);
-      opts.metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
-      // The path only: query strings may carry a response_code.
-      opts.logger.info({ req_id: reqId, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'http');
-    });
-    next();
-  });
-
-  // Hygiene and the RP boundary (hardening.ts): headers, CORS, rate limits, content types, per-route body limits.
-  app.use(securityHeaders(), corsPolicy());
-  for (const limiter of opts.rateLimit === undefined ? [] : rateLimiters(opts.rateLimit, opts.clients)) app.use(limiter);
-  app.use(requireJsonForRpApi(), perRouteBodyLimits());
-  app.use(express.json({ limit: opts.bodyLimitBytes, strict: true, type: ['application/json'] }));
   app.use(express.urlencoded({ limit: opts.bodyLimitBytes, extended: false, parameterLimit: 50 }));
-  // From here on, log lines (audit events included) carry the request id.
-  app.use((_req, res, next) => runInRequest(String(res.locals['reqId']), next));
-
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    const ready = await opts.ready();
-    const details = opts.readiness?.() ?? {};
-    if (!ready) {
-      res.status(errorCatalog.NOT_READY.status).json({ status: 'not_ready', code: 'NOT_READY', ...details });
-      return;
-    }
-    res.json({ status: 'ready', ...details });
-  });
-  const openapi = openApiDocument(opts.deps.settings.publicBaseUrl);
-  app.get('/openapi.json', (_req, res) => {
-    res.json(openapi);
-  });
-  app.get('/docs', (_req, res) => {
-    res.setHeader('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY);
-    res.type('html').send(docsPage(openapi));
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.type(opts.metrics.registry.contentType).send(await opts.metrics.registry.metrics());
-  });
-
-  app.use(rpApiRouter(opts.deps, opts.clients, opts.shutdown));
-  app.use(walletApiRouter(opts.deps));
-  if (opts.portal !== undefined) app.use(sessionsApiRouter(opts.portal, opts.clients));
-  if (opts.web !== undefined) app.use(opts.web);
-
+  app.use(router);
   app.use((_req, _res, next) => next(new ServiceError('NOT_FOUND')));
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const serviceError = toServiceError(err);
     const reqId = String(res.locals['reqId']);
-    if (serviceError.code === 'INTERNAL_ERROR') {
-      opts.logger.error({ req_id: reqId, route: routeLabel(req), err: err instanceof Error ? { name: err.name, message: err.message } : 'non-error thrown' }, 'unhandled error');
-    } else if (serviceError.code === 'STORE_UNAVAILABLE') {
-      opts.logger.error({ req_id: reqId, route: routeLabel(req), code: serviceError.code, detail: serviceError.detail }, 'store unavailable');
-    } else {
-      opts.logger.info({ req_id: reqId, route: routeLabel(req), code: serviceError.code, detail: serviceError.detail }, 'rejected');
+    if (serviceError.code === 'INTERNAL_ERROR') opts.logger.error({ req_id: reqId, err: err instanceof Error ? { name: err.name, message: err.message } : 'non-error thrown' }, 'unhandled error');
+    else opts.logger.info({ req_id: reqId, path: req.path.slice(0, 64), code: serviceError.code, detail: serviceError.detail }, 'rejected');
+    if (res.headersSent) {
+      res.end();
+      return;
     }
-    if (req.method === 'POST' && req.path.startsWith('/wallet/response/')) opts.metrics.recordPresentationRejected(serviceError.code);
-    if (res.headersSent) return;
     sendProblem(res, serviceError);
   });
   return app;
 }
 
+/** Errors of body-parser (demo portal forms) by their type; anything unknown is INTERNAL_ERROR. */
 function toServiceError(err: unknown): ServiceError {
   if (isServiceError(err)) return err;
   const type = (err as { type?: unknown } | null)?.type;
@@ -125,9 +197,4 @@ function toServiceError(err: unknown): ServiceError {
   if (type === 'parameters.too.many') return new ServiceError('INVALID_REQUEST', 'too many form parameters', 'Too many form parameters.');
   if (type === 'charset.unsupported' || type === 'encoding.unsupported') return new ServiceError('UNSUPPORTED_MEDIA_TYPE');
   return new ServiceError('INTERNAL_ERROR', 'unexpected error');
-}
-
-function routeLabel(req: Request): string {
-  const route = (req.route as { path?: string } | undefined)?.path;
-  return route === undefined ? 'unmatched' : `${req.baseUrl}${route}`;
 }

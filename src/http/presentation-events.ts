@@ -6,7 +6,7 @@
  * 404. A store failure later ends the stream with `event: stream_error` and the code. Used by the RP API
  * (`GET /v1/presentations/{id}/events`) and the demo portal.
  */
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { isServiceError } from '../errors.ts';
 import type { PresentationStatus } from '../oid4vp/watch-presentation-status.ts';
 
@@ -18,7 +18,7 @@ const RETRY_MS = 2000;
  * Streams `watch(signal)` to the client until it ends, the client goes away or `shutdown` aborts.
  * @throws what the first read of `watch` throws, before any byte is written
  */
-export async function sendStatusEvents(res: Response, watch: (signal: AbortSignal) => AsyncGenerator<PresentationStatus>, shutdown?: AbortSignal): Promise<void> {
+export async function sendStatusEvents(res: ServerResponse, watch: (signal: AbortSignal) => AsyncGenerator<PresentationStatus>, shutdown?: AbortSignal): Promise<void> {
   const stop = new AbortController();
   const onClose = () => stop.abort();
   res.on('close', onClose);
@@ -26,10 +26,7 @@ export async function sendStatusEvents(res: Response, watch: (signal: AbortSigna
   const changes = watch(stop.signal);
   try {
     const first = await changes.next();
-    res.status(200);
-    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('X-Accel-Buffering', 'no');
+    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
     res.flushHeaders();
     res.write(`retry: ${RETRY_MS}\n\n`);
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);

@@ -2,15 +2,16 @@
  * RFC 9457 problem details for every error. Public text only: the catalog title or the throw
  * site's public message; internal details and stack traces never leave the process.
  */
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { errorCatalog, type ServiceError } from '../errors.ts';
+import { sendJson } from './respond.ts';
 
-export function sendProblem(res: Response, err: ServiceError): void {
+export function sendProblem(res: ServerResponse, err: ServiceError): void {
   const spec = errorCatalog[err.code];
-  res
-    .status(spec.status)
-    .type('application/problem+json')
-    .json({
+  sendJson(
+    res,
+    spec.status,
+    {
       type: `urn:eudi-verifier:error:${err.code}`,
       title: spec.title,
       status: spec.status,
@@ -18,5 +19,8 @@ export function sendProblem(res: Response, err: ServiceError): void {
       ...(err.publicMessage !== spec.title && { detail: err.publicMessage }),
       error: spec.oauth,
       error_description: err.publicMessage,
-    });
+    },
+    {},
+    'application/problem+json',
+  );
 }

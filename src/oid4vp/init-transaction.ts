@@ -2,12 +2,12 @@
  * InitTransaction: an RP starts a presentation for one of its registered use cases
  * (OpenID4VP 1.0 §5; the RP API `POST /v1/presentations`).
  */
-import { randomBytes } from 'node:crypto';
 import { ServiceError } from '../errors.ts';
 import { redirectUriAllowed, type RpClient } from '../config/rp-clients.ts';
 import { newNonce, newRequestId, newTransactionId, type Flow, type RequestUriMethod, type ResponseMode, type Transaction } from './transaction.ts';
 import { requestUriFor, type VerifierDeps } from './verifier-deps.ts';
 import { newEcP256KeyPair } from './jwe-ecdh-es.ts';
+import { randomToken } from '../util/random.ts';
 
 export interface InitTransactionInput {
   readonly client: RpClient;
@@ -83,5 +83,5 @@ export async function initTransaction(deps: VerifierDeps, input: InitTransaction
 
 /** A fresh ECDH-ES P-256 key for this transaction only (HAIP 1.0 §5.1: ephemeral per request). */
 function newEncryptionKey(): JsonWebKey & { kid: string } {
-  return { ...newEcP256KeyPair(), kid: randomBytes(12).toString('base64url') };
+  return { ...newEcP256KeyPair(), kid: randomToken(12) };
 }

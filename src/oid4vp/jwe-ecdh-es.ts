@@ -11,8 +11,9 @@
  * This module checks the cryptography only. Which `alg`, `enc` and `kid` a response may carry is
  * the caller's policy (oid4vp/decrypt-response.ts).
  */
-import { createCipheriv, createDecipheriv, createECDH, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createECDH, createHash, type ECDH } from 'node:crypto';
 import { decodeBase64url } from '../util/base64url.ts';
+import { freshRandomBytes } from '../util/random.ts';
 
 export type JweEnc = 'A128GCM' | 'A256GCM';
 
@@ -30,12 +31,19 @@ const COORDINATE_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
+/**
+ * One ECDH object, reused: constructing one costs as much as a key generation. Every use sets its
+ * key first and finishes synchronously, so uses never interleave.
+ */
+let shared: ECDH | undefined;
+const ecdhP256 = (): ECDH => (shared ??= createECDH(CURVE));
+
 const keyBytesOf = (enc: JweEnc): 16 | 32 => (enc === 'A256GCM' ? 32 : 16);
 const cipherOf = (enc: JweEnc): 'aes-256-gcm' | 'aes-128-gcm' => (enc === 'A256GCM' ? 'aes-256-gcm' : 'aes-128-gcm');
 
 /** A fresh P-256 key pair (private scalar and public coordinates), for one transaction. */
 export function newEcP256KeyPair(): EcP256Jwk & { readonly d: string } {
-  const ecdh = createECDH(CURVE);
+  const ecdh = ecdhP256();
   const point = ecdh.generateKeys();
   return {
     kty: 'EC',
@@ -84,7 +92,7 @@ export function decryptEcdhEs(parts: CompactJweParts, header: Readonly<Record<st
   if (iv.length !== IV_BYTES) throw new JweDecryptionError('the iv is not 96 bits');
   if (tag.length !== TAG_BYTES) throw new JweDecryptionError('the tag is not 128 bits');
 
-  const ecdh = createECDH(CURVE);
+  const ecdh = ecdhP256();
   let z: Buffer;
   try {
     ecdh.setPrivateKey(strictBase64url(recipientD, 'private key'));
@@ -109,14 +117,14 @@ export function decryptEcdhEs(parts: CompactJweParts, header: Readonly<Record<st
  * Used by the load generator and by tests; the service only decrypts.
  */
 export function encryptEcdhEs(plaintext: Uint8Array, recipient: Pick<EcP256Jwk, 'x' | 'y'>, enc: JweEnc, header: Readonly<Record<string, unknown>> = {}): string {
-  const ephemeral = createECDH(CURVE);
+  const ephemeral = ecdhP256();
   const epkPoint = ephemeral.generateKeys();
   const z = ephemeral.computeSecret(uncompressedPoint({ kty: 'EC', crv: 'P-256', x: recipient.x, y: recipient.y }));
   const epk = { kty: 'EC', crv: 'P-256', x: epkPoint.subarray(1, 33).toString('base64url'), y: epkPoint.subarray(33).toString('base64url') };
   const full: Record<string, unknown> = { ...header, alg: 'ECDH-ES', enc, epk };
   const cek = concatKdf(z, enc, optionalBytes(full['apu'], 'apu'), optionalBytes(full['apv'], 'apv'));
   const protectedB64 = Buffer.from(JSON.stringify(full), 'utf8').toString('base64url');
-  const iv = randomBytes(IV_BYTES);
+  const iv = freshRandomBytes(IV_BYTES);
   const cipher = createCipheriv(cipherOf(enc), cek, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.from(protectedB64, 'ascii'));
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);

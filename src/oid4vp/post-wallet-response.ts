@@ -16,6 +16,7 @@ import { parseAuthorizationResponse, type AuthorizationResponse } from './parse-
 import { newResponseCode, type StoredCredentialResult, type Transaction, type TransactionError } from './transaction.ts';
 import { verifyVpToken } from './verify-vp-token.ts';
 import type { VerifierDeps } from './verifier-deps.ts';
+import type { CompleteTransaction } from '../store/ports.ts';
 
 export interface PostWalletResponseInput {
   readonly requestId: string;
@@ -59,22 +60,20 @@ export async function postWalletResponse(deps: VerifierDeps, input: PostWalletRe
 
   const code = tx.flow === 'same_device' ? newResponseCode() : undefined;
   const now = deps.now();
-  const accepted = await deps.store.complete(
-    tx.id,
-    {
-      status: error === undefined ? 'verified' : 'failed',
-      ...(result !== undefined && error === undefined && { result }),
-      ...(error !== undefined ? { error } : discardedNote !== undefined && { error: discardedNote }),
-      ...(code !== undefined && { responseCodeHash: hashResponseCode(code) }),
-      resultExpiresAt: now + deps.settings.resultTtlMs,
-    },
-    now,
-  );
+  const completion: CompleteTransaction = {
+    status: error === undefined ? 'verified' : 'failed',
+    ...(result !== undefined && error === undefined && { result }),
+    ...(error !== undefined ? { error } : discardedNote !== undefined && { error: discardedNote }),
+    ...(code !== undefined && { responseCodeHash: hashResponseCode(code) }),
+    resultExpiresAt: now + deps.settings.resultTtlMs,
+  };
+  const accepted = await deps.store.complete(tx.id, completion, now);
   if (!accepted) {
     deps.audit({ event: 'response_rejected', transaction_id: tx.id, code: 'RESPONSE_REPLAYED' });
     throw new ServiceError('RESPONSE_REPLAYED', `transaction ${tx.id} completed concurrently or expired`);
   }
   if (error === undefined) {
+    deps.onVerified?.({ ...tx, ...completion });
     deps.audit({
       event: 'response_verified',
       transaction_id: tx.id,

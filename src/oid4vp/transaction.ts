@@ -6,7 +6,7 @@
  * accepted from `pending` or `request_retrieved` only, once, by one atomic compare-and-set in the
  * store (OpenID4VP 1.0 §13.3; the EU reference verifier's Requested → RequestObjectRetrieved → Submitted).
  */
-import { randomBytes } from 'node:crypto';
+import { randomToken } from '../util/random.ts';
 import type { VerifiedCredential } from '../formats/types.ts';
 import type { CredentialStatusResult } from '../status/types.ts';
 
@@ -24,7 +24,7 @@ export type Nonce = Brand<string, 'Nonce'>;
 export type ResponseCode = Brand<string, 'ResponseCode'>;
 
 /** URL-safe random identifier; 32 bytes = 256 bits of entropy (OpenID4VP 1.0 §5.2 asks ≥ 128). */
-const random = (bytes = 32): string => randomBytes(bytes).toString('base64url');
+const random = (bytes = 32): string => randomToken(bytes);
 const idPattern = /^[A-Za-z0-9_-]{22,64}$/;
 
 export const newTransactionId = (): TransactionId => random(18) as TransactionId;

@@ -8,7 +8,7 @@ import type { StatusChecker } from '../status/types.ts';
 import type { UseCase } from '../query/z-use-case.ts';
 import type { VerifierIdentity } from './verifier-identity.ts';
 import type { ClientIdPrefix } from './client-id.ts';
-import type { ResponseMode } from './transaction.ts';
+import type { ResponseMode, Transaction } from './transaction.ts';
 
 /** Audit events carry identifiers and codes only, never claim values. */
 export interface AuditEvent {
@@ -51,6 +51,8 @@ export interface VerifierDeps {
   readonly now: () => number;
   readonly settings: VerifierSettings;
   readonly audit: (e: AuditEvent) => void;
+  /** Told of each transaction the moment a response to it was verified and stored (the portal's sharing log). */
+  readonly onVerified?: (tx: Transaction) => void;
   /** Told how long the verification of each presentation took, by format (metrics). */
   readonly observeVerification?: (format: string, outcome: 'ok' | 'error', seconds: number) => void;
 }

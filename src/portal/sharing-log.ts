@@ -68,11 +68,9 @@ export async function recordPresentation(deps: PortalDeps, tx: Transaction, role
   await deps.sharingLog.append(entry);
 }
 
-/** Called when the verifier has accepted a response: logs it, with the role of the session a step-up belongs to. */
-export async function onPresentationVerified(deps: PortalDeps, transactionId: string): Promise<void> {
-  const tx = await deps.verifier.store.get(transactionId as Transaction['id']);
-  if (tx === undefined) return;
-  const sessionId = await deps.sessions.transactionClaim(transactionId);
+/** Called with the transaction the verifier has just accepted: logs it, with the role of the session a step-up belongs to. */
+export async function onPresentationVerified(deps: PortalDeps, tx: Transaction): Promise<void> {
+  const sessionId = await deps.sessions.transactionClaim(tx.id);
   const session = sessionId === undefined ? undefined : await deps.sessions.get(sessionId);
   await recordPresentation(deps, tx, session === undefined ? 'self' : activeRoleKind(session), deps.verifier.now());
 }

@@ -13,6 +13,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { freshRandomBytes } from '../util/random.ts';
 
 const PREFIX = 'enc:v1:';
 const KEY_BYTES = 32;
@@ -55,7 +56,7 @@ export class AtRestCipher {
 
   /** Encrypts `plaintext` for the place named by `context`. */
   seal(plaintext: string, context: string): string {
-    const iv = randomBytes(IV_BYTES);
+    const iv = freshRandomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.current.key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(aad(context));
     const body = Buffer.concat([iv, cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);

@@ -3,6 +3,7 @@
  * bounded by idle and absolute lifetimes, with roles that are re-checked when used; prefill from
  * the kept claims only; the sharing logs without claim values. Memory stores, a pinned clock.
  */
+import type { TransactionId } from '../../src/oid4vp/transaction.ts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { isServiceError, type ErrorCode } from '../../src/errors.ts';
 import { createSession } from '../../src/portal/create-session.ts';
@@ -409,17 +410,24 @@ describe('the sharing logs', () => {
     for (const value of [anna.personal_administrative_number, elsa.personal_administrative_number, 'Anna', 'Elsa', anna.birthdate]) expect(text).not.toContain(value);
   });
 
+  /** The transaction as the verifier stored it, which is what it hands to the sharing log. */
+  const storedTx = async (id: string) => {
+    const tx = await h.deps.verifier.store.get(id as TransactionId);
+    if (tx === undefined) throw new Error(`no transaction ${id}`);
+    return tx;
+  };
+
   it('appending the same presentation twice keeps one entry (the verifier hook and session creation both write it)', async () => {
     const tx = await h.verified([pidResult(anna)]);
-    await onPresentationVerified(h.deps, tx.id);
-    await onPresentationVerified(h.deps, tx.id);
+    await onPresentationVerified(h.deps, await storedTx(tx.id));
+    await onPresentationVerified(h.deps, await storedTx(tx.id));
     const s = await createSession(h.deps, { ...ids, transactionId: tx.id });
     expect(await h.log.list(s.accountKey, 'disclosure', h.now(), 10)).toHaveLength(1);
   });
 
   it('presentations outside sessions are logged for the person the PID identifies', async () => {
     const tx = await h.verified([pidResult(anna)], { useCase: 'pid-basic' });
-    await onPresentationVerified(h.deps, tx.id);
+    await onPresentationVerified(h.deps, await storedTx(tx.id));
     const s = await login([pidResult(anna)], { useCase: 'login-pid' });
     const entries = (await readDisclosures(h.deps, { ...ids, sessionId: s.id })).entries;
     expect(entries.map((e) => e['use_case'])).toEqual(expect.arrayContaining(['pid-basic', 'login-pid']));
@@ -428,7 +436,7 @@ describe('the sharing logs', () => {
   it('a PID in mdoc form identifies the same person (same anchor, same number) as in SD-JWT VC form', async () => {
     const mdocPid = { ...pidResult(anna), format: 'mso_mdoc' as const, type: 'eu.europa.ec.eudi.pid.1', claims: { 'eu.europa.ec.eudi.pid.1': { personal_administrative_number: anna.personal_administrative_number, family_name: 'Andersson' } } };
     const tx = await h.verified([mdocPid], { useCase: 'pid-mdoc' });
-    await onPresentationVerified(h.deps, tx.id);
+    await onPresentationVerified(h.deps, await storedTx(tx.id));
     const entries = await h.log.list(accountKeyHash(SECRET, PID_ANCHOR, anna.personal_administrative_number), 'disclosure', h.now(), 10);
     expect(entries.map((e) => e.useCaseId)).toEqual(['pid-mdoc']);
     expect(entries[0]?.kind === 'disclosure' && entries[0].credentials[0]?.claimNames).toEqual(['eu.europa.ec.eudi.pid.1.family_name', 'eu.europa.ec.eudi.pid.1.personal_administrative_number']);
