@@ -13,7 +13,8 @@
  *   (validity still checked at `now`) and the holder key from the bounded holder-key cache. Both
  *   signatures are verified on every call.
  * - End-to-end flows over HTTP with SQLite and with Redis, and memory per pending transaction
- *   (bench/flows.ts; service processes of their own).
+ *   (bench/flows.ts; service processes of their own): in rounds, with the same yardstick
+ *   operation measured between the rounds, since the flows keep both CPUs busy.
  *
  * Each benchmark is warmed up, then measured in several rounds; within a round the benchmarks
  * take turns in short slices, so a change in machine load hits all of them alike. The report gives

@@ -72,6 +72,12 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = 69;
       return;
     }
+    // A mistyped option (node:util parseArgs): the message names it; no stack trace.
+    if (typeof (err as { code?: unknown } | null)?.code === 'string' && String((err as { code: string }).code).startsWith('ERR_PARSE_ARGS_')) {
+      console.error(`${(err as Error).message.split('. To specify')[0] ?? 'invalid arguments'}.\n\n${USAGE}`);
+      process.exitCode = 2;
+      return;
+    }
     throw err;
   }
 }

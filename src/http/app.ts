@@ -102,6 +102,8 @@ export function createApp(opts: AppOptions): RequestListener {
       res.end();
       return;
     }
+    // The rest of an oversized body is not read: the connection ends with the answer.
+    if (serviceError.code === 'BODY_TOO_LARGE') res.setHeader('Connection', 'close');
     sendProblem(res, serviceError);
   };
 
@@ -123,15 +125,18 @@ export function createApp(opts: AppOptions): RequestListener {
     });
     // From here on, log lines (audit events included) carry the request id.
     runInRequest(reqId, () => {
-      serveApi(req, res, path, q === -1 ? '' : url.slice(q + 1), label).then(
-        (served) => {
+      serveApi(req, res, path, q === -1 ? '' : url.slice(q + 1), label)
+        .then((served) => {
           if (served || web === undefined) return;
           label.route = 'demo portal';
           (res as ServerResponse & { locals?: Record<string, unknown> }).locals = { reqId };
           web(req, res);
-        },
-        (err: unknown) => fail(err, req, res, path, label.route),
-      );
+        })
+        .catch((err: unknown) => fail(err, req, res, path, label.route))
+        .catch(() => {
+          // Even the problem answer failed (the connection is gone): nothing more to say to this client.
+          res.destroy();
+        });
     });
   };
 }

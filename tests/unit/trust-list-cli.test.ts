@@ -111,4 +111,15 @@ describe('the command line', () => {
     expect(stdout).toMatch(/trust-list inspect/);
     expect(stdout).toMatch(/credential-status <person>/);
   });
+
+  it('a mistyped option is named, with the usage, exit code 2 and no stack trace', async () => {
+    const failed = await promisify(execFile)(process.execPath, ['bin/eudi-verifier.js', 'wallet', '--verifier', 'http://x']).then(
+      () => undefined,
+      (err: unknown) => err as { code: number; stderr: string },
+    );
+    expect(failed?.code).toBe(2);
+    expect(failed?.stderr).toMatch(/^Unknown option '--verifier'\./);
+    expect(failed?.stderr).toMatch(/Usage: eudi-verifier/);
+    expect(failed?.stderr).not.toMatch(/\n\s+at /);
+  });
 });
