@@ -2,9 +2,10 @@
  * End-to-end flows over HTTP against one service process (`node bin/eudi-verifier.js serve`),
  * with SQLite and with Redis: RP creates (POST /v1/presentations) → wallet fetches the request
  * object → wallet posts an encrypted response (direct_post.jwt: SD-JWT VC + KB-JWT, ECDH-ES) →
- * RP reads the result. Reports flows per second, p50/p99 latency of a whole flow, and memory with
- * 10,000 pending transactions: the service's resident set, the Redis server's `used_memory` and
- * the SQLite file, per transaction.
+ * RP reads the result. Reports, at two load levels (16 and 64 flows in flight), flows per second
+ * and their ratio to the ES256 yardstick measured between rounds, p50/p99 latency of a whole flow
+ * and CPU per flow; then memory with 10,000 pending transactions: the service's resident set, the
+ * Redis server's `used_memory` and the SQLite file, per transaction.
  *
  * The load generator is a lean wallet in this process, so that the two cores go to the service
  * rather than to the client: a minimal HTTP/1.1 client on keep-alive sockets (one request at a
@@ -32,17 +33,17 @@ import { encryptEcdhEs } from '../src/oid4vp/jwe-ecdh-es.ts';
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
 export interface FlowBenchOptions {
-  /** Measured flows per store (after a warm-up). */
+  /** Measured flows per store and load level (after a warm-up). */
   readonly flows: number;
-  /** Flows in flight at once. */
-  readonly concurrency: number;
+  /** The load levels: flows in flight at once. */
+  readonly concurrency: readonly number[];
   /** Pending transactions created for the memory measurement. */
   readonly pending: number;
   /** The measured flows run in this many rounds, each after a short yardstick measurement. */
   readonly rounds: number;
 }
 
-export const DEFAULT_FLOW_BENCH: FlowBenchOptions = { flows: 1800, concurrency: 16, pending: 10_000, rounds: 6 };
+export const DEFAULT_FLOW_BENCH: FlowBenchOptions = { flows: 1200, concurrency: [16, 64], pending: 10_000, rounds: 6 };
 
 /** The yardstick: one raw ES256 verification (bench/run.ts); its rate is measured between the rounds of flows. */
 export type YardstickOp = () => unknown;
@@ -58,8 +59,8 @@ function yardstickRate(op: YardstickOp, ms = 300): number {
   return n / ((performance.now() - start) / 1000);
 }
 
-export interface StoreFlowResult {
-  readonly store: 'sqlite' | 'redis';
+/** The flows at one load level. */
+export interface FlowLevelResult {
   readonly flows: number;
   readonly concurrency: number;
   readonly flows_per_s: number;
@@ -74,6 +75,11 @@ export interface StoreFlowResult {
   readonly load_generator_cpu_ms_per_flow: number;
   /** 1000 / service_cpu_ms_per_flow: what one core fully given to the service would do. */
   readonly flows_per_service_cpu_s: number;
+}
+
+export interface StoreFlowResult {
+  readonly store: 'sqlite' | 'redis';
+  readonly levels: readonly FlowLevelResult[];
   readonly pending_transactions: number;
   /** Growth of the service's resident set while the pending transactions were created, per transaction (includes heap growth from the requests' garbage). */
   readonly service_rss_bytes_per_pending: number;
@@ -154,33 +160,9 @@ async function benchStore(
     wallet = lean;
     const flow = () => oneFlow(base, apiKey, lean);
 
-    await runConcurrent(Math.min(200, opts.flows), opts.concurrency, flow);
-    // Rounds of flows, each between two yardstick measurements, so that a change in machine load
-    // (other tenants of the host) weighs on both sides of each ratio alike.
-    const perRound = Math.ceil(opts.flows / opts.rounds);
-    const latencies: number[] = [];
-    const rates: number[] = [];
-    const yardsticks = [yardstickRate(yardstick)];
-    let serviceCpuMsTotal = 0;
-    let ownCpuUs = 0;
-    let flowsSeconds = 0;
-    for (let r = 0; r < opts.rounds; r++) {
-      const serviceCpuBefore = cpuMs(service.pid);
-      const ownCpuBefore = process.cpuUsage();
-      const started = performance.now();
-      latencies.push(...(await runConcurrent(perRound, opts.concurrency, flow)));
-      const seconds = (performance.now() - started) / 1000;
-      const ownCpu = process.cpuUsage(ownCpuBefore);
-      serviceCpuMsTotal += cpuMs(service.pid) - serviceCpuBefore;
-      ownCpuUs += ownCpu.user + ownCpu.system;
-      flowsSeconds += seconds;
-      rates.push(perRound / seconds);
-      yardsticks.push(yardstickRate(yardstick));
-    }
-    const measuredFlows = perRound * opts.rounds;
-    const serviceCpuMs = serviceCpuMsTotal / measuredFlows;
-    const ratios = rates.map((rate, i) => rate / (((yardsticks[i] ?? 0) + (yardsticks[i + 1] ?? 0)) / 2));
-
+    await runConcurrent(200, opts.concurrency[0] ?? 16, flow);
+    const levels: FlowLevelResult[] = [];
+    for (const concurrency of opts.concurrency) levels.push(await measureLevel(service.pid, flow, yardstick, concurrency, opts));
     const createPending = async () => {
       await runConcurrent(opts.pending, 32, async () => {
         await call(lean.agent, 'POST', `${base}/v1/presentations`, { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, CREATE_BODY, 201);
@@ -195,20 +177,9 @@ async function benchStore(
     const sizeAfter = await storeBytes(store, data, redis?.port);
     await createPending();
     const rssNext = rssBytes(service.pid);
-    latencies.sort((a, b) => a - b);
-    const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
     return {
       store,
-      flows: measuredFlows,
-      concurrency: opts.concurrency,
-      flows_per_s: measuredFlows / flowsSeconds,
-      flows_per_s_rounds: spread(rates),
-      es256_verify_per_s_between_rounds: yardsticks,
-      ratio_to_es256: spread(ratios),
-      latency_ms: { p50: pct(50), p99: pct(99), max: latencies[latencies.length - 1] ?? 0 },
-      service_cpu_ms_per_flow: serviceCpuMs,
-      load_generator_cpu_ms_per_flow: ownCpuUs / 1000 / measuredFlows,
-      flows_per_service_cpu_s: 1000 / serviceCpuMs,
+      levels,
       pending_transactions: opts.pending,
       service_rss_bytes_per_pending: (rssAfter - rssBefore) / opts.pending,
       service_rss_bytes_per_pending_next_batch: (rssNext - rssAfter) / opts.pending,
@@ -220,6 +191,49 @@ async function benchStore(
     await stop(service);
     if (redis !== undefined) await stop(redis.process);
   }
+}
+
+/**
+ * One load level: rounds of flows, each between two yardstick measurements, so that a change in
+ * machine load (other tenants of the host) weighs on both sides of each ratio alike.
+ */
+async function measureLevel(servicePid: number | undefined, flow: () => Promise<number>, yardstick: YardstickOp, concurrency: number, opts: FlowBenchOptions): Promise<FlowLevelResult> {
+  const perRound = Math.ceil(opts.flows / opts.rounds);
+  const latencies: number[] = [];
+  const rates: number[] = [];
+  const yardsticks = [yardstickRate(yardstick)];
+  let serviceCpuMs = 0;
+  let ownCpuUs = 0;
+  let seconds = 0;
+  for (let r = 0; r < opts.rounds; r++) {
+    const serviceCpuBefore = cpuMs(servicePid);
+    const ownCpuBefore = process.cpuUsage();
+    const started = performance.now();
+    latencies.push(...(await runConcurrent(perRound, concurrency, flow)));
+    const roundSeconds = (performance.now() - started) / 1000;
+    const ownCpu = process.cpuUsage(ownCpuBefore);
+    serviceCpuMs += cpuMs(servicePid) - serviceCpuBefore;
+    ownCpuUs += ownCpu.user + ownCpu.system;
+    seconds += roundSeconds;
+    rates.push(perRound / roundSeconds);
+    yardsticks.push(yardstickRate(yardstick));
+  }
+  const flows = perRound * opts.rounds;
+  const ratios = rates.map((rate, i) => rate / (((yardsticks[i] ?? 0) + (yardsticks[i + 1] ?? 0)) / 2));
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+  return {
+    flows,
+    concurrency,
+    flows_per_s: flows / seconds,
+    flows_per_s_rounds: spread(rates),
+    es256_verify_per_s_between_rounds: yardsticks,
+    ratio_to_es256: spread(ratios),
+    latency_ms: { p50: pct(50), p99: pct(99), max: latencies[latencies.length - 1] ?? 0 },
+    service_cpu_ms_per_flow: serviceCpuMs / flows,
+    load_generator_cpu_ms_per_flow: ownCpuUs / 1000 / flows,
+    flows_per_service_cpu_s: (1000 * flows) / serviceCpuMs,
+  };
 }
 
 const CREATE_BODY = '{"use_case":"pid-basic"}';
@@ -490,13 +504,15 @@ export async function flowBenchReport(yardstick: YardstickOp, opts: FlowBenchOpt
   const KIB = 1024;
   const g = (x: number) => x.toFixed(3);
   for (const r of bench.results) {
-    const es = r.es256_verify_per_s_between_rounds;
-    console.log(
-      `HTTP flows, ${r.store.padEnd(6)}               ${r.flows_per_s.toFixed(0).padStart(7)} /s   (rounds ${r.flows_per_s_rounds.min.toFixed(0)}–${r.flows_per_s_rounds.max.toFixed(0)}; ES256 between rounds ${Math.min(...es).toFixed(0)}–${Math.max(...es).toFixed(0)}/s)   ratio ${g(r.ratio_to_es256.median)} (${g(r.ratio_to_es256.min)}–${g(r.ratio_to_es256.max)}) (target ≥ 0.06)`,
-    );
-    console.log(
-      `                                   p50 ${r.latency_ms.p50.toFixed(0)} ms, p99 ${r.latency_ms.p99.toFixed(0)} ms at ${r.concurrency} in flight; service CPU ${r.service_cpu_ms_per_flow.toFixed(2)} ms/flow (${r.flows_per_service_cpu_s.toFixed(0)}/CPU-s), load generator ${r.load_generator_cpu_ms_per_flow.toFixed(2)} ms/flow`,
-    );
+    for (const l of r.levels) {
+      const es = l.es256_verify_per_s_between_rounds;
+      console.log(
+        `HTTP flows, ${r.store.padEnd(6)} ${String(l.concurrency).padStart(3)} in flight ${l.flows_per_s.toFixed(0).padStart(7)} /s   (rounds ${l.flows_per_s_rounds.min.toFixed(0)}–${l.flows_per_s_rounds.max.toFixed(0)}; ES256 between rounds ${Math.min(...es).toFixed(0)}–${Math.max(...es).toFixed(0)}/s)   ratio ${g(l.ratio_to_es256.median)} (${g(l.ratio_to_es256.min)}–${g(l.ratio_to_es256.max)}) (target ≥ 0.06)`,
+      );
+      console.log(
+        `                                   p50 ${l.latency_ms.p50.toFixed(0)} ms, p99 ${l.latency_ms.p99.toFixed(0)} ms; service CPU ${l.service_cpu_ms_per_flow.toFixed(2)} ms/flow (${l.flows_per_service_cpu_s.toFixed(0)}/CPU-s), load generator ${l.load_generator_cpu_ms_per_flow.toFixed(2)} ms/flow`,
+      );
+    }
     console.log(
       `${r.pending_transactions} pending, ${r.store.padEnd(6)}          ${r.store === 'redis' ? 'Redis used_memory' : 'SQLite file + WAL'} +${(r.store_bytes_per_pending / KIB).toFixed(2)} KiB/tx (target ≤ 4 KiB); service RSS ${r.service_rss_mib_after.toFixed(0)} MiB, +${(r.service_rss_bytes_per_pending / KIB).toFixed(2)} KiB/tx (heap growth included), next ${r.pending_transactions}: ${(r.service_rss_bytes_per_pending_next_batch / KIB).toFixed(2)} KiB/tx`,
     );
