@@ -5,7 +5,7 @@
  * claim win.
  */
 import type Database from 'better-sqlite3';
-import { openSqlite } from './open-sqlite.ts';
+import { closeSqlite, openSqlite } from './open-sqlite.ts';
 import type { SessionStore } from './session-ports.ts';
 import { sessionExpiresAt, type Session, type SessionId } from '../portal/session.ts';
 
@@ -79,6 +79,6 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async close(): Promise<void> {
-    this.db.close();
+    closeSqlite(this.db);
   }
 }

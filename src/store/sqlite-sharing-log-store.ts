@@ -4,7 +4,7 @@
  * come in reverse order of appending (rowid).
  */
 import type Database from 'better-sqlite3';
-import { openSqlite } from './open-sqlite.ts';
+import { closeSqlite, openSqlite } from './open-sqlite.ts';
 import type { SharingLogStore } from './sharing-log-ports.ts';
 import type { SharingLogEntry, SharingLogKind } from '../portal/sharing-log-entry.ts';
 
@@ -49,6 +49,6 @@ export class SqliteSharingLogStore implements SharingLogStore {
   }
 
   async close(): Promise<void> {
-    this.db.close();
+    closeSqlite(this.db);
   }
 }

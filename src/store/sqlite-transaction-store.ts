@@ -7,7 +7,7 @@
  * verified result are sealed at rest (store/encrypt-at-rest.ts); rows written without one stay readable.
  */
 import type Database from 'better-sqlite3';
-import { openSqlite } from './open-sqlite.ts';
+import { closeSqlite, openSqlite } from './open-sqlite.ts';
 import type { TransactionStore, CompleteTransaction } from './ports.ts';
 import type { Transaction, TransactionId, RequestId } from '../oid4vp/transaction.ts';
 import { isSealed, type AtRestCipher } from './encrypt-at-rest.ts';
@@ -123,7 +123,7 @@ export class SqliteTransactionStore implements TransactionStore {
   }
 
   async close(): Promise<void> {
-    this.db.close();
+    closeSqlite(this.db);
   }
 
   /** True when the database file answers a read (readiness). */
