@@ -372,7 +372,8 @@ async function call(pool: ConnectionPool, method: string, url: string, headers: 
   return answer.text;
 }
 
-function spread(xs: readonly number[]): { median: number; min: number; max: number } {
+/** Median, min and max. */
+export function spread(xs: readonly number[]): { median: number; min: number; max: number } {
   const sorted = [...xs].sort((a, b) => a - b);
   const m = Math.floor(sorted.length / 2);
   const median = sorted.length % 2 === 1 ? (sorted[m] ?? 0) : ((sorted[m - 1] ?? 0) + (sorted[m] ?? 0)) / 2;

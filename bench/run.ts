@@ -21,7 +21,6 @@
  * the median and the min–max over the rounds of each rate and of each ratio to the yardstick.
  * Results go to stdout and to `bench/results.json`. Nothing here is a test: no assertion on time.
  */
-import { createPrivateKey, createPublicKey, sign, verify, type JsonWebKey as NodeJwk } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { exportJWK, generateKeyPair } from 'jose';
@@ -36,7 +35,7 @@ import { MDOC_DS_EKU } from '../src/formats/mdoc/document-signer.ts';
 import { openId4VpSessionTranscript, type OpenId4VpHandoverInput } from '../src/formats/mdoc/session-transcript.ts';
 import { verifyDeviceResponse, type MdocVerifyContext } from '../src/formats/mdoc/verify-device-response.ts';
 import { verifySdJwtVcPresentation, type SdJwtVcVerifyContext } from '../src/formats/sd-jwt-vc/verify-sd-jwt-vc.ts';
-import { flowBenchReport } from './flows.ts';
+import { es256VerifyOp, flowBenchReport, spread } from './flows.ts';
 
 const WARMUP_MS = 1500;
 /** Each round gives every benchmark this much time, in slices taken in turn. */
@@ -79,23 +78,6 @@ async function round(ops: readonly Op[]): Promise<number[]> {
     }
   }
   return totals.map(({ n, ns }) => n / (ns / 1e9));
-}
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
-
-async function es256Yardstick(): Promise<Op> {
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  const priv = createPrivateKey({ key: (await exportJWK(privateKey)) as NodeJwk, format: 'jwk' });
-  const pub = createPublicKey({ key: (await exportJWK(publicKey)) as NodeJwk, format: 'jwk' });
-  const data = Buffer.alloc(600, 7);
-  const signature = sign('sha256', data, { key: priv, dsaEncoding: 'ieee-p1363' });
-  return () => {
-    if (!verify('sha256', data, { key: pub, dsaEncoding: 'ieee-p1363' }, signature)) throw new Error('yardstick signature does not verify');
-  };
 }
 
 async function mdocBench(now: Date, distinctCredentials = 1): Promise<Op> {
@@ -175,12 +157,14 @@ interface Series {
   readonly rounds: number[];
 }
 
-const summary = (s: Series) => ({ median: median(s.rounds), min: Math.min(...s.rounds), max: Math.max(...s.rounds) });
+const summary = (s: Series) => spread(s.rounds);
 
 async function main(): Promise<void> {
   const now = new Date();
+  // The yardstick: raw ES256 verifications with node:crypto and a preloaded key.
+  const yardstick = es256VerifyOp();
   const benches: Array<[string, Op]> = [
-    ['es256_verify', await es256Yardstick()],
+    ['es256_verify', yardstick],
     ['mdoc_device_response', await mdocBench(now)],
     ['mdoc_device_response_cold_key', await mdocBench(now, COLD_CREDENTIALS)],
     ['sd_jwt_vc_kb', await sdJwtBench(now)],
@@ -200,7 +184,7 @@ async function main(): Promise<void> {
 
   type Summary = ReturnType<typeof summary>;
   const [es256, mdoc, mdocCold, sdjwt] = series.map(summary) as [Summary, Summary, Summary, Summary];
-  const ratio = (name: string) => ({ median: median(ratios[name] ?? []), min: Math.min(...(ratios[name] ?? [])), max: Math.max(...(ratios[name] ?? [])) });
+  const ratio = (name: string) => spread(ratios[name] ?? []);
   const result = {
     generated_at: new Date().toISOString(),
     node: process.version,
@@ -234,7 +218,7 @@ async function main(): Promise<void> {
   console.log(`mdoc, every device key imported  ${f(mdocCold.median)} /s   (min ${f(mdocCold.min)}, max ${f(mdocCold.max)})   ratio ${g(result.mdoc_cold_device_key.ratio_to_es256.median)} (${g(result.mdoc_cold_device_key.ratio_to_es256.min)}–${g(result.mdoc_cold_device_key.ratio_to_es256.max)})`);
   console.log(`SD-JWT VC + KB verify              ${f(sdjwt.median)} /s   (min ${f(sdjwt.min)}, max ${f(sdjwt.max)})   ratio ${g(result.sd_jwt_vc.ratio_to_es256.median)} (${g(result.sd_jwt_vc.ratio_to_es256.min)}–${g(result.sd_jwt_vc.ratio_to_es256.max)})`);
   // End-to-end flows over HTTP with SQLite and Redis, and memory per pending transaction (bench/flows.ts).
-  const flows = await flowBenchReport(benches[0]?.[1] ?? (await es256Yardstick()));
+  const flows = await flowBenchReport(yardstick);
   const out = new URL('./results.json', import.meta.url);
   await writeFile(out, `${JSON.stringify({ ...result, flows }, null, 2)}\n`);
   console.log(`written to bench/results.json`);

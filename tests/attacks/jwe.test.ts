@@ -51,9 +51,8 @@ describe('JWE: algorithms the request did not offer', () => {
 
   it('PBES2 with a huge p2c is refused at once, without running the KDF', async () => {
     const tx = await openJwt();
-    const started = Date.now();
+    // Two billion PBKDF2 rounds would run into the test timeout: the alg is refused before any key work.
     const res = await postForm(tx.responseUri, { response: fakeJwe({ alg: 'PBES2-HS512+A256KW', enc: 'A256GCM', p2c: 2_000_000_000, p2s: b64u(new Uint8Array(16)), kid: encJwk(tx).kid }) });
-    expect(Date.now() - started).toBeLessThan(2000);
     await expectUnchanged(e, tx, res, 'RESPONSE_ENCRYPTION_INVALID');
   });
 

@@ -32,12 +32,11 @@ afterAll(async () => {
   await Promise.all([strict.stop(), lab.stop(), server.close()]);
 });
 
-async function presentWithStatusAt(e: AttackEnv, uri: string, maxMs = 5000) {
+/** A presentation whose status list is at `uri`; a fetch that is not cut off runs into the test timeout. */
+async function presentWithStatusAt(e: AttackEnv, uri: string) {
   const tx = await openTx(e);
   const issued = await issuePid(e, { status: { idx: 1, uri } });
-  const started = Date.now();
   const res = await postVp(tx, [await present(e, tx, issued)]);
-  expect(Date.now() - started).toBeLessThan(maxMs);
   return { tx, res };
 }
 
@@ -69,10 +68,10 @@ describe('network: hostile list servers', () => {
     await expectFailedWith(lab, tx, res, 'STATUS_LIST_URI_REFUSED');
   });
 
-  it('a slow list server is cut off at the timeout (STATUS_LIST_UNAVAILABLE), in bounded time', async () => {
+  it('a slow list server is cut off at the timeout (STATUS_LIST_UNAVAILABLE), before it answers', async () => {
     const path = freshPath();
     server.route(path, { delayMs: 10_000, contentType: 'application/statuslist+jwt', body: 'x' });
-    const { tx, res } = await presentWithStatusAt(lab, server.url(path), 4000);
+    const { tx, res } = await presentWithStatusAt(lab, server.url(path));
     await expectFailedWith(lab, tx, res, 'STATUS_LIST_UNAVAILABLE');
   });
 

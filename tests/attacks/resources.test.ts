@@ -1,6 +1,7 @@
 /**
- * Resource-exhaustion attacks against the real server: every one is refused with its code in
- * bounded time, the process keeps serving and the bystander transaction is untouched.
+ * Resource-exhaustion attacks against the real server: every one is refused with its code (a
+ * limit that did not hold would run into the test timeout), the process keeps serving and the
+ * bystander transaction is untouched. No assertion on elapsed time.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,19 +17,21 @@ afterAll(async () => {
   await e.stop();
 });
 
-const timed = async <T>(f: () => Promise<T>, ms = 5000): Promise<T> => {
-  const started = Date.now();
-  const out = await f();
-  expect(Date.now() - started).toBeLessThan(ms);
-  return out;
-};
-
 describe('resources: oversized bodies', () => {
   it('a wallet response larger than the body limit is BODY_TOO_LARGE and the transaction stays open', async () => {
     const tx = await openTx(e);
     const res = await postForm(tx.responseUri, { vp_token: JSON.stringify({ [queryId(tx)]: ['A'.repeat(3 * 1024 * 1024)] }), state: tx.state });
     expect(res.status).toBe(413);
     await expectUnchanged(e, tx, res, 'BODY_TOO_LARGE');
+  });
+
+  it('an oversized body is not read to its end: the connection closes with the 413', async () => {
+    const tx = await openTx(e);
+    const raw = await fetch(tx.responseUri, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `vp_token=${'A'.repeat(3 * 1024 * 1024)}&state=${tx.state}` });
+    expect(raw.status).toBe(413);
+    expect(raw.headers.get('connection')).toBe('close');
+    await raw.arrayBuffer();
+    await expectSurvived(e);
   });
 
   it('an RP request larger than the body limit is BODY_TOO_LARGE', async () => {
@@ -49,13 +52,11 @@ describe('resources: deep JSON', () => {
   it('a vp_token nested 100 000 levels deep is VP_TOKEN_MALFORMED', async () => {
     const tx = await openTx(e);
     const deep = `{"${queryId(tx)}":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
-    await expectUnchanged(e, tx, await timed(() => postForm(tx.responseUri, { vp_token: deep, state: tx.state })), 'VP_TOKEN_MALFORMED');
+    await expectUnchanged(e, tx, await postForm(tx.responseUri, { vp_token: deep, state: tx.state }), 'VP_TOKEN_MALFORMED');
   });
 
   it('an RP body nested 20 000 levels deep is INVALID_REQUEST', async () => {
-    const res = await timed(() =>
-      fetch(`${e.t.baseUrl}/v1/presentations`, { method: 'POST', headers: { authorization: `Bearer ${e.t.apiKey}`, 'content-type': 'application/json' }, body: `{"use_case":${'['.repeat(20_000)}${']'.repeat(20_000)}}` }),
-    );
+    const res = await fetch(`${e.t.baseUrl}/v1/presentations`, { method: 'POST', headers: { authorization: `Bearer ${e.t.apiKey}`, 'content-type': 'application/json' }, body: `{"use_case":${'['.repeat(20_000)}${']'.repeat(20_000)}}` });
     expect(res.status).toBe(400);
     expect(((await res.json()) as Record<string, unknown>)['code']).toBe('INVALID_REQUEST');
     await expectSurvived(e);
@@ -66,7 +67,7 @@ describe('resources: deep JSON', () => {
     const s = splitIssued(annaPid(e).sd_jwt);
     const deepPayload = b64u(`${JSON.stringify(s.payload).slice(0, -1)},"deep":${'['.repeat(10_000)}${']'.repeat(10_000)}}`);
     const forged = `${await signRaw(s.headerB64, deepPayload, e.issuer.privateKey)}${s.rest}`;
-    await expectFailedWith(e, tx, await timed(() => postVp(tx, [`${forged}`])), 'SDJWT_MALFORMED');
+    await expectFailedWith(e, tx, await postVp(tx, [`${forged}`]), 'SDJWT_MALFORMED');
   });
 
   it('a disclosure nested 10 000 levels deep is refused', async () => {
@@ -74,19 +75,19 @@ describe('resources: deep JSON', () => {
     const vp = await present(e, tx, annaPid(e).sd_jwt);
     const deep = b64u(`["${b64u(randomBytes(16))}","x",${'['.repeat(10_000)}${']'.repeat(10_000)}]`);
     const i = vp.lastIndexOf('~');
-    const res = await timed(() => postVp(tx, [`${vp.slice(0, i + 1)}${deep}~${vp.slice(i + 1)}`]));
+    const res = await postVp(tx, [`${vp.slice(0, i + 1)}${deep}~${vp.slice(i + 1)}`]);
     expect(res.body['code']).toMatch(/^(DISCLOSURE_MALFORMED|SDJWT_MALFORMED)$/);
     await expectSurvived(e);
   });
 });
 
 describe('resources: 10^5 disclosures', () => {
-  it('an SD-JWT with 100 000 disclosures is SDJWT_MALFORMED, quickly', async () => {
+  it('an SD-JWT with 100 000 disclosures is SDJWT_MALFORMED', async () => {
     const tx = await openTx(e);
     const s = splitIssued(annaPid(e).sd_jwt);
     // Each "W10" is base64url of "[]": decoded one by one, it would be DISCLOSURE_MALFORMED; the count is refused first.
     const many = `${s.headerB64}.${s.payloadB64}.${s.sig}~${'W10~'.repeat(100_000)}`;
-    await expectFailedWith(e, tx, await timed(() => postVp(tx, [many])), 'SDJWT_MALFORMED');
+    await expectFailedWith(e, tx, await postVp(tx, [many]), 'SDJWT_MALFORMED');
   });
 });
 
@@ -149,6 +150,6 @@ describe('resources: CBOR bombs in an mdoc DeviceResponse', () => {
   ];
   it.each(cases)('%s is MDOC_MALFORMED', async (_name, bytes) => {
     const tx = await openTx(e, { use_case: 'pid-mdoc' });
-    await expectFailedWith(e, tx, await timed(() => postVp(tx, [b64u(bytes)])), 'MDOC_MALFORMED');
+    await expectFailedWith(e, tx, await postVp(tx, [b64u(bytes)]), 'MDOC_MALFORMED');
   });
 });

@@ -95,6 +95,16 @@ describe('readBody', () => {
     expect(await codeOf(req, 'json', 1024)).toBe('BODY_TOO_LARGE');
   });
 
+  it('INVALID_REQUEST when the client goes away before the body is complete', async () => {
+    const stream = new Readable({ read() {} }) as unknown as IncomingMessage & { complete: boolean };
+    stream.headers = { 'content-type': 'application/json', 'content-length': '100' };
+    stream.complete = false;
+    const reading = codeOf(stream, 'json');
+    stream.push(Buffer.from('{"a":'));
+    stream.destroy();
+    expect(await reading).toBe('INVALID_REQUEST');
+  });
+
   it('UNSUPPORTED_MEDIA_TYPE for a content encoding or a charset other than UTF-8', async () => {
     expect(await codeOf(json('{}', { 'content-encoding': 'gzip' }), 'json')).toBe('UNSUPPORTED_MEDIA_TYPE');
     expect(await codeOf(json('{}', { 'content-type': 'application/json; charset=iso-8859-1' }), 'json')).toBe('UNSUPPORTED_MEDIA_TYPE');
