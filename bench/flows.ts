@@ -15,22 +15,24 @@
  * fresh ECDH-ES encryption to the transaction's key. Nothing here is a test: no assertion on time.
  * Used by bench/run.ts.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash, createPrivateKey, generateKeyPairSync, sign, verify, type JsonWebKey as NodeJwk, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { createConnection, createServer, type Socket } from 'node:net';
+import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { importJWK, type JWK } from 'jose';
 import { generateFixtures, type SdJwtWalletCredential, type WalletFile } from '../src/issuer/generate-fixtures.ts';
 import { presentSdJwtVc } from '../src/wallet/present-sd-jwt-vc.ts';
 import { chooseClaimPaths } from '../src/wallet/choose-claims.ts';
 import { newStoreKey } from '../src/store/encrypt-at-rest.ts';
 import { encryptEcdhEs } from '../src/oid4vp/jwe-ecdh-es.ts';
+import { freePort, startServiceProcess, type ServiceProcess } from '../tests/helpers/service-process.ts';
+import { redisServerAvailable, startRedisServer } from '../tests/helpers/redis-server.ts';
 
-const repo = fileURLToPath(new URL('..', import.meta.url));
 
 export interface FlowBenchOptions {
   /** Measured flows per store and load level (after a warm-up). */
@@ -108,7 +110,7 @@ export async function runFlowBench(yardstick: YardstickOp, opts: FlowBenchOption
     if (credential === undefined) throw new Error('no PID SD-JWT VC in the fixture wallet');
     const results: StoreFlowResult[] = [];
     results.push(await benchStore('sqlite', root, { fixtures, trustLists }, credential, yardstick, opts));
-    const redisAvailable = spawnSync('redis-server', ['--version']).status === 0;
+    const redisAvailable = redisServerAvailable();
     if (redisAvailable) results.push(await benchStore('redis', root, { fixtures, trustLists }, credential, yardstick, opts));
     return {
       what: 'HTTP flows on one service process: create → fetch request object → direct_post.jwt response (SD-JWT VC + KB-JWT) → read result',
@@ -129,32 +131,27 @@ async function benchStore(
   opts: FlowBenchOptions,
 ): Promise<StoreFlowResult> {
   const data = await mkdtemp(join(root, `data-${store}-`));
-  const redis = store === 'redis' ? await startRedis(root) : undefined;
+  const redis = store === 'redis' ? await startRedisServer() : undefined;
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   // BENCH_CPU_PROF=<dir>: the service writes a V8 CPU profile there when it stops (`node --cpu-prof`).
   const profileDir = process.env['BENCH_CPU_PROF'];
-  const nodeArgs = profileDir === undefined || profileDir === '' ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir];
-  const service = spawn(process.execPath, [...nodeArgs, join(repo, 'bin', 'eudi-verifier.js'), 'serve'], {
-    cwd: repo,
-    env: {
-      ...process.env,
-      VERIFIER_MODE: 'development',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      PUBLIC_BASE_URL: base,
-      DATA_DIR: data,
-      FIXTURES_DIR: dirs.fixtures,
-      TRUST_LIST_DIR: dirs.trustLists,
-      LOG_LEVEL: 'info',
-      TRANSACTION_TTL_SECONDS: '3600',
-      ...(redis !== undefined && { STORE: 'redis', REDIS_URL: redis.url, STORE_ENCRYPTION_KEY: newStoreKey() }),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  let service: ServiceProcess | undefined;
   let wallet: LeanWallet | undefined;
   try {
-    await waitFor(async () => (await fetch(`${base}/healthz`).catch(() => undefined))?.status === 200, service);
+    service = await startServiceProcess(
+      {
+        VERIFIER_MODE: 'development',
+        PUBLIC_BASE_URL: base,
+        DATA_DIR: data,
+        FIXTURES_DIR: dirs.fixtures,
+        TRUST_LIST_DIR: dirs.trustLists,
+        TRANSACTION_TTL_SECONDS: '3600',
+        ...(redis !== undefined && { STORE: 'redis', REDIS_URL: redis.url, STORE_ENCRYPTION_KEY: newStoreKey() }),
+      },
+      { port, discardStdout: true, ...(profileDir !== undefined && profileDir !== '' && { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profileDir] }) },
+    );
+    const servicePid = service.pid();
     const apiKey = (await readFile(join(data, 'dev-api-key.txt'), 'utf8')).trim();
     const lean = await leanWallet(credential);
     wallet = lean;
@@ -162,7 +159,7 @@ async function benchStore(
 
     await runConcurrent(200, opts.concurrency[0] ?? 16, flow);
     const levels: FlowLevelResult[] = [];
-    for (const concurrency of opts.concurrency) levels.push(await measureLevel(service.pid, flow, yardstick, concurrency, opts));
+    for (const concurrency of opts.concurrency) levels.push(await measureLevel(servicePid, flow, yardstick, concurrency, opts));
     const createPending = async () => {
       await runConcurrent(opts.pending, 32, async () => {
         await call(lean.agent, 'POST', `${base}/v1/presentations`, { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, CREATE_BODY, 201);
@@ -170,13 +167,13 @@ async function benchStore(
       });
       await new Promise((r) => setTimeout(r, 1000));
     };
-    const sizeBefore = await storeBytes(store, data, redis?.port);
-    const rssBefore = rssBytes(service.pid);
+    const sizeBefore = await storeBytes(data, redis?.url);
+    const rssBefore = rssBytes(servicePid);
     await createPending();
-    const rssAfter = rssBytes(service.pid);
-    const sizeAfter = await storeBytes(store, data, redis?.port);
+    const rssAfter = rssBytes(servicePid);
+    const sizeAfter = await storeBytes(data, redis?.url);
     await createPending();
-    const rssNext = rssBytes(service.pid);
+    const rssNext = rssBytes(servicePid);
     return {
       store,
       levels,
@@ -188,8 +185,8 @@ async function benchStore(
     };
   } finally {
     wallet?.agent.destroy();
-    await stop(service);
-    if (redis !== undefined) await stop(redis.process);
+    await service?.terminate();
+    await redis?.dispose();
   }
 }
 
@@ -417,68 +414,19 @@ function procFile(pid: number | undefined, name: string): string {
   }
 }
 
-async function storeBytes(store: 'sqlite' | 'redis', dataDir: string, redisPort: number | undefined): Promise<number> {
-  if (store === 'sqlite') {
+/** Where the transactions live: the SQLite file and its WAL, or Redis' `used_memory` (with `redisUrl`). */
+async function storeBytes(dataDir: string, redisUrl: string | undefined): Promise<number> {
+  if (redisUrl === undefined) {
     let total = 0;
     for (const f of ['verifier.sqlite', 'verifier.sqlite-wal']) total += await stat(join(dataDir, f)).then((s) => s.size, () => 0);
     return total;
   }
-  const info = await redisCommand(redisPort ?? 0, 'INFO memory');
-  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
-}
-
-async function startRedis(root: string): Promise<{ url: string; port: number; process: ChildProcess }> {
-  const port = await freePort();
-  const dir = await mkdtemp(join(root, 'redis-'));
-  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  await waitFor(async () => (await redisCommand(port, 'PING').catch(() => '')).startsWith('+PONG'), proc);
-  return { url: `redis://127.0.0.1:${port}`, port, process: proc };
-}
-
-function redisCommand(port: number, command: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = createConnection({ port, host: '127.0.0.1' });
-    let text = '';
-    socket.on('connect', () => socket.write(`${command}\r\n`));
-    socket.on('data', (d) => {
-      text += d.toString('latin1');
-      // A simple string (+PONG) or a complete bulk string ($<length>\r\n<data>\r\n).
-      const bulk = /^\$(\d+)\r\n/.exec(text);
-      if ((text.startsWith('+') && text.endsWith('\r\n')) || (bulk !== null && Buffer.byteLength(text, 'latin1') >= bulk[0].length + Number(bulk[1]) + 2)) {
-        socket.destroy();
-        resolve(text);
-      }
-    });
-    socket.on('error', reject);
-  });
-}
-
-async function waitFor(ready: () => Promise<boolean>, proc: ChildProcess): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (proc.exitCode !== null) throw new Error(`process exited with ${proc.exitCode}`);
-    if (await ready()) return;
-    await new Promise((r) => setTimeout(r, 100));
+  const client = new Redis(redisUrl);
+  try {
+    return Number(/used_memory:(\d+)/.exec(await client.info('memory'))?.[1] ?? 0);
+  } finally {
+    client.disconnect();
   }
-  throw new Error('process did not become ready');
-}
-
-async function stop(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    proc.once('exit', () => resolve());
-    proc.kill('SIGTERM');
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
 }
 
 /** A raw ES256 verification with node:crypto and a preloaded key (the yardstick, when this file runs alone). */

@@ -27,15 +27,16 @@ import { exportJWK, generateKeyPair } from 'jose';
 import { x509 } from '../src/trust/x509.ts';
 import { anchorFromCertificate, createTrustStore } from '../src/trust/index.ts';
 import { createLeafCert, createRootCa, x5cOf } from '../src/issuer/pki.ts';
-import { fullDate, issueMdoc } from '../src/issuer/issue-mdoc.ts';
+import { issueMdoc } from '../src/issuer/issue-mdoc.ts';
 import { issueSdJwtVc } from '../src/issuer/issue-sd-jwt-vc.ts';
 import { presentMdoc } from '../src/wallet/present-mdoc.ts';
 import { presentSdJwtVc } from '../src/wallet/present-sd-jwt-vc.ts';
 import { MDOC_DS_EKU } from '../src/formats/mdoc/document-signer.ts';
-import { openId4VpSessionTranscript, type OpenId4VpHandoverInput } from '../src/formats/mdoc/session-transcript.ts';
+import { openId4VpSessionTranscript } from '../src/formats/mdoc/session-transcript.ts';
 import { verifyDeviceResponse, type MdocVerifyContext } from '../src/formats/mdoc/verify-device-response.ts';
 import { verifySdJwtVcPresentation, type SdJwtVcVerifyContext } from '../src/formats/sd-jwt-vc/verify-sd-jwt-vc.ts';
 import { es256VerifyOp, flowBenchReport, spread } from './flows.ts';
+import { DOCTYPE, ELEMENTS, NS, TRANSCRIPT_INPUT } from '../tests/helpers/mdoc-builder.ts';
 
 const WARMUP_MS = 1500;
 /** Each round gives every benchmark this much time, in slices taken in turn. */
@@ -84,35 +85,27 @@ async function mdocBench(now: Date, distinctCredentials = 1): Promise<Op> {
   const iaca = await createRootCa({ subject: 'CN=Bench IACA, C=SE', notBefore: new Date(now.getTime() - DAY), pathLength: 0 });
   const ds = await createLeafCert(iaca, { subject: 'CN=Bench DS, C=SE', notBefore: new Date(now.getTime() - DAY), extraExtensions: [new x509.ExtendedKeyUsageExtension([MDOC_DS_EKU], true)] });
   const trust = createTrustStore([anchorFromCertificate(iaca.der, ['mdl'], { list: 'bench', listType: 'etsi-119602', service: 'bench', serviceType: 'bench' })]);
-  const ns = 'org.iso.18013.5.1';
-  const elements: Record<string, unknown> = {
-    family_name: 'Andersson',
-    given_name: 'Anna',
-    birth_date: fullDate('1985-03-14'),
-    issue_date: fullDate('2025-01-02'),
-    expiry_date: fullDate('2035-01-01'),
-    issuing_country: 'SE',
-    document_number: 'T85031423',
-    driving_privileges: [new Map<string, unknown>([['vehicle_category_code', 'B'], ['issue_date', fullDate('2005-05-05')], ['expiry_date', fullDate('2035-01-01')]])],
-  };
-  const transcript: OpenId4VpHandoverInput = { clientId: 'x509_hash:bench', nonce: 'bench-nonce-0123456789abcdef', jwkThumbprint: new Uint8Array(32).fill(1), responseUri: 'https://verifier.example/wallet/response/bench' };
+  // The test suite's mDL: eight elements (eight digests), and its OpenID4VP handover input.
+  const ns = NS;
+  const elements = ELEMENTS;
+  const transcript = TRANSCRIPT_INPUT;
   const responses: Uint8Array[] = [];
   for (let i = 0; i < distinctCredentials; i++) {
     const device = await generateKeyPair('ES256', { extractable: true });
     const issuerSigned = await issueMdoc({
-      docType: 'org.iso.18013.5.1.mDL',
+      docType: DOCTYPE,
       nameSpaces: { [ns]: elements },
       signer: ds,
       deviceKey: await exportJWK(device.publicKey),
       validity: { signed: now, validFrom: now, validUntil: new Date(now.getTime() + 30 * DAY) },
     });
     const presentation = await presentMdoc(
-      { id: 'mdl', format: 'mso_mdoc', doctype: 'org.iso.18013.5.1.mDL', issuer_signed: Buffer.from(issuerSigned).toString('base64url'), device_private_jwk: await exportJWK(device.privateKey) },
+      { id: 'mdl', format: 'mso_mdoc', doctype: DOCTYPE, issuer_signed: Buffer.from(issuerSigned).toString('base64url'), device_private_jwk: await exportJWK(device.privateKey) },
       { elements: Object.keys(elements).map((e) => [ns, e] as const), transcript },
     );
     responses.push(new Uint8Array(Buffer.from(presentation, 'base64url')));
   }
-  const ctx: MdocVerifyContext = { now, docType: 'org.iso.18013.5.1.mDL', categories: ['mdl'], trust, sessionTranscript: openId4VpSessionTranscript(transcript) };
+  const ctx: MdocVerifyContext = { now, docType: DOCTYPE, categories: ['mdl'], trust, sessionTranscript: openId4VpSessionTranscript(transcript) };
   const [doc] = await verifyDeviceResponse(responses[0] as Uint8Array, ctx);
   if (Object.keys(doc?.credential.claims[ns] ?? {}).length !== 8) throw new Error('the mdoc bench response does not disclose 8 elements');
   let next = 0;
@@ -218,7 +211,8 @@ async function main(): Promise<void> {
   console.log(`mdoc, every device key imported  ${f(mdocCold.median)} /s   (min ${f(mdocCold.min)}, max ${f(mdocCold.max)})   ratio ${g(result.mdoc_cold_device_key.ratio_to_es256.median)} (${g(result.mdoc_cold_device_key.ratio_to_es256.min)}–${g(result.mdoc_cold_device_key.ratio_to_es256.max)})`);
   console.log(`SD-JWT VC + KB verify              ${f(sdjwt.median)} /s   (min ${f(sdjwt.min)}, max ${f(sdjwt.max)})   ratio ${g(result.sd_jwt_vc.ratio_to_es256.median)} (${g(result.sd_jwt_vc.ratio_to_es256.min)}–${g(result.sd_jwt_vc.ratio_to_es256.max)})`);
   // End-to-end flows over HTTP with SQLite and Redis, and memory per pending transaction (bench/flows.ts).
-  const flows = await flowBenchReport(yardstick);
+  // `--verify-only`: the verification benchmarks alone, e.g. under `node --cpu-prof`.
+  const flows = process.argv.includes('--verify-only') ? undefined : await flowBenchReport(yardstick);
   const out = new URL('./results.json', import.meta.url);
   await writeFile(out, `${JSON.stringify({ ...result, flows }, null, 2)}\n`);
   console.log(`written to bench/results.json`);

@@ -6,7 +6,8 @@
  */
 import { ServiceError } from '../errors.ts';
 import { hashResponseCode } from './post-wallet-response.ts';
-import { parseTransactionId, publicStatus, type PublicStatus, type StoredCredentialResult, type TransactionError, type DiscardedPresentation } from './transaction.ts';
+import { loadRpTransaction } from './load-open-transaction.ts';
+import { publicStatus, type PublicStatus, type StoredCredentialResult, type TransactionError, type DiscardedPresentation } from './transaction.ts';
 import type { VerifierDeps } from './verifier-deps.ts';
 
 export interface GetWalletResponseOutput {
@@ -28,13 +29,9 @@ export async function getWalletResponse(
   deps: VerifierDeps,
   input: { readonly rpClientId: string; readonly transactionId: string; readonly responseCode?: string },
 ): Promise<GetWalletResponseOutput> {
-  const id = parseTransactionId(input.transactionId);
-  const tx = id === undefined ? undefined : await deps.store.get(id);
   const now = deps.now();
   // Another RP's transaction is indistinguishable from a missing one.
-  if (tx === undefined || tx.rpClientId !== input.rpClientId || (tx.resultExpiresAt !== undefined && tx.resultExpiresAt <= now)) {
-    throw new ServiceError('TRANSACTION_NOT_FOUND');
-  }
+  const tx = await loadRpTransaction(deps, input.rpClientId, input.transactionId, now);
   const status = publicStatus(tx, now);
   const base = {
     transaction_id: tx.id,

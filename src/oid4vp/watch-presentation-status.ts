@@ -12,8 +12,8 @@
  * RP's transaction is indistinguishable from a missing one.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ServiceError } from '../errors.ts';
-import { parseTransactionId, publicStatus, type PublicStatus, type TransactionError } from './transaction.ts';
+import { loadRpTransaction } from './load-open-transaction.ts';
+import { publicStatus, type PublicStatus, type TransactionError } from './transaction.ts';
 import type { VerifierDeps } from './verifier-deps.ts';
 
 export interface PresentationStatus {
@@ -29,12 +29,8 @@ export const isFinalStatus = (status: PublicStatus): boolean => status === 'veri
 
 /** The status now. @throws ServiceError `TRANSACTION_NOT_FOUND` */
 export async function readPresentationStatus(deps: VerifierDeps, input: { readonly rpClientId: string; readonly transactionId: string }): Promise<PresentationStatus> {
-  const id = parseTransactionId(input.transactionId);
-  const tx = id === undefined ? undefined : await deps.store.get(id);
   const now = deps.now();
-  if (tx === undefined || tx.rpClientId !== input.rpClientId || (tx.resultExpiresAt !== undefined && tx.resultExpiresAt <= now)) {
-    throw new ServiceError('TRANSACTION_NOT_FOUND');
-  }
+  const tx = await loadRpTransaction(deps, input.rpClientId, input.transactionId, now);
   const status = publicStatus(tx, now);
   return {
     transaction_id: tx.id,

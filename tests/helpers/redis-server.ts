@@ -8,12 +8,13 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { connectRedis } from '../../src/store/redis-client.ts';
+import { freePort } from './service-process.ts';
 
 export const REDIS_HINT = 'redis-server is not installed: install the Debian package redis-server (apt-get install -y redis-server)';
 
@@ -128,18 +129,6 @@ export function useRedisServer(opts: RedisServerOptions = {}): RedisFixture {
 const fail = (message: string): never => {
   throw new Error(message);
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Waits until the server answers PING (or fails if it exits first). */
 async function waitForPong(port: number, proc: ChildProcess): Promise<void> {

@@ -17,6 +17,8 @@ const repo = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface ServiceProcess {
   readonly port: number;
+  /** The running process's id (undefined while it is not running). */
+  pid(): number | undefined;
   /** The instance's own address (not the public URL). */
   readonly url: string;
   /** Everything the process wrote to stdout and stderr, all runs. */
@@ -31,16 +33,24 @@ export interface ServiceProcess {
   restart(): Promise<void>;
 }
 
+export interface ServiceProcessOptions {
+  readonly port?: number;
+  /** Arguments for node before the script (e.g. `--cpu-prof`). */
+  readonly nodeArgs?: readonly string[];
+  /** Drop stdout (the log) instead of keeping it for `output()` and `logs()`: for long load runs. */
+  readonly discardStdout?: boolean;
+}
+
 /** Starts `serve` with `env` on a free (or the given) loopback port and waits until `/healthz` answers. */
-export async function startServiceProcess(env: Record<string, string>, opts: { port?: number } = {}): Promise<ServiceProcess> {
+export async function startServiceProcess(env: Record<string, string>, opts: ServiceProcessOptions = {}): Promise<ServiceProcess> {
   const port = opts.port ?? (await freePort());
   let out = '';
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
-    const proc = spawn(process.execPath, [join(repo, 'bin', 'eudi-verifier.js'), 'serve'], {
+    const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), join(repo, 'bin', 'eudi-verifier.js'), 'serve'], {
       cwd: repo,
       env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', opts.discardStdout === true ? 'ignore' : 'pipe', 'pipe'],
     });
     child = proc;
     proc.stdout?.on('data', (d: Buffer) => (out += d.toString('utf8')));
@@ -53,6 +63,7 @@ export async function startServiceProcess(env: Record<string, string>, opts: { p
   return {
     port,
     url: `http://127.0.0.1:${port}`,
+    pid: () => (child?.exitCode === null && child.signalCode === null ? child.pid : undefined),
     output: () => out,
     logs: () =>
       out

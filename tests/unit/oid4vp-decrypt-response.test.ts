@@ -198,3 +198,11 @@ describe('decryptResponse refuses header extensions and duplicate members', () =
     expect(await codeOf(tx, [header, ...good.split('.').slice(1)].join('.'))).toBe('RESPONSE_MALFORMED');
   });
 });
+
+describe('decryptResponse with a damaged stored key', () => {
+  it('a transaction key without its private part is INTERNAL_ERROR, never a decryption attempt', async () => {
+    const jwe = await joseJwe(key, { kid: key.kid });
+    const { d: _dropped, ...publicOnly } = key;
+    expect(await codeOf(txWith(publicOnly as EncKey), jwe)).toBe('INTERNAL_ERROR');
+  });
+});
