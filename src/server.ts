@@ -36,6 +36,7 @@ import { loadForms } from './portal/load-forms.ts';
 import { ensureDevAccountKeySecret, parseAccountKeySecret } from './portal/account-key.ts';
 import { noRoleStatusSource, roleStatusFromChecker, type RoleStatusCheck } from './portal/role-status.ts';
 import { onPresentationVerified } from './portal/sharing-log.ts';
+import { representationTypeRules } from './portal/representation/type-metadata.ts';
 import { buildDemoPortal } from './web/build-demo-portal.ts';
 
 export interface Service {
@@ -175,6 +176,8 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     previousIdentities,
     trust: () => trust.store,
     status,
+    // Representation credentials: claims whose concealment could widen a mandate, and revocability.
+    credentialTypeRules: representationTypeRules,
     now,
     settings: {
       publicBaseUrl: config.publicBaseUrl,

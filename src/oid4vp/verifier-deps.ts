@@ -4,6 +4,7 @@
  */
 import type { TransactionStore } from '../store/ports.ts';
 import type { TrustStore } from '../trust/types.ts';
+import type { CredentialTypeRulesLookup } from '../formats/sd-jwt-vc/check-type-rules.ts';
 import type { StatusChecker } from '../status/types.ts';
 import type { UseCase } from '../query/z-use-case.ts';
 import type { VerifierIdentity } from './verifier-identity.ts';
@@ -48,6 +49,11 @@ export interface VerifierDeps {
    * unavailable, and the use case's `status_policy` decides (reject by default).
    */
   readonly status?: StatusChecker;
+  /**
+   * Credential types with rules of their own, enforced on every presentation of that type
+   * whichever use case asks (never-disclosable claims from Type Metadata, a required status).
+   */
+  readonly credentialTypeRules?: CredentialTypeRulesLookup;
   readonly now: () => number;
   readonly settings: VerifierSettings;
   readonly audit: (e: AuditEvent) => void;

@@ -93,7 +93,7 @@ export function representationResult(
   kind: RepresentationKind,
   representative: TestPerson,
   represented: TestPerson | string,
-  o: { authority?: Partial<Authority>; category?: TrustCategory; holderBound?: boolean; validUntil?: string; status?: StoredCredentialResult['status']; boundTo?: string; statusRef?: { idx: number; uri: string }; claims?: Record<string, unknown> } = {},
+  o: { authority?: Partial<Authority>; category?: TrustCategory; holderBound?: boolean; validUntil?: string; status?: StoredCredentialResult['status']; boundTo?: string; statusRef?: { idx: number; uri: string } | null; claims?: Record<string, unknown> } = {},
 ): StoredCredentialResult {
   const org = typeof represented === 'string' ? testOrganisations.find((x) => x.id === represented) : undefined;
   const party = typeof represented === 'string' ? { organisation_number: org?.organisation_number ?? '0000000000', legal_name: org?.legal_name ?? 'X' } : naturalOf(represented);
@@ -112,7 +112,8 @@ export function representationResult(
     holder_bound: o.holderBound ?? true,
     valid_until: o.validUntil ?? new Date(T0 + 365 * 86_400_000).toISOString(),
     status: o.status ?? 'not_checked',
-    ...(o.statusRef !== undefined && { status_ref: o.statusRef }),
+    // Every representation credential carries a status reference; `statusRef: null` leaves it out.
+    ...(o.statusRef !== null && { status_ref: o.statusRef ?? { idx: 1, uri: 'https://representation-issuer.test.eudi.example/status-lists/1' } }),
   };
 }
 

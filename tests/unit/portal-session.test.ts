@@ -155,6 +155,13 @@ describe('CreateSession', () => {
     expect(flagged.rejected.map((r) => r.code)).toEqual(['REPRESENTATION_STATUS_UNKNOWN']);
   });
 
+  it('a representation without a status reference cannot be revoked: refused (STATUS_REFERENCE_MISSING), whatever the status says', async () => {
+    statusOf = () => 'valid';
+    const s = await login([pidResult(anna), representationResult('guardianship', anna, elsa, { statusRef: null, status: 'valid' })]);
+    expect(s.roles).toEqual([]);
+    expect(s.rejected.map((r) => r.code)).toEqual(['STATUS_REFERENCE_MISSING']);
+  });
+
   it('keeps only the claims the use case kept, with their provenance', async () => {
     const s = await login([pidResult(anna)], { useCase: 'login-pid' });
     expect(Object.keys(s.subjectCredentials[0]?.claims ?? {}).sort()).toEqual(['birthdate', 'family_name', 'given_name', 'personal_administrative_number']);
