@@ -28,8 +28,6 @@ import { Metrics } from './http/metrics.ts';
 import { ensureDevRpClient, ensureDevVerifierCertificate, ensureFixtures } from './dev-environment.ts';
 import type { SessionStore } from './store/session-ports.ts';
 import type { SharingLogStore } from './store/sharing-log-ports.ts';
-import { SqliteSessionStore } from './store/sqlite-session-store.ts';
-import { SqliteSharingLogStore } from './store/sqlite-sharing-log-store.ts';
 import type { PortalDeps } from './portal/portal-deps.ts';
 import { loadPortalPolicies } from './portal/load-portal-policies.ts';
 import { loadForms } from './portal/load-forms.ts';
@@ -201,7 +199,8 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     },
   };
   // A refusal here must not leave the store connection open (it would keep the process alive).
-  const portal = await buildPortal(config, deps, clients, paths.dataDir, logger, { ...opts, sessionStore: opts.sessionStore ?? stores.sessions, sharingLogStore: opts.sharingLogStore ?? stores.sharingLog }).catch(async (err: unknown) => {
+  const portalStores = { sessions: opts.sessionStore ?? stores.sessions, sharingLog: opts.sharingLogStore ?? stores.sharingLog };
+  const portal = await buildPortal(config, deps, clients, paths.dataDir, logger, portalStores, opts).catch(async (err: unknown) => {
     await stores.close();
     throw err;
   });
@@ -312,7 +311,15 @@ function requireAnchorsForUseCases(trust: TrustStore, useCases: ReadonlyMap<stri
  * Production requires ACCOUNT_KEY_SECRET when a client may start a use case that makes sessions;
  * without one (and without such clients) the portal is off.
  */
-async function buildPortal(config: Config, verifier: VerifierDeps, clients: RpClientRegistry, dataDir: string, logger: Logger, opts: BuildOptions): Promise<PortalDeps | undefined> {
+async function buildPortal(
+  config: Config,
+  verifier: VerifierDeps,
+  clients: RpClientRegistry,
+  dataDir: string,
+  logger: Logger,
+  stores: Pick<PortalDeps, 'sessions' | 'sharingLog'>,
+  opts: BuildOptions,
+): Promise<PortalDeps | undefined> {
   const policies = loadPortalPolicies(resolve(config.USE_CASE_DIR), verifier.useCases);
   const forms = loadForms(resolve(config.FORM_DIR));
   let secret: Uint8Array;
@@ -329,12 +336,11 @@ async function buildPortal(config: Config, verifier: VerifierDeps, clients: RpCl
   } else {
     return undefined;
   }
-  const db = join(dataDir, 'verifier.sqlite');
   const names = new Map(clients.clients.map((c) => [c.id, c.name]));
   return {
     verifier,
-    sessions: opts.sessionStore ?? new SqliteSessionStore(db),
-    sharingLog: opts.sharingLogStore ?? new SqliteSharingLogStore(db),
+    sessions: stores.sessions,
+    sharingLog: stores.sharingLog,
     policies,
     forms,
     roleStatus: opts.roleStatusCheck ?? (verifier.status === undefined ? noRoleStatusSource : roleStatusFromChecker(verifier.status)),

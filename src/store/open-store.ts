@@ -68,8 +68,8 @@ export async function openStores(opts: OpenStoresOptions): Promise<Stores> {
   if (opts.sqliteFile === undefined) throw new StoreOpenError('SQLite: no database file');
   checkSqliteFile(opts.sqliteFile);
   const transactions = new SqliteTransactionStore(opts.sqliteFile, opts.openGraceMs, { cipher: opts.cipher });
-  const sessions = new SqliteSessionStore(opts.sqliteFile);
-  const sharingLog = new SqliteSharingLogStore(opts.sqliteFile);
+  const sessions = new SqliteSessionStore(opts.sqliteFile, { cipher: opts.cipher });
+  const sharingLog = new SqliteSharingLogStore(opts.sqliteFile, { cipher: opts.cipher });
   return {
     kind: 'sqlite',
     transactions: guard('transactions', transactions),
