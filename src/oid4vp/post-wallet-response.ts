@@ -16,7 +16,7 @@ import { parseAuthorizationResponse, type AuthorizationResponse } from './parse-
 import { newResponseCode, type StoredCredentialResult, type Transaction, type TransactionError } from './transaction.ts';
 import { verifyVpToken } from './verify-vp-token.ts';
 import type { VerifierDeps } from './verifier-deps.ts';
-import type { CompleteTransaction } from '../store/ports.ts';
+import type { CompleteTransaction } from './ports.ts';
 
 export interface PostWalletResponseInput {
   readonly requestId: string;

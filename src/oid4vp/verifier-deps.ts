@@ -2,7 +2,7 @@
  * What the verifier's use cases need from the outside world: ports, clock and settings.
  * Everything comes in through this object so tests can pin `now` and swap stores.
  */
-import type { TransactionStore } from '../store/ports.ts';
+import type { TransactionStore } from './ports.ts';
 import type { TrustStore } from '../trust/types.ts';
 import type { CredentialTypeRulesLookup } from '../formats/sd-jwt-vc/check-type-rules.ts';
 import type { StatusChecker } from '../status/types.ts';

@@ -3,7 +3,7 @@
  * method atomic; sessions are kept sealed like every other adapter keeps them (by default with a
  * key of the process's own), so callers never share state with the store.
  */
-import type { SessionStore } from './session-ports.ts';
+import type { SessionStore } from '../portal/ports.ts';
 import { sessionExpiresAt, type Session, type SessionId } from '../portal/session.ts';
 import { ephemeralCipher, openJson, sealJson, type AtRestCipher } from './encrypt-at-rest.ts';
 

@@ -1,5 +1,5 @@
 /** In-memory adapter of {@link SharingLogStore}, for tests; entries are kept sealed like every other adapter keeps them. */
-import type { SharingLogStore } from './sharing-log-ports.ts';
+import type { SharingLogStore } from '../portal/ports.ts';
 import type { SharingLogEntry, SharingLogKind } from '../portal/sharing-log-entry.ts';
 import { ephemeralCipher, openJson, sealJson, type AtRestCipher } from './encrypt-at-rest.ts';
 

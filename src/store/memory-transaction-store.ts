@@ -3,7 +3,7 @@
  * each method atomic. Transactions are kept sealed like every other adapter keeps them (by default
  * with a key of the process's own): the private decryption key and the result never sit in clear.
  */
-import type { TransactionStore, CompleteTransaction } from './ports.ts';
+import type { TransactionStore, CompleteTransaction } from '../oid4vp/ports.ts';
 import type { Transaction, TransactionId, RequestId } from '../oid4vp/transaction.ts';
 import { ephemeralCipher, openJson, sealJson, type AtRestCipher } from './encrypt-at-rest.ts';
 

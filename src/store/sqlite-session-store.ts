@@ -6,7 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import { closeSqlite, openSqlite } from './open-sqlite.ts';
-import type { SessionStore } from './session-ports.ts';
+import type { SessionStore } from '../portal/ports.ts';
 import { openJson, sealJson, type AtRestCipher } from './encrypt-at-rest.ts';
 import { sessionExpiresAt, type Session, type SessionId } from '../portal/session.ts';
 

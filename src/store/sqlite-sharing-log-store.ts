@@ -6,7 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import { closeSqlite, openSqlite } from './open-sqlite.ts';
-import type { SharingLogStore } from './sharing-log-ports.ts';
+import type { SharingLogStore } from '../portal/ports.ts';
 import { openJson, sealJson, type AtRestCipher } from './encrypt-at-rest.ts';
 import type { SharingLogEntry, SharingLogKind } from '../portal/sharing-log-entry.ts';
 

@@ -8,7 +8,7 @@
  */
 import type Database from 'better-sqlite3';
 import { closeSqlite, openSqlite } from './open-sqlite.ts';
-import type { TransactionStore, CompleteTransaction } from './ports.ts';
+import type { TransactionStore, CompleteTransaction } from '../oid4vp/ports.ts';
 import type { Transaction, TransactionId, RequestId } from '../oid4vp/transaction.ts';
 import { openJson, type AtRestCipher } from './encrypt-at-rest.ts';
 

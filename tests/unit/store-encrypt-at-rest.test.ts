@@ -15,9 +15,9 @@ import { MemoryTransactionStore } from '../../src/store/memory-transaction-store
 import { MemorySessionStore } from '../../src/store/memory-session-store.ts';
 import { MemorySharingLogStore } from '../../src/store/memory-sharing-log-store.ts';
 import { openStores } from '../../src/store/open-store.ts';
-import type { TransactionStore } from '../../src/store/ports.ts';
-import type { SessionStore } from '../../src/store/session-ports.ts';
-import type { SharingLogStore } from '../../src/store/sharing-log-ports.ts';
+import type { TransactionStore } from '../../src/oid4vp/ports.ts';
+import type { SessionStore } from '../../src/portal/ports.ts';
+import type { SharingLogStore } from '../../src/portal/ports.ts';
 import { RedisTransactionStore } from '../../src/store/redis-transaction-store.ts';
 import { RedisSessionStore } from '../../src/store/redis-session-store.ts';
 import { RedisSharingLogStore } from '../../src/store/redis-sharing-log-store.ts';

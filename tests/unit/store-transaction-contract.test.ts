@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { CompleteTransaction, TransactionStore } from '../../src/store/ports.ts';
+import type { CompleteTransaction, TransactionStore } from '../../src/oid4vp/ports.ts';
 import { MemoryTransactionStore } from '../../src/store/memory-transaction-store.ts';
 import { SqliteTransactionStore } from '../../src/store/sqlite-transaction-store.ts';
 import type { Nonce, RequestId, StoredCredentialResult, Transaction, TransactionId } from '../../src/oid4vp/transaction.ts';
