@@ -14,14 +14,16 @@ const devOnly = ['issuer', 'wallet'];
 /** room → rooms it must never import. */
 export const forbiddenImports = {
   // The ground floor: settings, the error catalogue, tiny helpers.
-  errors: ['config', 'util', 'trust', 'formats', 'status', 'query', 'oid4vp', 'portal', ...outer, ...devOnly],
-  util: ['config', 'trust', 'formats', 'status', 'query', 'oid4vp', 'portal', ...outer, ...devOnly],
-  config: ['trust', 'formats', 'status', 'query', 'oid4vp', 'portal', ...outer, ...devOnly],
+  errors: ['config', 'util', 'trust', 'formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
+  util: ['config', 'trust', 'formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
+  config: ['trust', 'formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
   // Pure rooms: bytes + context → verified value or typed error.
-  trust: ['formats', 'status', 'query', 'oid4vp', 'portal', ...outer, ...devOnly],
-  formats: ['status', 'query', 'oid4vp', 'portal', ...outer, ...devOnly],
-  status: ['query', 'oid4vp', 'portal', ...outer, ...devOnly],
-  query: ['status', 'oid4vp', 'portal', ...outer, ...devOnly],
+  trust: ['formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
+  formats: ['status', 'query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
+  status: ['query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
+  query: ['status', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
+  // The one model of a use case, loaded once.
+  'use-cases': ['status', 'oid4vp', 'portal', ...outer, ...devOnly],
   // The domain: use cases with their own ports.
   oid4vp: ['portal', ...outer, ...devOnly],
   portal: [...outer, ...devOnly],

@@ -11,8 +11,8 @@ import { pino, type Logger } from 'pino';
 import type { Config } from './config/z-config.ts';
 import { ConfigError } from './config/load-config.ts';
 import { RpClientRegistry } from './config/rp-clients.ts';
-import { loadUseCases } from './query/load-use-cases.ts';
-import type { UseCase } from './query/z-use-case.ts';
+import { loadUseCases } from './use-cases/load-use-cases.ts';
+import type { UseCase } from './use-cases/z-use-case.ts';
 import { TrustListManager } from './trust/trust-list-manager.ts';
 import { boundedFetcher, type BoundedFetchPolicy } from './trust/fetch-bounded.ts';
 import { createStatusChecker } from './status/check-credential-status.ts';
@@ -29,7 +29,7 @@ import { ensureDevRpClient, ensureDevVerifierCertificate, ensureFixtures } from 
 import type { SessionStore } from './portal/ports.ts';
 import type { SharingLogStore } from './portal/ports.ts';
 import type { PortalDeps } from './portal/portal-deps.ts';
-import { loadPortalPolicies } from './portal/load-portal-policies.ts';
+import { portalPolicies } from './portal/load-portal-policies.ts';
 import { loadForms } from './portal/load-forms.ts';
 import { ensureDevAccountKeySecret, parseAccountKeySecret } from './portal/account-key.ts';
 import { noRoleStatusSource, roleStatusFromChecker, type RoleStatusCheck } from './portal/role-status.ts';
@@ -320,7 +320,7 @@ async function buildPortal(
   stores: Pick<PortalDeps, 'sessions' | 'sharingLog'>,
   opts: BuildOptions,
 ): Promise<PortalDeps | undefined> {
-  const policies = loadPortalPolicies(resolve(config.USE_CASE_DIR), verifier.useCases);
+  const policies = portalPolicies(verifier.useCases);
   const forms = loadForms(resolve(config.FORM_DIR));
   let secret: Uint8Array;
   if (config.ACCOUNT_KEY_SECRET !== undefined) {

@@ -38,6 +38,7 @@ export async function postWalletResponse(deps: VerifierDeps, input: PostWalletRe
   const response = await readResponse(tx, input.form);
   if (response.state !== tx.requestId) throw new ServiceError('STATE_MISMATCH');
 
+  const useCase = deps.useCases.get(tx.useCaseId);
   let result: StoredCredentialResult[] | undefined;
   let error: TransactionError | undefined;
   let failure: ServiceError | undefined;
@@ -46,7 +47,6 @@ export async function postWalletResponse(deps: VerifierDeps, input: PostWalletRe
     error = { code: 'WALLET_ERROR', wallet_error: response.error };
   } else {
     try {
-      const useCase = deps.useCases.get(tx.useCaseId);
       if (useCase === undefined) throw new ServiceError('INTERNAL_ERROR', `use case ${tx.useCaseId} is no longer loaded`);
       const verified = await verifyVpToken(deps, tx, useCase, response.vpToken);
       result = verified.results;
@@ -65,7 +65,8 @@ export async function postWalletResponse(deps: VerifierDeps, input: PostWalletRe
     ...(result !== undefined && error === undefined && { result }),
     ...(error !== undefined ? { error } : discardedNote !== undefined && { error: discardedNote }),
     ...(code !== undefined && { responseCodeHash: hashResponseCode(code) }),
-    resultExpiresAt: now + deps.settings.resultTtlMs,
+    // The use case's retention.result_ttl_seconds, else the service's RESULT_TTL_SECONDS.
+    resultExpiresAt: now + (useCase?.retention.result_ttl_seconds !== undefined ? useCase.retention.result_ttl_seconds * 1000 : deps.settings.resultTtlMs),
   };
   const accepted = await deps.store.complete(tx.id, completion, now);
   if (!accepted) {

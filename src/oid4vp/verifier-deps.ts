@@ -6,7 +6,7 @@ import type { TransactionStore } from './ports.ts';
 import type { TrustStore } from '../trust/types.ts';
 import type { CredentialTypeRulesLookup } from '../formats/sd-jwt-vc/check-type-rules.ts';
 import type { StatusChecker } from '../status/types.ts';
-import type { UseCase } from '../query/z-use-case.ts';
+import type { UseCase } from '../use-cases/z-use-case.ts';
 import type { VerifierIdentity } from './verifier-identity.ts';
 import type { ClientIdPrefix } from './client-id.ts';
 import type { ResponseMode, Transaction } from './transaction.ts';

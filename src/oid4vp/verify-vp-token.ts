@@ -14,7 +14,7 @@ import type { VerifiedCredential } from '../formats/types.ts';
 import { applyStatusPolicy } from '../status/apply-status-policy.ts';
 import type { CredentialStatusResult } from '../status/types.ts';
 import { evaluateResponse } from '../query/evaluate-response.ts';
-import type { UseCase } from '../query/z-use-case.ts';
+import type { UseCase } from '../use-cases/z-use-case.ts';
 import type { VpToken } from './parse-authorization-response.ts';
 import type { DiscardedPresentation, StoredCredentialResult, Transaction } from './transaction.ts';
 import type { DcqlQuery } from '../query/z-dcql.ts';

@@ -7,7 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { ServiceError } from '../errors.ts';
 import { hashResponseCode } from '../oid4vp/post-wallet-response.ts';
 import { parseTransactionId, publicStatus, type StoredCredentialResult, type Transaction } from '../oid4vp/transaction.ts';
-import type { UseCase } from '../query/z-use-case.ts';
+import type { UseCase } from '../use-cases/z-use-case.ts';
 import { accountKeyHash } from './account-key.ts';
 import type { PortalDeps } from './portal-deps.ts';
 import type { BindingSubject } from './representation/evaluate-representation.ts';

@@ -6,8 +6,7 @@
  * Labels cover the PID (PID Rulebook, SPECS A.1) in both encodings: SD-JWT VC claim paths and mdoc
  * data element identifiers. Anything else falls back to its path joined by ".".
  */
-import type { ClaimsPathPointer, CredentialQuery } from './z-dcql.ts';
-import type { UseCase } from './z-use-case.ts';
+import type { ClaimsPathPointer, CredentialQuery, DcqlQuery } from './z-dcql.ts';
 
 export type Language = 'sv' | 'en';
 
@@ -63,7 +62,7 @@ const LABELS: Readonly<Record<string, Label>> = {
  * The labels of every claim the use case's query names, in query order, without repeats.
  * A credential query without `claims` asks for no selectively disclosable claim and adds nothing.
  */
-export function describeClaims(useCase: Pick<UseCase, 'query'>, lang: Language): string[] {
+export function describeClaims(useCase: { readonly query: DcqlQuery }, lang: Language): string[] {
   const labels = new Set<string>();
   for (const cq of useCase.query.credentials) {
     for (const claim of cq.claims ?? []) labels.add(labelOf(cq, claim.path, lang));

@@ -3,7 +3,7 @@
  * the pages show, in plain words of the page's language. Only what those answers hold is shown;
  * nothing is read from the store here.
  */
-import type { UseCase } from '../query/z-use-case.ts';
+import type { UseCase } from '../use-cases/z-use-case.ts';
 import { formAccess } from '../portal/form-access.ts';
 import type { LogView } from '../portal/read-sharing-log.ts';
 import type { PrefilledForm } from '../portal/prefill-form.ts';

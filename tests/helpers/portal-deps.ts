@@ -11,12 +11,12 @@ import { newNonce, newRequestId, newResponseCode, newTransactionId, type StoredC
 import type { VerifierDeps } from '../../src/oid4vp/verifier-deps.ts';
 import { loadVerifierIdentity, type VerifierIdentity } from '../../src/oid4vp/verifier-identity.ts';
 import { loadForms } from '../../src/portal/load-forms.ts';
-import { loadPortalPolicies } from '../../src/portal/load-portal-policies.ts';
+import { portalPolicies } from '../../src/portal/load-portal-policies.ts';
 import type { PortalAuditEvent, PortalDeps } from '../../src/portal/portal-deps.ts';
 import { noRoleStatusSource, type RoleStatusCheck } from '../../src/portal/role-status.ts';
 import { vctOfKind, type RepresentationKind } from '../../src/portal/representation/representation-types.ts';
 import type { Authority } from '../../src/portal/representation/z-representation.ts';
-import { loadUseCases } from '../../src/query/load-use-cases.ts';
+import { loadUseCases } from '../../src/use-cases/load-use-cases.ts';
 import { MemorySessionStore } from '../../src/store/memory-session-store.ts';
 import { MemorySharingLogStore } from '../../src/store/memory-sharing-log-store.ts';
 import { MemoryTransactionStore } from '../../src/store/memory-transaction-store.ts';
@@ -169,7 +169,7 @@ export async function portalHarness(o: { roleStatus?: RoleStatusCheck } = {}): P
     verifier,
     sessions,
     sharingLog: log,
-    policies: loadPortalPolicies('presentation-definitions', useCases),
+    policies: portalPolicies(useCases),
     forms: loadForms('forms'),
     roleStatus: o.roleStatus ?? noRoleStatusSource,
     accountKeySecret: SECRET,

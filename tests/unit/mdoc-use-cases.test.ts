@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadUseCases } from '../../src/query/load-use-cases.ts';
+import { loadUseCases } from '../../src/use-cases/load-use-cases.ts';
 import { evaluateResponse } from '../../src/query/evaluate-response.ts';
 import { describeClaims } from '../../src/query/describe-claims.ts';
 import type { VerifiedCredential } from '../../src/formats/types.ts';

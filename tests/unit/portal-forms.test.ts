@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isServiceError } from '../../src/errors.ts';
 import { loadForms, parseForm } from '../../src/portal/load-forms.ts';
-import { loadPortalPolicies, parsePortalPolicy } from '../../src/portal/load-portal-policies.ts';
-import { loadUseCases } from '../../src/query/load-use-cases.ts';
-import { parseUseCase } from '../../src/query/parse-use-case.ts';
+import { portalPolicies, parsePortalPolicy } from '../../src/portal/load-portal-policies.ts';
+import { loadUseCases } from '../../src/use-cases/load-use-cases.ts';
+import { parseUseCase } from '../../src/use-cases/parse-use-case.ts';
 
 const detailOf = (fn: () => unknown): string => {
   try {
@@ -100,7 +100,7 @@ describe('a form definition is refused', () => {
 
 describe('the shipped portal use cases', () => {
   const useCases = loadUseCases('presentation-definitions');
-  const policies = loadPortalPolicies('presentation-definitions', useCases);
+  const policies = portalPolicies(useCases);
 
   it('login-portal, login-pid, login-pid-address and representation-company-signatory make sessions; pid-basic does not', () => {
     expect([...policies.keys()].sort()).toEqual(['login-pid', 'login-pid-address', 'login-portal', 'representation-company-signatory']);

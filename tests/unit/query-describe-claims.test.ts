@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { describeClaims } from '../../src/query/describe-claims.ts';
-import { loadUseCases } from '../../src/query/load-use-cases.ts';
+import { loadUseCases } from '../../src/use-cases/load-use-cases.ts';
 import { parseDcqlQuery } from '../../src/query/parse-dcql-query.ts';
 
 const useCases = loadUseCases(fileURLToPath(new URL('../../presentation-definitions/', import.meta.url)));
