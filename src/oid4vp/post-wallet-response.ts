@@ -15,6 +15,7 @@ import { loadOpenTransaction } from './load-open-transaction.ts';
 import { parseAuthorizationResponse, type AuthorizationResponse } from './parse-authorization-response.ts';
 import { newResponseCode, type StoredCredentialResult, type Transaction, type TransactionError } from './transaction.ts';
 import { verifyVpToken } from './verify-vp-token.ts';
+import { resultTtlMs } from './redeem-verified-result.ts';
 import type { VerifierDeps } from './verifier-deps.ts';
 import type { CompleteTransaction } from './ports.ts';
 
@@ -65,8 +66,7 @@ export async function postWalletResponse(deps: VerifierDeps, input: PostWalletRe
     ...(result !== undefined && error === undefined && { result }),
     ...(error !== undefined ? { error } : discardedNote !== undefined && { error: discardedNote }),
     ...(code !== undefined && { responseCodeHash: hashResponseCode(code) }),
-    // The use case's retention.result_ttl_seconds, else the service's RESULT_TTL_SECONDS.
-    resultExpiresAt: now + (useCase?.retention.result_ttl_seconds !== undefined ? useCase.retention.result_ttl_seconds * 1000 : deps.settings.resultTtlMs),
+    resultExpiresAt: now + resultTtlMs(deps, useCase),
   };
   const accepted = await deps.store.complete(tx.id, completion, now);
   if (!accepted) {

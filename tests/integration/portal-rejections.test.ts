@@ -197,6 +197,15 @@ describe('sessions are the RP’s own, and end', () => {
     expect(wrong.body['code']).toBe('RESPONSE_CODE_INVALID');
     expect((await t.call('POST', '/v1/sessions', { transaction_id: transactionId, response_code: responseCode })).status).toBe(201);
   });
+
+  it('same-device: one response_code redeems the result once, whichever API redeems it (RP API read, then a session: RESPONSE_CODE_INVALID)', async () => {
+    const { transactionId, responseCode } = await t.present('login-pid', await t.wallet('anna'), { body: { flow: 'same_device', redirect_uri: 'https://agency-a.example/cb' } });
+    const read = await t.call('GET', `/v1/presentations/${transactionId}?response_code=${encodeURIComponent(String(responseCode))}`);
+    expect(read.body['status']).toBe('verified');
+    const session = await t.call('POST', '/v1/sessions', { transaction_id: transactionId, response_code: responseCode });
+    expect(session.status).toBe(403);
+    expect(session.body['code']).toBe('RESPONSE_CODE_INVALID');
+  });
 });
 
 describe('logs', () => {
