@@ -3,13 +3,15 @@
  * lint rule (eslint.config.js: no-restricted-imports per room) and by the folder-graph test
  * (tests/architecture/boundaries.test.ts, which also refuses any cycle between rooms).
  *
- * A room is a folder directly under src/, or a file there (server, errors, dev-environment).
+ * A room is a folder directly under src/, or a file there (server, errors). The rules are about
+ * static imports; development code (dev/) is reached only by the composition root's dynamic import
+ * in development mode, which the graph test checks separately.
  */
 
-/** The rooms that carry the production request path's I/O and composition. */
-const outer = ['http', 'store', 'web', 'cli', 'server', 'dev-environment'];
-/** Development-only rooms: fixture issuer and developer wallet, never on the production path. */
-const devOnly = ['issuer', 'wallet'];
+/** The production request path's I/O, composition and entry points. */
+const outer = ['http', 'store', 'web', 'cli', 'server', 'compose'];
+/** Development-only rooms: the development composition, fixture issuer and developer wallet. */
+const devOnly = ['dev', 'issuer', 'wallet'];
 
 /** room → rooms it must never import. */
 export const forbiddenImports = {
@@ -28,8 +30,14 @@ export const forbiddenImports = {
   oid4vp: ['portal', ...outer, ...devOnly],
   portal: [...outer, ...devOnly],
   // Adapters import the domain, never the other way.
-  store: ['http', 'web', 'cli', 'server', 'dev-environment', ...devOnly],
-  http: ['store', 'web', 'cli', 'server', 'dev-environment', ...devOnly],
-  issuer: ['http', 'store', 'web', 'cli', 'server', 'dev-environment', 'wallet'],
-  wallet: ['http', 'store', 'web', 'cli', 'server', 'dev-environment'],
+  store: ['http', 'web', 'cli', 'server', 'compose', ...devOnly],
+  http: ['store', 'web', 'cli', 'server', 'compose', ...devOnly],
+  web: ['store', 'cli', 'server', 'compose', ...devOnly],
+  // The composition root: builds everything from configuration; development code only by dynamic import.
+  compose: ['cli', 'server', ...devOnly],
+  server: ['cli', ...devOnly],
+  // Development code: fixtures and the developer wallet; never imported by production rooms.
+  issuer: ['http', 'store', 'web', 'cli', 'server', 'compose', 'dev', 'wallet'],
+  wallet: ['http', 'store', 'web', 'cli', 'server', 'compose', 'dev'],
+  dev: ['cli', 'server', 'store', 'http'],
 };

@@ -1,7 +1,8 @@
 /**
  * The folder graph of src/: every relative import (static, `import type`, dynamic `import()`) as an
- * edge between rooms. No cycle between rooms, and no room imports one that architecture.config.js
- * forbids it (the same table the lint rule reads). Printed on failure: the files behind each edge.
+ * edge between rooms. No cycle between rooms; no room statically imports one that
+ * architecture.config.js forbids it (the same table the lint rule reads); development code is
+ * reached only by the composition root's dynamic import. Printed on failure: the files behind each edge.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative, sep } from 'node:path';
@@ -24,14 +25,16 @@ function roomOf(file: string): string {
   return parts.length === 1 ? (parts[0] ?? '').replace(/\.ts$/, '') : (parts[0] ?? '');
 }
 
-const IMPORT = /(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
+const IMPORT = /(\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
 
-/** room → room → the imports (file: specifier) that make the edge. */
-function roomGraph(): Map<string, Map<string, string[]>> {
+/** room → room → the imports (file: specifier) that make the edge; `dynamic` keeps only `import()`, `static` the others. */
+function roomGraph(kind: 'all' | 'static' | 'dynamic' = 'all'): Map<string, Map<string, string[]>> {
   const graph = new Map<string, Map<string, string[]>>();
   for (const file of sourceFiles(SRC)) {
     for (const match of readFileSync(file, 'utf8').matchAll(IMPORT)) {
-      const specifier = match[1] ?? '';
+      const dynamic = (match[1] ?? '').startsWith('import') && (match[1] ?? '').includes('(');
+      if ((kind === 'static' && dynamic) || (kind === 'dynamic' && !dynamic)) continue;
+      const specifier = match[2] ?? '';
       const target = normalize(join(dirname(file), specifier));
       if (!target.startsWith(SRC + sep)) continue;
       const from = roomOf(file);
@@ -86,6 +89,7 @@ function cycles(graph: Map<string, Map<string, string[]>>): string[][] {
 
 describe('the rooms of src/', () => {
   const graph = roomGraph();
+  const staticGraph = roomGraph('static');
 
   it('form no cycle: every room imports only rooms below it', () => {
     const found = cycles(graph).map((component) => ({
@@ -96,8 +100,15 @@ describe('the rooms of src/', () => {
   });
 
   it.each(Object.entries(forbiddenImports))('%s imports none of the rooms it must not', (room, forbidden) => {
-    const violations = [...(graph.get(room) ?? new Map<string, string[]>())].filter(([to]) => forbidden.includes(to)).flatMap(([, edges]) => edges);
+    const violations = [...(staticGraph.get(room) ?? new Map<string, string[]>())].filter(([to]) => forbidden.includes(to)).flatMap(([, edges]) => edges);
     expect(violations).toEqual([]);
+  });
+
+  it('development code is loaded only by the composition root, by dynamic import', () => {
+    const dynamicEdges = [...roomGraph('dynamic')].flatMap(([from, edges]) => [...edges.keys()].map((to) => `${from} -> ${to}`));
+    expect(dynamicEdges).toEqual(['server -> dev']);
+    const intoDev = [...staticGraph].filter(([from, edges]) => from !== 'cli' && edges.has('dev')).map(([from]) => from);
+    expect(intoDev).toEqual([]);
   });
 
   it('sees the imports it is meant to see (a guard against a scanner that finds nothing)', () => {

@@ -7,7 +7,7 @@
  */
 import { html, type SafeHtml } from '../html.ts';
 import { csrfField, layout, type PageContext } from '../layout.ts';
-import type { TestPersonChoice } from '../test-wallet.ts';
+import type { TestPersonChoice } from '../test-wallet-port.ts';
 import type { PendingRequest } from '../z-web-state.ts';
 
 export interface AskedGroup {
