@@ -328,6 +328,7 @@ async function buildPortal(config: Config, verifier: VerifierDeps, clients: RpCl
   }
   const db = join(dataDir, 'verifier.sqlite');
   const names = new Map(clients.clients.map((c) => [c.id, c.name]));
+  const displayNames = new Map(clients.clients.flatMap((c) => (c.display_name === undefined ? [] : [[c.id, c.display_name] as const])));
   return {
     verifier,
     sessions: opts.sessionStore ?? new SqliteSessionStore(db),
@@ -337,6 +338,7 @@ async function buildPortal(config: Config, verifier: VerifierDeps, clients: RpCl
     roleStatus: opts.roleStatusCheck ?? (verifier.status === undefined ? noRoleStatusSource : roleStatusFromChecker(verifier.status)),
     accountKeySecret: secret,
     rpName: (id) => names.get(id),
+    rpDisplayName: (id) => displayNames.get(id),
     settings: {
       idleMs: config.SESSION_IDLE_SECONDS * 1000,
       absoluteMs: config.SESSION_ABSOLUTE_SECONDS * 1000,

@@ -19,6 +19,8 @@ interface EntryBase {
   readonly expiresAt: number;
   readonly rpClientId: string;
   readonly rpName?: string;
+  /** The RP client's display name for citizens, in both languages, when it has one. */
+  readonly rpDisplayName?: { readonly sv: string; readonly en: string };
   readonly useCaseId: string;
   /** The purpose shown to the user (the RP's own text when it gave one). */
   readonly purpose: { readonly sv: string; readonly en: string };
@@ -28,7 +30,16 @@ interface EntryBase {
 export interface DisclosureEntry extends EntryBase {
   readonly kind: 'disclosure';
   /** Each credential shared: its type and the dotted names of its claims (`address.locality`; arrays end in `[]`). */
-  readonly credentials: ReadonlyArray<{ readonly type: string; readonly claimNames: readonly string[] }>;
+  readonly credentials: ReadonlyArray<{
+    readonly type: string;
+    readonly claimNames: readonly string[];
+    /**
+     * A representation credential: the name of the party it represents (a child's name, a
+     * company's), so that two certificates of one type can be told apart. A name only, never an
+     * identifier.
+     */
+    readonly subjectName?: string;
+  }>;
   /** The role the person acted in when sharing (`self` at login). */
   readonly role: RoleKind;
 }
@@ -41,6 +52,14 @@ export interface ActedOnBehalfEntry extends EntryBase {
   readonly action: ActedAction;
   /** Which representation was used: its type, kind, nature and issuer (not who holds it: that is a claim value). */
   readonly representation: { readonly type: string; readonly kind: RepresentationKind; readonly authorityKind: string; readonly issuer: string };
+  /**
+   * Who acted: the representative's name from their verified PID (a name only, never their
+   * personal identifier — the point of the log is that the represented party sees who acts for
+   * them), and the keyed hash of their account key, so that a reader who is that representative
+   * (a company's only signatory) is shown her own actions as her own. Absent in entries written
+   * before the name was kept.
+   */
+  readonly actor?: { readonly name: string | null; readonly accountKey: string };
   readonly form?: string;
   /** Names of the fields filled from the represented party's data. */
   readonly fields?: readonly string[];

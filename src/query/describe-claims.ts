@@ -59,6 +59,15 @@ const LABELS: Readonly<Record<string, Label>> = {
   document_number: l('id-handlingens nummer', 'ID document number'),
 };
 
+const ORDER = Object.keys(LABELS);
+
+/**
+ * Where a claim (SD-JWT VC path joined by ".", or mdoc data element identifier) comes in the order
+ * people read a PID: names, birth, identifier, then address and the document's own details.
+ * Claims without a label come last.
+ */
+export const claimRank = (key: string): number => (ORDER.includes(key) ? ORDER.indexOf(key) : ORDER.length);
+
 /**
  * The labels of every claim the use case's query names, in query order, without repeats.
  * A credential query without `claims` asks for no selectively disclosable claim and adds nothing.

@@ -24,7 +24,7 @@ export interface TestPersonChoice {
 
 export type TestWalletOutcome =
   | { readonly ok: true; /** Same-device flow: where the wallet sends the browser back. */ readonly redirectUri?: string }
-  | { readonly ok: false; readonly message: string };
+  | { readonly ok: false; readonly message: string; /** The credential query the person holds nothing for. */ readonly missingQuery?: string };
 
 /** `share_pid`: the person shares only their PID, leaving out the representations the request asks for if held. */
 export type TestWalletMode = 'share' | 'share_pid' | 'decline';
@@ -78,7 +78,9 @@ export function createTestWallet(opts: { readonly fixturesDir: string; readonly 
         return { ok: true, ...(run.redirectUri !== undefined && { redirectUri: run.redirectUri }) };
       } catch (err) {
         // The simulator's own messages name queries and credential types, never claim values.
-        return { ok: false, message: err instanceof Error ? err.message : 'The test wallet failed.' };
+        const message = err instanceof Error ? err.message : 'The test wallet failed.';
+        const missing = /holds no credential for query "([^"]{1,64})"/.exec(message)?.[1];
+        return { ok: false, message, ...(missing !== undefined && { missingQuery: missing }) };
       }
     },
   };
