@@ -21,7 +21,7 @@ const LABELS: Readonly<Record<string, Label>> = {
   family_name: l('efternamn', 'last name'),
   birthdate: l('födelsedatum', 'date of birth'),
   birth_date: l('födelsedatum', 'date of birth'),
-  personal_administrative_number: l('identitetsnummer, till exempel personnummer', 'personal identity number'),
+  personal_administrative_number: l('identitetsnummer (i Sverige personnummer)', 'identity number (in Sweden, the personal identity number)'),
   place_of_birth: l('födelseort', 'place of birth'),
   nationalities: l('medborgarskap', 'citizenship'),
   nationality: l('medborgarskap', 'citizenship'),
