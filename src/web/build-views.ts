@@ -217,7 +217,11 @@ export function logsView(deps: WebDeps, view: SessionView, shared: LogView, acte
       const byReader = actor?.is_reader === true;
       const formId = str(e['form']);
       const form = formId === '' ? undefined : deps.portal.forms.get(formId);
-      const fields = ((e['fields'] as string[] | undefined) ?? []).map((name) => form?.fields.find((f) => f.name === name)?.label[lang] ?? name);
+      // "Huvudmannens namn och huvudmannens personnummer": labels inside a sentence after the first.
+      const fields = ((e['fields'] as string[] | undefined) ?? []).map((name, i) => {
+        const label = form?.fields.find((f) => f.name === name)?.label[lang] ?? name;
+        return i === 0 ? label : label.charAt(0).toLowerCase() + label.slice(1);
+      });
       const relation = byReader ? undefined : relationWords(str(rep.kind), rep.authority_kind, lang);
       const who = byReader ? t.logs.you : (actor?.name ?? t.logs.someRepresentative);
       return {

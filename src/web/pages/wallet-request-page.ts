@@ -68,6 +68,7 @@ export function walletRequestPage(ctx: PageContext, v: WalletRequestView): strin
   </section>
 </div>
 
+${outcome === undefined ? ways(ctx, v) : ''}
 <section class="status-box" aria-labelledby="status-h">
   <h2 id="status-h">${t.statusHeading}</h2>
   <p id="wallet-status" class="status-text${outcome === undefined ? '' : ' status-problem'}" role="status" aria-live="polite"
@@ -90,7 +91,6 @@ export function walletRequestPage(ctx: PageContext, v: WalletRequestView): strin
   </div>
 </div>
 
-${outcome === undefined ? ways(ctx, v) : ''}
 ${v.testPersons === undefined || outcome !== undefined ? '' : testWallet(ctx, v.testPersons, v.optional.length > 0, v.testWalletMessage)}
 `;
   return layout(ctx, { title, body, name: 'wallet-request' });
