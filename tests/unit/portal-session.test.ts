@@ -513,3 +513,27 @@ describe('the acted-on-my-behalf log records an action once', () => {
   });
 });
 
+
+describe('personal identifiers of other countries', () => {
+  const claims = (o: Record<string, unknown>) => ({ given_name: 'Chiara', family_name: 'Rossi', birthdate: '1991-04-01', personal_administrative_number: 'RSSCHR91D41H501K', ...o });
+  const personalNumber = async (s: Session) => (await prefillForm(h.deps, { ...ids, sessionId: s.id, formId: 'address-change' })).fields.find((f) => f.name === 'personal_number');
+
+  it('a PID issued in Italy: the identifier is kept as it is, marked with its country, not refused as a bad personnummer', async () => {
+    const s = await login([pidResult(anna, { claims: claims({ issuing_country: 'IT' }) })]);
+    expect(await personalNumber(s)).toMatchObject({ value: 'RSSCHR91D41H501K', identifier_country: 'IT' });
+  });
+
+  it('a Swedish PID (or one that does not say its country) whose identifier is no personnummer: the transform refuses, never guesses', async () => {
+    for (const o of [{ issuing_country: 'SE' }, {}, { issuing_country: 'it' }]) {
+      const s = await login([pidResult(anna, { claims: claims(o) })]);
+      expect(await personalNumber(s)).toMatchObject({ value: null, empty_reason: 'transform_failed' });
+    }
+  });
+
+  it('a Swedish PID: the personnummer in its usual form, with no country mark', async () => {
+    const s = await login([pidResult(anna, { claims: { ...claims({ issuing_country: 'SE' }), personal_administrative_number: anna.personal_administrative_number } })]);
+    const field = await personalNumber(s);
+    expect(field?.value).toBe(`${anna.personal_administrative_number.slice(0, 8)}-${anna.personal_administrative_number.slice(8)}`);
+    expect(field?.identifier_country).toBeUndefined();
+  });
+});
