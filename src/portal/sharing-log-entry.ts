@@ -2,8 +2,10 @@
  * Entries of the citizen's sharing log (ARF / Digg need #7: see what was shared, with whom and why)
  * and of the acted-on-my-behalf log (the represented party can see who acted for them).
  *
- * Entries hold names, codes and identifiers of RPs, use cases, credential types and claims —
- * never claim values, never a person's identifier. They are filed under the keyed hash of the
+ * Entries hold names, codes and identifiers of RPs, use cases, credential types and claims, and
+ * two claim values the reader needs to understand their log (ADR 0160): the name of the
+ * representative who acted, and the name of whom a shared representation credential concerns.
+ * Never any other claim value, never a person's identifier. They are filed under the keyed hash of the
  * account key of the person they concern and deleted after the retention period.
  */
 import type { RepresentationKind, RoleKind } from './representation/representation-types.ts';

@@ -1,8 +1,8 @@
 /**
  * Writes the sharing log and the acted-on-my-behalf log. Every verified presentation that
  * identifies a person adds a disclosure entry for them (also presentations that never become a
- * session); every use of a representation adds an entry for the represented party. Entries carry
- * names, types and codes — claim values never.
+ * session); every use of a representation adds an entry for the represented party, naming the
+ * representative. Entries carry types, codes and those names (ADR 0160) — no other claim value.
  */
 import { publicStatus, type Transaction } from '../oid4vp/transaction.ts';
 import { accountKeyHash } from './account-key.ts';
