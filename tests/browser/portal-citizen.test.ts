@@ -10,6 +10,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixtureDirs, removeDir, startTestService, type TestService } from '../helpers/test-service.ts';
+import { runWallet } from '../../src/wallet/wallet.ts';
 import { describeViolations, launchChromium, newWatchedContext, screenshot, seriousA11yViolations, type PageProblems } from './support/browser.ts';
 
 let dirs: Awaited<ReturnType<typeof createFixtureDirs>>;
@@ -157,6 +158,34 @@ describe('a required mandate', { timeout: 90_000 }, () => {
     await v.page.waitForURL(`${t.baseUrl}/login`);
     expect(await v.page.locator('#test-wallet-status').innerText()).toBe('Testplånboken kunde inte svara på frågan. Välj en annan testperson, eller neka.');
     await context.close();
+  });
+});
+
+describe('an answer the verifier refuses', { timeout: 90_000 }, () => {
+  it('the page says it could not be accepted, in words; the code is only in the closed technical details', async () => {
+    const v = await visitor();
+    await startLogin(v.page);
+    const csrf = await v.page.locator('form[action="/login/same-device"] input[name=_csrf]').inputValue();
+    const res = await v.page.request.post(`${t.baseUrl}/login/same-device`, { form: { _csrf: csrf }, maxRedirects: 0 });
+    const uri = res.headers()['location'] ?? '';
+    await v.page.goto(`${t.baseUrl}/login`);
+    await expect.poll(() => v.page.locator('#wallet-status').getAttribute('data-mode')).toBe('events');
+    // A wallet whose key-binding JWT carries another nonce than the request's.
+    const run = await runWallet(uri, { wallet: await t.wallet('anna'), trust: t.walletTrust, misbehave: { wrongNonce: true } });
+    expect(run.responseStatus).toBe(400);
+    const refused = 'Svaret från plånboken kunde inte godkännas. Inget har sparats.';
+    await expect.poll(() => v.page.locator('#wallet-status').innerText(), { timeout: 10_000 }).toBe(refused);
+    for (const reload of [false, true]) {
+      if (reload) await v.page.reload();
+      expect(await v.page.locator('#wallet-status').innerText()).toBe(refused);
+      const details = v.page.locator('#wallet-error-detail');
+      expect(await details.isVisible()).toBe(true);
+      expect(await details.getAttribute('open')).toBeNull();
+      expect(await v.page.locator('#wallet-error-code').textContent()).toBe('KB_NONCE_MISMATCH');
+      expect(await v.page.locator('main').innerText()).not.toContain('KB_NONCE_MISMATCH');
+    }
+    await clean(v, '51-answer-refused');
+    await v.context.close();
   });
 });
 
