@@ -15,7 +15,7 @@ import { setPageHeaders } from './security-headers.ts';
 import { clearCookieHeader } from './state-cookie.ts';
 import { texts } from './texts.ts';
 import type { WebDeps } from './web-deps.ts';
-import { WebRequest } from './web-request.ts';
+import { WebRequest, preferredLanguage } from './web-request.ts';
 import type { Lang } from './z-web-state.ts';
 
 const asset = (name: string): string => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
@@ -102,7 +102,8 @@ export function createWebRouter(deps: WebDeps): Router {
       return;
     }
     // No state: the cookie was refused, and is removed. The error page has no form, so needs no token.
-    const lang: Lang = req.query['lang'] === 'en' ? 'en' : 'sv';
+    const asked = req.query['lang'];
+    const lang: Lang = asked === 'en' || asked === 'sv' ? asked : preferredLanguage(req.get('accept-language'));
     if (serviceError.code === 'WEB_COOKIE_INVALID' || serviceError.code === 'WEB_COOKIE_EXPIRED') res.setHeader('Set-Cookie', clearCookieHeader(res.locals['webSecure'] === true));
     const ctx = { lang, t: texts[lang], csrf: '', path: '/', reqId };
     setPageHeaders(res);

@@ -324,6 +324,14 @@ describe('pages a browser may ask for', { timeout: 90_000 }, () => {
     expect(await v.page.getAttribute('html', 'lang')).toBe('en');
     expect(await v.page.locator('h1').innerText()).toBe('Page not found');
 
+    // A first visit from a browser that prefers English.
+    const { context: english } = await newWatchedContext(browser, { locale: 'en-GB' });
+    const first = await english.newPage();
+    expect((await first.goto(`${t.baseUrl}/no/such/page`))?.status()).toBe(404);
+    expect(await first.getAttribute('html', 'lang')).toBe('en');
+    expect(await first.locator('h1').innerText()).toBe('Page not found');
+    await english.close();
+
     const robots = await v.page.request.get(`${t.baseUrl}/robots.txt`);
     expect(robots.status()).toBe(200);
     expect(robots.headers()['content-type']).toMatch(/^text\/plain/);
