@@ -1,9 +1,12 @@
 /**
- * The wallet request page (login and step-up): who is asking and why (the use case's purpose),
- * what is asked for in plain words, the QR code (cross-device) and the "Open wallet" button
- * (same-device), the live status (a polite live region, updated by Server-Sent Events or polling in
- * portal.js), and — when the wallet refused, the request expired or the answer failed — a clear
- * message with "Try again". In development, the test wallet.
+ * The wallet request page (login and step-up): who is asking (the RP client's display name) and
+ * why (the use case's purpose), what is asked for in plain words — the credentials the request
+ * requires apart from those asked for only if held —, the "Open wallet" button (same-device) before
+ * the QR code (cross-device), so that on a phone it comes first; the live status (a polite live
+ * region, updated by Server-Sent Events or polling in portal.js), and — when the wallet refused,
+ * the request expired or the answer failed — a clear message with "Try again", the error code only
+ * in a closed "technical details" element. In development, the test wallet, which says at once when
+ * the chosen person lacks what the request requires.
  */
 import { html, type SafeHtml } from '../html.ts';
 import { csrfField, layout, type PageContext } from '../layout.ts';
