@@ -102,7 +102,9 @@ function prefillField(deps: PortalDeps, session: Session, field: FormField): Pre
     const values = paths.map((p) => readScalar(credential.claims, p));
     if (values.some((v) => v === undefined)) continue;
     const joined = values.length === 1 ? (values[0] as string | number | boolean) : values.map(String).join(source.join);
-    const foreign = source.transform === 'personnummer' ? foreignIdentifierCountry(credential.claims) : undefined;
+    // Only a PID says which country its identifier is from; a representation credential's own
+    // issuing country says nothing about the represented party's identifier.
+    const foreign = source.transform === 'personnummer' && source.party === 'acting_person' ? foreignIdentifierCountry(credential.claims) : undefined;
     let value: string | number | boolean | undefined;
     if (foreign !== undefined) value = typeof joined === 'string' ? joined : undefined;
     else value = source.transform === undefined ? joined : transform(source.transform, joined);
