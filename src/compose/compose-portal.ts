@@ -44,6 +44,7 @@ export async function composePortal(config: Config, parts: PortalParts): Promise
     return undefined;
   }
   const names = new Map(clients.clients.map((c) => [c.id, c.name]));
+  const displayNames = new Map(clients.clients.flatMap((c) => (c.display_name === undefined ? [] : [[c.id, c.display_name] as const])));
   return {
     verifier,
     sessions: parts.stores.sessions,
@@ -53,6 +54,7 @@ export async function composePortal(config: Config, parts: PortalParts): Promise
     roleStatus: parts.roleStatusCheck ?? (verifier.status === undefined ? noRoleStatusSource : roleStatusFromChecker(verifier.status)),
     accountKeySecret: secret,
     rpName: (id) => names.get(id),
+    rpDisplayName: (id) => displayNames.get(id),
     settings: {
       idleMs: config.SESSION_IDLE_SECONDS * 1000,
       absoluteMs: config.SESSION_ABSOLUTE_SECONDS * 1000,

@@ -64,6 +64,7 @@ export async function ensureDevRpClient(paths: DevPaths, useCases: readonly stri
   const client: RpClient = {
     id: 'dev-portal',
     name: 'Development portal',
+    display_name: { sv: 'Mina sidor (demo)', en: 'My pages (demo)' },
     api_key_sha256: hashApiKey(apiKey),
     use_cases: [...useCases],
     redirect_uris: [`${publicBaseUrl}/*`, 'http://localhost:*', 'http://127.0.0.1:*'],

@@ -61,7 +61,9 @@ export function createTestWallet(opts: { readonly fixturesDir: string; readonly 
         return { ok: true, ...(run.redirectUri !== undefined && { redirectUri: run.redirectUri }) };
       } catch (err) {
         // The simulator's own messages name queries and credential types, never claim values.
-        return { ok: false, message: err instanceof Error ? err.message : 'The test wallet failed.' };
+        const message = err instanceof Error ? err.message : 'The test wallet failed.';
+        const missing = /holds no credential for query "([^"]{1,64})"/.exec(message)?.[1];
+        return { ok: false, message, ...(missing !== undefined && { missingQuery: missing }) };
       }
     },
   };

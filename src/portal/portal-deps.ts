@@ -54,6 +54,8 @@ export interface PortalDeps {
   readonly accountKeySecret: Uint8Array;
   /** The display name of an RP client, for the sharing log. */
   readonly rpName: (rpClientId: string) => string | undefined;
+  /** The display name of an RP client for citizens, in Swedish and English, when it has one. */
+  readonly rpDisplayName?: (rpClientId: string) => { readonly sv: string; readonly en: string } | undefined;
   readonly settings: PortalSettings;
   readonly audit: (e: PortalAuditEvent) => void;
 }

@@ -55,6 +55,6 @@ export async function switchActiveRole(deps: PortalDeps, input: { readonly rpCli
     return { ...s, activeRoleId: role.id };
   });
   deps.audit({ event: 'role_switched', rp_client_id: saved.rpClientId, role_kind: role.kind });
-  await recordActed(deps, { session: saved, role, action: 'role_activated', at: now, eventId: `${saved.id}:${role.id}:activated:${now}` });
+  await recordActed(deps, { session: saved, role, action: 'role_activated', at: now, eventId: `${saved.id}:${role.id}:activated` });
   return saved;
 }

@@ -20,7 +20,7 @@ const LABELS: Readonly<Record<string, Label>> = {
   family_name: l('efternamn', 'last name'),
   birthdate: l('födelsedatum', 'date of birth'),
   birth_date: l('födelsedatum', 'date of birth'),
-  personal_administrative_number: l('identitetsnummer, till exempel personnummer', 'personal identity number'),
+  personal_administrative_number: l('identitetsnummer (i Sverige personnummer)', 'identity number (in Sweden, the personal identity number)'),
   place_of_birth: l('födelseort', 'place of birth'),
   nationalities: l('medborgarskap', 'citizenship'),
   nationality: l('medborgarskap', 'citizenship'),
@@ -57,6 +57,15 @@ const LABELS: Readonly<Record<string, Label>> = {
   issuance_date: l('när id-handlingen utfärdades', 'issue date of the ID'),
   document_number: l('id-handlingens nummer', 'ID document number'),
 };
+
+const ORDER = Object.keys(LABELS);
+
+/**
+ * Where a claim (SD-JWT VC path joined by ".", or mdoc data element identifier) comes in the order
+ * people read a PID: names, birth, identifier, then address and the document's own details.
+ * Claims without a label come last.
+ */
+export const claimRank = (key: string): number => (ORDER.includes(key) ? ORDER.indexOf(key) : ORDER.length);
 
 /**
  * The labels of every claim the use case's query names, in query order, without repeats.

@@ -13,7 +13,7 @@ export interface TestPersonChoice {
 
 export type TestWalletOutcome =
   | { readonly ok: true; /** Same-device flow: where the wallet sends the browser back. */ readonly redirectUri?: string }
-  | { readonly ok: false; readonly message: string };
+  | { readonly ok: false; readonly message: string; /** The credential query the person holds nothing for. */ readonly missingQuery?: string };
 
 /** `share_pid`: the person shares only their PID, leaving out the representations the request asks for if held. */
 export type TestWalletMode = 'share' | 'share_pid' | 'decline';

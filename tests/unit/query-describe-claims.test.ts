@@ -12,7 +12,7 @@ const useCases = loadUseCases(fileURLToPath(new URL('../../presentation-definiti
 describe('describeClaims', () => {
   it('names the pid-basic claims in plain Swedish', () => {
     const useCase = useCases.get('pid-basic');
-    expect(useCase && describeClaims(useCase, 'sv')).toEqual(['förnamn', 'efternamn', 'födelsedatum', 'identitetsnummer, till exempel personnummer']);
+    expect(useCase && describeClaims(useCase, 'sv')).toEqual(['förnamn', 'efternamn', 'födelsedatum', 'identitetsnummer (i Sverige personnummer)']);
   });
 
   it('names the pid-address claims in English', () => {
