@@ -187,7 +187,17 @@ export interface SignXmlOptions {
   readonly referenceById?: boolean;
   /** Hostile fixtures: the certificate named in `SigningCertificateV2` (default the signer's). */
   readonly signingCertificateDer?: Uint8Array;
+  /**
+   * Digest of the `CertDigest` (default sha256). `sha1` with `signingCertificateV1` writes the
+   * XAdES `SigningCertificate` form that TS 119 612 V2.x lists publish (EN 319 132-1 §5.2.2.2);
+   * `md5` for hostile fixtures.
+   */
+  readonly certDigest?: 'sha1' | 'sha256' | 'md5';
+  /** Write `SigningCertificate` (V1) instead of `SigningCertificateV2` (default false). */
+  readonly signingCertificateV1?: boolean;
 }
+
+const CERT_DIGEST_URIS = { sha1: 'http://www.w3.org/2000/09/xmldsig#sha1', sha256: 'http://www.w3.org/2001/04/xmlenc#sha256', md5: 'http://www.w3.org/2001/04/xmldsig-more#md5' } as const;
 
 function signatureMethodFor(signer: IssuedCert): string {
   const algorithm = signer.privateKey.algorithm as { name?: string; namedCurve?: string; hash?: { name?: string } };
@@ -205,9 +215,11 @@ function signatureMethodFor(signer: IssuedCert): string {
 export async function signTrustedListXml(xml: string, signer: IssuedCert, opts: SignXmlOptions = {}): Promise<string> {
   const c14n = 'http://www.w3.org/2001/10/xml-exc-c14n#';
   const sha256 = 'http://www.w3.org/2001/04/xmlenc#sha256';
-  const certDigest = createHash('sha256')
+  const certDigestHash = opts.certDigest ?? 'sha256';
+  const certDigest = createHash(certDigestHash)
     .update(opts.signingCertificateDer ?? signer.der)
     .digest('base64');
+  const signingCertificate = opts.signingCertificateV1 === true ? 'SigningCertificate' : 'SigningCertificateV2';
   const xades = opts.xades !== false;
   const signedXml = new SignedXml({
     privateKey: await privateKeyPem(signer),
@@ -219,7 +231,7 @@ export async function signTrustedListXml(xml: string, signer: IssuedCert, opts: 
       ? {
           objects: [
             {
-              content: `<xades:QualifyingProperties xmlns:xades="${XADES}" Target="#tsl-signature"><xades:SignedProperties Id="tsl-signed-properties"><xades:SignedSignatureProperties><xades:SigningTime>${toDateTime(opts.signingTime ?? new Date())}</xades:SigningTime><xades:SigningCertificateV2><xades:Cert><xades:CertDigest><ds:DigestMethod Algorithm="${sha256}"/><ds:DigestValue>${certDigest}</ds:DigestValue></xades:CertDigest></xades:Cert></xades:SigningCertificateV2></xades:SignedSignatureProperties></xades:SignedProperties></xades:QualifyingProperties>`,
+              content: `<xades:QualifyingProperties xmlns:xades="${XADES}" Target="#tsl-signature"><xades:SignedProperties Id="tsl-signed-properties"><xades:SignedSignatureProperties><xades:SigningTime>${toDateTime(opts.signingTime ?? new Date())}</xades:SigningTime><xades:${signingCertificate}><xades:Cert><xades:CertDigest><ds:DigestMethod Algorithm="${CERT_DIGEST_URIS[certDigestHash]}"/><ds:DigestValue>${certDigest}</ds:DigestValue></xades:CertDigest></xades:Cert></xades:${signingCertificate}></xades:SignedSignatureProperties></xades:SignedProperties></xades:QualifyingProperties>`,
             },
           ],
         }

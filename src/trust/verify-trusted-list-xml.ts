@@ -16,7 +16,8 @@
  * 5. The signer is a pinned certificate valid at `now`: a certificate in `KeyInfo` must be one of
  *    the pinned ones and is never trusted by itself; without one, each pinned certificate is tried.
  * Then `xml-crypto` verifies each reference digest and the signature value with the pinned key,
- * and, for XAdES, the `SigningCertificate(V2)` digest must match that certificate.
+ * and, for XAdES, one `SigningCertificate(V2)` certificate digest (SHA-1 allowed there only, see
+ * {@link certDigestMethods}) must match that certificate.
  *
  * The caller reads the list from {@link VerifiedTrustedListXml.signedXml} — the canonical XML whose
  * digest was verified — never from the original text.
@@ -167,15 +168,34 @@ function tryVerify(xml: string, parts: SignatureParts, signer: ParsedCertificate
   return reference?.signedReference;
 }
 
+/**
+ * Digest methods accepted in XAdES `SigningCertificate(V2)/Cert/CertDigest` (ETSI EN 319 132-1
+ * V1.1.1 §5.2.2): those of the references, and SHA-1. The certificate digest only names the
+ * signing certificate among certificates the verifier already holds (the signer is one of the
+ * pinned certificates, tried by its key, never taken from the document), so a SHA-1 collision
+ * gains nothing; the XAdES `SigningCertificate` element of EN 319 132-1 and TS 119 612 V2.x
+ * lists (Sweden, Italy, Lithuania, the EU list of lists before 2021) digest it with SHA-1. The
+ * signature method and every reference digest stay on the SHA-2 allow-list.
+ */
+export const certDigestMethods: Readonly<Record<string, 'sha1' | 'sha256' | 'sha384' | 'sha512'>> = {
+  'http://www.w3.org/2000/09/xmldsig#sha1': 'sha1',
+  ...digestMethods,
+};
+
 function checkSigningCertificate(signedProperties: XmlElement, signer: ParsedCertificate, listName: string): Date | undefined {
   const signed = child(signedProperties, 'SignedSignatureProperties', XADES_NAMESPACE);
-  const reference = child(child(signed, 'SigningCertificateV2', XADES_NAMESPACE) ?? child(signed, 'SigningCertificate', XADES_NAMESPACE), 'Cert', XADES_NAMESPACE);
-  const digest = child(reference, 'CertDigest', XADES_NAMESPACE);
-  const method = child(digest, 'DigestMethod', DSIG_NAMESPACE)?.getAttribute('Algorithm') ?? '';
-  const value = text(child(digest, 'DigestValue', DSIG_NAMESPACE))?.trim() ?? '';
-  if (!isAcceptedDigestMethod(method) || value === '') throw invalid(listName, 'the XAdES signed properties do not identify the signing certificate');
-  const expected = createHash(digestMethods[method]).update(signer.der).digest('base64');
-  if (value !== expected) throw invalid(listName, 'the XAdES signing certificate is not the pinned signer');
+  const certs = children(child(signed, 'SigningCertificateV2', XADES_NAMESPACE) ?? child(signed, 'SigningCertificate', XADES_NAMESPACE), 'Cert', XADES_NAMESPACE);
+  const digests = certs.map((cert) => {
+    const digest = child(cert, 'CertDigest', XADES_NAMESPACE);
+    const method = child(digest, 'DigestMethod', DSIG_NAMESPACE)?.getAttribute('Algorithm') ?? '';
+    const value = text(child(digest, 'DigestValue', DSIG_NAMESPACE))?.replace(/\s+/g, '') ?? '';
+    const hash = Object.hasOwn(certDigestMethods, method) ? certDigestMethods[method] : undefined;
+    return { hash, value };
+  });
+  if (digests.length === 0 || digests.some((d) => d.hash === undefined || d.value === '')) throw invalid(listName, 'the XAdES signed properties do not identify the signing certificate');
+  // EN 319 132-1 §5.2.2: the signing certificate is one of the referenced certificates (others may be its issuers).
+  const matches = digests.some((d) => d.value === createHash(d.hash as string).update(signer.der).digest('base64'));
+  if (!matches) throw invalid(listName, 'the XAdES signing certificate is not the pinned signer');
   const time = text(child(signed, 'SigningTime', XADES_NAMESPACE))?.trim();
   const parsed = time === undefined ? Number.NaN : Date.parse(time);
   return Number.isNaN(parsed) ? undefined : new Date(parsed);
