@@ -3,7 +3,7 @@
  * the `trust-list` command and tests only:
  *
  * - an ETSI TS 119 612 XML trusted list or list of lists (`PointersToOtherTSL`), with service
- *   history, signed as an enveloped XMLDSig with XAdES baseline-B signed properties
+ *   history (each instance names the key by `X509SKI` only, TS 119 612 V2.4.1 §5.6.3), signed as an enveloped XMLDSig with XAdES baseline-B signed properties
  *   (`SigningTime`, `SigningCertificateV2`) and the signer certificate in `KeyInfo`;
  * - an ETSI TS 119 602 LoTE (JSON), signed as a JWS in compact or JSON serialization (flattened
  *   or general) with the signer certificate in `x5c`. Services with the same `provider` are
@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import { CompactSign, FlattenedSign } from 'jose';
 import { SignedXml } from 'xml-crypto';
 import { tslTypes } from '../trust/service-types.ts';
+import { subjectKeyIdentifier } from '../trust/subject-key-identifier.ts';
 import { ENVELOPED_SIGNATURE, useAcceptedAlgorithms } from '../trust/xmldsig-algorithms.ts';
 import type { IssuedCert } from './pki.ts';
 import { privateKeyPem } from './pki.ts';
@@ -30,6 +31,11 @@ export interface TrustListServiceHistory {
   readonly statusStartingTime: DateInput;
   /** Default: the service's type. */
   readonly serviceType?: string;
+  /**
+   * How the instance names the service's key: `ski` (default) writes only `X509SKI`, as TS 119 612
+   * V2.4.1 §5.6.3 and TS 119 602 §6.7 require; `certificate` writes the certificate, as older lists did.
+   */
+  readonly identity?: 'ski' | 'certificate';
 }
 
 /** One trust service to publish. */
@@ -79,13 +85,25 @@ function byProvider(services: readonly TrustListService[]): Array<{ provider: st
   return groups;
 }
 
+/** The base64 subject key identifier of a service certificate. */
+function skiOf(der: Uint8Array): string {
+  const ski = subjectKeyIdentifier(der);
+  if (ski === undefined) throw new Error('trust list writer: the service certificate cannot be parsed');
+  return base64(ski);
+}
+
+function xmlHistoryIdentity(h: TrustListServiceHistory, service: TrustListService): string {
+  const id = h.identity === 'certificate' ? `<X509Certificate>${base64(service.certDer)}</X509Certificate>` : `<X509SKI>${skiOf(service.certDer)}</X509SKI>`;
+  return `<ServiceDigitalIdentity><DigitalId>${id}</DigitalId></ServiceDigitalIdentity>`;
+}
+
 function xmlService(service: TrustListService, issued: string): string {
   const history = (service.history ?? [])
     .map(
       (h) => `            <ServiceHistoryInstance>
               <ServiceTypeIdentifier>${escapeXml(h.serviceType ?? service.serviceType)}</ServiceTypeIdentifier>
               <ServiceName>${name(service.name)}</ServiceName>
-              <ServiceDigitalIdentity><DigitalId><X509Certificate>${base64(service.certDer)}</X509Certificate></DigitalId></ServiceDigitalIdentity>
+              ${xmlHistoryIdentity(h, service)}
               <ServiceStatus>${escapeXml(h.status ?? GRANTED)}</ServiceStatus>
               <StatusStartingTime>${toDateTime(h.statusStartingTime)}</StatusStartingTime>
             </ServiceHistoryInstance>`,
@@ -257,6 +275,7 @@ function loteService(service: TrustListService, issued: string): Record<string, 
   const history = (service.history ?? []).map((h) => ({
     ServiceName: lang(service.name),
     ...(h.serviceType === undefined ? {} : { ServiceTypeIdentifier: h.serviceType }),
+    ServiceDigitalIdentity: h.identity === 'certificate' ? { X509Certificates: [{ val: base64(service.certDer) }] } : { X509SKIs: [skiOf(service.certDer)] },
     ...(h.status === null ? {} : { ServiceStatus: h.status }),
     StatusStartingTime: toDateTime(h.statusStartingTime),
   }));

@@ -5,8 +5,9 @@
  * A service becomes anchors when its `ServiceTypeIdentifier` is one the list's `LoTEType` admits
  * (`loteServiceGrant`): issuance services verify credentials of their category, revocation
  * services verify the status lists of credentials issued by the same trusted entity. When the
- * service carries a `ServiceStatus`, it must be granted or recognised at national level (the EU
- * LoTE profiles publish no status). The current information and each `ServiceHistory` instance are
+ * service carries a `ServiceStatus`, it must be granted or recognised at national level, or
+ * (TS 119 602 Annex H, Pub-EAA providers) `…/PubEAAProvidersList/SvcStatus/notified`; `withdrawn`
+ * and any other status give nothing (the EU PID and WRPAC profiles publish no status). The current information and each `ServiceHistory` instance are
  * in force from their `StatusStartingTime` until the next one starts, and the anchors carry that
  * window, so the status honoured is the status at `now`.
  *
@@ -14,8 +15,10 @@
  * and the EU profile rules on scheme fields.
  */
 import { anchorFromCertificate } from './anchor.ts';
-import { activeServiceStatuses, loteServiceGrant } from './service-types.ts';
+import { decodeBase64Strict } from './base64.ts';
+import { activeLoteServiceStatuses, loteServiceGrant } from './service-types.ts';
 import { decodeCertificateValue, guardListParse, invalidList, parseListDate } from './trust-list-common.ts';
+import { certificatesWithSki } from './subject-key-identifier.ts';
 import type { ParsedTrustList, TrustAnchor } from './types.ts';
 import { type LoteServiceHistoryInstance, type LoteServiceInformation, type MultiLangString, zLote } from './z-lote.ts';
 
@@ -31,12 +34,32 @@ interface ServiceState {
   readonly certificates: readonly { val: string }[];
 }
 
+/**
+ * The certificates of one state. A history instance names the key by `X509SKIs` (TS 119 602 V1.1.1
+ * §6.7, as TS 119 612 V2.4.1 §5.6.3): the current certificates with that SKI; a history instance
+ * with certificates uses them; one without any digital identity keeps the current certificates.
+ */
+function stateCertificates(entry: LoteServiceInformation | LoteServiceHistoryInstance, current: LoteServiceInformation, listName: string, service: string): readonly { val: string }[] {
+  const currentCerts = current.ServiceDigitalIdentity.X509Certificates ?? [];
+  const identity = entry.ServiceDigitalIdentity;
+  if (identity === undefined) return currentCerts;
+  const own = identity.X509Certificates;
+  if ((own !== undefined && own.length > 0) || identity.X509SKIs === undefined) return own ?? (entry === current ? [] : currentCerts);
+  const skis = identity.X509SKIs.map((value) => {
+    const ski = decodeBase64Strict(value.replace(/\s+/g, ''));
+    if (ski === undefined) throw invalidList(listName, `X509SKI of service "${service}" is not base64`);
+    return ski;
+  });
+  const matching = new Set(certificatesWithSki(skis, currentCerts.map((c) => decodeCertificateValue(c.val, listName, service))).map((der) => Buffer.from(der).toString('base64')));
+  return currentCerts.filter((c) => matching.has(Buffer.from(decodeCertificateValue(c.val, listName, service)).toString('base64')));
+}
+
 function stateOf(entry: LoteServiceInformation | LoteServiceHistoryInstance, current: LoteServiceInformation, listName: string, service: string): ServiceState {
   return {
     serviceType: (entry.ServiceTypeIdentifier ?? current.ServiceTypeIdentifier).trim(),
     status: entry.ServiceStatus?.trim(),
     start: parseListDate(entry.StatusStartingTime, listName, `StatusStartingTime of service "${service}"`),
-    certificates: entry.ServiceDigitalIdentity?.X509Certificates ?? current.ServiceDigitalIdentity.X509Certificates ?? [],
+    certificates: stateCertificates(entry, current, listName, service),
   };
 }
 
@@ -49,7 +72,7 @@ function serviceAnchors(information: LoteServiceInformation, history: readonly L
   timeline.forEach((state, index) => {
     const grant = loteServiceGrant(loteType, state.serviceType);
     if (grant === undefined) return;
-    if (state.status !== undefined && !activeServiceStatuses.has(state.status)) return;
+    if (state.status !== undefined && !activeLoteServiceStatuses.has(state.status)) return;
     const until = timeline[index + 1]?.start;
     const source = { list: listName, listType: 'etsi-119602', service, serviceType: state.serviceType } as const;
     for (const certificate of state.certificates) {

@@ -6,7 +6,9 @@
  * `ServiceInformation` and every `ServiceHistory/ServiceHistoryInstance`. Each is in force from its
  * `StatusStartingTime` until the next one starts; while its status is granted or recognised at
  * national level and its type maps to a category, its certificates are anchors for exactly that
- * window (`activeFrom`/`activeUntil`), so the status honoured is always the status at `now`.
+ * window (`activeFrom`/`activeUntil`), so the status honoured is always the status at `now`. A
+ * history instance names its key by `X509SKI` only (TS 119 612 V2.4.1 §5.6.3): its anchors are
+ * the current certificates of the same service with that SKI.
  * `PointersToOtherTSL/OtherTSLPointer` yields the location, signer certificates, type, territory
  * and MIME type of each pointed list.
  *
@@ -15,8 +17,10 @@
  * Documents with a DTD or entity declarations are refused.
  */
 import { anchorFromCertificate } from './anchor.ts';
+import { decodeBase64Strict } from './base64.ts';
 import { activeServiceStatuses, TSL_NAMESPACE, xmlServiceTypeCategories } from './service-types.ts';
 import { decodeCertificateValue, guardListParse, invalidList, parseListDate } from './trust-list-common.ts';
+import { certificatesWithSki } from './subject-key-identifier.ts';
 import type { ParsedTrustList, TrustAnchor, TrustListPointer } from './types.ts';
 import { child, children, childText, descend, descendants, DSIG_NAMESPACE, hasDtd, parseXmlDocument, text, type XmlElement } from './xml-dom.ts';
 
@@ -57,6 +61,29 @@ function identityCertificates(identity: XmlElement | undefined, listName: string
 
 const certificatesOf = (node: XmlElement, listName: string, service: string): Uint8Array[] => identityCertificates(child(node, 'ServiceDigitalIdentity'), listName, service);
 
+/** The `X509SKI` values of a `ServiceDigitalIdentity` element. */
+function identitySkis(identity: XmlElement | undefined, listName: string, service: string): Uint8Array[] {
+  return children(identity, 'DigitalId')
+    .flatMap((digitalId) => children(digitalId, 'X509SKI'))
+    .map((value) => {
+      const ski = decodeBase64Strict((text(value) ?? '').replace(/\s+/g, ''));
+      if (ski === undefined) throw invalidList(listName, `X509SKI of service "${service}" is not base64`);
+      return ski;
+    });
+}
+
+/**
+ * The certificates of one state of a service. A `ServiceHistoryInstance` carries no certificate
+ * (TS 119 612 V2.4.1 §5.6.3: "at least the X509SKI element and to the exception of any
+ * certificate"): its `X509SKI` names the key, and the certificate is the current service's one
+ * with that SKI. A history instance that still carries certificates (older lists) uses them.
+ */
+function stateCertificates(state: ServiceState, current: readonly Uint8Array[], listName: string, service: string): Uint8Array[] {
+  const own = certificatesOf(state.node, listName, service);
+  if (own.length > 0 || state.node.localName !== 'ServiceHistoryInstance') return own;
+  return certificatesWithSki(identitySkis(child(state.node, 'ServiceDigitalIdentity'), listName, service), current);
+}
+
 function serviceAnchors(service: XmlElement, listName: string, entity: string): TrustAnchor[] {
   const information = child(service, 'ServiceInformation');
   if (information === undefined) return [];
@@ -65,12 +92,13 @@ function serviceAnchors(service: XmlElement, listName: string, entity: string): 
     (a, b) => (a.start?.getTime() ?? Number.NEGATIVE_INFINITY) - (b.start?.getTime() ?? Number.NEGATIVE_INFINITY),
   );
   const anchors: TrustAnchor[] = [];
+  const current = certificatesOf(information, listName, name);
   timeline.forEach((state, index) => {
     const category = xmlServiceTypeCategories.get(state.serviceType);
     if (category === undefined || !activeServiceStatuses.has(state.status)) return;
     const until = timeline[index + 1]?.start;
     const source = { list: listName, listType: 'etsi-119612', service: name, serviceType: state.serviceType } as const;
-    for (const der of certificatesOf(state.node, listName, name)) {
+    for (const der of stateCertificates(state, current, listName, name)) {
       anchors.push({
         ...anchorFromCertificate(der, [category], source),
         purpose: 'issuance',

@@ -15,6 +15,21 @@ export const activeServiceStatuses: ReadonlySet<string> = new Set([
   'http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/recognisedatnationallevel',
 ]);
 
+/**
+ * ETSI TS 119 602 V1.1.1 Annex H (EU Pub-EAA providers list) service status URIs: a notified
+ * provider's services are in force; `withdrawn` marks a provider that is no longer one.
+ */
+export const pubEaaServiceStatuses = {
+  notified: 'http://uri.etsi.org/19602/PubEAAProvidersList/SvcStatus/notified',
+  withdrawn: 'http://uri.etsi.org/19602/PubEAAProvidersList/SvcStatus/withdrawn',
+} as const;
+
+/**
+ * Status URIs under which a LoTE service's certificates are anchors: the TS 119 612 active
+ * statuses, and Annex H `notified`. The EU PID and WRPAC profiles publish no status.
+ */
+export const activeLoteServiceStatuses: ReadonlySet<string> = new Set([...activeServiceStatuses, pubEaaServiceStatuses.notified]);
+
 /** The TS 119 612 namespace. */
 export const TSL_NAMESPACE = 'http://uri.etsi.org/02231/v2#';
 

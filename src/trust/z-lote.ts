@@ -19,12 +19,15 @@ export const zLoteCertificate = z.object({
   specRef: z.string().optional(),
 });
 
+/** `ServiceDigitalIdentity`: certificates, and `X509SKIs` (base64 subject key identifiers, TS 119 602 §6.6.3). */
+export const zLoteDigitalIdentity = z.object({ X509Certificates: z.array(zLoteCertificate).optional(), X509SKIs: z.array(z.string().max(1024)).optional() });
+
 export const zLoteServiceInformation = z.object({
   ServiceName: z.array(zMultiLangString),
   ServiceTypeIdentifier: z.string(),
   ServiceStatus: z.string().optional(),
   StatusStartingTime: z.string().optional(),
-  ServiceDigitalIdentity: z.object({ X509Certificates: z.array(zLoteCertificate).optional() }),
+  ServiceDigitalIdentity: zLoteDigitalIdentity,
 });
 export type LoteServiceInformation = z.infer<typeof zLoteServiceInformation>;
 
@@ -34,7 +37,7 @@ export const zLoteServiceHistoryInstance = z.object({
   ServiceTypeIdentifier: z.string().optional(),
   ServiceStatus: z.string().optional(),
   StatusStartingTime: z.string(),
-  ServiceDigitalIdentity: z.object({ X509Certificates: z.array(zLoteCertificate).optional() }).optional(),
+  ServiceDigitalIdentity: zLoteDigitalIdentity.optional(),
 });
 export type LoteServiceHistoryInstance = z.infer<typeof zLoteServiceHistoryInstance>;
 

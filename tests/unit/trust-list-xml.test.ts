@@ -151,6 +151,34 @@ describe('the status at now (StatusStartingTime and ServiceHistory)', () => {
     await expect(store.validateIssuerChain({ x5c: x5cOf(issuer), categories: ['eaa'], now: new Date(now.getTime() + 2 * DAY) })).resolves.toMatchObject({ evidence: { category: 'eaa' } });
   });
 
+  it('a history instance names the key by X509SKI only (TS 119 612 V2.4.1 §5.6.3): the current certificate with that SKI is the anchor of the past period', async () => {
+    const HOUR = 3_600_000;
+    const written = writeTrustedListXml({ operator: 'History Tests', issued: new Date(now.getTime() - 30 * DAY), nextUpdate: new Date(now.getTime() + 30 * DAY), services: [{ name: 'Withdrawn EAA', serviceType: EAA_Q, certDer: qeaa.der, status: WITHDRAWN, statusStartingTime: new Date(now.getTime() - HOUR), history: [{ status: GRANTED, statusStartingTime: new Date(now.getTime() - 20 * DAY) }] }] });
+    const history = /<ServiceHistoryInstance>[\s\S]*<\/ServiceHistoryInstance>/.exec(written)?.[0] ?? '';
+    expect(history).toContain('<X509SKI>');
+    expect(history).not.toContain('<X509Certificate>');
+    const list = parseTrustedListXml(written, 'history.xml');
+    expect(list.anchors.map((a) => [a.subject, a.activeFrom, a.activeUntil])).toEqual([[expect.stringContaining('QEAA'), new Date(now.getTime() - 20 * DAY), new Date(now.getTime() - HOUR)]]);
+  });
+
+  it('an X509SKI that matches no certificate of the service gives no anchor for that period', async () => {
+    const written = writeTrustedListXml({ operator: 'History Tests', issued: new Date(now.getTime() - 30 * DAY), nextUpdate: new Date(now.getTime() + 30 * DAY), services: [{ name: 'Rekeyed EAA', serviceType: EAA_Q, certDer: qeaa.der, status: WITHDRAWN, statusStartingTime: new Date(now.getTime() - DAY), history: [{ status: GRANTED, statusStartingTime: new Date(now.getTime() - 20 * DAY) }] }] });
+    const otherSki = Buffer.alloc(20, 7).toString('base64');
+    const list = parseTrustedListXml(written.replace(/<X509SKI>[^<]+<\/X509SKI>/, `<X509SKI>${otherSki}</X509SKI>`), 'history.xml');
+    expect(list.anchors).toEqual([]);
+  });
+
+  it('an X509SKI that is not base64 is refused', async () => {
+    const written = writeTrustedListXml({ operator: 'History Tests', issued: new Date(now.getTime() - 30 * DAY), nextUpdate: new Date(now.getTime() + 30 * DAY), services: [{ name: 'Bad SKI', serviceType: EAA_Q, certDer: qeaa.der, status: WITHDRAWN, statusStartingTime: new Date(now.getTime() - DAY), history: [{ status: GRANTED, statusStartingTime: new Date(now.getTime() - 20 * DAY) }] }] });
+    expectListError(() => parseTrustedListXml(written.replace(/<X509SKI>[^<]+<\/X509SKI>/, '<X509SKI>not base64!</X509SKI>'), 'history.xml'), /X509SKI/);
+  });
+
+  it('a history instance that still carries the certificate (lists before V2.4.1) keeps working', async () => {
+    const { list } = await storeFor({ name: 'Old form', serviceType: EAA_Q, certDer: qeaa.der, status: WITHDRAWN, statusStartingTime: new Date(now.getTime() - DAY), history: [{ status: GRANTED, statusStartingTime: new Date(now.getTime() - 20 * DAY), identity: 'certificate' }] });
+    expect(list.anchors).toHaveLength(1);
+    expect(list.anchors[0]?.activeUntil).toEqual(new Date(now.getTime() - DAY));
+  });
+
   it('a history instance of an unknown service type grants nothing for its period', async () => {
     const { list } = await storeFor({ name: 'Reclassified', serviceType: EAA_Q, certDer: qeaa.der, statusStartingTime: new Date(now.getTime() - DAY), history: [{ status: GRANTED, serviceType: CA_QC, statusStartingTime: new Date(now.getTime() - 20 * DAY) }] });
     expect(list.anchors).toHaveLength(1);
