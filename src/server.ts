@@ -37,6 +37,7 @@ import { ensureDevAccountKeySecret, parseAccountKeySecret } from './portal/accou
 import { noRoleStatusSource, roleStatusFromChecker, type RoleStatusCheck } from './portal/role-status.ts';
 import { onPresentationVerified } from './portal/sharing-log.ts';
 import { buildDemoPortal } from './web/build-demo-portal.ts';
+import { serviceTypeGrantsOf } from './trust/service-types.ts';
 
 export interface Service {
   readonly app: RequestListener;
@@ -91,6 +92,10 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     lotlTerritories: splitSetting(config.TRUST_LOTL_TERRITORIES).map((t) => t.toUpperCase()),
     cacheDir: join(paths.dataDir, 'trust-cache'),
     fetch: boundedFetcher(fetchPolicy(config.TRUST_LIST_FETCH_TIMEOUT_MS, config.TRUST_LIST_MAX_BYTES)),
+    // Lists reached through a pointer of a verified list of lists may be published over plain http: their signature,
+    // checked against the signed pointer's certificates, is what counts (docs/adr/0100-signed-lists-over-http.md).
+    fetchPointed: boundedFetcher({ ...fetchPolicy(config.TRUST_LIST_FETCH_TIMEOUT_MS, config.TRUST_LIST_MAX_BYTES), allowHttp: true }),
+    serviceTypeGrants: serviceTypeGrantsOf(config.TRUST_SERVICE_TYPE_CATEGORIES),
     now: () => new Date(now()),
     warn: (msg) => logger.warn(msg),
   });

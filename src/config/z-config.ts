@@ -4,6 +4,7 @@
  * Values come from an optional JSON file (`CONFIG_FILE`) overlaid by the environment; the merged
  * object is validated once at start. Names are the environment variable names.
  */
+import { parseServiceTypeGrants } from '../trust/service-types.ts';
 import { z } from 'zod';
 
 /** A decimal integer as written in the environment (no blanks, signs, hex or exponents). */
@@ -38,6 +39,14 @@ export const zConfig = z
     TRUST_LIST_URLS: z.string().default(''),
     /** Territories (e.g. `SE,DE`) whose lists a list of lists is followed to; empty: all. */
     TRUST_LOTL_TERRITORIES: z.string().default(''),
+    /** Grants for LoTE types and service types outside the EU profiles (docs/trust-policy.md); empty: none. */
+    TRUST_SERVICE_TYPE_CATEGORIES: z
+      .string()
+      .default('')
+      .superRefine((value, ctx) => {
+        const parsed = parseServiceTypeGrants(value);
+        if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
+      }),
     /** How often every trusted list is read again. */
     TRUST_LIST_REFRESH_SECONDS: zPositiveInt(7 * 86_400).default(3600),
     /** How long past its NextUpdate a list's anchors stay in use when no fresh copy can be had. */

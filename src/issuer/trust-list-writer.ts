@@ -6,7 +6,8 @@
  *   history (each instance names the key by `X509SKI` only, TS 119 612 V2.4.1 §5.6.3), signed as an enveloped XMLDSig with XAdES baseline-B signed properties
  *   (`SigningTime`, `SigningCertificateV2`) and the signer certificate in `KeyInfo`;
  * - an ETSI TS 119 602 LoTE (JSON), signed as a JWS in compact or JSON serialization (flattened
- *   or general) with the signer certificate in `x5c`. Services with the same `provider` are
+ *   or general) with the signer certificate in `x5c`, or in its XML binding (Annex A.2), signed
+ *   like a TS 119 612 list; optionally a list of LoTEs (`PointersToOtherLoTE`). Services with the same `provider` are
  *   published under one trusted entity (so an entity's revocation service sits next to its
  *   issuance service).
  *
@@ -291,8 +292,38 @@ function loteService(service: TrustListService, issued: string): Record<string, 
   };
 }
 
+/** One `OtherLoTEPointer` (TS 119 602 §6.3.13). */
+export interface LotePointerSpec {
+  readonly location: string;
+  readonly signerCertsDer: readonly Uint8Array[];
+  readonly loteType?: string;
+  readonly territory?: string;
+  /** Default `application/jwt`. */
+  readonly mimeType?: string;
+}
+
+export interface BuildLoteOptions {
+  loteType: string;
+  services: readonly TrustListService[];
+  issued: DateInput;
+  nextUpdate: DateInput;
+  operator?: string;
+  territory?: string;
+  sequenceNumber?: number;
+  /** `PointersToOtherLoTE`: makes a list of LoTEs. */
+  pointers?: readonly LotePointerSpec[];
+}
+
+function lotePointer(pointer: LotePointerSpec): Record<string, unknown> {
+  return {
+    LoTELocation: pointer.location,
+    ServiceDigitalIdentities: [{ X509Certificates: pointer.signerCertsDer.map((der) => ({ val: base64(der) })) }],
+    LoTEQualifiers: [{ LoTEType: pointer.loteType ?? 'urn:se:eudi:lotetype:test', SchemeOperatorName: lang('Pointed list operator'), ...(pointer.territory ? { SchemeTerritory: pointer.territory } : {}), MimeType: pointer.mimeType ?? 'application/jwt' }],
+  };
+}
+
 /** An ETSI TS 119 602 LoTE; services with the same provider form one trusted entity. */
-export function buildLote(opts: { loteType: string; services: readonly TrustListService[]; issued: DateInput; nextUpdate: DateInput; operator?: string; territory?: string; sequenceNumber?: number }): BuiltLote {
+export function buildLote(opts: BuildLoteOptions): BuiltLote {
   const issued = toDateTime(opts.issued);
   return {
     LoTE: {
@@ -303,6 +334,7 @@ export function buildLote(opts: { loteType: string; services: readonly TrustList
         SchemeOperatorName: lang(opts.operator ?? 'Test Trusted List Operator'),
         SchemeName: lang('Test LoTE'),
         SchemeTerritory: opts.territory ?? 'SE',
+        ...(opts.pointers === undefined ? {} : { PointersToOtherLoTE: opts.pointers.map(lotePointer) }),
         ListIssueDateTime: issued,
         NextUpdate: toDateTime(opts.nextUpdate),
       },
@@ -312,6 +344,53 @@ export function buildLote(opts: { loteType: string; services: readonly TrustList
       })),
     },
   };
+}
+
+const LOTE_XML_NAMESPACE = 'http://uri.etsi.org/019602/v1#';
+
+function loteXmlIdentity(identity: { X509Certificates?: Array<{ val: string }>; X509SKIs?: string[] } | undefined): string {
+  if (identity === undefined) return '';
+  const ids = [...(identity.X509Certificates ?? []).map((c) => `<X509Certificate>${c.val}</X509Certificate>`), ...(identity.X509SKIs ?? []).map((ski) => `<X509SKI>${ski}</X509SKI>`)];
+  return `<ServiceDigitalIdentity>${ids.map((id) => `<DigitalId>${id}</DigitalId>`).join('')}</ServiceDigitalIdentity>`;
+}
+
+function loteXmlNames(element: string, values: unknown): string {
+  return `<${element}>${(values as Array<{ lang: string; value: string }>).map((v) => `<Name xml:lang="${escapeXml(v.lang)}">${escapeXml(v.value)}</Name>`).join('')}</${element}>`;
+}
+
+function loteXmlState(element: string, state: Record<string, unknown>): string {
+  const text = (name: string): string => (typeof state[name] === 'string' ? `<${name}>${escapeXml(state[name])}</${name}>` : '');
+  return `<${element}>${text('ServiceTypeIdentifier')}${state['ServiceName'] === undefined ? '' : loteXmlNames('ServiceName', state['ServiceName'])}${loteXmlIdentity(state['ServiceDigitalIdentity'] as never)}${text('ServiceStatus')}${text('StatusStartingTime')}</${element}>`;
+}
+
+/**
+ * The XML binding (TS 119 602 Annex A.2) of a LoTE built by {@link buildLote}: the same content,
+ * unsigned (sign it with {@link signTrustedListXml}).
+ */
+export function writeLoteXml(lote: BuiltLote): string {
+  const scheme = lote.LoTE.ListAndSchemeInformation;
+  const text = (name: string): string => (scheme[name] === undefined ? '' : `<${name}>${escapeXml(String(scheme[name]))}</${name}>`);
+  const pointers = (scheme['PointersToOtherLoTE'] as Array<Record<string, unknown>> | undefined) ?? [];
+  const pointerXml = pointers.map((p) => {
+    const identities = (p['ServiceDigitalIdentities'] as Array<{ X509Certificates?: Array<{ val: string }> }>).map((identity) => loteXmlIdentity(identity)).join('');
+    const qualifier = ((p['LoTEQualifiers'] as Array<Record<string, unknown>>)[0] ?? {}) as Record<string, string | undefined>;
+    const info = ['LoTEType', 'SchemeTerritory', 'MimeType'].filter((n) => qualifier[n] !== undefined).map((n) => `<OtherInformation><${n}>${escapeXml(qualifier[n] as string)}</${n}></OtherInformation>`).join('');
+    return `<OtherLoTEPointer><ServiceDigitalIdentities>${identities}</ServiceDigitalIdentities><LoTELocation>${escapeXml(String(p['LoTELocation']))}</LoTELocation><AdditionalInformation>${info}</AdditionalInformation></OtherLoTEPointer>`;
+  });
+  const entities = lote.LoTE.TrustedEntitiesList.map((entity) => {
+    const information = entity['TrustedEntityInformation'] as Record<string, unknown>;
+    const services = (entity['TrustedEntityServices'] as Array<Record<string, unknown>>).map((service) => {
+      const history = (service['ServiceHistory'] as Array<Record<string, unknown>> | undefined) ?? [];
+      return `<TrustedEntityService>${loteXmlState('ServiceInformation', service['ServiceInformation'] as Record<string, unknown>)}${history.length === 0 ? '' : `<ServiceHistory>${history.map((h) => loteXmlState('ServiceHistoryInstance', h)).join('')}</ServiceHistory>`}</TrustedEntityService>`;
+    });
+    return `<TrustedEntity><TrustedEntityInformation>${loteXmlNames('TEName', information['TEName'])}</TrustedEntityInformation><TrustedEntityServices>${services.join('')}</TrustedEntityServices></TrustedEntity>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<ListOfTrustedEntities xmlns="${LOTE_XML_NAMESPACE}" LOTETag="http://uri.etsi.org/019602/tag#" Id="ListOfTrustedEntities">
+  <ListAndSchemeInformation>${text('LoTEVersionIdentifier')}${text('LoTESequenceNumber')}${text('LoTEType')}${loteXmlNames('SchemeOperatorName', scheme['SchemeOperatorName'])}${loteXmlNames('SchemeName', scheme['SchemeName'])}${text('SchemeTerritory')}${pointers.length === 0 ? '' : `<PointersToOtherLoTE>${pointerXml.join('')}</PointersToOtherLoTE>`}${text('ListIssueDateTime')}<NextUpdate><dateTime>${escapeXml(String(scheme['NextUpdate']))}</dateTime></NextUpdate></ListAndSchemeInformation>
+  <TrustedEntitiesList>${entities.join('')}</TrustedEntitiesList>
+</ListOfTrustedEntities>
+`;
 }
 
 const algByCurve: Readonly<Record<string, string>> = { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' };

@@ -11,16 +11,18 @@
  * in force from their `StatusStartingTime` until the next one starts, and the anchors carry that
  * window, so the status honoured is the status at `now`.
  *
- * Not done here: the JWS around a distributed LoTE (`verify-lote-jws.ts`), `PointersToOtherLoTE`,
+ * `PointersToOtherLoTE` yields each pointed LoTE's location, signer certificates and qualifiers.
+ *
+ * Not done here: the JWS around a distributed LoTE (`verify-lote-jws.ts`), following pointers,
  * and the EU profile rules on scheme fields.
  */
 import { anchorFromCertificate } from './anchor.ts';
 import { decodeBase64Strict } from './base64.ts';
-import { activeLoteServiceStatuses, loteServiceGrant } from './service-types.ts';
+import { activeLoteServiceStatuses, loteServiceGrant, type ServiceTypeGrants } from './service-types.ts';
 import { decodeCertificateValue, guardListParse, invalidList, parseListDate } from './trust-list-common.ts';
 import { certificatesWithSki } from './subject-key-identifier.ts';
-import type { ParsedTrustList, TrustAnchor } from './types.ts';
-import { type LoteServiceHistoryInstance, type LoteServiceInformation, type MultiLangString, zLote } from './z-lote.ts';
+import type { ParsedTrustList, TrustAnchor, TrustListPointer } from './types.ts';
+import { type LoteServiceHistoryInstance, type LoteServiceInformation, type MultiLangString, type OtherLoTEPointer, zLote } from './z-lote.ts';
 
 function preferredText(values: readonly MultiLangString[]): string {
   const chosen = values.find((value) => value.lang.toLowerCase() === 'en') ?? values[0];
@@ -63,14 +65,14 @@ function stateOf(entry: LoteServiceInformation | LoteServiceHistoryInstance, cur
   };
 }
 
-function serviceAnchors(information: LoteServiceInformation, history: readonly LoteServiceHistoryInstance[], loteType: string, listName: string, entity: string): TrustAnchor[] {
+function serviceAnchors(information: LoteServiceInformation, history: readonly LoteServiceHistoryInstance[], loteType: string, listName: string, entity: string, extra: ServiceTypeGrants | undefined): TrustAnchor[] {
   const service = preferredText(information.ServiceName);
   const timeline = [stateOf(information, information, listName, service), ...history.map((h) => stateOf(h, information, listName, service))].sort(
     (a, b) => (a.start?.getTime() ?? Number.NEGATIVE_INFINITY) - (b.start?.getTime() ?? Number.NEGATIVE_INFINITY),
   );
   const anchors: TrustAnchor[] = [];
   timeline.forEach((state, index) => {
-    const grant = loteServiceGrant(loteType, state.serviceType);
+    const grant = loteServiceGrant(loteType, state.serviceType, extra);
     if (grant === undefined) return;
     if (state.status !== undefined && !activeLoteServiceStatuses.has(state.status)) return;
     const until = timeline[index + 1]?.start;
@@ -88,8 +90,33 @@ function serviceAnchors(information: LoteServiceInformation, history: readonly L
   return anchors;
 }
 
-function parseDocument(json: unknown, listName: string): ParsedTrustList {
-  const result = zLote.safeParse(json);
+function readPointers(pointers: readonly OtherLoTEPointer[], listName: string): TrustListPointer[] {
+  return pointers
+    .filter((pointer) => pointer.LoTELocation.trim() !== '')
+    .map((pointer) => {
+      const location = pointer.LoTELocation.trim();
+      const signerCertsDer = (pointer.ServiceDigitalIdentities ?? []).flatMap((identity) => (identity.X509Certificates ?? []).map((c) => decodeCertificateValue(c.val, listName, `pointer to ${location}`)));
+      const qualifier = (pointer.LoTEQualifiers ?? [])[0];
+      const type = qualifier?.LoTEType?.trim();
+      const territory = qualifier?.SchemeTerritory?.trim();
+      const mimeType = qualifier?.MimeType?.trim();
+      return { location, signerCertsDer, lote: true, ...(type ? { type } : {}), ...(territory ? { territory } : {}), ...(mimeType ? { mimeType } : {}) } as const;
+    });
+}
+
+/**
+ * A LoTE document has the member `LoTE` (TS 119 602 Annex A.1 JSON schema). The European
+ * Commission's published EU LoTEs carry the content of that member as the whole JWS payload; the
+ * payload is taken as that content when it has `ListAndSchemeInformation` and no `LoTE` member.
+ */
+function wrapped(json: unknown): unknown {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return json;
+  if ('LoTE' in json || !('ListAndSchemeInformation' in json)) return json;
+  return { LoTE: json };
+}
+
+function parseDocument(json: unknown, listName: string, extra: ServiceTypeGrants | undefined): ParsedTrustList {
+  const result = zLote.safeParse(wrapped(json));
   if (!result.success) {
     const path = result.error.issues[0]?.path.map(String).join('.') ?? '';
     throw invalidList(listName, `the document is not a LoTE (first problem at "${path}")`);
@@ -100,25 +127,27 @@ function parseDocument(json: unknown, listName: string): ParsedTrustList {
   if (issued === undefined) throw invalidList(listName, 'ListIssueDateTime is missing');
   if (nextUpdate !== undefined && nextUpdate.getTime() <= issued.getTime()) throw invalidList(listName, 'NextUpdate is not after ListIssueDateTime');
   const loteType = scheme.LoTEType.trim();
+  const pointers = readPointers(scheme.PointersToOtherLoTE ?? [], listName);
   return {
     anchors: entities.flatMap((entity, index) =>
-      entity.TrustedEntityServices.flatMap((service) => serviceAnchors(service.ServiceInformation, service.ServiceHistory ?? [], loteType, listName, `${listName}#${index}`)),
+      entity.TrustedEntityServices.flatMap((service) => serviceAnchors(service.ServiceInformation, service.ServiceHistory ?? [], loteType, listName, `${listName}#${index}`, extra)),
     ),
     signed: false,
     ...(nextUpdate ? { nextUpdate } : {}),
     issued,
     type: loteType,
     ...(scheme.LoTESequenceNumber !== undefined ? { sequenceNumber: scheme.LoTESequenceNumber } : {}),
+    ...(pointers.length > 0 ? { pointers } : {}),
   };
 }
 
 /**
  * Parses a LoTE document (already JSON-decoded). `listName` names the list in anchors and error
- * details. The result is `signed: false`: a signed LoTE is verified by `verifyLoteJws` first.
+ * details; `serviceTypeGrants` are operator-configured grants beyond the EU profiles (none by default). The result is `signed: false`: a signed LoTE is verified by `verifyLoteJws` first.
  *
  * @throws ServiceError `TRUST_LIST_INVALID` when the document does not have the LoTE shape,
  *   `NextUpdate` is not after `ListIssueDateTime`, or a used service has an invalid date or certificate.
  */
-export function parseLoteJson(json: unknown, listName: string): ParsedTrustList {
-  return guardListParse(listName, () => parseDocument(json, listName));
+export function parseLoteJson(json: unknown, listName: string, serviceTypeGrants?: ServiceTypeGrants): ParsedTrustList {
+  return guardListParse(listName, () => parseDocument(json, listName, serviceTypeGrants));
 }

@@ -1,11 +1,13 @@
 /**
- * Verifies the enveloped XML signature of an ETSI TS 119 612 trusted list (XMLDSig; XAdES
- * baseline-B, ETSI EN 319 132-1) against pinned signer certificates, and returns the signed
- * document exactly as its digest was checked (SPECS.md B.3).
+ * Verifies the enveloped XML signature of an ETSI TS 119 612 trusted list, or of the XML binding of
+ * a TS 119 602 LoTE (Annex A.2: the same enveloped XAdES signature), (XMLDSig; XAdES baseline-B,
+ * ETSI EN 319 132-1) against pinned signer certificates, and returns the signed document exactly
+ * as its digest was checked (SPECS.md B.3).
  *
  * Checks, in order, before any cryptography:
  * 1. No DOCTYPE or ENTITY declaration; the parser reports no warning or error; one root element,
- *    `TrustServiceStatusList` in the TS 119 612 namespace.
+ *    `TrustServiceStatusList` in the TS 119 612 namespace or `ListOfTrustedEntities` in the
+ *    TS 119 602 one.
  * 2. Exactly one `ds:Signature` in the whole document, and it is a child of the root.
  * 3. One `SignedInfo`, its canonicalization and signature methods on the allow-lists.
  * 4. Exactly one reference to the list: `URI=""` or `URI="#<Id of the root>"`, that Id carried by
@@ -29,6 +31,7 @@ import { createHash, X509Certificate as NodeX509Certificate } from 'node:crypto'
 import { SignedXml } from 'xml-crypto';
 import { ServiceError } from '../errors.ts';
 import { bytesEqual, decodeBase64Strict } from './base64.ts';
+import { isLoteXmlRoot } from './parse-lote-xml.ts';
 import { parseCertificate, type ParsedCertificate } from './parse-certificate.ts';
 import { TSL_NAMESPACE } from './service-types.ts';
 import { child, children, descendants, DSIG_NAMESPACE, elementsWithId, hasDtd, parseXmlDocument, text, type XmlElement } from './xml-dom.ts';
@@ -212,7 +215,8 @@ export function verifyTrustedListXml(xml: string, pinnedSignerCertsDer: readonly
   const document = parseXmlDocument(xml);
   const root = document?.documentElement ?? undefined;
   if (root === undefined) throw invalid(listName, 'the document is not well-formed XML');
-  if (root.localName !== 'TrustServiceStatusList' || root.namespaceURI !== TSL_NAMESPACE) throw invalid(listName, 'the root element is not a TS 119 612 TrustServiceStatusList');
+  const trustedList = root.localName === 'TrustServiceStatusList' && root.namespaceURI === TSL_NAMESPACE;
+  if (!trustedList && !isLoteXmlRoot(root)) throw invalid(listName, 'the root element is not a TS 119 612 TrustServiceStatusList or a TS 119 602 ListOfTrustedEntities');
   const parts = readSignature(root, listName);
   for (const signer of candidateSigners(parts, pinnedSignerCertsDer, now, listName)) {
     const signedXml = tryVerify(xml, parts, signer);

@@ -3,8 +3,7 @@
  * that the verifier reads (SPECS.md B.2; field names as in the EUDI reference data model).
  *
  * Unknown members are allowed and dropped: the schema checks the shape of what is used, not
- * conformance to the whole of TS 119 602 (addresses, policies, pointers to other LoTEs and
- * extensions are not read).
+ * conformance to the whole of TS 119 602 (addresses, policies and extensions are not read).
  */
 import { z } from 'zod';
 
@@ -46,6 +45,14 @@ export const zTrustedEntity = z.object({
   TrustedEntityServices: z.array(z.object({ ServiceInformation: zLoteServiceInformation, ServiceHistory: z.array(zLoteServiceHistoryInstance).optional() })),
 });
 
+/** `OtherLoTEPointer` (TS 119 602 V1.1.1 §6.3.13): where another LoTE is published and who signs it. */
+export const zOtherLoTEPointer = z.object({
+  LoTELocation: z.string().max(4096),
+  ServiceDigitalIdentities: z.array(zLoteDigitalIdentity).optional(),
+  LoTEQualifiers: z.array(z.object({ LoTEType: z.string().optional(), SchemeTerritory: z.string().optional(), MimeType: z.string().optional() })).optional(),
+});
+export type OtherLoTEPointer = z.infer<typeof zOtherLoTEPointer>;
+
 export const zListAndSchemeInformation = z.object({
   LoTEVersionIdentifier: z.number().int().optional(),
   LoTESequenceNumber: z.number().int().optional(),
@@ -55,6 +62,7 @@ export const zListAndSchemeInformation = z.object({
   ListIssueDateTime: z.string(),
   /** `null` or absent for a closed list. */
   NextUpdate: z.string().nullable().optional(),
+  PointersToOtherLoTE: z.array(zOtherLoTEPointer).optional(),
 });
 
 /** A LoTE document: `{ "LoTE": { ListAndSchemeInformation, TrustedEntitiesList } }`. */
