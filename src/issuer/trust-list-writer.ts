@@ -214,6 +214,8 @@ export interface SignXmlOptions {
   readonly certDigest?: 'sha1' | 'sha256' | 'md5';
   /** Write `SigningCertificate` (V1) instead of `SigningCertificateV2` (default false). */
   readonly signingCertificateV1?: boolean;
+  /** Further `Cert` references before the signer's (an issuer's certificate, as EN 319 132-1 allows). */
+  readonly otherCerts?: ReadonlyArray<{ readonly der: Uint8Array; readonly digest: 'sha1' | 'sha256' | 'md5' }>;
 }
 
 const CERT_DIGEST_URIS = { sha1: 'http://www.w3.org/2000/09/xmldsig#sha1', sha256: 'http://www.w3.org/2001/04/xmlenc#sha256', md5: 'http://www.w3.org/2001/04/xmldsig-more#md5' } as const;
@@ -239,6 +241,9 @@ export async function signTrustedListXml(xml: string, signer: IssuedCert, opts: 
     .update(opts.signingCertificateDer ?? signer.der)
     .digest('base64');
   const signingCertificate = opts.signingCertificateV1 === true ? 'SigningCertificate' : 'SigningCertificateV2';
+  const certRef = (digest: 'sha1' | 'sha256' | 'md5', value: string): string =>
+    `<xades:Cert><xades:CertDigest><ds:DigestMethod Algorithm="${CERT_DIGEST_URIS[digest]}"/><ds:DigestValue>${value}</ds:DigestValue></xades:CertDigest></xades:Cert>`;
+  const certRefs = [...(opts.otherCerts ?? []).map((c) => certRef(c.digest, createHash(c.digest).update(c.der).digest('base64'))), certRef(certDigestHash, certDigest)].join('');
   const xades = opts.xades !== false;
   const signedXml = new SignedXml({
     privateKey: await privateKeyPem(signer),
@@ -250,7 +255,7 @@ export async function signTrustedListXml(xml: string, signer: IssuedCert, opts: 
       ? {
           objects: [
             {
-              content: `<xades:QualifyingProperties xmlns:xades="${XADES}" Target="#tsl-signature"><xades:SignedProperties Id="tsl-signed-properties"><xades:SignedSignatureProperties><xades:SigningTime>${toDateTime(opts.signingTime ?? new Date())}</xades:SigningTime><xades:${signingCertificate}><xades:Cert><xades:CertDigest><ds:DigestMethod Algorithm="${CERT_DIGEST_URIS[certDigestHash]}"/><ds:DigestValue>${certDigest}</ds:DigestValue></xades:CertDigest></xades:Cert></xades:${signingCertificate}></xades:SignedSignatureProperties></xades:SignedProperties></xades:QualifyingProperties>`,
+              content: `<xades:QualifyingProperties xmlns:xades="${XADES}" Target="#tsl-signature"><xades:SignedProperties Id="tsl-signed-properties"><xades:SignedSignatureProperties><xades:SigningTime>${toDateTime(opts.signingTime ?? new Date())}</xades:SigningTime><xades:${signingCertificate}>${certRefs}</xades:${signingCertificate}></xades:SignedSignatureProperties></xades:SignedProperties></xades:QualifyingProperties>`,
             },
           ],
         }

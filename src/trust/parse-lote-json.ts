@@ -22,7 +22,7 @@ import { activeLoteServiceStatuses, loteServiceGrant, type ServiceTypeGrants } f
 import { decodeCertificateValue, guardListParse, invalidList, parseListDate } from './trust-list-common.ts';
 import { certificatesWithSki } from './subject-key-identifier.ts';
 import type { ParsedTrustList, TrustAnchor, TrustListPointer } from './types.ts';
-import { type LoteServiceHistoryInstance, type LoteServiceInformation, type MultiLangString, type OtherLoTEPointer, zLote } from './z-lote.ts';
+import { type LoteServiceHistoryInstance, type LoteServiceInformation, type MultiLangString, zLote, zOtherLoTEPointer } from './z-lote.ts';
 
 function preferredText(values: readonly MultiLangString[]): string {
   const chosen = values.find((value) => value.lang.toLowerCase() === 'en') ?? values[0];
@@ -47,11 +47,8 @@ function stateCertificates(entry: LoteServiceInformation | LoteServiceHistoryIns
   if (identity === undefined) return currentCerts;
   const own = identity.X509Certificates;
   if ((own !== undefined && own.length > 0) || identity.X509SKIs === undefined) return own ?? (entry === current ? [] : currentCerts);
-  const skis = identity.X509SKIs.map((value) => {
-    const ski = decodeBase64Strict(value.replace(/\s+/g, ''));
-    if (ski === undefined) throw invalidList(listName, `X509SKI of service "${service}" is not base64`);
-    return ski;
-  });
+  // A value that is not base64 names no key.
+  const skis = identity.X509SKIs.flatMap((value) => decodeBase64Strict(value.replace(/\s+/g, '')) ?? []);
   const matching = new Set(certificatesWithSki(skis, currentCerts.map((c) => decodeCertificateValue(c.val, listName, service))).map((der) => Buffer.from(der).toString('base64')));
   return currentCerts.filter((c) => matching.has(Buffer.from(decodeCertificateValue(c.val, listName, service)).toString('base64')));
 }
@@ -90,18 +87,24 @@ function serviceAnchors(information: LoteServiceInformation, history: readonly L
   return anchors;
 }
 
-function readPointers(pointers: readonly OtherLoTEPointer[], listName: string): TrustListPointer[] {
-  return pointers
-    .filter((pointer) => pointer.LoTELocation.trim() !== '')
-    .map((pointer) => {
-      const location = pointer.LoTELocation.trim();
-      const signerCertsDer = (pointer.ServiceDigitalIdentities ?? []).flatMap((identity) => (identity.X509Certificates ?? []).map((c) => decodeCertificateValue(c.val, listName, `pointer to ${location}`)));
-      const qualifier = (pointer.LoTEQualifiers ?? [])[0];
-      const type = qualifier?.LoTEType?.trim();
-      const territory = qualifier?.SchemeTerritory?.trim();
-      const mimeType = qualifier?.MimeType?.trim();
-      return { location, signerCertsDer, lote: true, ...(type ? { type } : {}), ...(territory ? { territory } : {}), ...(mimeType ? { mimeType } : {}) } as const;
-    });
+/**
+ * The pointers of `PointersToOtherLoTE`. A pointer that does not have the TS 119 602 §6.3.13 shape,
+ * or whose certificates are not base64, is not followed (and does not make the list invalid).
+ */
+function readPointers(pointers: readonly unknown[]): TrustListPointer[] {
+  return pointers.flatMap((raw): TrustListPointer[] => {
+    const parsed = zOtherLoTEPointer.safeParse(raw);
+    if (!parsed.success) return [];
+    const pointer = parsed.data;
+    const location = pointer.LoTELocation.trim();
+    const certificates = (pointer.ServiceDigitalIdentities ?? []).flatMap((identity) => identity.X509Certificates ?? []).map((c) => decodeBase64Strict(c.val.replace(/\s+/g, '')));
+    if (location === '' || certificates.some((der) => der === undefined)) return [];
+    const qualifier = (pointer.LoTEQualifiers ?? [])[0];
+    const type = qualifier?.LoTEType?.trim();
+    const territory = qualifier?.SchemeTerritory?.trim();
+    const mimeType = qualifier?.MimeType?.trim();
+    return [{ location, signerCertsDer: certificates as Uint8Array[], lote: true, ...(type ? { type } : {}), ...(territory ? { territory } : {}), ...(mimeType ? { mimeType } : {}) }];
+  });
 }
 
 /**
@@ -127,7 +130,7 @@ function parseDocument(json: unknown, listName: string, extra: ServiceTypeGrants
   if (issued === undefined) throw invalidList(listName, 'ListIssueDateTime is missing');
   if (nextUpdate !== undefined && nextUpdate.getTime() <= issued.getTime()) throw invalidList(listName, 'NextUpdate is not after ListIssueDateTime');
   const loteType = scheme.LoTEType.trim();
-  const pointers = readPointers(scheme.PointersToOtherLoTE ?? [], listName);
+  const pointers = readPointers(scheme.PointersToOtherLoTE ?? []);
   return {
     anchors: entities.flatMap((entity, index) =>
       entity.TrustedEntityServices.flatMap((service) => serviceAnchors(service.ServiceInformation, service.ServiceHistory ?? [], loteType, listName, `${listName}#${index}`, extra)),

@@ -61,15 +61,11 @@ function identityCertificates(identity: XmlElement | undefined, listName: string
 
 const certificatesOf = (node: XmlElement, listName: string, service: string): Uint8Array[] => identityCertificates(child(node, 'ServiceDigitalIdentity'), listName, service);
 
-/** The `X509SKI` values of a `ServiceDigitalIdentity` element. */
-function identitySkis(identity: XmlElement | undefined, listName: string, service: string): Uint8Array[] {
+/** The `X509SKI` values of a `ServiceDigitalIdentity` element; a value that is not base64 names no key. */
+function identitySkis(identity: XmlElement | undefined): Uint8Array[] {
   return children(identity, 'DigitalId')
     .flatMap((digitalId) => children(digitalId, 'X509SKI'))
-    .map((value) => {
-      const ski = decodeBase64Strict((text(value) ?? '').replace(/\s+/g, ''));
-      if (ski === undefined) throw invalidList(listName, `X509SKI of service "${service}" is not base64`);
-      return ski;
-    });
+    .flatMap((value) => decodeBase64Strict((text(value) ?? '').replace(/\s+/g, '')) ?? []);
 }
 
 /**
@@ -81,7 +77,7 @@ function identitySkis(identity: XmlElement | undefined, listName: string, servic
 function stateCertificates(state: ServiceState, current: readonly Uint8Array[], listName: string, service: string): Uint8Array[] {
   const own = certificatesOf(state.node, listName, service);
   if (own.length > 0 || state.node.localName !== 'ServiceHistoryInstance') return own;
-  return certificatesWithSki(identitySkis(child(state.node, 'ServiceDigitalIdentity'), listName, service), current);
+  return certificatesWithSki(identitySkis(child(state.node, 'ServiceDigitalIdentity')), current);
 }
 
 function serviceAnchors(service: XmlElement, listName: string, entity: string): TrustAnchor[] {

@@ -195,9 +195,11 @@ function checkSigningCertificate(signedProperties: XmlElement, signer: ParsedCer
     const hash = Object.hasOwn(certDigestMethods, method) ? certDigestMethods[method] : undefined;
     return { hash, value };
   });
-  if (digests.length === 0 || digests.some((d) => d.hash === undefined || d.value === '')) throw invalid(listName, 'the XAdES signed properties do not identify the signing certificate');
-  // EN 319 132-1 §5.2.2: the signing certificate is one of the referenced certificates (others may be its issuers).
-  const matches = digests.some((d) => d.value === createHash(d.hash as string).update(signer.der).digest('base64'));
+  // EN 319 132-1 §5.2.2: the signing certificate is one of the referenced certificates (others may be its
+  // issuers); a reference whose digest method is not accepted identifies nothing.
+  const usable = digests.filter((d): d is { hash: 'sha1' | 'sha256' | 'sha384' | 'sha512'; value: string } => d.hash !== undefined && d.value !== '');
+  if (usable.length === 0) throw invalid(listName, 'the XAdES signed properties do not identify the signing certificate');
+  const matches = usable.some((d) => d.value === createHash(d.hash).update(signer.der).digest('base64'));
   if (!matches) throw invalid(listName, 'the XAdES signing certificate is not the pinned signer');
   const time = text(child(signed, 'SigningTime', XADES_NAMESPACE))?.trim();
   const parsed = time === undefined ? Number.NaN : Date.parse(time);

@@ -62,7 +62,8 @@ export const zListAndSchemeInformation = z.object({
   ListIssueDateTime: z.string(),
   /** `null` or absent for a closed list. */
   NextUpdate: z.string().nullable().optional(),
-  PointersToOtherLoTE: z.array(zOtherLoTEPointer).optional(),
+  /** Each pointer is checked on its own (`zOtherLoTEPointer`): a malformed pointer is not followed. */
+  PointersToOtherLoTE: z.array(z.unknown()).max(1000).optional(),
 });
 
 /** A LoTE document: `{ "LoTE": { ListAndSchemeInformation, TrustedEntitiesList } }`. */

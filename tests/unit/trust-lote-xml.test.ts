@@ -141,6 +141,17 @@ describe('a LoTE JWS payload without the LoTE member (the form of the EU LoTEs t
   });
 });
 
+describe('PointersToOtherLoTE', () => {
+  it('a malformed pointer (no location, certificates that are not base64) is not followed, and the list is still read', () => {
+    const withBad = structuredClone(lote) as { LoTE: { ListAndSchemeInformation: Record<string, unknown> } };
+    const pointers = withBad.LoTE.ListAndSchemeInformation['PointersToOtherLoTE'] as unknown[];
+    pointers.push({ ServiceDigitalIdentities: [] }, { LoTELocation: 'https://lists.example.eu/x.jwt', ServiceDigitalIdentities: [{ X509Certificates: [{ val: 'not base64!' }] }] }, 'not an object');
+    const parsed = parseLoteJson(withBad, 'list');
+    expect(parsed.anchors).toHaveLength(2);
+    expect(parsed.pointers?.map((p) => p.location)).toEqual(['https://lists.example.eu/wrpac.jwt']);
+  });
+});
+
 describe('grants for LoTE and service types outside the EU profiles (TRUST_SERVICE_TYPE_CATEGORIES)', () => {
   const national = () =>
     buildLote({ loteType: NATIONAL_TYPE, issued: ISSUED, nextUpdate: NEXT, services: [{ name: 'National EAA', serviceType: NATIONAL_SERVICE, certDer: pubEaa.der, status: null }] });

@@ -89,6 +89,11 @@ describe('verifyTrustedListXml accepts', () => {
     expect(verify(xml).signer.subject).toContain('Pinned List Signer');
   });
 
+  it('a SigningCertificate that references the issuer first (with a digest method we do not accept) and then the signer', async () => {
+    const xml = await signTrustedListXml(unsigned, signer, { certDigest: 'sha1', signingCertificateV1: true, otherCerts: [{ der: eaa.der, digest: 'md5' }, { der: intruder.der, digest: 'sha256' }] });
+    expect(verify(xml).signer.subject).toContain('Pinned List Signer');
+  });
+
   it('a comment inserted into signed text after signing, and reads the text as signed', async () => {
     const commented = signed.replace('Test EAA</Name>', 'Test <!-- a comment -->EAA</Name>');
     expect(commented).not.toBe(signed);
