@@ -120,9 +120,15 @@ describe('loadConfig refuses bad values, naming the setting', () => {
     ['DEFAULT_RESPONSE_MODE', 'fragment'],
     ['LOG_LEVEL', 'verbose'],
     ['BODY_LIMIT_BYTES', '0'],
+    ['TRUST_SERVICE_TYPE_CATEGORIES', 'https://lists.example/type|https://lists.example/svc=gold'],
   ])('%s=%s', (setting, value) => {
     const err = refused({ [setting]: value });
     expect(err.message).toMatch(namesSetting(setting));
+  });
+
+  it('TRUST_SERVICE_TYPE_CATEGORIES is empty (no grant beyond the EU profiles) by default, and takes well-formed entries', () => {
+    expect(loadConfig({}).TRUST_SERVICE_TYPE_CATEGORIES).toBe('');
+    expect(loadConfig({ TRUST_SERVICE_TYPE_CATEGORIES: '*|https://lists.example/svc=eaa/revocation' }).TRUST_SERVICE_TYPE_CATEGORIES).toContain('eaa/revocation');
   });
 
   it('refuses VERIFIER_KEY_FILE without VERIFIER_CERT_FILE', () => {

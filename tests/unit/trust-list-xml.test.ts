@@ -7,7 +7,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ServiceError } from '../../src/errors.ts';
 import { createLeafCert, createRootCa, type IssuedCert, x5cOf } from '../../src/issuer/pki.ts';
 import { GRANTED, WITHDRAWN, writeTrustedListXml } from '../../src/issuer/trust-list-writer.ts';
+import { createHash } from 'node:crypto';
 import { tslTypes } from '../../src/trust/service-types.ts';
+import { subjectKeyIdentifier } from '../../src/trust/subject-key-identifier.ts';
+import { x509 } from '../../src/trust/x509.ts';
 import { parseTrustedListXml } from '../../src/trust/parse-trusted-list-xml.ts';
 import { createTrustStore } from '../../src/trust/trust-store.ts';
 
@@ -171,6 +174,15 @@ describe('the status at now (StatusStartingTime and ServiceHistory)', () => {
   it('an X509SKI that is not base64 names no key: no anchor for that period, the list is still read', async () => {
     const written = writeTrustedListXml({ operator: 'History Tests', issued: new Date(now.getTime() - 30 * DAY), nextUpdate: new Date(now.getTime() + 30 * DAY), services: [{ name: 'Bad SKI', serviceType: EAA_Q, certDer: qeaa.der, status: WITHDRAWN, statusStartingTime: new Date(now.getTime() - DAY), history: [{ status: GRANTED, statusStartingTime: new Date(now.getTime() - 20 * DAY) }] }] });
     expect(parseTrustedListXml(written.replace(/<X509SKI>[^<]+<\/X509SKI>/, '<X509SKI>not base64!</X509SKI>'), 'history.xml').anchors).toEqual([]);
+  });
+
+  it('the SKI of a certificate without the subjectKeyIdentifier extension is the SHA-1 of its public key bits (RFC 5280 §4.2.1.2 method 1)', async () => {
+    const keys = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const bare = await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: '01', name: 'CN=No SKI, C=SE', notBefore: new Date('2026-01-01T00:00:00Z'), notAfter: new Date('2027-01-01T00:00:00Z'), keys, signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' }, extensions: [] });
+    const raw = new Uint8Array(await crypto.subtle.exportKey('raw', keys.publicKey));
+    expect(Buffer.from(subjectKeyIdentifier(new Uint8Array(bare.rawData)) ?? []).toString('hex')).toBe(createHash('sha1').update(raw).digest('hex'));
+    expect(Buffer.from(subjectKeyIdentifier(qeaa.der) ?? []).toString('hex')).toBe(qeaa.certificate.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId);
+    expect(subjectKeyIdentifier(new Uint8Array([1, 2, 3]))).toBeUndefined();
   });
 
   it('a history instance that still carries the certificate (lists before V2.4.1) keeps working', async () => {

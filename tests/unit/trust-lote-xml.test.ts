@@ -174,6 +174,17 @@ describe('grants for LoTE and service types outside the EU profiles (TRUST_SERVI
     expect(loteServiceGrant(loteTypes.pidProviders, `${SVC}/PID/Issuance`, configured)).toEqual({ category: 'pid', purpose: 'issuance' });
   });
 
+  it('the setting parser never throws: it gives grants or a problem, for any text', () => {
+    const parts = fc.oneof(fc.constantFrom('|', '=', '/', '*', ';', ' ', 'eaa', 'pid', 'revocation', 'https://x.example/t'), fc.string({ maxLength: 8 }));
+    fc.assert(
+      fc.property(fc.array(parts, { maxLength: 12 }), (pieces) => {
+        const parsed = parseServiceTypeGrants(pieces.join(''));
+        return 'grants' in parsed || typeof parsed.problem === 'string';
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('refuse a malformed setting with the entry named', () => {
     for (const setting of ['no-bar=eaa', `${NATIONAL_TYPE}|${NATIONAL_SERVICE}`, `${NATIONAL_TYPE}|${NATIONAL_SERVICE}=gold`, `${NATIONAL_TYPE}|${NATIONAL_SERVICE}=eaa/sometimes`, `not a uri|${NATIONAL_SERVICE}=eaa`]) {
       const parsed = parseServiceTypeGrants(setting);
