@@ -11,7 +11,7 @@ import { loadConfig } from '../config/load-config.ts';
 import { isServiceError } from '../errors.ts';
 import { fixtureStatusReference, FIXTURE_STATUS_LIST_BASE, setFixtureStatus, statusListDir, type FixtureStatus } from '../issuer/fixture-status-lists.ts';
 import { loadIssuedCert, type IssuedCert } from '../issuer/pki.ts';
-import { buildLote, signLote, signTrustedListXml, writeTrustedListXml, type TrustListPointerSpec, type TrustListService } from '../issuer/trust-list-writer.ts';
+import { buildLote, signLote, signTrustedListXml, writeLoteXml, writeTrustedListXml, type TrustListPointerSpec, type TrustListService } from '../issuer/trust-list-writer.ts';
 import type { WalletFile } from '../issuer/generate-fixtures.ts';
 import { inflateBounded, statusAt } from '../status/decode-status-list.ts';
 import { readTrustList } from '../trust/read-trust-list.ts';
@@ -21,12 +21,13 @@ import { decodeBase64url } from '../util/base64url.ts';
 
 export const TRUST_LIST_USAGE = `  trust-list build --format <f> --service <s> [--service <s> …] [options]
                               build and sign a test trusted list; formats: lote (compact JWS), lote-json
-                              (JWS JSON, general), lote-flattened, lote-plain (unsigned JSON), xml (XAdES-B
-                              signed TS 119 612), xml-unsigned, lotl (a signed list of lists, with --pointer)
+                              (JWS JSON, general), lote-flattened, lote-plain (unsigned JSON), lote-xml (the
+                              TS 119 602 XML binding, XAdES-B signed), xml (XAdES-B signed TS 119 612),
+                              xml-unsigned, lotl (a signed list of lists, with --pointer)
       --service "<name>|<type>|<cert.pem>[|<provider>]"   type: pid-issuance, pid-revocation, pubeaa-issuance,
                               pubeaa-revocation, wrpac-issuance, mdl-iaca, representation-issuance,
                               representation-revocation, eaa, qeaa, pub-eaa, or a service type URI
-      --pointer "<location>|<signer.pem>[|<territory>]"     (lotl) a pointed trusted list and its signer
+      --pointer "<location>|<signer.pem>[|<territory>]"     (lotl, lote*) a pointed list and its signer
       --type <pid|pubeaa|wrpac|URI>   LoTEType (default: from the first service)
       --signer <cert.pem> --signer-key <key.pem>           default: FIXTURES_DIR/pki/list-signer
       --next-update-days <n>  default 180;  --out <file>  default: standard output
@@ -138,12 +139,14 @@ async function build(argv: string[]): Promise<number> {
     if (format === 'lotl' && pointers.length === 0) throw new UsageError('lotl needs at least one --pointer');
     const xml = writeTrustedListXml({ operator: values.operator, services, issued, nextUpdate, ...(format === 'lotl' ? { pointers, tslType: tslTypes.listOfLists } : {}) });
     output = format === 'xml-unsigned' ? xml : await signTrustedListXml(xml, await signer());
-  } else if (format === 'lote' || format === 'lote-json' || format === 'lote-flattened' || format === 'lote-plain') {
-    if (services.length === 0) throw new UsageError('a LoTE needs at least one --service');
+  } else if (format === 'lote' || format === 'lote-json' || format === 'lote-flattened' || format === 'lote-plain' || format === 'lote-xml') {
+    if (services.length === 0 && pointers.length === 0) throw new UsageError('a LoTE needs at least one --service or --pointer');
     const loteType = values.type === undefined ? defaultLoteType(services) : (loteTypeAliases[values.type] ?? values.type);
-    const lote = buildLote({ loteType, services, issued, nextUpdate, operator: values.operator });
+    const lotePointers = pointers.map((p) => ({ location: p.location, signerCertsDer: p.signerCertsDer, ...(p.territory ? { territory: p.territory } : {}) }));
+    const lote = buildLote({ loteType, services, issued, nextUpdate, operator: values.operator, ...(lotePointers.length > 0 ? { pointers: lotePointers } : {}) });
     const serialization = format === 'lote' ? 'compact' : format === 'lote-json' ? 'json-general' : 'json-flattened';
-    output = format === 'lote-plain' ? `${JSON.stringify(lote, null, 2)}\n` : await signLote(lote, await signer(), serialization);
+    if (format === 'lote-xml') output = await signTrustedListXml(writeLoteXml(lote), await signer());
+    else output = format === 'lote-plain' ? `${JSON.stringify(lote, null, 2)}\n` : await signLote(lote, await signer(), serialization);
   } else {
     throw new UsageError(`unknown --format "${format}"`);
   }

@@ -80,6 +80,18 @@ describe('eudi-verifier trust-list', () => {
     expect(inspected.pointers).toEqual([{ location: 'https://tl.example.se/tl.xml', territory: 'SE', type: 'http://uri.etsi.org/TrstSvc/TrustedList/TSLType/EUgeneric', mime_type: 'application/vnd.etsi.tsl+xml', signer_certificates: 1 }]);
   });
 
+  it('builds a signed LoTE in the TS 119 602 XML binding, and a list of LoTEs pointing to it', async () => {
+    const xml = join(dirs.root, 'pid.lote.xml');
+    expect((await cli('trust-list', 'build', '--format', 'lote-xml', '--type', 'pid', '--service', `PID|pid-issuance|${pki('pid-root-ca')}`, '--out', xml)).code).toBe(0);
+    const inspected = await cli('trust-list', 'inspect', xml);
+    expect(inspected.code).toBe(0);
+    expect(JSON.parse(inspected.stdout)).toMatchObject({ format: 'etsi-119602', signature: expect.stringMatching(/^verified/), anchors: [{ categories: ['pid'] }] });
+    const lists = join(dirs.root, 'lists.lote.jws');
+    expect((await cli('trust-list', 'build', '--format', 'lote', '--pointer', `${xml}|${pki('list-signer')}|SE`, '--out', lists)).code).toBe(0);
+    const pointing = await cli('trust-list', 'inspect', lists);
+    expect(JSON.parse(pointing.stdout)).toMatchObject({ pointers: [{ location: xml, territory: 'SE', signer_certificates: 1 }] });
+  });
+
   it('inspect refuses a tampered list and one signed by an unpinned signer, with the code', async () => {
     const xml = join(dirs.root, 'tampered.xml');
     expect((await cli('trust-list', 'build', '--format', 'xml', '--service', `EAA|eaa|${pki('eaa-root-ca')}`, '--out', xml)).code).toBe(0);
