@@ -1,7 +1,7 @@
 /**
  * Where trusted lists come from, and how their bytes are obtained: files in `TRUST_LIST_DIR`,
  * configured HTTP(S) URLs, and the lists a list of lists points to (TS 119 612
- * `PointersToOtherTSL`, SPECS.md B.3; TS 119 602 `PointersToOtherLoTE`).
+ * `PointersToOtherTSL`, TS 119 612 V2.4.1 §5.3.13; TS 119 602 V1.1.1 §6.3.13 `PointersToOtherLoTE`).
  *
  * A pointed list is verified with the signer certificates its pointer publishes, never with the
  * configured pins; a TS 119 612 pointer is followed to XML trusted lists only (a pointer to another

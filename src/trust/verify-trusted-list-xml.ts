@@ -2,7 +2,7 @@
  * Verifies the enveloped XML signature of an ETSI TS 119 612 trusted list, or of the XML binding of
  * a TS 119 602 LoTE (Annex A.2: the same enveloped XAdES signature), (XMLDSig; XAdES baseline-B,
  * ETSI EN 319 132-1) against pinned signer certificates, and returns the signed document exactly
- * as its digest was checked (SPECS.md B.3).
+ * as its digest was checked (TS 119 612 V2.4.1 §5.7).
  *
  * Checks, in order, before any cryptography:
  * 1. No DOCTYPE or ENTITY declaration; the parser reports no warning or error; one root element,
