@@ -122,6 +122,27 @@ const artifacts: readonly Artifact[] = [
   { file: eeLotl, now: AT_EE_TEST, pins: () => keyInfoCertificates(eeLotl), expected: { format: 'etsi-119612', signed: true, anchors: 0, pointers: 1 }, why: 'the Estonian test list of lists (RIA test PKI); base64 with &#13; character references, SigningCertificate (SHA-256)' },
   { file: 'libdigidocpp/ee-test-tl.xml', now: AT_EE_TEST, pins: () => pointerSigners(eeLotl, 'EE_T'), expected: { format: 'etsi-119612', signed: true, anchors: 0, pointers: 1 }, why: 'the Estonian test trusted list, verified with the signer its test list of lists names' },
   {
+    file: 'g119612/se-tl-crlf.xml',
+    now: AT_2025,
+    pins: () => pointerSigners(lotl2025, 'SE'),
+    expected: { format: 'etsi-119612', signed: true, anchors: 0, pointers: 1 },
+    why: 'the same Swedish list of 2025 with CRLF line ends (as another project stores it): XML reads CRLF as LF, so the signature still verifies',
+  },
+  {
+    file: 'g119612/se-tl-bad-sig.xml',
+    now: AT_2025,
+    pins: () => pointerSigners(lotl2025, 'SE'),
+    expected: { code: 'TRUST_LIST_INVALID', detail: /signature does not verify/ },
+    why: 'the Swedish list of 2025 altered after signing',
+  },
+  {
+    file: 'g119612/ewc-tl.xml',
+    now: new Date('2025-06-10T00:00:00Z'),
+    pins: async () => [],
+    expected: { format: 'etsi-119612', signed: false, anchors: 0, pointers: 0 },
+    why: 'the EWC pilot trusted list (EAA and PID providers), unsigned (refused in production): its ServiceStatus is "https://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/granted/", not the TS 119 612 URI, so no service is granted',
+  },
+  {
     file: 'libdigidocpp/xml-bomb-cont.xml',
     now: AT_EE_TEST,
     pins: async () => [],
@@ -148,6 +169,13 @@ describe('the trusted-list interop corpus', () => {
     } else {
       expect(outcome(await read), artifact.why).toEqual(artifact.expected);
     }
+  });
+
+  it('the EWC pilot list gives its EAA anchors once its status URI is the TS 119 612 one (the only defect)', async () => {
+    const xml = (await readFile(join(CORPUS, 'g119612/ewc-tl.xml'), 'utf8')).replaceAll('https://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/granted/', 'http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/granted');
+    const list = await readTrustList(new TextEncoder().encode(xml), 'ewc', { pinnedSignerCertsDer: [], now: new Date('2025-06-10T00:00:00Z') });
+    expect(list.parsed.anchors.length).toBeGreaterThan(0);
+    expect(new Set(list.parsed.anchors.flatMap((a) => [...a.categories]))).toEqual(new Set(['eaa']));
   });
 
   it('covers at least 12 artifacts from 3 sources, each listed in SOURCE.md', async () => {
