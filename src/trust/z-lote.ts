@@ -19,7 +19,17 @@ export const zLoteCertificate = z.object({
 });
 
 /** `ServiceDigitalIdentity`: certificates, and `X509SKIs` (base64 subject key identifiers, TS 119 602 §6.6.3). */
-export const zLoteDigitalIdentity = z.object({ X509Certificates: z.array(zLoteCertificate).optional(), X509SKIs: z.array(z.string().max(1024)).optional() });
+export const zLoteDigitalIdentity = z.object({
+  X509Certificates: z.array(zLoteCertificate).optional(),
+  /** Values that are not strings name no key (they were not read before, and do not make a list invalid). */
+  X509SKIs: z
+    .array(z.unknown())
+    .optional()
+    .transform((values) => {
+      const strings = values?.filter((value): value is string => typeof value === 'string' && value.length <= 1024);
+      return strings !== undefined && strings.length > 0 ? strings : undefined;
+    }),
+});
 
 export const zLoteServiceInformation = z.object({
   ServiceName: z.array(zMultiLangString),
@@ -63,7 +73,7 @@ export const zListAndSchemeInformation = z.object({
   /** `null` or absent for a closed list. */
   NextUpdate: z.string().nullable().optional(),
   /** Each pointer is checked on its own (`zOtherLoTEPointer`): a malformed pointer is not followed. */
-  PointersToOtherLoTE: z.array(z.unknown()).max(1000).optional(),
+  PointersToOtherLoTE: z.array(z.unknown()).optional(),
 });
 
 /** A LoTE document: `{ "LoTE": { ListAndSchemeInformation, TrustedEntitiesList } }`. */

@@ -159,6 +159,9 @@ describe('parseLoteJson', () => {
     expect(parseLoteJson(built, 'ski.json').anchors.map((a) => [a.subject, a.activeUntil?.toISOString()])).toEqual([[certs.pid.certificate.subject, '2026-02-01T00:00:00.000Z']]);
     if (history) history.ServiceDigitalIdentity.X509SKIs = [Buffer.alloc(20, 9).toString('base64')];
     expect(parseLoteJson(built, 'ski.json').anchors).toEqual([]);
+    // X509SKIs that are not strings were never read: the instance keeps the current certificate, as before.
+    if (history) (history.ServiceDigitalIdentity as { X509SKIs?: unknown }).X509SKIs = [{ val: 'x' }, 42];
+    expect(parseLoteJson(built, 'ski.json').anchors).toHaveLength(1);
   });
 
   it('refuses a NextUpdate that is not after ListIssueDateTime', () => {
