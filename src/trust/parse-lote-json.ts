@@ -7,9 +7,10 @@
  * services verify the status lists of credentials issued by the same trusted entity. When the
  * service carries a `ServiceStatus`, it must be granted or recognised at national level, or
  * (TS 119 602 Annex H, Pub-EAA providers) `…/PubEAAProvidersList/SvcStatus/notified`; `withdrawn`
- * and any other status give nothing (the EU PID and WRPAC profiles publish no status). The current information and each `ServiceHistory` instance are
- * in force from their `StatusStartingTime` until the next one starts, and the anchors carry that
- * window, so the status honoured is the status at `now`.
+ * and any other status give nothing (the EU PID and WRPAC profiles publish no status). The
+ * current information and each `ServiceHistory` instance are in force from their
+ * `StatusStartingTime` until the next one starts, and the anchors carry that window, so the status
+ * honoured is the status at `now`.
  *
  * `PointersToOtherLoTE` yields each pointed LoTE's location, signer certificates and qualifiers.
  *
@@ -146,7 +147,8 @@ function parseDocument(json: unknown, listName: string, extra: ServiceTypeGrants
 
 /**
  * Parses a LoTE document (already JSON-decoded). `listName` names the list in anchors and error
- * details; `serviceTypeGrants` are operator-configured grants beyond the EU profiles (none by default). The result is `signed: false`: a signed LoTE is verified by `verifyLoteJws` first.
+ * details; `serviceTypeGrants` are operator-configured grants beyond the EU profiles (none by
+ * default). The result is `signed: false`: a signed LoTE is verified by `verifyLoteJws` first.
  *
  * @throws ServiceError `TRUST_LIST_INVALID` when the document does not have the LoTE shape,
  *   `NextUpdate` is not after `ListIssueDateTime`, or a used service has an invalid date or certificate.

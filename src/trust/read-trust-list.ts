@@ -3,8 +3,9 @@
  * verifies its signature against the pinned signers, then parses what was signed.
  *
  * Told apart by content (publishers use any file name and media type): `<…` is an ETSI TS 119 612
- * XML list or the XML binding of a TS 119 602 LoTE (enveloped XMLDSig/XAdES, by root element), `{…` with `payload` and `signature(s)` is a TS 119 602 LoTE
- * in JWS JSON serialization, other `{…` is a plain LoTE document, anything else a compact JWS.
+ * XML list or the XML binding of a TS 119 602 LoTE (enveloped XMLDSig/XAdES, told apart by the
+ * root element), `{…` with `payload` and `signature(s)` is a TS 119 602 LoTE in JWS JSON
+ * serialization, other `{…` is a plain LoTE document, anything else a compact JWS.
  *
  * A list that carries a signature must verify, in every mode. A list without one is returned as
  * unsigned with the reason, for the caller's policy (refused in production, see `admitTrustList`).
