@@ -39,7 +39,7 @@ export const zConfig = z
     TRUST_LIST_URLS: z.string().default(''),
     /** Territories (e.g. `SE,DE`) whose lists a list of lists is followed to; empty: all. */
     TRUST_LOTL_TERRITORIES: z.string().default(''),
-    /** Grants for LoTE types and service types outside the EU profiles (docs/trust-policy.md); empty: none. */
+    /** Categories for list types and service types outside the EU ones (docs/trust-policy.md); empty: none. */
     TRUST_SERVICE_TYPE_CATEGORIES: z
       .string()
       .default('')

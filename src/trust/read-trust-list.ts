@@ -72,7 +72,7 @@ function readXml(text: string, name: string, options: ReadTrustListOptions): Rea
   const lote = isLoteXmlRoot(root);
   const format = lote ? 'etsi-119602' : 'etsi-119612';
   const parseRoot = (element: XmlElement, signed: boolean): ParsedTrustList =>
-    lote ? { ...parseLoteJson(loteXmlToJsonModel(element, name), name, options.serviceTypeGrants), signed } : parseTrustedListRoot(element, name, signed);
+    lote ? { ...parseLoteJson(loteXmlToJsonModel(element, name), name, options.serviceTypeGrants), signed } : parseTrustedListRoot(element, name, signed, options.serviceTypeGrants);
   const unverified = parseRoot(root, false);
   if (descendants(root, 'Signature', DSIG_NAMESPACE).length === 0) return { format, parsed: unverified, unverified: lote ? 'unsigned XML LoTE' : 'unsigned XML list' };
   const verified = verifyTrustedListXml(text, options.pinnedSignerCertsDer, options.now, name);

@@ -108,9 +108,9 @@ const loteTypeServiceTypes: ReadonlyMap<string, ReadonlySet<string>> = new Map<s
 const isLocalServiceType = (serviceType: string): boolean => serviceType.startsWith('urn:se:eudi:svctype:');
 
 /**
- * Operator-configured grants for LoTEs outside the EU profiles (national or sectoral LoTE types,
- * pilots): `LoTEType` (or `*` for any) → `ServiceTypeIdentifier` → grant. Empty by default: a
- * list type or service type not named here or in the EU profiles grants nothing.
+ * Operator-configured grants for lists outside the EU profiles (national or sectoral LoTE types,
+ * pilots): `LoTEType` or TS 119 612 `TSLType` (or `*` for any) → `ServiceTypeIdentifier` → grant.
+ * Empty by default: a list type or service type not named here or in the EU rules grants nothing.
  */
 export type ServiceTypeGrants = ReadonlyMap<string, ReadonlyMap<string, ServiceGrant>>;
 
@@ -118,7 +118,7 @@ const CATEGORY_NAMES: ReadonlySet<string> = new Set<TrustCategory>(['pid', 'eaa'
 
 /**
  * Parses `TRUST_SERVICE_TYPE_CATEGORIES`: entries separated by whitespace or `;`, each
- * `<LoTEType URI or *>|<service type URI>=<category>[/issuance|/revocation]` (default issuance).
+ * `<LoTEType or TSLType URI, or *>|<service type URI>=<category>[/issuance|/revocation]` (default issuance).
  * Returns the problem as text for an entry that does not have this form.
  */
 export function parseServiceTypeGrants(setting: string): { readonly grants: ServiceTypeGrants } | { readonly problem: string } {

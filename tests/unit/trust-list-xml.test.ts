@@ -11,7 +11,9 @@ import { createHash } from 'node:crypto';
 import { tslTypes } from '../../src/trust/service-types.ts';
 import { subjectKeyIdentifier } from '../../src/trust/subject-key-identifier.ts';
 import { x509 } from '../../src/trust/x509.ts';
-import { parseTrustedListXml } from '../../src/trust/parse-trusted-list-xml.ts';
+import { parseTrustedListRoot, parseTrustedListXml } from '../../src/trust/parse-trusted-list-xml.ts';
+import { serviceTypeGrantsOf } from '../../src/trust/service-types.ts';
+import { parseXmlDocument } from '../../src/trust/xml-dom.ts';
 import { createTrustStore } from '../../src/trust/trust-store.ts';
 
 const ISSUED = new Date('2026-01-01T00:00:00Z');
@@ -185,6 +187,13 @@ describe('the status at now (StatusStartingTime and ServiceHistory)', () => {
     expect(subjectKeyIdentifier(new Uint8Array([1, 2, 3]))).toBeUndefined();
   });
 
+  it('a service of a type that grants nothing is not decoded, so a malformed certificate there does not make the list invalid', async () => {
+    const written = writeTrustedListXml({ operator: 'History Tests', issued: new Date(now.getTime() - 30 * DAY), nextUpdate: new Date(now.getTime() + 30 * DAY), services: [{ name: 'Qualified CA', serviceType: CA_QC, certDer: qc.der, history: [{ status: GRANTED, statusStartingTime: new Date(now.getTime() - 20 * DAY) }] }] });
+    const broken = written.replace(/(<ServiceInformation>[\s\S]*?<X509Certificate>)[^<]+/, '$1not base64!');
+    expect(broken).not.toBe(written);
+    expect(parseTrustedListXml(broken, 'history.xml').anchors).toEqual([]);
+  });
+
   it('a history instance that still carries the certificate (lists before V2.4.1) keeps working', async () => {
     const { list } = await storeFor({ name: 'Old form', serviceType: EAA_Q, certDer: qeaa.der, status: WITHDRAWN, statusStartingTime: new Date(now.getTime() - DAY), history: [{ status: GRANTED, statusStartingTime: new Date(now.getTime() - 20 * DAY), identity: 'certificate' }] });
     expect(list.anchors).toHaveLength(1);
@@ -195,6 +204,24 @@ describe('the status at now (StatusStartingTime and ServiceHistory)', () => {
     const { list } = await storeFor({ name: 'Reclassified', serviceType: EAA_Q, certDer: qeaa.der, statusStartingTime: new Date(now.getTime() - DAY), history: [{ status: GRANTED, serviceType: CA_QC, statusStartingTime: new Date(now.getTime() - 20 * DAY) }] });
     expect(list.anchors).toHaveLength(1);
     expect(list.anchors[0]?.activeFrom).toEqual(new Date(now.getTime() - DAY));
+  });
+});
+
+describe('operator grants for TS 119 612 service types (TRUST_SERVICE_TYPE_CATEGORIES)', () => {
+  const PILOT_PID = 'https://pilot.example/TrstSvc/Svctype/PID';
+  const pilot = () => writeTrustedListXml({ operator: 'Pilot', issued: ISSUED, nextUpdate: NEXT, services: [{ name: 'Pilot PID', serviceType: PILOT_PID, certDer: pid.der }] });
+
+  it('are off by default: a service type outside the EU ones grants nothing', () => {
+    expect(parseTrustedListXml(pilot(), 'pilot.xml').anchors).toEqual([]);
+  });
+
+  it('map a TSLType (or *) and service type to a category; a revocation grant gives no credential anchor', async () => {
+    const root = parseXmlDocument(pilot())?.documentElement ?? undefined;
+    if (root === undefined) throw new Error('not XML');
+    expect(parseTrustedListRoot(root, 'pilot.xml', false, serviceTypeGrantsOf(`${tslTypes.generic}|${PILOT_PID}=pid`)).anchors.map((a) => [a.subject, [...a.categories]])).toEqual([[pid.certificate.subject, ['pid']]]);
+    expect(parseTrustedListRoot(root, 'pilot.xml', false, serviceTypeGrantsOf(`*|${PILOT_PID}=pid`)).anchors).toHaveLength(1);
+    expect(parseTrustedListRoot(root, 'pilot.xml', false, serviceTypeGrantsOf(`*|${PILOT_PID}=pid/revocation`)).anchors).toEqual([]);
+    expect(parseTrustedListRoot(root, 'pilot.xml', false, serviceTypeGrantsOf(`${tslTypes.listOfLists}|${PILOT_PID}=pid`)).anchors).toEqual([]);
   });
 });
 
