@@ -34,7 +34,8 @@ interface ServiceState {
   readonly serviceType: string;
   readonly status: string | undefined;
   readonly start: Date | undefined;
-  readonly certificates: readonly { val: string }[];
+  /** Read only for a state that grants something: a service of a type we do not use is never decoded. */
+  readonly certificates: () => readonly { val: string }[];
 }
 
 /**
@@ -59,7 +60,7 @@ function stateOf(entry: LoteServiceInformation | LoteServiceHistoryInstance, cur
     serviceType: (entry.ServiceTypeIdentifier ?? current.ServiceTypeIdentifier).trim(),
     status: entry.ServiceStatus?.trim(),
     start: parseListDate(entry.StatusStartingTime, listName, `StatusStartingTime of service "${service}"`),
-    certificates: stateCertificates(entry, current, listName, service),
+    certificates: () => stateCertificates(entry, current, listName, service),
   };
 }
 
@@ -75,7 +76,7 @@ function serviceAnchors(information: LoteServiceInformation, history: readonly L
     if (state.status !== undefined && !activeLoteServiceStatuses.has(state.status)) return;
     const until = timeline[index + 1]?.start;
     const source = { list: listName, listType: 'etsi-119602', service, serviceType: state.serviceType } as const;
-    for (const certificate of state.certificates) {
+    for (const certificate of state.certificates()) {
       anchors.push({
         ...anchorFromCertificate(decodeCertificateValue(certificate.val, listName, service), [grant.category], source),
         purpose: grant.purpose,

@@ -159,6 +159,14 @@ describe('parseLoteJson', () => {
     expect(parseLoteJson(built, 'ski.json').anchors.map((a) => [a.subject, a.activeUntil?.toISOString()])).toEqual([[certs.pid.certificate.subject, '2026-02-01T00:00:00.000Z']]);
     if (history) history.ServiceDigitalIdentity.X509SKIs = [Buffer.alloc(20, 9).toString('base64')];
     expect(parseLoteJson(built, 'ski.json').anchors).toEqual([]);
+    // A service of a type the list does not admit is never decoded, history or not.
+    const foreign = structuredClone(built) as typeof built;
+    const foreignService = (foreign.LoTE.TrustedEntitiesList[0] as { TrustedEntityServices: Array<{ ServiceInformation: { ServiceTypeIdentifier: string; ServiceDigitalIdentity: { X509Certificates: Array<{ val: string }> } } }> }).TrustedEntityServices[0];
+    if (foreignService) {
+      foreignService.ServiceInformation.ServiceTypeIdentifier = `${SVC}/WRPAC/Issuance`;
+      foreignService.ServiceInformation.ServiceDigitalIdentity.X509Certificates = [{ val: 'not base64!' }];
+    }
+    expect(parseLoteJson(foreign, 'ski.json').anchors).toEqual([]);
     // X509SKIs that are not strings were never read: the instance keeps the current certificate, as before.
     if (history) (history.ServiceDigitalIdentity as { X509SKIs?: unknown }).X509SKIs = [{ val: 'x' }, 42];
     expect(parseLoteJson(built, 'ski.json').anchors).toHaveLength(1);
