@@ -11,6 +11,7 @@ import type { Config } from '../config/z-config.ts';
 import { pemCertificatesDer } from '../oid4vp/verifier-identity.ts';
 import { boundedFetcher, type BoundedFetchPolicy } from '../trust/fetch-bounded.ts';
 import { TrustListManager } from '../trust/trust-list-manager.ts';
+import { parseServiceTypeGrants, type ServiceTypeGrants } from '../trust/service-types.ts';
 import type { TrustStore } from '../trust/types.ts';
 import type { DevelopmentDefaults, DevelopmentPaths } from './development.ts';
 import { splitSetting } from './settings.ts';
@@ -44,6 +45,10 @@ export async function composeTrust(config: Config, paths: DevelopmentPaths, now:
     lotlTerritories: splitSetting(config.TRUST_LOTL_TERRITORIES).map((t) => t.toUpperCase()),
     cacheDir: join(paths.dataDir, 'trust-cache'),
     fetch: boundedFetcher(fetchPolicy(config, config.TRUST_LIST_FETCH_TIMEOUT_MS, config.TRUST_LIST_MAX_BYTES)),
+    // Lists reached through a pointer of a verified list of lists may be published over plain http: their signature,
+    // checked against the signed pointer's certificates, is what counts (docs/adr/0100-signed-lists-over-http.md).
+    fetchPointed: boundedFetcher({ ...fetchPolicy(config, config.TRUST_LIST_FETCH_TIMEOUT_MS, config.TRUST_LIST_MAX_BYTES), allowHttp: true }),
+    serviceTypeGrants: serviceTypeGrantsSetting(config.TRUST_SERVICE_TYPE_CATEGORIES),
     now: () => new Date(now()),
     warn: (msg) => logger.warn(msg),
   });
@@ -52,6 +57,13 @@ export async function composeTrust(config: Config, paths: DevelopmentPaths, now:
   }, config.TRUST_LIST_REFRESH_SECONDS * 1000);
   refresh.unref();
   return { manager, store: () => manager.current(), lists: manager.loaded(), stop: () => clearInterval(refresh) };
+}
+
+/** `TRUST_SERVICE_TYPE_CATEGORIES` as grants. @throws ConfigError naming the setting and the entry. */
+export function serviceTypeGrantsSetting(value: string): ServiceTypeGrants {
+  const parsed = parseServiceTypeGrants(value);
+  if ('problem' in parsed) throw new ConfigError(`TRUST_SERVICE_TYPE_CATEGORIES: ${parsed.problem}`);
+  return parsed.grants;
 }
 
 async function readSignerCerts(files: readonly string[]): Promise<Uint8Array[]> {

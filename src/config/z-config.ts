@@ -38,6 +38,11 @@ export const zConfig = z
     TRUST_LIST_URLS: z.string().default(''),
     /** Territories (e.g. `SE,DE`) whose lists a list of lists is followed to; empty: all. */
     TRUST_LOTL_TERRITORIES: z.string().default(''),
+    /**
+     * Categories for list types and service types outside the EU ones (docs/trust-policy.md); empty:
+     * none. Its grammar belongs to the trust room: checked at start by the composition (compose-trust.ts).
+     */
+    TRUST_SERVICE_TYPE_CATEGORIES: z.string().default(''),
     /** How often every trusted list is read again. */
     TRUST_LIST_REFRESH_SECONDS: zPositiveInt(7 * 86_400).default(3600),
     /** How long past its NextUpdate a list's anchors stay in use when no fresh copy can be had. */

@@ -3,10 +3,11 @@
  * the `trust-list` command and tests only:
  *
  * - an ETSI TS 119 612 XML trusted list or list of lists (`PointersToOtherTSL`), with service
- *   history, signed as an enveloped XMLDSig with XAdES baseline-B signed properties
+ *   history (each instance names the key by `X509SKI` only, TS 119 612 V2.4.1 §5.6.3), signed as an enveloped XMLDSig with XAdES baseline-B signed properties
  *   (`SigningTime`, `SigningCertificateV2`) and the signer certificate in `KeyInfo`;
  * - an ETSI TS 119 602 LoTE (JSON), signed as a JWS in compact or JSON serialization (flattened
- *   or general) with the signer certificate in `x5c`. Services with the same `provider` are
+ *   or general) with the signer certificate in `x5c`, or in its XML binding (Annex A.2), signed
+ *   like a TS 119 612 list; optionally a list of LoTEs (`PointersToOtherLoTE`). Services with the same `provider` are
  *   published under one trusted entity (so an entity's revocation service sits next to its
  *   issuance service).
  *
@@ -17,6 +18,7 @@ import { createHash } from 'node:crypto';
 import { CompactSign, FlattenedSign } from 'jose';
 import { SignedXml } from 'xml-crypto';
 import { tslTypes } from '../trust/service-types.ts';
+import { subjectKeyIdentifier } from '../trust/subject-key-identifier.ts';
 import { ENVELOPED_SIGNATURE, useAcceptedAlgorithms } from '../trust/xmldsig-algorithms.ts';
 import type { IssuedCert } from './pki.ts';
 import { privateKeyPem } from './pki.ts';
@@ -30,6 +32,11 @@ export interface TrustListServiceHistory {
   readonly statusStartingTime: DateInput;
   /** Default: the service's type. */
   readonly serviceType?: string;
+  /**
+   * How the instance names the service's key: `ski` (default) writes only `X509SKI`, as TS 119 612
+   * V2.4.1 §5.6.3 and TS 119 602 §6.7 require; `certificate` writes the certificate, as older lists did.
+   */
+  readonly identity?: 'ski' | 'certificate';
 }
 
 /** One trust service to publish. */
@@ -79,13 +86,25 @@ function byProvider(services: readonly TrustListService[]): Array<{ provider: st
   return groups;
 }
 
+/** The base64 subject key identifier of a service certificate. */
+function skiOf(der: Uint8Array): string {
+  const ski = subjectKeyIdentifier(der);
+  if (ski === undefined) throw new Error('trust list writer: the service certificate cannot be parsed');
+  return base64(ski);
+}
+
+function xmlHistoryIdentity(h: TrustListServiceHistory, service: TrustListService): string {
+  const id = h.identity === 'certificate' ? `<X509Certificate>${base64(service.certDer)}</X509Certificate>` : `<X509SKI>${skiOf(service.certDer)}</X509SKI>`;
+  return `<ServiceDigitalIdentity><DigitalId>${id}</DigitalId></ServiceDigitalIdentity>`;
+}
+
 function xmlService(service: TrustListService, issued: string): string {
   const history = (service.history ?? [])
     .map(
       (h) => `            <ServiceHistoryInstance>
               <ServiceTypeIdentifier>${escapeXml(h.serviceType ?? service.serviceType)}</ServiceTypeIdentifier>
               <ServiceName>${name(service.name)}</ServiceName>
-              <ServiceDigitalIdentity><DigitalId><X509Certificate>${base64(service.certDer)}</X509Certificate></DigitalId></ServiceDigitalIdentity>
+              ${xmlHistoryIdentity(h, service)}
               <ServiceStatus>${escapeXml(h.status ?? GRANTED)}</ServiceStatus>
               <StatusStartingTime>${toDateTime(h.statusStartingTime)}</StatusStartingTime>
             </ServiceHistoryInstance>`,
@@ -187,7 +206,19 @@ export interface SignXmlOptions {
   readonly referenceById?: boolean;
   /** Hostile fixtures: the certificate named in `SigningCertificateV2` (default the signer's). */
   readonly signingCertificateDer?: Uint8Array;
+  /**
+   * Digest of the `CertDigest` (default sha256). `sha1` with `signingCertificateV1` writes the
+   * XAdES `SigningCertificate` form that TS 119 612 V2.x lists publish (EN 319 132-1 §5.2.2.2);
+   * `md5` for hostile fixtures.
+   */
+  readonly certDigest?: 'sha1' | 'sha256' | 'md5';
+  /** Write `SigningCertificate` (V1) instead of `SigningCertificateV2` (default false). */
+  readonly signingCertificateV1?: boolean;
+  /** Further `Cert` references before the signer's (an issuer's certificate, as EN 319 132-1 allows). */
+  readonly otherCerts?: ReadonlyArray<{ readonly der: Uint8Array; readonly digest: 'sha1' | 'sha256' | 'md5' }>;
 }
+
+const CERT_DIGEST_URIS = { sha1: 'http://www.w3.org/2000/09/xmldsig#sha1', sha256: 'http://www.w3.org/2001/04/xmlenc#sha256', md5: 'http://www.w3.org/2001/04/xmldsig-more#md5' } as const;
 
 function signatureMethodFor(signer: IssuedCert): string {
   const algorithm = signer.privateKey.algorithm as { name?: string; namedCurve?: string; hash?: { name?: string } };
@@ -205,9 +236,14 @@ function signatureMethodFor(signer: IssuedCert): string {
 export async function signTrustedListXml(xml: string, signer: IssuedCert, opts: SignXmlOptions = {}): Promise<string> {
   const c14n = 'http://www.w3.org/2001/10/xml-exc-c14n#';
   const sha256 = 'http://www.w3.org/2001/04/xmlenc#sha256';
-  const certDigest = createHash('sha256')
+  const certDigestHash = opts.certDigest ?? 'sha256';
+  const certDigest = createHash(certDigestHash)
     .update(opts.signingCertificateDer ?? signer.der)
     .digest('base64');
+  const signingCertificate = opts.signingCertificateV1 === true ? 'SigningCertificate' : 'SigningCertificateV2';
+  const certRef = (digest: 'sha1' | 'sha256' | 'md5', value: string): string =>
+    `<xades:Cert><xades:CertDigest><ds:DigestMethod Algorithm="${CERT_DIGEST_URIS[digest]}"/><ds:DigestValue>${value}</ds:DigestValue></xades:CertDigest></xades:Cert>`;
+  const certRefs = [...(opts.otherCerts ?? []).map((c) => certRef(c.digest, createHash(c.digest).update(c.der).digest('base64'))), certRef(certDigestHash, certDigest)].join('');
   const xades = opts.xades !== false;
   const signedXml = new SignedXml({
     privateKey: await privateKeyPem(signer),
@@ -219,7 +255,7 @@ export async function signTrustedListXml(xml: string, signer: IssuedCert, opts: 
       ? {
           objects: [
             {
-              content: `<xades:QualifyingProperties xmlns:xades="${XADES}" Target="#tsl-signature"><xades:SignedProperties Id="tsl-signed-properties"><xades:SignedSignatureProperties><xades:SigningTime>${toDateTime(opts.signingTime ?? new Date())}</xades:SigningTime><xades:SigningCertificateV2><xades:Cert><xades:CertDigest><ds:DigestMethod Algorithm="${sha256}"/><ds:DigestValue>${certDigest}</ds:DigestValue></xades:CertDigest></xades:Cert></xades:SigningCertificateV2></xades:SignedSignatureProperties></xades:SignedProperties></xades:QualifyingProperties>`,
+              content: `<xades:QualifyingProperties xmlns:xades="${XADES}" Target="#tsl-signature"><xades:SignedProperties Id="tsl-signed-properties"><xades:SignedSignatureProperties><xades:SigningTime>${toDateTime(opts.signingTime ?? new Date())}</xades:SigningTime><xades:${signingCertificate}>${certRefs}</xades:${signingCertificate}></xades:SignedSignatureProperties></xades:SignedProperties></xades:QualifyingProperties>`,
             },
           ],
         }
@@ -245,6 +281,7 @@ function loteService(service: TrustListService, issued: string): Record<string, 
   const history = (service.history ?? []).map((h) => ({
     ServiceName: lang(service.name),
     ...(h.serviceType === undefined ? {} : { ServiceTypeIdentifier: h.serviceType }),
+    ServiceDigitalIdentity: h.identity === 'certificate' ? { X509Certificates: [{ val: base64(service.certDer) }] } : { X509SKIs: [skiOf(service.certDer)] },
     ...(h.status === null ? {} : { ServiceStatus: h.status }),
     StatusStartingTime: toDateTime(h.statusStartingTime),
   }));
@@ -260,8 +297,38 @@ function loteService(service: TrustListService, issued: string): Record<string, 
   };
 }
 
+/** One `OtherLoTEPointer` (TS 119 602 §6.3.13). */
+export interface LotePointerSpec {
+  readonly location: string;
+  readonly signerCertsDer: readonly Uint8Array[];
+  readonly loteType?: string;
+  readonly territory?: string;
+  /** Default `application/jwt`. */
+  readonly mimeType?: string;
+}
+
+export interface BuildLoteOptions {
+  loteType: string;
+  services: readonly TrustListService[];
+  issued: DateInput;
+  nextUpdate: DateInput;
+  operator?: string;
+  territory?: string;
+  sequenceNumber?: number;
+  /** `PointersToOtherLoTE`: makes a list of LoTEs. */
+  pointers?: readonly LotePointerSpec[];
+}
+
+function lotePointer(pointer: LotePointerSpec): Record<string, unknown> {
+  return {
+    LoTELocation: pointer.location,
+    ServiceDigitalIdentities: [{ X509Certificates: pointer.signerCertsDer.map((der) => ({ val: base64(der) })) }],
+    LoTEQualifiers: [{ LoTEType: pointer.loteType ?? 'urn:se:eudi:lotetype:test', SchemeOperatorName: lang('Pointed list operator'), ...(pointer.territory ? { SchemeTerritory: pointer.territory } : {}), MimeType: pointer.mimeType ?? 'application/jwt' }],
+  };
+}
+
 /** An ETSI TS 119 602 LoTE; services with the same provider form one trusted entity. */
-export function buildLote(opts: { loteType: string; services: readonly TrustListService[]; issued: DateInput; nextUpdate: DateInput; operator?: string; territory?: string; sequenceNumber?: number }): BuiltLote {
+export function buildLote(opts: BuildLoteOptions): BuiltLote {
   const issued = toDateTime(opts.issued);
   return {
     LoTE: {
@@ -272,6 +339,7 @@ export function buildLote(opts: { loteType: string; services: readonly TrustList
         SchemeOperatorName: lang(opts.operator ?? 'Test Trusted List Operator'),
         SchemeName: lang('Test LoTE'),
         SchemeTerritory: opts.territory ?? 'SE',
+        ...(opts.pointers === undefined ? {} : { PointersToOtherLoTE: opts.pointers.map(lotePointer) }),
         ListIssueDateTime: issued,
         NextUpdate: toDateTime(opts.nextUpdate),
       },
@@ -281,6 +349,53 @@ export function buildLote(opts: { loteType: string; services: readonly TrustList
       })),
     },
   };
+}
+
+const LOTE_XML_NAMESPACE = 'http://uri.etsi.org/019602/v1#';
+
+function loteXmlIdentity(identity: { X509Certificates?: Array<{ val: string }>; X509SKIs?: string[] } | undefined): string {
+  if (identity === undefined) return '';
+  const ids = [...(identity.X509Certificates ?? []).map((c) => `<X509Certificate>${c.val}</X509Certificate>`), ...(identity.X509SKIs ?? []).map((ski) => `<X509SKI>${ski}</X509SKI>`)];
+  return `<ServiceDigitalIdentity>${ids.map((id) => `<DigitalId>${id}</DigitalId>`).join('')}</ServiceDigitalIdentity>`;
+}
+
+function loteXmlNames(element: string, values: unknown): string {
+  return `<${element}>${(values as Array<{ lang: string; value: string }>).map((v) => `<Name xml:lang="${escapeXml(v.lang)}">${escapeXml(v.value)}</Name>`).join('')}</${element}>`;
+}
+
+function loteXmlState(element: string, state: Record<string, unknown>): string {
+  const text = (name: string): string => (typeof state[name] === 'string' ? `<${name}>${escapeXml(state[name])}</${name}>` : '');
+  return `<${element}>${text('ServiceTypeIdentifier')}${state['ServiceName'] === undefined ? '' : loteXmlNames('ServiceName', state['ServiceName'])}${loteXmlIdentity(state['ServiceDigitalIdentity'] as never)}${text('ServiceStatus')}${text('StatusStartingTime')}</${element}>`;
+}
+
+/**
+ * The XML binding (TS 119 602 Annex A.2) of a LoTE built by {@link buildLote}: the same content,
+ * unsigned (sign it with {@link signTrustedListXml}).
+ */
+export function writeLoteXml(lote: BuiltLote): string {
+  const scheme = lote.LoTE.ListAndSchemeInformation;
+  const text = (name: string): string => (scheme[name] === undefined ? '' : `<${name}>${escapeXml(String(scheme[name]))}</${name}>`);
+  const pointers = (scheme['PointersToOtherLoTE'] as Array<Record<string, unknown>> | undefined) ?? [];
+  const pointerXml = pointers.map((p) => {
+    const identities = (p['ServiceDigitalIdentities'] as Array<{ X509Certificates?: Array<{ val: string }> }>).map((identity) => loteXmlIdentity(identity)).join('');
+    const qualifier = ((p['LoTEQualifiers'] as Array<Record<string, unknown>>)[0] ?? {}) as Record<string, string | undefined>;
+    const info = ['LoTEType', 'SchemeTerritory', 'MimeType'].filter((n) => qualifier[n] !== undefined).map((n) => `<OtherInformation><${n}>${escapeXml(qualifier[n] as string)}</${n}></OtherInformation>`).join('');
+    return `<OtherLoTEPointer><ServiceDigitalIdentities>${identities}</ServiceDigitalIdentities><LoTELocation>${escapeXml(String(p['LoTELocation']))}</LoTELocation><AdditionalInformation>${info}</AdditionalInformation></OtherLoTEPointer>`;
+  });
+  const entities = lote.LoTE.TrustedEntitiesList.map((entity) => {
+    const information = entity['TrustedEntityInformation'] as Record<string, unknown>;
+    const services = (entity['TrustedEntityServices'] as Array<Record<string, unknown>>).map((service) => {
+      const history = (service['ServiceHistory'] as Array<Record<string, unknown>> | undefined) ?? [];
+      return `<TrustedEntityService>${loteXmlState('ServiceInformation', service['ServiceInformation'] as Record<string, unknown>)}${history.length === 0 ? '' : `<ServiceHistory>${history.map((h) => loteXmlState('ServiceHistoryInstance', h)).join('')}</ServiceHistory>`}</TrustedEntityService>`;
+    });
+    return `<TrustedEntity><TrustedEntityInformation>${loteXmlNames('TEName', information['TEName'])}</TrustedEntityInformation><TrustedEntityServices>${services.join('')}</TrustedEntityServices></TrustedEntity>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<ListOfTrustedEntities xmlns="${LOTE_XML_NAMESPACE}" LOTETag="http://uri.etsi.org/019602/tag#" Id="ListOfTrustedEntities">
+  <ListAndSchemeInformation>${text('LoTEVersionIdentifier')}${text('LoTESequenceNumber')}${text('LoTEType')}${loteXmlNames('SchemeOperatorName', scheme['SchemeOperatorName'])}${loteXmlNames('SchemeName', scheme['SchemeName'])}${text('SchemeTerritory')}${pointers.length === 0 ? '' : `<PointersToOtherLoTE>${pointerXml.join('')}</PointersToOtherLoTE>`}${text('ListIssueDateTime')}<NextUpdate><dateTime>${escapeXml(String(scheme['NextUpdate']))}</dateTime></NextUpdate></ListAndSchemeInformation>
+  <TrustedEntitiesList>${entities.join('')}</TrustedEntitiesList>
+</ListOfTrustedEntities>
+`;
 }
 
 const algByCurve: Readonly<Record<string, string>> = { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' };

@@ -6,7 +6,9 @@
  * `ServiceInformation` and every `ServiceHistory/ServiceHistoryInstance`. Each is in force from its
  * `StatusStartingTime` until the next one starts; while its status is granted or recognised at
  * national level and its type maps to a category, its certificates are anchors for exactly that
- * window (`activeFrom`/`activeUntil`), so the status honoured is always the status at `now`.
+ * window (`activeFrom`/`activeUntil`), so the status honoured is always the status at `now`. A
+ * history instance names its key by `X509SKI` only (TS 119 612 V2.4.1 §5.6.3): its anchors are
+ * the current certificates of the same service with that SKI.
  * `PointersToOtherTSL/OtherTSLPointer` yields the location, signer certificates, type, territory
  * and MIME type of each pointed list.
  *
@@ -15,9 +17,11 @@
  * Documents with a DTD or entity declarations are refused.
  */
 import { anchorFromCertificate } from './anchor.ts';
-import { activeServiceStatuses, TSL_NAMESPACE, xmlServiceTypeCategories } from './service-types.ts';
+import { decodeBase64Strict } from './base64.ts';
+import { activeServiceStatuses, type ServiceTypeGrants, TSL_NAMESPACE, xmlServiceTypeCategories } from './service-types.ts';
 import { decodeCertificateValue, guardListParse, invalidList, parseListDate } from './trust-list-common.ts';
-import type { ParsedTrustList, TrustAnchor, TrustListPointer } from './types.ts';
+import { certificatesWithSki } from './subject-key-identifier.ts';
+import type { ParsedTrustList, TrustAnchor, TrustCategory, TrustListPointer } from './types.ts';
 import { child, children, childText, descend, descendants, DSIG_NAMESPACE, hasDtd, parseXmlDocument, text, type XmlElement } from './xml-dom.ts';
 
 import { MAX_TRUSTED_LIST_XML_CHARS } from './verify-trusted-list-xml.ts';
@@ -48,6 +52,15 @@ function readState(node: XmlElement, listName: string, service: string): Service
   };
 }
 
+/**
+ * An operator-configured category for a service type no EU rule maps (`TRUST_SERVICE_TYPE_CATEGORIES`,
+ * by `TSLType` or `*`); TS 119 612 services verify credentials, so only issuance grants count.
+ */
+function grantedCategory(tslType: string, serviceType: string, extra: ServiceTypeGrants | undefined): TrustCategory | undefined {
+  const grant = extra?.get(tslType)?.get(serviceType) ?? extra?.get('*')?.get(serviceType);
+  return grant?.purpose === 'issuance' ? grant.category : undefined;
+}
+
 /** The certificates of a `ServiceDigitalIdentity` element. */
 function identityCertificates(identity: XmlElement | undefined, listName: string, service: string): Uint8Array[] {
   return children(identity, 'DigitalId')
@@ -57,7 +70,27 @@ function identityCertificates(identity: XmlElement | undefined, listName: string
 
 const certificatesOf = (node: XmlElement, listName: string, service: string): Uint8Array[] => identityCertificates(child(node, 'ServiceDigitalIdentity'), listName, service);
 
-function serviceAnchors(service: XmlElement, listName: string, entity: string): TrustAnchor[] {
+/** The `X509SKI` values of a `ServiceDigitalIdentity` element; a value that is not base64 names no key. */
+function identitySkis(identity: XmlElement | undefined): Uint8Array[] {
+  return children(identity, 'DigitalId')
+    .flatMap((digitalId) => children(digitalId, 'X509SKI'))
+    .flatMap((value) => decodeBase64Strict((text(value) ?? '').replace(/\s+/g, '')) ?? []);
+}
+
+/**
+ * The certificates of one state of a service. A `ServiceHistoryInstance` carries no certificate
+ * (TS 119 612 V2.4.1 §5.6.3: "at least the X509SKI element and to the exception of any
+ * certificate"): its `X509SKI` names the key, and the certificate is the current service's one
+ * with that SKI. A history instance that still carries certificates (older lists) uses them.
+ */
+function stateCertificates(state: ServiceState, current: () => readonly Uint8Array[], listName: string, service: string): Uint8Array[] {
+  const own = certificatesOf(state.node, listName, service);
+  if (own.length > 0 || state.node.localName !== 'ServiceHistoryInstance') return own;
+  const skis = identitySkis(child(state.node, 'ServiceDigitalIdentity'));
+  return skis.length === 0 ? [] : certificatesWithSki(skis, current());
+}
+
+function serviceAnchors(service: XmlElement, listName: string, entity: string, tslType: string, extra: ServiceTypeGrants | undefined): TrustAnchor[] {
   const information = child(service, 'ServiceInformation');
   if (information === undefined) return [];
   const name = serviceName(information);
@@ -65,12 +98,15 @@ function serviceAnchors(service: XmlElement, listName: string, entity: string): 
     (a, b) => (a.start?.getTime() ?? Number.NEGATIVE_INFINITY) - (b.start?.getTime() ?? Number.NEGATIVE_INFINITY),
   );
   const anchors: TrustAnchor[] = [];
+  // Read only when a history instance names its key by SKI: a service of a type we do not use is never decoded.
+  let current: Uint8Array[] | undefined;
+  const currentCertificates = (): Uint8Array[] => (current ??= certificatesOf(information, listName, name));
   timeline.forEach((state, index) => {
-    const category = xmlServiceTypeCategories.get(state.serviceType);
+    const category = xmlServiceTypeCategories.get(state.serviceType) ?? grantedCategory(tslType, state.serviceType, extra);
     if (category === undefined || !activeServiceStatuses.has(state.status)) return;
     const until = timeline[index + 1]?.start;
     const source = { list: listName, listType: 'etsi-119612', service: name, serviceType: state.serviceType } as const;
-    for (const der of certificatesOf(state.node, listName, name)) {
+    for (const der of stateCertificates(state, currentCertificates, listName, name)) {
       anchors.push({
         ...anchorFromCertificate(der, [category], source),
         purpose: 'issuance',
@@ -97,18 +133,19 @@ function readPointer(pointer: XmlElement, listName: string): TrustListPointer | 
 
 /**
  * Parses the root element of a TS 119 612 document. `signed` says whether the caller verified
- * its signature.
+ * its signature; `serviceTypeGrants` maps further service types (by `TSLType`) to categories.
  *
  * @throws ServiceError `TRUST_LIST_INVALID`.
  */
-export function parseTrustedListRoot(root: XmlElement, listName: string, signed: boolean): ParsedTrustList {
+export function parseTrustedListRoot(root: XmlElement, listName: string, signed: boolean, serviceTypeGrants?: ServiceTypeGrants): ParsedTrustList {
   return guardListParse(listName, () => {
     if (root.localName !== 'TrustServiceStatusList') throw invalidList(listName, 'the root element is not TrustServiceStatusList');
     if (root.namespaceURI !== TSL_NAMESPACE) throw invalidList(listName, `the root element is not in namespace ${TSL_NAMESPACE}`);
     const scheme = child(root, 'SchemeInformation');
     const providers = children(child(root, 'TrustServiceProviderList'), 'TrustServiceProvider');
+    const tslType = childText(scheme, 'TSLType') ?? '';
     const anchors = providers.flatMap((provider, index) =>
-      children(child(provider, 'TSPServices'), 'TSPService').flatMap((service) => serviceAnchors(service, listName, `${listName}#${index}`)),
+      children(child(provider, 'TSPServices'), 'TSPService').flatMap((service) => serviceAnchors(service, listName, `${listName}#${index}`, tslType, serviceTypeGrants)),
     );
     const pointers = children(child(scheme, 'PointersToOtherTSL'), 'OtherTSLPointer')
       .map((pointer) => readPointer(pointer, listName))

@@ -3,8 +3,9 @@
  * verifies its signature against the pinned signers, then parses what was signed.
  *
  * Told apart by content (publishers use any file name and media type): `<…` is an ETSI TS 119 612
- * XML list (enveloped XMLDSig/XAdES), `{…` with `payload` and `signature(s)` is a TS 119 602 LoTE
- * in JWS JSON serialization, other `{…` is a plain LoTE document, anything else a compact JWS.
+ * XML list or the XML binding of a TS 119 602 LoTE (enveloped XMLDSig/XAdES, told apart by the
+ * root element), `{…` with `payload` and `signature(s)` is a TS 119 602 LoTE in JWS JSON
+ * serialization, other `{…` is a plain LoTE document, anything else a compact JWS.
  *
  * A list that carries a signature must verify, in every mode. A list without one is returned as
  * unsigned with the reason, for the caller's policy (refused in production, see `admitTrustList`).
@@ -15,12 +16,14 @@
 import { ServiceError } from '../errors.ts';
 import { parseStrictJson } from '../util/strict-json.ts';
 import { parseLoteJson } from './parse-lote-json.ts';
-import { parseTrustedListRoot, parseTrustedListXml } from './parse-trusted-list-xml.ts';
+import { isLoteXmlRoot, loteXmlToJsonModel } from './parse-lote-xml.ts';
+import { parseTrustedListRoot } from './parse-trusted-list-xml.ts';
+import type { ServiceTypeGrants } from './service-types.ts';
 import { invalidList } from './trust-list-common.ts';
 import type { ParsedTrustList, TrustAnchor } from './types.ts';
 import { isJwsJson, verifyLoteJwsSigner } from './verify-lote-jws.ts';
 import { MAX_TRUSTED_LIST_XML_CHARS, verifyTrustedListXml } from './verify-trusted-list-xml.ts';
-import { parseXmlDocument } from './xml-dom.ts';
+import { descendants, DSIG_NAMESPACE, hasDtd, parseXmlDocument, type XmlElement } from './xml-dom.ts';
 
 /** Largest accepted trusted-list document, in bytes. */
 export const MAX_TRUST_LIST_BYTES = 32 * 1024 * 1024;
@@ -31,6 +34,8 @@ export interface ReadTrustListOptions {
   readonly now: Date;
   /** Tolerated clock difference for `ListIssueDateTime`; default 5 minutes. */
   readonly skewMs?: number;
+  /** Operator-configured grants for LoTE types and service types outside the EU profiles; default none. */
+  readonly serviceTypeGrants?: ServiceTypeGrants;
 }
 
 /** A list after reading: parsed from what was signed, or unsigned with the reason. */
@@ -59,12 +64,21 @@ function decodeText(bytes: Uint8Array, name: string): string {
 
 function readXml(text: string, name: string, options: ReadTrustListOptions): ReadTrustList {
   if (text.length > MAX_TRUSTED_LIST_XML_CHARS) throw invalidList(name, 'the document is too large');
-  const unverified = parseTrustedListXml(text, name);
-  if (!unverified.signed) return { format: 'etsi-119612', parsed: unverified, unverified: 'unsigned XML list' };
+  if (hasDtd(text)) throw invalidList(name, 'DOCTYPE and ENTITY declarations are not allowed');
+  const document = parseXmlDocument(text);
+  const root = document?.documentElement ?? undefined;
+  if (root === undefined) throw invalidList(name, 'the document is not well-formed XML');
+  // TS 119 602 Annex A.2: a LoTE in XML is read into the JSON-binding model, one set of rules for both.
+  const lote = isLoteXmlRoot(root);
+  const format = lote ? 'etsi-119602' : 'etsi-119612';
+  const parseRoot = (element: XmlElement, signed: boolean): ParsedTrustList =>
+    lote ? { ...parseLoteJson(loteXmlToJsonModel(element, name), name, options.serviceTypeGrants), signed } : parseTrustedListRoot(element, name, signed, options.serviceTypeGrants);
+  const unverified = parseRoot(root, false);
+  if (descendants(root, 'Signature', DSIG_NAMESPACE).length === 0) return { format, parsed: unverified, unverified: lote ? 'unsigned XML LoTE' : 'unsigned XML list' };
   const verified = verifyTrustedListXml(text, options.pinnedSignerCertsDer, options.now, name);
-  const root = parseXmlDocument(verified.signedXml)?.documentElement ?? undefined;
-  if (root === undefined) throw invalidList(name, 'the signed content is not well-formed XML');
-  return { format: 'etsi-119612', parsed: parseTrustedListRoot(root, name, true), unverified: undefined, signer: verified.signer.subject };
+  const signedRoot = parseXmlDocument(verified.signedXml)?.documentElement ?? undefined;
+  if (signedRoot === undefined) throw invalidList(name, 'the signed content is not well-formed XML');
+  return { format, parsed: parseRoot(signedRoot, true), unverified: undefined, signer: verified.signer.subject };
 }
 
 async function readLote(text: string, name: string, options: ReadTrustListOptions): Promise<ReadTrustList> {
@@ -75,12 +89,12 @@ async function readLote(text: string, name: string, options: ReadTrustListOption
     } catch {
       throw invalidList(name, 'the document is not JSON without duplicate member names');
     }
-    if (!isJwsJson(json)) return { format: 'etsi-119602', parsed: parseLoteJson(json, name), unverified: 'plain JSON LoTE' };
+    if (!isJwsJson(json)) return { format: 'etsi-119602', parsed: parseLoteJson(json, name, options.serviceTypeGrants), unverified: 'plain JSON LoTE' };
   }
   const verified = await verifyLoteJwsSigner(text, options.pinnedSignerCertsDer, options.now).catch((error: unknown) => {
     throw error instanceof ServiceError ? invalidList(name, error.detail ?? error.message) : error;
   });
-  return { format: 'etsi-119602', parsed: { ...parseLoteJson(verified.payload, name), signed: true }, unverified: undefined, signer: verified.signer };
+  return { format: 'etsi-119602', parsed: { ...parseLoteJson(verified.payload, name, options.serviceTypeGrants), signed: true }, unverified: undefined, signer: verified.signer };
 }
 
 /**

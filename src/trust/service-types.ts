@@ -15,6 +15,21 @@ export const activeServiceStatuses: ReadonlySet<string> = new Set([
   'http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/recognisedatnationallevel',
 ]);
 
+/**
+ * ETSI TS 119 602 V1.1.1 Annex H (EU Pub-EAA providers list) service status URIs: a notified
+ * provider's services are in force; `withdrawn` marks a provider that is no longer one.
+ */
+export const pubEaaServiceStatuses = {
+  notified: 'http://uri.etsi.org/19602/PubEAAProvidersList/SvcStatus/notified',
+  withdrawn: 'http://uri.etsi.org/19602/PubEAAProvidersList/SvcStatus/withdrawn',
+} as const;
+
+/**
+ * Status URIs under which a LoTE service's certificates are anchors: the TS 119 612 active
+ * statuses, and Annex H `notified`. The EU PID and WRPAC profiles publish no status.
+ */
+export const activeLoteServiceStatuses: ReadonlySet<string> = new Set([...activeServiceStatuses, pubEaaServiceStatuses.notified]);
+
 /** The TS 119 612 namespace. */
 export const TSL_NAMESPACE = 'http://uri.etsi.org/02231/v2#';
 
@@ -93,12 +108,46 @@ const loteTypeServiceTypes: ReadonlyMap<string, ReadonlySet<string>> = new Map<s
 const isLocalServiceType = (serviceType: string): boolean => serviceType.startsWith('urn:se:eudi:svctype:');
 
 /**
- * What `serviceType` grants in a LoTE of type `loteType`: nothing for an unknown type, for an EU
- * type outside the list's profile, or for any EU type in a list of unknown `LoTEType`.
+ * Operator-configured grants for lists outside the EU profiles (national or sectoral LoTE types,
+ * pilots): `LoTEType` or TS 119 612 `TSLType` (or `*` for any) → `ServiceTypeIdentifier` → grant.
+ * Empty by default: a list type or service type not named here or in the EU rules grants nothing.
  */
-export function loteServiceGrant(loteType: string, serviceType: string): ServiceGrant | undefined {
+export type ServiceTypeGrants = ReadonlyMap<string, ReadonlyMap<string, ServiceGrant>>;
+
+const CATEGORY_NAMES: ReadonlySet<string> = new Set<TrustCategory>(['pid', 'eaa', 'mdl', 'representation', 'access']);
+
+/**
+ * Parses `TRUST_SERVICE_TYPE_CATEGORIES`: entries separated by whitespace or `;`, each
+ * `<LoTEType or TSLType URI, or *>|<service type URI>=<category>[/issuance|/revocation]` (default issuance).
+ * Returns the problem as text for an entry that does not have this form.
+ */
+export function parseServiceTypeGrants(setting: string): { readonly grants: ServiceTypeGrants } | { readonly problem: string } {
+  const grants = new Map<string, Map<string, ServiceGrant>>();
+  for (const entry of setting.split(/[\s;]+/).filter((e) => e !== '')) {
+    const bar = entry.indexOf('|');
+    const equals = entry.lastIndexOf('=');
+    if (bar <= 0 || equals <= bar + 1) return { problem: `"${entry}" is not <LoTEType or *>|<service type>=<category>[/issuance|/revocation]` };
+    const loteType = entry.slice(0, bar);
+    const serviceType = entry.slice(bar + 1, equals);
+    const [category = '', purpose = 'issuance', ...rest] = entry.slice(equals + 1).split('/');
+    if (!CATEGORY_NAMES.has(category) || (purpose !== 'issuance' && purpose !== 'revocation') || rest.length > 0) {
+      return { problem: `"${entry}": the category must be one of ${[...CATEGORY_NAMES].join(', ')}, optionally followed by /issuance or /revocation` };
+    }
+    if ((loteType !== '*' && !/^[a-z][a-z0-9+.-]*:\S+$/i.test(loteType)) || !/^[a-z][a-z0-9+.-]*:\S+$/i.test(serviceType)) return { problem: `"${entry}": the LoTE type (or *) and the service type must be URIs` };
+    const byService = grants.get(loteType) ?? new Map<string, ServiceGrant>();
+    byService.set(serviceType, { category: category as TrustCategory, purpose });
+    grants.set(loteType, byService);
+  }
+  return { grants };
+}
+
+/**
+ * What `serviceType` grants in a LoTE of type `loteType`: the EU profile's grant; otherwise the
+ * operator-configured one (`extra`, for this `LoTEType` or `*`); otherwise nothing — for an
+ * unknown type, an EU type outside the list's profile, or any EU type in a list of unknown `LoTEType`.
+ */
+export function loteServiceGrant(loteType: string, serviceType: string, extra?: ServiceTypeGrants): ServiceGrant | undefined {
   const grant = loteServiceTypeGrants.get(serviceType);
-  if (grant === undefined) return undefined;
-  if (isLocalServiceType(serviceType)) return grant;
-  return loteTypeServiceTypes.get(loteType)?.has(serviceType) === true ? grant : undefined;
+  if (grant !== undefined && (isLocalServiceType(serviceType) || loteTypeServiceTypes.get(loteType)?.has(serviceType) === true)) return grant;
+  return extra?.get(loteType)?.get(serviceType) ?? extra?.get('*')?.get(serviceType);
 }

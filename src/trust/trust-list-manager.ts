@@ -27,6 +27,7 @@ import type { BoundedFetch } from './fetch-bounded.ts';
 import { readTrustList, type ReadTrustList } from './read-trust-list.ts';
 import { invalidList } from './trust-list-common.ts';
 import { directorySources, pointerSources, readSource, type TrustListSource, urlSources } from './trust-list-sources.ts';
+import type { ServiceTypeGrants } from './service-types.ts';
 import { createTrustStore } from './trust-store.ts';
 import { isAnchorActive, type TrustAnchor, type TrustCategory, type TrustStore } from './types.ts';
 
@@ -45,6 +46,13 @@ export interface TrustListManagerOptions {
   /** Where the last good copy of each list is kept; absent: no cache. */
   readonly cacheDir?: string;
   readonly fetch: BoundedFetch;
+  /**
+   * How lists reached through a pointer of a verified list of lists are fetched; default `fetch`.
+   * The service allows plain `http` here (docs/adr/0100-signed-lists-over-http.md).
+   */
+  readonly fetchPointed?: BoundedFetch;
+  /** Operator-configured grants for LoTE and service types outside the EU profiles; default none. */
+  readonly serviceTypeGrants?: ServiceTypeGrants;
   readonly now: () => Date;
   readonly warn: (message: string) => void;
   readonly info?: (message: string) => void;
@@ -237,7 +245,7 @@ export class TrustListManager {
     const now = options.now();
     state.lastAttemptAt = now;
     try {
-      const bytes = await readSource(state.source, options.fetch);
+      const bytes = await readSource(state.source, state.source.via === undefined ? options.fetch : (options.fetchPointed ?? options.fetch));
       const list = await this.#verify(state.source, bytes, now);
       this.#checkNotOlder(state, list);
       state.good = { list, bytes, loadedAt: now };
@@ -263,7 +271,7 @@ export class TrustListManager {
   }
 
   async #verify(source: TrustListSource, bytes: Uint8Array, now: Date): Promise<ReadTrustList> {
-    const list = await readTrustList(bytes, source.name, { pinnedSignerCertsDer: source.pinnedSignerCertsDer, now });
+    const list = await readTrustList(bytes, source.name, { pinnedSignerCertsDer: source.pinnedSignerCertsDer, now, ...(this.#options.serviceTypeGrants ? { serviceTypeGrants: this.#options.serviceTypeGrants } : {}) });
     this.#admit(source.name, list, now);
     return list;
   }

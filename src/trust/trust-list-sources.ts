@@ -1,11 +1,12 @@
 /**
  * Where trusted lists come from, and how their bytes are obtained: files in `TRUST_LIST_DIR`,
  * configured HTTP(S) URLs, and the lists a list of lists points to (TS 119 612
- * `PointersToOtherTSL`, SPECS.md B.3).
+ * `PointersToOtherTSL`, TS 119 612 V2.4.1 §5.3.13; TS 119 602 V1.1.1 §6.3.13 `PointersToOtherLoTE`).
  *
  * A pointed list is verified with the signer certificates its pointer publishes, never with the
- * configured pins; only XML trusted lists are followed (a pointer to another list of lists — the
- * LOTL pointing to itself or a pivot — is not), and only one level deep.
+ * configured pins; a TS 119 612 pointer is followed to XML trusted lists only (a pointer to another
+ * list of lists — the LOTL pointing to itself or a pivot — is not), a LoTE pointer to a LoTE in
+ * any binding; only one level deep.
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
@@ -60,16 +61,26 @@ function locate(location: string, parent: TrustListLocation): TrustListLocation 
 }
 
 /**
- * The sources a list of lists points to: XML trusted lists only, filtered by territory when
- * `territories` is not empty, each with its pointer's signer certificates.
+ * The sources a list of lists points to, each with its pointer's signer certificates:
+ * - TS 119 612 `OtherTSLPointer`: XML trusted lists only (by MIME type, or a `.xml` location),
+ *   never another list of lists, filtered by territory when `territories` is not empty;
+ * - TS 119 602 `OtherLoTEPointer` (lists of LoTEs, as EUDI pilots publish them): a LoTE in any
+ *   binding (read by content), filtered by territory only when the pointer names one.
+ * Locations may be `https:` or `http:` URLs (the pointed list's signature, checked against the
+ * signed pointer's certificates, is what counts; see docs/trust-policy.md), or files next to a
+ * file list of lists. A pointer without a signer certificate is not followed.
  */
 export function pointerSources(pointers: readonly TrustListPointer[], parent: TrustListSource, territories: readonly string[]): TrustListSource[] {
   const sources: TrustListSource[] = [];
   for (const pointer of pointers) {
-    if (pointer.type === tslTypes.listOfLists) continue;
-    const xml = pointer.mimeType === undefined ? /\.xml$/i.test(pointer.location) : XML_MIME_TYPES.has(pointer.mimeType.toLowerCase());
-    if (!xml) continue;
-    if (territories.length > 0 && (pointer.territory === undefined || !territories.includes(pointer.territory.toUpperCase()))) continue;
+    if (pointer.lote === true) {
+      if (territories.length > 0 && pointer.territory !== undefined && !territories.includes(pointer.territory.toUpperCase())) continue;
+    } else {
+      if (pointer.type === tslTypes.listOfLists) continue;
+      const xml = pointer.mimeType === undefined ? /\.xml$/i.test(pointer.location) : XML_MIME_TYPES.has(pointer.mimeType.toLowerCase());
+      if (!xml) continue;
+      if (territories.length > 0 && (pointer.territory === undefined || !territories.includes(pointer.territory.toUpperCase()))) continue;
+    }
     const location = locate(pointer.location, parent.location);
     if (location === undefined || pointer.signerCertsDer.length === 0) continue;
     const name = location.kind === 'url' ? location.url : location.path;

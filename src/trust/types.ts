@@ -141,11 +141,11 @@ export interface ParsedTrustList {
   readonly type?: string;
   /** `TSLSequenceNumber` or `LoTESequenceNumber`, when present. */
   readonly sequenceNumber?: number;
-  /** TS 119 612 `PointersToOtherTSL` (a list of lists), in document order. */
+  /** TS 119 612 `PointersToOtherTSL` or TS 119 602 `PointersToOtherLoTE`, in document order. */
   readonly pointers?: readonly TrustListPointer[];
 }
 
-/** One `OtherTSLPointer` of a list of lists (TS 119 612 §5.3.13; SPECS.md B.3). */
+/** One `OtherTSLPointer` of a list of lists (TS 119 612 §5.3.13) or `OtherLoTEPointer` (TS 119 602 §6.3.13). */
 export interface TrustListPointer {
   /** `TSLLocation`: where the pointed list is published. */
   readonly location: string;
@@ -154,4 +154,6 @@ export interface TrustListPointer {
   readonly type?: string;
   readonly territory?: string;
   readonly mimeType?: string;
+  /** A TS 119 602 `OtherLoTEPointer` (any LoTE binding), rather than a TS 119 612 `OtherTSLPointer`. */
+  readonly lote?: true;
 }

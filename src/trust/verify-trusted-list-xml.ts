@@ -1,11 +1,13 @@
 /**
- * Verifies the enveloped XML signature of an ETSI TS 119 612 trusted list (XMLDSig; XAdES
- * baseline-B, ETSI EN 319 132-1) against pinned signer certificates, and returns the signed
- * document exactly as its digest was checked (SPECS.md B.3).
+ * Verifies the enveloped XML signature of an ETSI TS 119 612 trusted list, or of the XML binding of
+ * a TS 119 602 LoTE (Annex A.2: the same enveloped XAdES signature), (XMLDSig; XAdES baseline-B,
+ * ETSI EN 319 132-1) against pinned signer certificates, and returns the signed document exactly
+ * as its digest was checked (TS 119 612 V2.4.1 §5.7).
  *
  * Checks, in order, before any cryptography:
  * 1. No DOCTYPE or ENTITY declaration; the parser reports no warning or error; one root element,
- *    `TrustServiceStatusList` in the TS 119 612 namespace.
+ *    `TrustServiceStatusList` in the TS 119 612 namespace or `ListOfTrustedEntities` in the
+ *    TS 119 602 one.
  * 2. Exactly one `ds:Signature` in the whole document, and it is a child of the root.
  * 3. One `SignedInfo`, its canonicalization and signature methods on the allow-lists.
  * 4. Exactly one reference to the list: `URI=""` or `URI="#<Id of the root>"`, that Id carried by
@@ -16,7 +18,8 @@
  * 5. The signer is a pinned certificate valid at `now`: a certificate in `KeyInfo` must be one of
  *    the pinned ones and is never trusted by itself; without one, each pinned certificate is tried.
  * Then `xml-crypto` verifies each reference digest and the signature value with the pinned key,
- * and, for XAdES, the `SigningCertificate(V2)` digest must match that certificate.
+ * and, for XAdES, one `SigningCertificate(V2)` certificate digest (SHA-1 allowed there only, see
+ * {@link certDigestMethods}) must match that certificate.
  *
  * The caller reads the list from {@link VerifiedTrustedListXml.signedXml} — the canonical XML whose
  * digest was verified — never from the original text.
@@ -28,6 +31,7 @@ import { createHash, X509Certificate as NodeX509Certificate } from 'node:crypto'
 import { SignedXml } from 'xml-crypto';
 import { ServiceError } from '../errors.ts';
 import { bytesEqual, decodeBase64Strict } from './base64.ts';
+import { isLoteXmlRoot } from './parse-lote-xml.ts';
 import { parseCertificate, type ParsedCertificate } from './parse-certificate.ts';
 import { TSL_NAMESPACE } from './service-types.ts';
 import { child, children, descendants, DSIG_NAMESPACE, elementsWithId, hasDtd, parseXmlDocument, text, type XmlElement } from './xml-dom.ts';
@@ -167,15 +171,36 @@ function tryVerify(xml: string, parts: SignatureParts, signer: ParsedCertificate
   return reference?.signedReference;
 }
 
+/**
+ * Digest methods accepted in XAdES `SigningCertificate(V2)/Cert/CertDigest` (ETSI EN 319 132-1
+ * V1.1.1 §5.2.2): those of the references, and SHA-1. The certificate digest only names the
+ * signing certificate among certificates the verifier already holds (the signer is one of the
+ * pinned certificates, tried by its key, never taken from the document), so a SHA-1 collision
+ * gains nothing; the XAdES `SigningCertificate` element of EN 319 132-1 and TS 119 612 V2.x
+ * lists (Sweden, Italy, Lithuania, the EU list of lists before 2021) digest it with SHA-1. The
+ * signature method and every reference digest stay on the SHA-2 allow-list.
+ */
+export const certDigestMethods: Readonly<Record<string, 'sha1' | 'sha256' | 'sha384' | 'sha512'>> = {
+  'http://www.w3.org/2000/09/xmldsig#sha1': 'sha1',
+  ...digestMethods,
+};
+
 function checkSigningCertificate(signedProperties: XmlElement, signer: ParsedCertificate, listName: string): Date | undefined {
   const signed = child(signedProperties, 'SignedSignatureProperties', XADES_NAMESPACE);
-  const reference = child(child(signed, 'SigningCertificateV2', XADES_NAMESPACE) ?? child(signed, 'SigningCertificate', XADES_NAMESPACE), 'Cert', XADES_NAMESPACE);
-  const digest = child(reference, 'CertDigest', XADES_NAMESPACE);
-  const method = child(digest, 'DigestMethod', DSIG_NAMESPACE)?.getAttribute('Algorithm') ?? '';
-  const value = text(child(digest, 'DigestValue', DSIG_NAMESPACE))?.trim() ?? '';
-  if (!isAcceptedDigestMethod(method) || value === '') throw invalid(listName, 'the XAdES signed properties do not identify the signing certificate');
-  const expected = createHash(digestMethods[method]).update(signer.der).digest('base64');
-  if (value !== expected) throw invalid(listName, 'the XAdES signing certificate is not the pinned signer');
+  const certs = children(child(signed, 'SigningCertificateV2', XADES_NAMESPACE) ?? child(signed, 'SigningCertificate', XADES_NAMESPACE), 'Cert', XADES_NAMESPACE);
+  const digests = certs.map((cert) => {
+    const digest = child(cert, 'CertDigest', XADES_NAMESPACE);
+    const method = child(digest, 'DigestMethod', DSIG_NAMESPACE)?.getAttribute('Algorithm') ?? '';
+    const value = text(child(digest, 'DigestValue', DSIG_NAMESPACE))?.replace(/\s+/g, '') ?? '';
+    const hash = Object.hasOwn(certDigestMethods, method) ? certDigestMethods[method] : undefined;
+    return { hash, value };
+  });
+  // EN 319 132-1 §5.2.2: the signing certificate is one of the referenced certificates (others may be its
+  // issuers); a reference whose digest method is not accepted identifies nothing.
+  const usable = digests.filter((d): d is { hash: 'sha1' | 'sha256' | 'sha384' | 'sha512'; value: string } => d.hash !== undefined && d.value !== '');
+  if (usable.length === 0) throw invalid(listName, 'the XAdES signed properties do not identify the signing certificate');
+  const matches = usable.some((d) => d.value === createHash(d.hash).update(signer.der).digest('base64'));
+  if (!matches) throw invalid(listName, 'the XAdES signing certificate is not the pinned signer');
   const time = text(child(signed, 'SigningTime', XADES_NAMESPACE))?.trim();
   const parsed = time === undefined ? Number.NaN : Date.parse(time);
   return Number.isNaN(parsed) ? undefined : new Date(parsed);
@@ -192,7 +217,8 @@ export function verifyTrustedListXml(xml: string, pinnedSignerCertsDer: readonly
   const document = parseXmlDocument(xml);
   const root = document?.documentElement ?? undefined;
   if (root === undefined) throw invalid(listName, 'the document is not well-formed XML');
-  if (root.localName !== 'TrustServiceStatusList' || root.namespaceURI !== TSL_NAMESPACE) throw invalid(listName, 'the root element is not a TS 119 612 TrustServiceStatusList');
+  const trustedList = root.localName === 'TrustServiceStatusList' && root.namespaceURI === TSL_NAMESPACE;
+  if (!trustedList && !isLoteXmlRoot(root)) throw invalid(listName, 'the root element is not a TS 119 612 TrustServiceStatusList or a TS 119 602 ListOfTrustedEntities');
   const parts = readSignature(root, listName);
   for (const signer of candidateSigners(parts, pinnedSignerCertsDer, now, listName)) {
     const signedXml = tryVerify(xml, parts, signer);

@@ -5,7 +5,9 @@
  * `xml-crypto` ships RSA (PKCS#1 v1.5 with SHA-1/256/512, PSS with SHA-256) and SHA-1/256/512
  * digests. Trusted lists are also signed with ECDSA (EU LOTL signers use both), so ECDSA with
  * SHA-256/384/512 — signature value `r || s` (XMLDSig 1.1 §6.4.3) — RSA with SHA-384 and the
- * SHA-384 digest are added here. SHA-1 and HMAC are never accepted.
+ * SHA-384 digest are added here. SHA-1 and HMAC are never accepted for the signature or a
+ * reference; only a XAdES `CertDigest`, which names a certificate the verifier already holds, may
+ * be SHA-1 (`certDigestMethods` in verify-trusted-list-xml.ts).
  */
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyLike } from 'node:crypto';
 import type { SignedXml } from 'xml-crypto';

@@ -3,8 +3,7 @@
  * that the verifier reads (SPECS.md B.2; field names as in the EUDI reference data model).
  *
  * Unknown members are allowed and dropped: the schema checks the shape of what is used, not
- * conformance to the whole of TS 119 602 (addresses, policies, pointers to other LoTEs and
- * extensions are not read).
+ * conformance to the whole of TS 119 602 (addresses, policies and extensions are not read).
  */
 import { z } from 'zod';
 
@@ -19,12 +18,25 @@ export const zLoteCertificate = z.object({
   specRef: z.string().optional(),
 });
 
+/** `ServiceDigitalIdentity`: certificates, and `X509SKIs` (base64 subject key identifiers, TS 119 602 §6.6.3). */
+export const zLoteDigitalIdentity = z.object({
+  X509Certificates: z.array(zLoteCertificate).optional(),
+  /** Values that are not strings name no key (they were not read before, and do not make a list invalid). */
+  X509SKIs: z
+    .array(z.unknown())
+    .optional()
+    .transform((values) => {
+      const strings = values?.filter((value): value is string => typeof value === 'string' && value.length <= 1024);
+      return strings !== undefined && strings.length > 0 ? strings : undefined;
+    }),
+});
+
 export const zLoteServiceInformation = z.object({
   ServiceName: z.array(zMultiLangString),
   ServiceTypeIdentifier: z.string(),
   ServiceStatus: z.string().optional(),
   StatusStartingTime: z.string().optional(),
-  ServiceDigitalIdentity: z.object({ X509Certificates: z.array(zLoteCertificate).optional() }),
+  ServiceDigitalIdentity: zLoteDigitalIdentity,
 });
 export type LoteServiceInformation = z.infer<typeof zLoteServiceInformation>;
 
@@ -34,7 +46,7 @@ export const zLoteServiceHistoryInstance = z.object({
   ServiceTypeIdentifier: z.string().optional(),
   ServiceStatus: z.string().optional(),
   StatusStartingTime: z.string(),
-  ServiceDigitalIdentity: z.object({ X509Certificates: z.array(zLoteCertificate).optional() }).optional(),
+  ServiceDigitalIdentity: zLoteDigitalIdentity.optional(),
 });
 export type LoteServiceHistoryInstance = z.infer<typeof zLoteServiceHistoryInstance>;
 
@@ -42,6 +54,14 @@ export const zTrustedEntity = z.object({
   TrustedEntityInformation: z.object({ TEName: z.array(zMultiLangString).optional() }),
   TrustedEntityServices: z.array(z.object({ ServiceInformation: zLoteServiceInformation, ServiceHistory: z.array(zLoteServiceHistoryInstance).optional() })),
 });
+
+/** `OtherLoTEPointer` (TS 119 602 V1.1.1 §6.3.13): where another LoTE is published and who signs it. */
+export const zOtherLoTEPointer = z.object({
+  LoTELocation: z.string().max(4096),
+  ServiceDigitalIdentities: z.array(zLoteDigitalIdentity).optional(),
+  LoTEQualifiers: z.array(z.object({ LoTEType: z.string().optional(), SchemeTerritory: z.string().optional(), MimeType: z.string().optional() })).optional(),
+});
+export type OtherLoTEPointer = z.infer<typeof zOtherLoTEPointer>;
 
 export const zListAndSchemeInformation = z.object({
   LoTEVersionIdentifier: z.number().int().optional(),
@@ -52,6 +72,8 @@ export const zListAndSchemeInformation = z.object({
   ListIssueDateTime: z.string(),
   /** `null` or absent for a closed list. */
   NextUpdate: z.string().nullable().optional(),
+  /** Each pointer is checked on its own (`zOtherLoTEPointer`): a malformed pointer is not followed. */
+  PointersToOtherLoTE: z.array(z.unknown()).optional(),
 });
 
 /** A LoTE document: `{ "LoTE": { ListAndSchemeInformation, TrustedEntitiesList } }`. */

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/load-config.ts';
+import { serviceTypeGrantsSetting } from '../../src/compose/compose-trust.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'config-load-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -123,6 +124,13 @@ describe('loadConfig refuses bad values, naming the setting', () => {
   ])('%s=%s', (setting, value) => {
     const err = refused({ [setting]: value });
     expect(err.message).toMatch(namesSetting(setting));
+  });
+
+  it('TRUST_SERVICE_TYPE_CATEGORIES is empty (no grant beyond the EU profiles) by default, takes well-formed entries, and a bad one stops the start naming the setting', () => {
+    expect(loadConfig({}).TRUST_SERVICE_TYPE_CATEGORIES).toBe('');
+    expect(serviceTypeGrantsSetting(loadConfig({}).TRUST_SERVICE_TYPE_CATEGORIES).size).toBe(0);
+    expect(serviceTypeGrantsSetting('*|https://lists.example/svc=eaa/revocation').get('*')?.get('https://lists.example/svc')).toBeDefined();
+    expect(() => serviceTypeGrantsSetting('https://lists.example/type|https://lists.example/svc=gold')).toThrow(/^TRUST_SERVICE_TYPE_CATEGORIES: /);
   });
 
   it('refuses VERIFIER_KEY_FILE without VERIFIER_CERT_FILE', () => {

@@ -80,6 +80,18 @@ describe('eudi-verifier trust-list', () => {
     expect(inspected.pointers).toEqual([{ location: 'https://tl.example.se/tl.xml', territory: 'SE', type: 'http://uri.etsi.org/TrstSvc/TrustedList/TSLType/EUgeneric', mime_type: 'application/vnd.etsi.tsl+xml', signer_certificates: 1 }]);
   });
 
+  it('builds a signed LoTE in the TS 119 602 XML binding, and a list of LoTEs pointing to it', async () => {
+    const xml = join(dirs.root, 'pid.lote.xml');
+    expect((await cli('trust-list', 'build', '--format', 'lote-xml', '--type', 'pid', '--service', `PID|pid-issuance|${pki('pid-root-ca')}`, '--out', xml)).code).toBe(0);
+    const inspected = await cli('trust-list', 'inspect', xml);
+    expect(inspected.code).toBe(0);
+    expect(JSON.parse(inspected.stdout)).toMatchObject({ format: 'etsi-119602', signature: expect.stringMatching(/^verified/), anchors: [{ categories: ['pid'] }] });
+    const lists = join(dirs.root, 'lists.lote.jws');
+    expect((await cli('trust-list', 'build', '--format', 'lote', '--pointer', `${xml}|${pki('list-signer')}|SE`, '--out', lists)).code).toBe(0);
+    const pointing = await cli('trust-list', 'inspect', lists);
+    expect(JSON.parse(pointing.stdout)).toMatchObject({ pointers: [{ location: xml, territory: 'SE', signer_certificates: 1 }] });
+  });
+
   it('inspect refuses a tampered list and one signed by an unpinned signer, with the code', async () => {
     const xml = join(dirs.root, 'tampered.xml');
     expect((await cli('trust-list', 'build', '--format', 'xml', '--service', `EAA|eaa|${pki('eaa-root-ca')}`, '--out', xml)).code).toBe(0);
@@ -121,5 +133,41 @@ describe('the command line', () => {
     expect(failed?.stderr).toMatch(/^Unknown option '--verifier'\./);
     expect(failed?.stderr).toMatch(/Usage: eudi-verifier/);
     expect(failed?.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('trust-list inspect without --signer-cert and without generated fixtures: one line, exit code 2, no stack trace', async () => {
+    const list = join(dirs.trustLists, 'dev-pid-providers.lote.jws');
+    const failed = await promisify(execFile)(process.execPath, ['bin/eudi-verifier.js', 'trust-list', 'inspect', list], { env: { ...process.env, FIXTURES_DIR: join(dirs.root, 'no-fixtures-here') } }).then(
+      () => undefined,
+      (err: unknown) => err as { code: number; stderr: string },
+    );
+    expect(failed?.code).toBe(2);
+    expect(failed?.stderr.trim().split('\n')).toHaveLength(1);
+    expect(failed?.stderr).toMatch(/^trust-list inspect: no signer certificate: give --signer-cert <pem>/);
+  });
+
+  it('trust-list inspect: a missing file, an unreadable certificate or a malformed --at is a usage mistake (exit code 2, one line)', async () => {
+    const list = join(dirs.trustLists, 'dev-pid-providers.lote.jws');
+    for (const args of [
+      ['trust-list', 'inspect', join(dirs.root, 'absent.xml')],
+      ['trust-list', 'inspect', list, '--signer-cert', join(dirs.root, 'absent.pem')],
+      ['trust-list', 'inspect', list, '--signer-cert', list],
+      ['trust-list', 'inspect', list, '--at', 'yesterday'],
+      ['trust-list', 'inspect', list, '--at', '2026-13-45T00:00:00Z'],
+    ]) {
+      const result = await cli(...args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr.split('\n'), args.join(' ')).toHaveLength(1);
+    }
+  });
+
+  it('trust-list inspect --at validates at that time: a list whose signer is not yet valid is refused, and the time is reported', async () => {
+    const list = join(dirs.trustLists, 'dev-pid-providers.lote.jws');
+    const before = await cli('trust-list', 'inspect', list, '--at', '2000-01-01T00:00:00Z');
+    expect(before.code).toBe(1);
+    expect(before.stderr).toMatch(/not valid at 2000-01-01T00:00:00.000Z/);
+    const now = await cli('trust-list', 'inspect', list);
+    expect(now.code).toBe(0);
+    expect(JSON.parse(now.stdout) as { validated_at: string }).toHaveProperty('validated_at');
   });
 });

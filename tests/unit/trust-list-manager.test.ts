@@ -187,6 +187,61 @@ describe('a list of lists (TS 119 612 PointersToOtherTSL)', () => {
   });
 });
 
+describe('a list of LoTEs (TS 119 602 PointersToOtherLoTE)', () => {
+  const pointingLote = (location: string, territory?: string) =>
+    buildLote({ loteType: 'urn:se:eudi:lotetype:pilot-lists', issued: new Date(t0.getTime() - DAY), nextUpdate: new Date(t0.getTime() + 30 * DAY), services: [], pointers: [{ location, signerCertsDer: [tlSigner.der], loteType: PID_LIST, ...(territory ? { territory } : {}) }] });
+
+  it('follows each pointer with the same bounded fetch and signature rules as a LOTL: verified with the pointer\'s certificate only', async () => {
+    server.route('/pilot-pid.jwt', { contentType: 'application/jwt', body: await signLote(pidLote(new Date(t0.getTime() - HOUR), new Date(t0.getTime() + DAY)), tlSigner) });
+    server.route('/pilot-lists.jwt', { contentType: 'application/jwt', body: await signLote(pointingLote(server.url('/pilot-pid.jwt')), signer) });
+    const manager = await TrustListManager.start(managerOptions({ now: t0 }, { urls: [server.url('/pilot-lists.jwt')] }));
+    await expect(validatesPid(manager, t0)).resolves.toMatchObject({ evidence: { list: server.url('/pilot-pid.jwt') } });
+    expect(manager.report().lists.map((l) => [l.name, l.via, l.state])).toEqual([
+      [server.url('/pilot-lists.jwt'), undefined, 'current'],
+      [server.url('/pilot-pid.jwt'), server.url('/pilot-lists.jwt'), 'current'],
+    ]);
+
+    server.route('/pilot-pid.jwt', { contentType: 'application/jwt', body: await signLote(pidLote(t0, new Date(t0.getTime() + DAY)), signer) });
+    const refused = await TrustListManager.start(managerOptions({ now: t0 }, { mode: 'development', urls: [server.url('/pilot-lists.jwt')] }));
+    await expect(validatesPid(refused, t0)).rejects.toMatchObject({ code: 'ISSUER_UNTRUSTED' });
+    expect(refused.report().lists[1]).toMatchObject({ state: 'failed', last_error: { code: 'TRUST_LIST_INVALID' } });
+  });
+
+  it('filters by territory only when the pointer names one', async () => {
+    server.route('/pilot-de.jwt', { contentType: 'application/jwt', body: await signLote(pidLote(new Date(t0.getTime() - HOUR), new Date(t0.getTime() + DAY)), tlSigner) });
+    server.route('/pilot-lists-de.jwt', { contentType: 'application/jwt', body: await signLote(pointingLote(server.url('/pilot-de.jwt'), 'DE'), signer) });
+    const manager = await TrustListManager.start(managerOptions({ now: t0 }, { mode: 'development', urls: [server.url('/pilot-lists-de.jwt')], lotlTerritories: ['SE'] }));
+    expect(manager.report().lists.map((l) => l.name)).toEqual([server.url('/pilot-lists-de.jwt')]);
+  });
+});
+
+describe('a pointed list published over plain http (docs/adr/0100-signed-lists-over-http.md)', () => {
+  it('is fetched with the pointed-list fetcher (http allowed) while configured lists keep the https-only one', async () => {
+    const httpsOnly = boundedFetcher({ timeoutMs: 2000, maxBytes: 1024 * 1024, maxRedirects: 2, allowHttp: false, allowPrivateHosts: ['127.0.0.1'] });
+    const withHttp = boundedFetcher({ timeoutMs: 2000, maxBytes: 1024 * 1024, maxRedirects: 2, allowHttp: true, allowPrivateHosts: ['127.0.0.1'] });
+    const dir = await tempDir();
+    server.route('/http-tl.xml', { body: await signTrustedListXml(eaaTl(), tlSigner) });
+    expect(server.url('/http-tl.xml')).toMatch(/^http:/);
+    const lotl = writeTrustedListXml({ operator: 'EU', issued: new Date(t0.getTime() - DAY), nextUpdate: new Date(t0.getTime() + 30 * DAY), services: [], pointers: [{ location: server.url('/http-tl.xml'), signerCertsDer: [tlSigner.der], territory: 'SE' }] });
+    await writeFile(join(dir, 'lotl.xml'), await signTrustedListXml(lotl, signer));
+
+    const refusedByHttpsOnly = await TrustListManager.start(managerOptions({ now: t0 }, { mode: 'development', dir, fetch: httpsOnly }));
+    expect(refusedByHttpsOnly.report().lists[1]).toMatchObject({ state: 'failed', last_error: { code: 'TRUST_LIST_INVALID', detail: expect.stringMatching(/scheme http: is not allowed/) } });
+
+    const manager = await TrustListManager.start(managerOptions({ now: t0 }, { dir, fetch: httpsOnly, fetchPointed: withHttp }));
+    await expect(manager.current().validateIssuerChain({ x5c: x5cOf(eaaIssuer), categories: ['eaa'], now: t0 })).resolves.toMatchObject({ evidence: { list: server.url('/http-tl.xml') } });
+  });
+
+  it('signed by anyone but the pointer\'s certificate adds nothing, http or not', async () => {
+    const dir = await tempDir();
+    server.route('/http-forged.xml', { body: await signTrustedListXml(eaaTl(), otherSigner) });
+    const lotl = writeTrustedListXml({ operator: 'EU', issued: new Date(t0.getTime() - DAY), nextUpdate: new Date(t0.getTime() + 30 * DAY), services: [], pointers: [{ location: server.url('/http-forged.xml'), signerCertsDer: [tlSigner.der], territory: 'SE' }] });
+    await writeFile(join(dir, 'lotl.xml'), await signTrustedListXml(lotl, signer));
+    const manager = await TrustListManager.start(managerOptions({ now: t0 }, { mode: 'development', dir }));
+    await expect(manager.current().validateIssuerChain({ x5c: x5cOf(eaaIssuer), categories: ['eaa'], now: t0 })).rejects.toMatchObject({ code: 'ISSUER_UNTRUSTED' });
+  });
+});
+
 describe('a trust list directory', () => {
   it('is read again on refresh: new files are added, removed files dropped', async () => {
     const dir = await tempDir();

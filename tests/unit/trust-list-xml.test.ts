@@ -7,9 +7,21 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ServiceError } from '../../src/errors.ts';
 import { createLeafCert, createRootCa, type IssuedCert, x5cOf } from '../../src/issuer/pki.ts';
 import { GRANTED, WITHDRAWN, writeTrustedListXml } from '../../src/issuer/trust-list-writer.ts';
+import { createHash } from 'node:crypto';
 import { tslTypes } from '../../src/trust/service-types.ts';
-import { parseTrustedListXml } from '../../src/trust/parse-trusted-list-xml.ts';
+import { subjectKeyIdentifier } from '../../src/trust/subject-key-identifier.ts';
+import { x509 } from '../../src/trust/x509.ts';
+import { parseTrustedListRoot, parseTrustedListXml } from '../../src/trust/parse-trusted-list-xml.ts';
+import { parseServiceTypeGrants, type ServiceTypeGrants } from '../../src/trust/service-types.ts';
+import { parseXmlDocument } from '../../src/trust/xml-dom.ts';
 import { createTrustStore } from '../../src/trust/trust-store.ts';
+
+/** The grants of a well-formed TRUST_SERVICE_TYPE_CATEGORIES value. */
+function grantsOf(setting: string): ServiceTypeGrants {
+  const parsed = parseServiceTypeGrants(setting);
+  if ('problem' in parsed) throw new Error(parsed.problem);
+  return parsed.grants;
+}
 
 const ISSUED = new Date('2026-01-01T00:00:00Z');
 const NEXT = new Date('2026-07-01T00:00:00Z');
@@ -151,10 +163,72 @@ describe('the status at now (StatusStartingTime and ServiceHistory)', () => {
     await expect(store.validateIssuerChain({ x5c: x5cOf(issuer), categories: ['eaa'], now: new Date(now.getTime() + 2 * DAY) })).resolves.toMatchObject({ evidence: { category: 'eaa' } });
   });
 
+  it('a history instance names the key by X509SKI only (TS 119 612 V2.4.1 §5.6.3): the current certificate with that SKI is the anchor of the past period', async () => {
+    const HOUR = 3_600_000;
+    const written = writeTrustedListXml({ operator: 'History Tests', issued: new Date(now.getTime() - 30 * DAY), nextUpdate: new Date(now.getTime() + 30 * DAY), services: [{ name: 'Withdrawn EAA', serviceType: EAA_Q, certDer: qeaa.der, status: WITHDRAWN, statusStartingTime: new Date(now.getTime() - HOUR), history: [{ status: GRANTED, statusStartingTime: new Date(now.getTime() - 20 * DAY) }] }] });
+    const history = /<ServiceHistoryInstance>[\s\S]*<\/ServiceHistoryInstance>/.exec(written)?.[0] ?? '';
+    expect(history).toContain('<X509SKI>');
+    expect(history).not.toContain('<X509Certificate>');
+    const list = parseTrustedListXml(written, 'history.xml');
+    expect(list.anchors.map((a) => [a.subject, a.activeFrom, a.activeUntil])).toEqual([[expect.stringContaining('QEAA'), new Date(now.getTime() - 20 * DAY), new Date(now.getTime() - HOUR)]]);
+  });
+
+  it('an X509SKI that matches no certificate of the service gives no anchor for that period', async () => {
+    const written = writeTrustedListXml({ operator: 'History Tests', issued: new Date(now.getTime() - 30 * DAY), nextUpdate: new Date(now.getTime() + 30 * DAY), services: [{ name: 'Rekeyed EAA', serviceType: EAA_Q, certDer: qeaa.der, status: WITHDRAWN, statusStartingTime: new Date(now.getTime() - DAY), history: [{ status: GRANTED, statusStartingTime: new Date(now.getTime() - 20 * DAY) }] }] });
+    const otherSki = Buffer.alloc(20, 7).toString('base64');
+    const list = parseTrustedListXml(written.replace(/<X509SKI>[^<]+<\/X509SKI>/, `<X509SKI>${otherSki}</X509SKI>`), 'history.xml');
+    expect(list.anchors).toEqual([]);
+  });
+
+  it('an X509SKI that is not base64 names no key: no anchor for that period, the list is still read', async () => {
+    const written = writeTrustedListXml({ operator: 'History Tests', issued: new Date(now.getTime() - 30 * DAY), nextUpdate: new Date(now.getTime() + 30 * DAY), services: [{ name: 'Bad SKI', serviceType: EAA_Q, certDer: qeaa.der, status: WITHDRAWN, statusStartingTime: new Date(now.getTime() - DAY), history: [{ status: GRANTED, statusStartingTime: new Date(now.getTime() - 20 * DAY) }] }] });
+    expect(parseTrustedListXml(written.replace(/<X509SKI>[^<]+<\/X509SKI>/, '<X509SKI>not base64!</X509SKI>'), 'history.xml').anchors).toEqual([]);
+  });
+
+  it('the SKI of a certificate without the subjectKeyIdentifier extension is the SHA-1 of its public key bits (RFC 5280 §4.2.1.2 method 1)', async () => {
+    const keys = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const bare = await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: '01', name: 'CN=No SKI, C=SE', notBefore: new Date('2026-01-01T00:00:00Z'), notAfter: new Date('2027-01-01T00:00:00Z'), keys, signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' }, extensions: [] });
+    const raw = new Uint8Array(await crypto.subtle.exportKey('raw', keys.publicKey));
+    expect(Buffer.from(subjectKeyIdentifier(new Uint8Array(bare.rawData)) ?? []).toString('hex')).toBe(createHash('sha1').update(raw).digest('hex'));
+    expect(Buffer.from(subjectKeyIdentifier(qeaa.der) ?? []).toString('hex')).toBe(qeaa.certificate.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId);
+    expect(subjectKeyIdentifier(new Uint8Array([1, 2, 3]))).toBeUndefined();
+  });
+
+  it('a service of a type that grants nothing is not decoded, so a malformed certificate there does not make the list invalid', async () => {
+    const written = writeTrustedListXml({ operator: 'History Tests', issued: new Date(now.getTime() - 30 * DAY), nextUpdate: new Date(now.getTime() + 30 * DAY), services: [{ name: 'Qualified CA', serviceType: CA_QC, certDer: qc.der, history: [{ status: GRANTED, statusStartingTime: new Date(now.getTime() - 20 * DAY) }] }] });
+    const broken = written.replace(/(<ServiceInformation>[\s\S]*?<X509Certificate>)[^<]+/, '$1not base64!');
+    expect(broken).not.toBe(written);
+    expect(parseTrustedListXml(broken, 'history.xml').anchors).toEqual([]);
+  });
+
+  it('a history instance that still carries the certificate (lists before V2.4.1) keeps working', async () => {
+    const { list } = await storeFor({ name: 'Old form', serviceType: EAA_Q, certDer: qeaa.der, status: WITHDRAWN, statusStartingTime: new Date(now.getTime() - DAY), history: [{ status: GRANTED, statusStartingTime: new Date(now.getTime() - 20 * DAY), identity: 'certificate' }] });
+    expect(list.anchors).toHaveLength(1);
+    expect(list.anchors[0]?.activeUntil).toEqual(new Date(now.getTime() - DAY));
+  });
+
   it('a history instance of an unknown service type grants nothing for its period', async () => {
     const { list } = await storeFor({ name: 'Reclassified', serviceType: EAA_Q, certDer: qeaa.der, statusStartingTime: new Date(now.getTime() - DAY), history: [{ status: GRANTED, serviceType: CA_QC, statusStartingTime: new Date(now.getTime() - 20 * DAY) }] });
     expect(list.anchors).toHaveLength(1);
     expect(list.anchors[0]?.activeFrom).toEqual(new Date(now.getTime() - DAY));
+  });
+});
+
+describe('operator grants for TS 119 612 service types (TRUST_SERVICE_TYPE_CATEGORIES)', () => {
+  const PILOT_PID = 'https://pilot.example/TrstSvc/Svctype/PID';
+  const pilot = () => writeTrustedListXml({ operator: 'Pilot', issued: ISSUED, nextUpdate: NEXT, services: [{ name: 'Pilot PID', serviceType: PILOT_PID, certDer: pid.der }] });
+
+  it('are off by default: a service type outside the EU ones grants nothing', () => {
+    expect(parseTrustedListXml(pilot(), 'pilot.xml').anchors).toEqual([]);
+  });
+
+  it('map a TSLType (or *) and service type to a category; a revocation grant gives no credential anchor', async () => {
+    const root = parseXmlDocument(pilot())?.documentElement ?? undefined;
+    if (root === undefined) throw new Error('not XML');
+    expect(parseTrustedListRoot(root, 'pilot.xml', false, grantsOf(`${tslTypes.generic}|${PILOT_PID}=pid`)).anchors.map((a) => [a.subject, [...a.categories]])).toEqual([[pid.certificate.subject, ['pid']]]);
+    expect(parseTrustedListRoot(root, 'pilot.xml', false, grantsOf(`*|${PILOT_PID}=pid`)).anchors).toHaveLength(1);
+    expect(parseTrustedListRoot(root, 'pilot.xml', false, grantsOf(`*|${PILOT_PID}=pid/revocation`)).anchors).toEqual([]);
+    expect(parseTrustedListRoot(root, 'pilot.xml', false, grantsOf(`${tslTypes.listOfLists}|${PILOT_PID}=pid`)).anchors).toEqual([]);
   });
 });
 

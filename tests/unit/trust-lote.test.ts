@@ -12,7 +12,7 @@ import { createLeafCert, createRootCa, type IssuedCert, x5cOf } from '../../src/
 import { buildLote, GRANTED, signLote, WITHDRAWN } from '../../src/issuer/trust-list-writer.ts';
 import { createTrustStore } from '../../src/trust/trust-store.ts';
 import { parseLoteJson } from '../../src/trust/parse-lote-json.ts';
-import { localServiceTypes, loteTypes } from '../../src/trust/service-types.ts';
+import { localServiceTypes, loteTypes, pubEaaServiceStatuses } from '../../src/trust/service-types.ts';
 import { verifyLoteJws } from '../../src/trust/verify-lote-jws.ts';
 
 const SVC = 'http://uri.etsi.org/19602/SvcType';
@@ -117,6 +117,59 @@ describe('parseLoteJson', () => {
     const issuer = await createLeafCert(certs.pid, { subject: 'CN=History PID Issuer, O=LoTE Tests, C=SE', notBefore: new Date(now.getTime() - 10 * 86_400_000) });
     await expect(store.validateIssuerChain({ x5c: x5cOf(issuer), categories: ['pid'], now })).rejects.toMatchObject({ code: 'ISSUER_UNTRUSTED' });
     await expect(store.validateIssuerChain({ x5c: x5cOf(issuer), categories: ['pid'], now: new Date(now.getTime() - 2 * hour) })).resolves.toMatchObject({ evidence: { category: 'pid' } });
+  });
+
+  it('Pub-EAA providers list (TS 119 602 Annex H): notified gives anchors, withdrawn does not, and a withdrawal ends the notified period', () => {
+    const at = new Date('2026-03-01T00:00:00Z');
+    const pubEaa = buildLote({
+      loteType: loteTypes.pubEaaProviders,
+      issued: ISSUED,
+      nextUpdate: NEXT,
+      services: [
+        { name: 'Notified', serviceType: `${SVC}/PubEAA/Issuance`, certDer: certs.eaa.der, status: pubEaaServiceStatuses.notified, statusStartingTime: ISSUED },
+        { name: 'Withdrawn', serviceType: `${SVC}/PubEAA/Issuance`, certDer: certs.withdrawn.der, status: pubEaaServiceStatuses.withdrawn, statusStartingTime: ISSUED },
+        {
+          name: 'Withdrawn later',
+          serviceType: `${SVC}/PubEAA/Issuance`,
+          certDer: certs.rep.der,
+          status: pubEaaServiceStatuses.withdrawn,
+          statusStartingTime: new Date('2026-02-01T00:00:00Z'),
+          history: [{ status: pubEaaServiceStatuses.notified, statusStartingTime: new Date('2025-06-01T00:00:00Z') }],
+        },
+      ],
+    });
+    const anchors = parseLoteJson(pubEaa, 'pub-eaa.json').anchors;
+    expect(anchors.map((a) => [a.source.service, [...a.categories], a.activeUntil?.toISOString()])).toEqual([
+      ['Notified', ['eaa'], undefined],
+      ['Withdrawn later', ['eaa'], '2026-02-01T00:00:00.000Z'],
+    ]);
+    expect(createTrustStore(anchors).anchors.filter((a) => (a.activeUntil === undefined || a.activeUntil > at)).map((a) => a.source.service)).toEqual(['Notified']);
+  });
+
+  it('a history instance with X509SKIs only (TS 119 602 §6.7) uses the current certificate with that SKI; an unknown SKI gives nothing', () => {
+    const built = buildLote({
+      loteType: loteTypes.pidProviders,
+      issued: ISSUED,
+      nextUpdate: NEXT,
+      services: [{ name: 'PID', serviceType: `${SVC}/PID/Issuance`, certDer: certs.pid.der, status: WITHDRAWN, statusStartingTime: new Date('2026-02-01T00:00:00Z'), history: [{ status: GRANTED, statusStartingTime: new Date('2025-06-01T00:00:00Z') }] }],
+    });
+    const history = (built.LoTE.TrustedEntitiesList[0] as { TrustedEntityServices: Array<{ ServiceHistory: Array<{ ServiceDigitalIdentity: { X509SKIs?: string[]; X509Certificates?: unknown } }> }> }).TrustedEntityServices[0]?.ServiceHistory[0];
+    expect(history?.ServiceDigitalIdentity.X509SKIs).toHaveLength(1);
+    expect(history?.ServiceDigitalIdentity.X509Certificates).toBeUndefined();
+    expect(parseLoteJson(built, 'ski.json').anchors.map((a) => [a.subject, a.activeUntil?.toISOString()])).toEqual([[certs.pid.certificate.subject, '2026-02-01T00:00:00.000Z']]);
+    if (history) history.ServiceDigitalIdentity.X509SKIs = [Buffer.alloc(20, 9).toString('base64')];
+    expect(parseLoteJson(built, 'ski.json').anchors).toEqual([]);
+    // A service of a type the list does not admit is never decoded, history or not.
+    const foreign = structuredClone(built) as typeof built;
+    const foreignService = (foreign.LoTE.TrustedEntitiesList[0] as { TrustedEntityServices: Array<{ ServiceInformation: { ServiceTypeIdentifier: string; ServiceDigitalIdentity: { X509Certificates: Array<{ val: string }> } } }> }).TrustedEntityServices[0];
+    if (foreignService) {
+      foreignService.ServiceInformation.ServiceTypeIdentifier = `${SVC}/WRPAC/Issuance`;
+      foreignService.ServiceInformation.ServiceDigitalIdentity.X509Certificates = [{ val: 'not base64!' }];
+    }
+    expect(parseLoteJson(foreign, 'ski.json').anchors).toEqual([]);
+    // X509SKIs that are not strings were never read: the instance keeps the current certificate, as before.
+    if (history) (history.ServiceDigitalIdentity as { X509SKIs?: unknown }).X509SKIs = [{ val: 'x' }, 42];
+    expect(parseLoteJson(built, 'ski.json').anchors).toHaveLength(1);
   });
 
   it('refuses a NextUpdate that is not after ListIssueDateTime', () => {

@@ -77,6 +77,23 @@ describe('verifyTrustedListXml accepts', () => {
     expect(verify(plain).signingTime).toBeUndefined();
   });
 
+  it('a XAdES SigningCertificate whose CertDigest is SHA-1 (the form of the Swedish, Italian and Lithuanian lists; EN 319 132-1 §5.2.2.2)', async () => {
+    const xml = await signTrustedListXml(unsigned, signer, { certDigest: 'sha1', signingCertificateV1: true });
+    expect(xml).toContain('<xades:SigningCertificate>');
+    expect(xml).toContain('xmldsig#sha1');
+    expect(verify(xml).signer.subject).toContain('Pinned List Signer');
+  });
+
+  it('a SigningCertificateV2 CertDigest with SHA-1', async () => {
+    const xml = await signTrustedListXml(unsigned, signer, { certDigest: 'sha1' });
+    expect(verify(xml).signer.subject).toContain('Pinned List Signer');
+  });
+
+  it('a SigningCertificate that references the issuer first (with a digest method we do not accept) and then the signer', async () => {
+    const xml = await signTrustedListXml(unsigned, signer, { certDigest: 'sha1', signingCertificateV1: true, otherCerts: [{ der: eaa.der, digest: 'md5' }, { der: intruder.der, digest: 'sha256' }] });
+    expect(verify(xml).signer.subject).toContain('Pinned List Signer');
+  });
+
   it('a comment inserted into signed text after signing, and reads the text as signed', async () => {
     const commented = signed.replace('Test EAA</Name>', 'Test <!-- a comment -->EAA</Name>');
     expect(commented).not.toBe(signed);
@@ -169,6 +186,23 @@ describe('verifyTrustedListXml refuses', () => {
   it('XAdES signed properties that name another signing certificate', async () => {
     const xml = await signTrustedListXml(unsigned, signer, { signingCertificateDer: intruder.der });
     refused(() => verify(xml), /XAdES signing certificate is not the pinned signer/);
+  });
+
+  it('a SHA-1 CertDigest that names another certificate', async () => {
+    const xml = await signTrustedListXml(unsigned, signer, { certDigest: 'sha1', signingCertificateV1: true, signingCertificateDer: intruder.der });
+    refused(() => verify(xml), /XAdES signing certificate is not the pinned signer/);
+  });
+
+  it('a CertDigest with a digest method outside the allow-list (MD5)', async () => {
+    const xml = await signTrustedListXml(unsigned, signer, { certDigest: 'md5', signingCertificateV1: true });
+    refused(() => verify(xml), /do not identify the signing certificate/);
+  });
+
+  it('a SHA-1 digest on the SignedProperties reference (SHA-1 is allowed in CertDigest only)', async () => {
+    const xml = await signTrustedListXml(unsigned, signer, { certDigest: 'sha1' });
+    const references = xml.split('<ds:Reference');
+    const tampered = [references[0], references[1], (references[2] ?? '').replace('http://www.w3.org/2001/04/xmlenc#sha256', 'http://www.w3.org/2000/09/xmldsig#sha1')].join('<ds:Reference');
+    refused(() => verify(tampered), /digest method that is not allowed/);
   });
 
   it('a DOCTYPE with an entity, before parsing', () => {
