@@ -5,7 +5,8 @@
  * Order: snapshot and parse; header `typ` `dc+sd-jwt` (or `vc+sd-jwt`, accepted only for the
  * `vct`s in `legacyTypVcts`, decided after the signature); issuer key from `x5c` through the trust
  * store (no `x5c` → `X5C_MISSING`; no other key source); issuer signature; disclosures; the
- * never-disclosable registered claims; time claims; `iss` bound to the leaf certificate; `vct`
+ * never-disclosable registered claims; time claims; the issuer identified from the leaf
+ * certificate, with `iss` bound to its SANs when it has any (ADR 0120); `vct`
  * accepted; `status` shape; holder binding — required unless `requireKeyBinding === false`, decided
  * from policy and never from whether a KB-JWT was sent (a KB-JWT that is sent is always verified).
  *
@@ -17,9 +18,9 @@ import { VerificationError, isServiceError } from '../../errors.ts';
 import type { TrustCategory, TrustStore, ValidatedIssuer } from '../../trust/types.ts';
 import { isJsonObject, type JsonObject } from '../../util/strict-json.ts';
 import type { VerifiedCredential } from '../types.ts';
-import { bindIssuerToLeaf } from './bind-issuer.ts';
+import { describeIssuerIdentity, identifyIssuer } from './bind-issuer.ts';
 import { parseSdJwt } from './parse-sd-jwt.ts';
-import { neverDisclosableClaims, readStatus, requiredString, subjectClaims } from './vc-claims.ts';
+import { neverDisclosableClaims, optionalString, readStatus, requiredString, subjectClaims } from './vc-claims.ts';
 import { verifyKeyBinding } from './verify-key-binding.ts';
 import { clockSkew, numericDate, verifySdJwt } from './verify-sd-jwt.ts';
 
@@ -82,9 +83,8 @@ async function verify(presentation: string, ctx: SdJwtVcVerifyContext): Promise<
   if (issuer === undefined) throw new VerificationError('INTERNAL_ERROR', 'issuer key was not resolved');
   const { payload } = verified;
 
-  const iss = requiredString(payload, 'iss');
-  const binding = bindIssuerToLeaf(iss, issuer);
-  checks.push(binding === 'uri' ? '"iss" equals a URI subjectAltName of the issuer certificate.' : '"iss" is an https URL whose host is a dNSName subjectAltName of the issuer certificate.');
+  const identity = identifyIssuer(optionalString(payload, 'iss'), issuer);
+  checks.push(describeIssuerIdentity(identity));
 
   const vct = requiredString(payload, 'vct');
   if (verified.header['typ'] === LEGACY_TYP && !(ctx.legacyTypVcts ?? []).includes(vct)) {
@@ -103,7 +103,7 @@ async function verify(presentation: string, ctx: SdJwtVcVerifyContext): Promise<
   return {
     format: 'dc+sd-jwt',
     type: vct,
-    issuer: iss,
+    issuer: identity.issuer,
     trust: issuer.evidence,
     claims: subjectClaims(payload),
     validity: {
