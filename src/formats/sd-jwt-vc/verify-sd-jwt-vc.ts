@@ -76,7 +76,11 @@ async function verify(presentation: string, ctx: SdJwtVcVerifyContext): Promise<
     onCheck: (check) => checks.push(check),
     resolveIssuerKey: async (header) => {
       issuer = await ctx.trust.validateIssuerChain({ x5c: readX5c(header), categories: ctx.categories, now: ctx.now });
-      checks.push(`The issuer certificate chain (x5c) validates to a trusted anchor of category ${issuer.evidence.category}.`);
+      checks.push(
+        issuer.evidence.anchorId === issuer.evidence.leafId
+          ? `The issuer certificate (x5c) is itself a listed trust anchor of category ${issuer.evidence.category} (direct trust).`
+          : `The issuer certificate chain (x5c) validates to a trusted anchor of category ${issuer.evidence.category}.`,
+      );
       return issuer.publicKey;
     },
   });
