@@ -155,7 +155,7 @@ async function verifyDocument(value: Parameters<typeof parseDocument>[0], what: 
 }
 
 /** `{ [namespace]: { [element]: value } }` from the verified issuer-signed items. */
-function claimsOf(items: ReadonlyMap<string, readonly IssuerSignedItem[]>): Record<string, Record<string, ClaimValue>> {
+export function claimsOf(items: ReadonlyMap<string, readonly IssuerSignedItem[]>): Record<string, Record<string, ClaimValue>> {
   const claims: Record<string, Record<string, ClaimValue>> = {};
   for (const [ns, list] of items) {
     const elements: Record<string, ClaimValue> = {};

@@ -1,0 +1,79 @@
+/**
+ * Verification of an IssuerSigned structure alone (ISO/IEC 18013-5 §8.3.2.1.2.2, §9.3.1): the
+ * form in which an issuer hands an mdoc to a wallet (OpenID4VCI `mso_mdoc` credential responses),
+ * and the issuer-signed part of a DeviceResponse document when no session values are at hand.
+ *
+ * Order, each failure with its own code, the same modules as `verify-device-response.ts` steps 3–5
+ * and 7: the bytes decode under the limits (`MDOC_MALFORMED`) with the CDDL shape
+ * (`MDOC_STRUCTURE_INVALID`); issuerAuth (alg, x5chain to a trusted IACA, DS profile, signature);
+ * the MSO (version, digest algorithm, docType, validity at `now`); every element's digest; and
+ * `issuing_country` against the DS certificate.
+ *
+ * Does not check: device authentication — there is no session, so nothing proves that a holder
+ * presented the credential (`holderBound` is false); status; the query.
+ */
+import { VerificationError, isServiceError } from '../../errors.ts';
+import type { TrustCategory, TrustStore } from '../../trust/types.ts';
+import { clockSkew } from '../sd-jwt-vc/verify-sd-jwt.ts';
+import { decodeCbor } from './cbor/decode-cbor.ts';
+import { checkIssuingCountry } from './check-issuing-country.ts';
+import { CheckLog, formatCheck } from './checks.ts';
+import { MAX_DEVICE_RESPONSE_BYTES } from './limits.ts';
+import { parseIssuerSigned } from './parse-document.ts';
+import { validateMso } from './validate-mso.ts';
+import { claimsOf, type VerifiedMdocDocument } from './verify-device-response.ts';
+import { verifyIssuerAuth } from './verify-issuer-auth.ts';
+import { verifyValueDigests } from './verify-value-digests.ts';
+
+export interface IssuerSignedVerifyContext {
+  readonly now: Date;
+  /** The expected docType; the MSO's own docType when absent (read only after its signature verified). */
+  readonly docType?: string;
+  readonly categories: readonly TrustCategory[];
+  readonly trust: TrustStore;
+  /** 0…300 s, default 60. */
+  readonly clockSkewSeconds?: number;
+}
+
+/**
+ * Verifies an IssuerSigned structure given as CBOR bytes.
+ * @throws {VerificationError} with a precise code; never any other kind of error.
+ */
+export async function verifyIssuerSigned(bytes: Uint8Array, ctx: IssuerSignedVerifyContext): Promise<VerifiedMdocDocument> {
+  try {
+    if (bytes.length === 0 || bytes.length > MAX_DEVICE_RESPONSE_BYTES) throw new VerificationError('MDOC_MALFORMED', `IssuerSigned: size ${bytes.length} is outside 1…${MAX_DEVICE_RESPONSE_BYTES} bytes`);
+    return await verifyIssuerSignedValue(decodeCbor(bytes, 'IssuerSigned'), 'IssuerSigned', ctx, new CheckLog());
+  } catch (err) {
+    if (isServiceError(err)) throw err;
+    throw new VerificationError('INTERNAL_ERROR', `unexpected ${err instanceof Error ? err.name : typeof err} during mdoc verification`);
+  }
+}
+
+/** The issuer-signed steps on an already decoded IssuerSigned value. */
+export async function verifyIssuerSignedValue(value: Parameters<typeof parseIssuerSigned>[0], what: string, ctx: IssuerSignedVerifyContext, log: CheckLog): Promise<VerifiedMdocDocument> {
+  const skew = clockSkew(ctx.clockSkewSeconds);
+  const issuerSigned = parseIssuerSigned(value, what);
+  log.passed('DOCUMENT_FORMAT', 'The IssuerSigned structure is well-formed CBOR within the size, depth and item limits.');
+  const issuer = await verifyIssuerAuth(issuerSigned.issuerAuth, ctx, log);
+  const docType = ctx.docType ?? issuer.mso.docType;
+  validateMso(issuer.mso, docType, issuer.signer, { now: ctx.now, clockSkewSeconds: skew }, log);
+  const items = verifyValueDigests(issuerSigned.nameSpaces, issuer.mso, log);
+  checkIssuingCountry(items, issuer.signer, log);
+  log.notApplicable('DEVICE_AUTH', 'Device authentication is not checked: an IssuerSigned structure alone carries no proof that a holder presented it.');
+  const checks = log.checks;
+  const { validFrom, validUntil } = issuer.mso.validityInfo;
+  return {
+    credential: {
+      format: 'mso_mdoc',
+      type: docType,
+      issuer: issuer.evidence.leafSubject,
+      trust: issuer.evidence,
+      claims: claimsOf(items),
+      validity: { validFrom: validFrom.toISOString(), validUntil: validUntil.toISOString() },
+      holderBound: false,
+      ...(issuer.mso.status === undefined ? {} : { status: issuer.mso.status }),
+      checks: checks.map(formatCheck),
+    },
+    checks,
+  };
+}
