@@ -10,15 +10,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { VerificationError, errorCatalog, isServiceError } from '../errors.ts';
+import { errorCatalog, isServiceError } from '../errors.ts';
 import { parseDeviceResponse } from '../formats/mdoc/parse-device-response.ts';
-import { asMap, member } from '../formats/mdoc/cbor/read-structure.ts';
 import { decodeCbor } from '../formats/mdoc/cbor/decode-cbor.ts';
-import { CheckLog, formatCheck } from '../formats/mdoc/checks.ts';
+import { formatCheck } from '../formats/mdoc/checks.ts';
 import { parseDocument } from '../formats/mdoc/parse-document.ts';
 import { openId4VpSessionTranscript } from '../formats/mdoc/session-transcript.ts';
 import { verifyDeviceResponse } from '../formats/mdoc/verify-device-response.ts';
-import { verifyIssuerSigned, verifyIssuerSignedValue } from '../formats/mdoc/verify-issuer-signed.ts';
+import { verifyDeviceResponseIssuerSigned, verifyIssuerSigned } from '../formats/mdoc/verify-issuer-signed.ts';
 import { verifySdJwtVcPresentation } from '../formats/sd-jwt-vc/verify-sd-jwt-vc.ts';
 import type { VerifiedCredential } from '../formats/types.ts';
 import { anchorFromCertificate } from '../trust/anchor.ts';
@@ -259,17 +258,11 @@ async function verifyMdoc(input: Buffer, options: Options, trust: TrustStore, ou
     return [(await verifyIssuerSigned(bytes, { ...base, ...(options.type === undefined ? {} : { docType: options.type }) })).credential];
   }
   const response = parseDeviceResponse(bytes);
-  const docType = options.type ?? presentedDocType(response.documents[0]);
   if (options.keyBinding === undefined) {
     out('  - Device authentication is not checked (--no-key-binding): issuer authentication and data integrity only.');
-    const verified = [];
-    for (const [i, document] of response.documents.entries()) {
-      const what = `DeviceResponse.documents[${i}]`;
-      verified.push((await verifyIssuerSignedValue(member(asMap(document, what), 'issuerSigned', what), `${what}.issuerSigned`, { ...base, docType }, new CheckLog())).credential);
-    }
-    if (verified.length === 0) throw new VerificationError('MDOC_DOCUMENT_MISSING', 'DeviceResponse has no documents');
-    return verified;
+    return (await verifyDeviceResponseIssuerSigned(bytes, { ...base, ...(options.type === undefined ? {} : { docType: options.type }) })).map((document) => document.credential);
   }
+  const docType = options.type ?? presentedDocType(response.documents[0]);
   const sessionTranscript = openId4VpSessionTranscript(options.keyBinding);
   const documents = await verifyDeviceResponse(bytes, { ...base, docType, sessionTranscript, multiple: true });
   return documents.map((document) => ({ ...document.credential, checks: document.checks.map(formatCheck) }));

@@ -19,7 +19,9 @@ import { decodeCbor } from './cbor/decode-cbor.ts';
 import { checkIssuingCountry } from './check-issuing-country.ts';
 import { CheckLog, formatCheck } from './checks.ts';
 import { MAX_DEVICE_RESPONSE_BYTES } from './limits.ts';
-import { parseIssuerSigned } from './parse-document.ts';
+import { asMap, member } from './cbor/read-structure.ts';
+import { parseDeviceResponse } from './parse-device-response.ts';
+import { parseDocument, parseIssuerSigned } from './parse-document.ts';
 import { validateMso } from './validate-mso.ts';
 import { claimsOf, type VerifiedMdocDocument } from './verify-device-response.ts';
 import { verifyIssuerAuth } from './verify-issuer-auth.ts';
@@ -76,4 +78,30 @@ export async function verifyIssuerSignedValue(value: Parameters<typeof parseIssu
     },
     checks,
   };
+}
+
+/**
+ * The issuer-signed steps on every document of a DeviceResponse, for a response whose session
+ * values are not at hand (offline inspection): each document's docType is the expected one.
+ * Device authentication is not checked, so nothing here may stand in for `verifyDeviceResponse`
+ * on the request path.
+ * @throws {VerificationError} with a precise code; never any other kind of error.
+ */
+export async function verifyDeviceResponseIssuerSigned(bytes: Uint8Array, ctx: Omit<IssuerSignedVerifyContext, 'docType'> & { readonly docType?: string }): Promise<VerifiedMdocDocument[]> {
+  try {
+    const response = parseDeviceResponse(bytes);
+    if (response.documents.length === 0) throw new VerificationError('MDOC_DOCUMENT_MISSING', 'DeviceResponse has no documents');
+    const verified: VerifiedMdocDocument[] = [];
+    for (const [i, value] of response.documents.entries()) {
+      const what = `DeviceResponse.documents[${i}]`;
+      const document = parseDocument(value, what);
+      const docType = ctx.docType ?? document.docType;
+      if (document.docType !== docType) throw new VerificationError('MDOC_DOCTYPE_MISMATCH', `${what}.docType is not the requested doctype`);
+      verified.push(await verifyIssuerSignedValue(member(asMap(value, what), 'issuerSigned', what), `${what}.issuerSigned`, { ...ctx, docType }, new CheckLog()));
+    }
+    return verified;
+  } catch (err) {
+    if (isServiceError(err)) throw err;
+    throw new VerificationError('INTERNAL_ERROR', `unexpected ${err instanceof Error ? err.name : typeof err} during mdoc verification`);
+  }
 }
