@@ -38,6 +38,7 @@ import { MAX_DEVICE_RESPONSE_BYTES } from './limits.ts';
 import { parseDeviceResponse } from './parse-device-response.ts';
 import { parseDeviceSigned } from './parse-device-signed.ts';
 import { parseDocument } from './parse-document.ts';
+import type { MobileSecurityObject } from './parse-mobile-security-object.ts';
 import type { IssuerSignedItem } from './parse-issuer-signed-item.ts';
 import { validateMso } from './validate-mso.ts';
 import { verifyDeviceAuth } from './verify-device-auth.ts';
@@ -148,9 +149,19 @@ async function verifyDocument(value: Parameters<typeof parseDocument>[0], what: 
       validity: { validFrom: validFrom.toISOString(), validUntil: validUntil.toISOString() },
       holderBound: true,
       ...(issuer.mso.status === undefined ? {} : { status: issuer.mso.status }),
+      ...(issuer.mso.identifierList === undefined ? {} : { identifierList: identifierListReference(issuer.mso.identifierList) }),
       checks: checks.map(formatCheck),
     },
     checks,
+  };
+}
+
+/** The MSO's identifier list reference as the format-independent result carries it. */
+export function identifierListReference(list: NonNullable<MobileSecurityObject['identifierList']>): NonNullable<VerifiedCredential['identifierList']> {
+  return {
+    id: Buffer.from(list.id).toString('base64url'),
+    uri: list.uri,
+    ...(list.certificate === undefined ? {} : { certificate: Buffer.from(list.certificate).toString('base64') }),
   };
 }
 

@@ -23,7 +23,7 @@ import { asMap, member } from './cbor/read-structure.ts';
 import { parseDeviceResponse } from './parse-device-response.ts';
 import { parseDocument, parseIssuerSigned } from './parse-document.ts';
 import { validateMso } from './validate-mso.ts';
-import { claimsOf, type VerifiedMdocDocument } from './verify-device-response.ts';
+import { claimsOf, identifierListReference, type VerifiedMdocDocument } from './verify-device-response.ts';
 import { verifyIssuerAuth } from './verify-issuer-auth.ts';
 import { verifyValueDigests } from './verify-value-digests.ts';
 
@@ -74,6 +74,7 @@ export async function verifyIssuerSignedValue(value: Parameters<typeof parseIssu
       validity: { validFrom: validFrom.toISOString(), validUntil: validUntil.toISOString() },
       holderBound: false,
       ...(issuer.mso.status === undefined ? {} : { status: issuer.mso.status }),
+      ...(issuer.mso.identifierList === undefined ? {} : { identifierList: identifierListReference(issuer.mso.identifierList) }),
       checks: checks.map(formatCheck),
     },
     checks,
