@@ -27,7 +27,7 @@ import { type TrustCategory, type TrustStore, trustCategories } from '../trust/t
 import { decodeBase64url } from '../util/base64url.ts';
 
 export const VERIFY_USAGE = `  verify --presentation <file> [--format dc+sd-jwt|mso_mdoc] (--anchor <pem> … | --trust-list-dir <dir>)
-         [--at <ISO date-time>] [--type <vct|doctype>] [--category <c> …] [--signer-cert <pem> …]
+         [--at <ISO date-time>] [--type <vct|doctype>] [--legacy-typ] [--category <c> …] [--signer-cert <pem> …]
          (--nonce <n> --client-id <c> --response-uri <u> [--jwk-thumbprint <b64url>] | --no-key-binding)
                               verify one presentation offline and print every check (docs/verify-offline.md)`;
 
@@ -44,6 +44,8 @@ interface Options {
   readonly signerCerts: readonly string[];
   readonly at: Date;
   readonly type: string | undefined;
+  /** Accept the pre-Nov-2024 header `typ: vc+sd-jwt` for the expected `vct`, as a use case's `legacy_typ_vcts` does. */
+  readonly legacyTyp: boolean;
   readonly categories: readonly TrustCategory[];
   readonly keyBinding: { readonly nonce: string; readonly clientId: string; readonly responseUri: string; readonly jwkThumbprint: Uint8Array | null } | undefined;
 }
@@ -108,6 +110,7 @@ function parseOptions(argv: readonly string[]): Options {
         'response-uri': { type: 'string' },
         'jwk-thumbprint': { type: 'string' },
         'no-key-binding': { type: 'boolean' },
+        'legacy-typ': { type: 'boolean' },
       },
     }));
   } catch (error) {
@@ -136,6 +139,7 @@ function parseOptions(argv: readonly string[]): Options {
     signerCerts: values['signer-cert'] ?? [],
     at,
     type: values.type,
+    legacyTyp: values['legacy-typ'] === true,
     categories,
     keyBinding: noKeyBinding ? undefined : { nonce, clientId, responseUri, jwkThumbprint: values['jwk-thumbprint'] === undefined ? null : thumbprint(values['jwk-thumbprint']) },
   };
@@ -222,6 +226,7 @@ async function verifySdJwt(input: Buffer, options: Options, trust: TrustStore, o
     nonce: options.keyBinding?.nonce ?? 'no-key-binding',
     audience: options.keyBinding?.clientId ?? 'no-key-binding',
     acceptedVcts: [type],
+    ...(options.legacyTyp ? { legacyTypVcts: [type] } : {}),
     categories: options.categories,
     trust,
     requireKeyBinding: options.keyBinding !== undefined,

@@ -33,6 +33,8 @@ const anchorFile = (name: string): Uint8Array => pemDer(text(name));
 const UT01 = anchorFile('pid-issuer-ca-ut-01.pem');
 const UT02 = anchorFile('pid-issuer-ca-ut-02.pem');
 const RP_TS_ROOT = anchorFile('eudi-rp-ts-test-root-ca.pem');
+const FUNKE_CA = anchorFile('funke-issuing-ca.pem');
+const ANIMO_LEAF = anchorFile('animo-funke-issuer-certificate.pem');
 const ALL = [...trustCategories];
 
 async function outcome(run: () => Promise<unknown>): Promise<ErrorCode | 'verified'> {
@@ -162,6 +164,30 @@ describe('the corpus, artifact by artifact (tests/interop/credentials/SOURCE.md)
       run: () => verifySdJwt('eudi-sdjwt-kt-example-issuance.txt', storeOf([UT02]), '2024-01-01T00:00:00Z'),
       expected: 'SDJWT_TYP_INVALID',
       why: 'a plain SD-JWT (RS256, no typ): not an SD-JWT VC (SD-JWT VC §3.2.1)',
+    },
+    {
+      file: 'funke-pid-sd-jwt-vc-2024-08-16.txt',
+      run: () => verifySdJwt('funke-pid-sd-jwt-vc-2024-08-16.txt', storeOf([FUNKE_CA]), '2024-08-20T00:00:00Z', { acceptedVcts: ['urn:eu.europa.ec.eudi:pid:1'], legacyTypVcts: ['urn:eu.europa.ec.eudi:pid:1'] }),
+      expected: 'X5C_CONTAINS_ANCHOR',
+      why: 'the German PID prototype (SPRIND Funke, Bundesdruckerei) ships its self-signed Issuing CA as x5c[1] (HAIP 1.0 §6.1.1)',
+    },
+    {
+      file: 'funke-pid-sd-jwt-vc-2024-08-15.txt',
+      run: () => verifySdJwt('funke-pid-sd-jwt-vc-2024-08-15.txt', storeOf([FUNKE_CA]), '2024-08-20T00:00:00Z', { acceptedVcts: ['urn:eu.europa.ec.eudi:pid:1'], legacyTypVcts: ['urn:eu.europa.ec.eudi:pid:1'] }),
+      expected: 'X5C_CONTAINS_ANCHOR',
+      why: 'an earlier issuance of the same prototype, the same chain',
+    },
+    {
+      file: 'funke-pid-mdoc-issuer-signed.txt',
+      run: () => verifyIssuerSigned(mdoc('funke-pid-mdoc-issuer-signed.txt'), { now: new Date('2024-08-20T00:00:00Z'), categories: ALL, trust: storeOf([FUNKE_CA]) }),
+      expected: 'X5C_CONTAINS_ANCHOR',
+      why: 'the same prototype\'s mdoc PID: its x5chain also ships the Issuing CA',
+    },
+    {
+      file: 'animo-funke-pid-sd-jwt-vc.txt',
+      run: () => verifySdJwt('animo-funke-pid-sd-jwt-vc.txt', storeOf([ANIMO_LEAF]), '2024-08-27T00:00:00Z', { acceptedVcts: ['https://example.bmi.bund.de/credential/pid/1.0'], legacyTypVcts: ['https://example.bmi.bund.de/credential/pid/1.0'] }),
+      expected: 'CERT_CHAIN_INVALID',
+      why: 'signed with a single self-signed certificate (empty subject, SAN funke.animo.id); listed as the anchor it is trusted directly (ADR 0121), but it has no keyUsage extension, and an issuer certificate must have digitalSignature',
     },
   ];
 

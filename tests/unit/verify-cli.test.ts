@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueSdJwtVc } from '../../src/issuer/issue-sd-jwt-vc.ts';
+import { createLeafCert, createRootCa, x5cOf } from '../../src/issuer/pki.ts';
 import { presentSdJwtVc } from '../../src/wallet/present-sd-jwt-vc.ts';
 import { buildDocument, createHolder, createTestPki, deviceResponse, NOW as MDOC_NOW, TRANSCRIPT_INPUT } from '../helpers/mdoc-builder.ts';
 
@@ -141,6 +143,24 @@ describe('a presentation that is refused', () => {
     expect(code).toBe(1);
     expect(stdout).toContain('IssuerSigned structure');
     expect(stdout).toContain('MDOC_STRUCTURE_INVALID');
+  });
+});
+
+describe('legacy typ', () => {
+  it('refuses typ vc+sd-jwt (SDJWT_TYP_INVALID) unless --legacy-typ is given', async () => {
+    const root = await createRootCa({ subject: 'CN=Legacy Test Root, C=SE' });
+    const leaf = await createLeafCert(root, { subject: 'CN=Legacy Test Issuer, C=SE', dnsNames: ['legacy.issuer.test'] });
+    const now = Math.floor(Date.now() / 1000);
+    const issued = await issueSdJwtVc({ issuerKey: leaf.privateKey, x5c: x5cOf(leaf), iss: 'https://legacy.issuer.test', vct: 'urn:test:legacy:1', claims: { given_name: 'Test' }, iat: now - 60, exp: now + 3600, typ: 'vc+sd-jwt' });
+    const file = join(dir, 'legacy.txt');
+    const anchor = join(dir, 'legacy-root.pem');
+    await writeFile(file, issued);
+    await writeFile(anchor, root.pem);
+    const strict = await cli('--presentation', file, '--anchor', anchor, '--no-key-binding');
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain('Result: REFUSED (SDJWT_TYP_INVALID');
+    const legacy = await cli('--presentation', file, '--anchor', anchor, '--no-key-binding', '--legacy-typ');
+    expect(legacy.code, legacy.stderr).toBe(0);
   });
 });
 
