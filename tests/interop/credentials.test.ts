@@ -9,6 +9,8 @@ import { webcrypto } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isServiceError, type ErrorCode } from '../../src/errors.ts';
+import { openId4VpSessionTranscript } from '../../src/formats/mdoc/session-transcript.ts';
+import { verifyDeviceResponse } from '../../src/formats/mdoc/verify-device-response.ts';
 import { verifyDeviceResponseIssuerSigned, verifyIssuerSigned } from '../../src/formats/mdoc/verify-issuer-signed.ts';
 import { verifySdJwtVcPresentation, type SdJwtVcVerifyContext } from '../../src/formats/sd-jwt-vc/verify-sd-jwt-vc.ts';
 import type { VerifiedCredential } from '../../src/formats/types.ts';
@@ -35,6 +37,19 @@ const UT02 = anchorFile('pid-issuer-ca-ut-02.pem');
 const RP_TS_ROOT = anchorFile('eudi-rp-ts-test-root-ca.pem');
 const FUNKE_CA = anchorFile('funke-issuing-ca.pem');
 const ANIMO_LEAF = anchorFile('animo-funke-issuer-certificate.pem');
+const ANIMO_ROOT = anchorFile('animo-root-ca.pem');
+const FRANCE_DS = anchorFile('france-playground-document-signer.pem');
+const UBIQUE_DS = anchorFile('ubique-document-signer.pem');
+const GOOGLE_DS = anchorFile('google-cm-wallet-document-signer.pem');
+const BDR_DS = anchorFile('bdr-document-signer.pem');
+
+/** The request the Paradym Wallet answered (mdoc-ts tests/examples/animo-mdoc-05). */
+const PARADYM_REQUEST = {
+  clientId: 'x509_san_dns:playground.animo.id',
+  nonce: 'LMGPB6k--THpBUSkEBvLxmdMIi3Ee1fjHXXUUzBVa04',
+  responseUri: 'https://playground.animo.id/oid4vp/8caaebcc-d48c-471b-86b0-a534e15c4774/authorize?session=6c115dbc-1364-4e9f-a325-173eeec01a5a',
+  jwkThumbprint: new Uint8Array(Buffer.from('61a29f269176244d397cae26f7f80ab196bffcb65fe3052b540c78073dab7c1e', 'hex')),
+};
 const ALL = [...trustCategories];
 
 async function outcome(run: () => Promise<unknown>): Promise<ErrorCode | 'verified'> {
@@ -101,6 +116,29 @@ function flipSignature(sdJwt: string): string {
   const [h, p, s = ''] = jwt.split('.');
   return [`${h}.${p}.${s.startsWith('A') ? 'B' : 'A'}${s.slice(1)}`, ...rest].join('~');
 }
+
+describe('real wallets\' mdoc DeviceResponses (openwallet-foundation-labs/mdoc-ts examples)', () => {
+  const PARADYM = 'paradym-pid-device-response.b64u';
+  const paradym = (request = PARADYM_REQUEST) =>
+    verifyDeviceResponse(mdoc(PARADYM), { now: new Date('2026-01-12T00:00:00Z'), docType: 'eu.europa.ec.eudi.pid.1', categories: ALL, trust: storeOf([ANIMO_ROOT]), sessionTranscript: openId4VpSessionTranscript(request) });
+
+  it('the Paradym Wallet\'s OpenID4VP 1.0 response verifies in full, device authentication included', async () => {
+    const [document] = await paradym();
+    expect(document?.credential.holderBound).toBe(true);
+    expect(document?.credential.trust.anchorSubject).toBe('CN=Animo, C=NL');
+    expect(document?.checks.some((check) => check.category === 'DEVICE_AUTH' && check.outcome === 'passed')).toBe(true);
+  });
+
+  it('the same response under another nonce is MDOC_DEVICE_SIGNATURE_INVALID', async () => {
+    expect(await outcome(() => paradym({ ...PARADYM_REQUEST, nonce: 'another-nonce' }))).toBe('MDOC_DEVICE_SIGNATURE_INVALID');
+  });
+
+  it('the French playground\'s response answers an ISO/IEC 18013-7 draft handover, which OpenID4VP 1.0 replaced: MDOC_DEVICE_SIGNATURE_INVALID with its own request values', async () => {
+    const transcript = openId4VpSessionTranscript({ clientId: 'example.com', nonce: 'abcdefgh1234567890', responseUri: 'https://example.com/12345/response', jwkThumbprint: null });
+    const run = () => verifyDeviceResponse(mdoc('france-playground-mdl-device-response.b64u'), { now: new Date('2021-09-25T00:00:00Z'), docType: 'org.iso.18013.5.1.mDL', categories: ALL, trust: storeOf([FRANCE_DS]), sessionTranscript: transcript });
+    expect(await outcome(run)).toBe('MDOC_DEVICE_SIGNATURE_INVALID');
+  });
+});
 
 describe('the corpus, artifact by artifact (tests/interop/credentials/SOURCE.md)', () => {
   const cases: readonly { file: string; run: () => Promise<unknown>; expected: ErrorCode | 'verified'; why: string }[] = [
@@ -188,6 +226,36 @@ describe('the corpus, artifact by artifact (tests/interop/credentials/SOURCE.md)
       run: () => verifySdJwt('animo-funke-pid-sd-jwt-vc.txt', storeOf([ANIMO_LEAF]), '2024-08-27T00:00:00Z', { acceptedVcts: ['https://example.bmi.bund.de/credential/pid/1.0'], legacyTypVcts: ['https://example.bmi.bund.de/credential/pid/1.0'] }),
       expected: 'CERT_CHAIN_INVALID',
       why: 'signed with a single self-signed certificate (empty subject, SAN funke.animo.id); listed as the anchor it is trusted directly (ADR 0121), but it has no keyUsage extension, and an issuer certificate must have digitalSignature',
+    },
+    {
+      file: 'paradym-pid-device-response.b64u',
+      run: () => verifyDeviceResponse(mdoc('paradym-pid-device-response.b64u'), { now: new Date('2026-01-12T00:00:00Z'), docType: 'eu.europa.ec.eudi.pid.1', categories: ALL, trust: storeOf([ANIMO_ROOT]), sessionTranscript: openId4VpSessionTranscript(PARADYM_REQUEST) }),
+      expected: 'verified',
+      why: 'a PID presented by the Paradym Wallet over OpenID4VP 1.0, device authentication included',
+    },
+    {
+      file: 'france-playground-mdl-device-response.b64u',
+      run: () => verifyDeviceResponseIssuerSigned(mdoc('france-playground-mdl-device-response.b64u'), { now: new Date('2021-09-25T00:00:00Z'), categories: ALL, trust: storeOf([FRANCE_DS]) }),
+      expected: 'verified',
+      why: 'issuer-signed part, its document signer listed as the anchor (direct trust, ADR 0121)',
+    },
+    {
+      file: 'ubique-mdl-device-response.b64u',
+      run: () => verifyDeviceResponseIssuerSigned(mdoc('ubique-mdl-device-response.b64u'), { now: new Date('2025-02-01T00:00:00Z'), categories: ALL, trust: storeOf([UBIQUE_DS]) }),
+      expected: 'CERT_CHAIN_INVALID',
+      why: 'its document signer has no keyUsage extension; an issuer certificate must assert digitalSignature',
+    },
+    {
+      file: 'google-cm-wallet-mdl-device-response.b64u',
+      run: () => verifyDeviceResponseIssuerSigned(mdoc('google-cm-wallet-mdl-device-response.b64u'), { now: new Date('2025-02-20T00:00:00Z'), categories: ALL, trust: storeOf([GOOGLE_DS]) }),
+      expected: 'verified',
+      why: 'issuer-signed part (its DC API draft-24 handover predates OpenID4VP 1.0), its self-signed document signer listed as the anchor (direct trust)',
+    },
+    {
+      file: 'bdr-mdl-issuer-signed.b64u',
+      run: () => verifyIssuerSigned(mdoc('bdr-mdl-issuer-signed.b64u'), { now: new Date('2025-06-01T00:00:00Z'), categories: ALL, trust: storeOf([BDR_DS]) }),
+      expected: 'verified',
+      why: 'an IssuerSigned mDL from Bundesdruckerei\'s test issuer, its document signer listed as the anchor (direct trust)',
     },
   ];
 
