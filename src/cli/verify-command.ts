@@ -13,7 +13,6 @@ import { parseArgs } from 'node:util';
 import { errorCatalog, isServiceError } from '../errors.ts';
 import { parseDeviceResponse } from '../formats/mdoc/parse-device-response.ts';
 import { decodeCbor } from '../formats/mdoc/cbor/decode-cbor.ts';
-import { formatCheck } from '../formats/mdoc/checks.ts';
 import { parseDocument } from '../formats/mdoc/parse-document.ts';
 import { openId4VpSessionTranscript } from '../formats/mdoc/session-transcript.ts';
 import { verifyDeviceResponse } from '../formats/mdoc/verify-device-response.ts';
@@ -25,8 +24,9 @@ import { loadTrustDirectory } from '../trust/load-trust-directory.ts';
 import { createTrustStore } from '../trust/trust-store.ts';
 import { type TrustCategory, type TrustStore, trustCategories } from '../trust/types.ts';
 import { decodeBase64url } from '../util/base64url.ts';
+import { isJsonObject, parseStrictJson } from '../util/strict-json.ts';
 
-export const VERIFY_USAGE = `  verify --presentation <file> [--format dc+sd-jwt|mso_mdoc] (--anchor <pem> … | --trust-list-dir <dir>)
+export const VERIFY_USAGE = `  verify --presentation <file> [--query <id>] [--format dc+sd-jwt|mso_mdoc] (--anchor <pem> … | --trust-list-dir <dir>)
          [--at <ISO date-time>] [--type <vct|doctype>] [--legacy-typ] [--category <c> …] [--signer-cert <pem> …]
          (--nonce <n> --client-id <c> --response-uri <u> [--jwk-thumbprint <b64url>] | --no-key-binding)
                               verify one presentation offline and print every check (docs/verify-offline.md)`;
@@ -38,6 +38,8 @@ const MAX_PRESENTATION_FILE_BYTES = 4 * 1024 * 1024;
 
 interface Options {
   readonly presentation: string;
+  /** With a `vp_token` JSON object: the credential query id whose presentation to verify. */
+  readonly query: string | undefined;
   readonly format: 'dc+sd-jwt' | 'mso_mdoc' | undefined;
   readonly anchors: readonly string[];
   readonly trustListDir: string | undefined;
@@ -57,7 +59,7 @@ export async function verifyCommand(argv: readonly string[], out: (line: string)
   let input: Buffer;
   try {
     options = parseOptions(argv);
-    input = await readInput(options.presentation);
+    input = selectPresentation(await readInput(options.presentation), options.query);
     trust = await buildTrust(options, err);
   } catch (error) {
     if (error instanceof UsageError) {
@@ -98,6 +100,7 @@ function parseOptions(argv: readonly string[]): Options {
       allowPositionals: false,
       options: {
         presentation: { type: 'string' },
+        query: { type: 'string' },
         format: { type: 'string' },
         anchor: { type: 'string', multiple: true },
         'trust-list-dir': { type: 'string' },
@@ -133,6 +136,7 @@ function parseOptions(argv: readonly string[]): Options {
   const [nonce, clientId, responseUri] = session as [string, string, string];
   return {
     presentation: values.presentation,
+    query: values.query,
     format,
     anchors,
     trustListDir: values['trust-list-dir'],
@@ -208,6 +212,33 @@ async function buildTrust(options: Options, err: (line: string) => void): Promis
   }
 }
 
+/**
+ * A file that is a `vp_token` JSON object (OpenID4VP 1.0 §8.1: `{ <credential query id>: [<presentation>, …] }`)
+ * gives the one presentation it holds, or the one of `--query`; any other file is the presentation itself.
+ */
+function selectPresentation(input: Buffer, query: string | undefined): Buffer {
+  const text = input.toString('utf8').trim();
+  if (!text.startsWith('{')) {
+    if (query !== undefined) throw new UsageError('--query applies only to a vp_token JSON object');
+    return input;
+  }
+  let token: unknown;
+  try {
+    token = parseStrictJson(text);
+  } catch {
+    throw new UsageError('the file starts with "{" but is not a JSON object (a vp_token is expected)');
+  }
+  if (!isJsonObject(token)) throw new UsageError('the file is not a vp_token JSON object');
+  const ids = Object.keys(token);
+  const id = query ?? (ids.length === 1 ? ids[0] : undefined);
+  if (id === undefined) throw new UsageError(`the vp_token holds presentations for several credential queries (${ids.join(', ')}); choose one with --query`);
+  const entry = token[id];
+  if (entry === undefined) throw new UsageError(`the vp_token has no credential query "${id}" (it has ${ids.join(', ')})`);
+  const presentations = Array.isArray(entry) ? entry : [entry];
+  if (presentations.length !== 1 || typeof presentations[0] !== 'string') throw new UsageError(`the vp_token entry "${id}" is not exactly one presentation string`);
+  return Buffer.from(presentations[0], 'utf8');
+}
+
 /** An SD-JWT starts with a base64url JOSE header (`ey…`) and has `~` separators; anything else is taken for CBOR. */
 function detectFormat(input: Buffer): 'dc+sd-jwt' | 'mso_mdoc' {
   const text = input.subarray(0, 64).toString('latin1');
@@ -270,7 +301,7 @@ async function verifyMdoc(input: Buffer, options: Options, trust: TrustStore, ou
   const docType = options.type ?? presentedDocType(response.documents[0]);
   const sessionTranscript = openId4VpSessionTranscript(options.keyBinding);
   const documents = await verifyDeviceResponse(bytes, { ...base, docType, sessionTranscript, multiple: true });
-  return documents.map((document) => ({ ...document.credential, checks: document.checks.map(formatCheck) }));
+  return documents.map((document) => document.credential);
 }
 
 function presentedDocType(document: Parameters<typeof parseDocument>[0] | undefined): string {

@@ -130,6 +130,26 @@ describe('anchors from a trusted-list directory', () => {
   });
 });
 
+describe('a vp_token JSON object', () => {
+  it('verifies its one presentation, or the one --query names', async () => {
+    const pid = (await import('node:fs/promises').then((fs) => fs.readFile(PID, 'utf8'))).trim();
+    const single = join(dir, 'vp-token-single.json');
+    await writeFile(single, JSON.stringify({ pid: [pid] }));
+    const one = await cli('--presentation', single, '--anchor', UT02, '--at', PID_AT, '--no-key-binding');
+    expect(one.code, one.stderr).toBe(0);
+    const several = join(dir, 'vp-token-several.json');
+    await writeFile(several, JSON.stringify({ pid: [pid], other: ['eyJ~'] }));
+    const ambiguous = await cli('--presentation', several, '--anchor', UT02, '--at', PID_AT, '--no-key-binding');
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toMatch(/several credential queries \(pid, other\); choose one with --query/);
+    const chosen = await cli('--presentation', several, '--query', 'pid', '--anchor', UT02, '--at', PID_AT, '--no-key-binding');
+    expect(chosen.code, chosen.stderr).toBe(0);
+    const missing = await cli('--presentation', several, '--query', 'mdl', '--anchor', UT02, '--at', PID_AT, '--no-key-binding');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no credential query "mdl"/);
+  });
+});
+
 describe('a presentation that is refused', () => {
   it('names the failing check with its code and exits 1', async () => {
     const { code, stdout } = await cli('--presentation', PID, '--anchor', UT01, '--at', PID_AT, '--no-key-binding');
