@@ -131,6 +131,23 @@ export interface IdentifierListTokenOptions {
   readonly typIn?: 'header' | 'claim';
   /** Hostile fixtures: further claims, e.g. a `status_list` (65533). */
   readonly extraClaims?: ReadonlyMap<number, unknown>;
+  /** Hostile fixtures: sign exactly these bytes as the payload instead of the claims. */
+  readonly payloadBytes?: Uint8Array;
+}
+
+/** The CBOR claims set of an identifier list token, as `createIdentifierListCwt` signs it. */
+export function identifierListClaimsBytes(options: Omit<IdentifierListTokenOptions, 'signerKey' | 'x5c' | 'payloadBytes'>): Uint8Array {
+  const claims = new Map<number, unknown>([
+    [cwtClaims.sub, options.uri],
+    [cwtClaims.iat, options.iat],
+  ]);
+  if (options.exp !== undefined) claims.set(cwtClaims.exp, options.exp);
+  if (options.ttl !== undefined) claims.set(cwtClaims.ttl, options.ttl);
+  if (options.typIn === 'claim') claims.set(16, 'application/identifierlist+cwt');
+  const identifiers = new Map<Buffer, Map<string, unknown>>(options.identifiers.map((id) => [Buffer.from(id), new Map()]));
+  claims.set(65530, new Map<string, unknown>([['identifiers', identifiers]]));
+  for (const [key, value] of options.extraClaims ?? []) claims.set(key, value);
+  return new Uint8Array(encoder.encode(claims));
 }
 
 /** An `application/identifierlist+cwt` token (ISO/IEC 18013-5 2nd ed. §12.3.6): COSE_Sign1, tag 18, `x5chain` unprotected. */
@@ -144,18 +161,8 @@ export async function createIdentifierListCwt(options: IdentifierListTokenOption
     const certificates = options.x5c.map((b64) => Buffer.from(b64, 'base64'));
     unprotectedHeader.set(33, certificates.length === 1 ? certificates[0] : certificates);
   }
-  const claims = new Map<number, unknown>([
-    [cwtClaims.sub, options.uri],
-    [cwtClaims.iat, options.iat],
-  ]);
-  if (options.exp !== undefined) claims.set(cwtClaims.exp, options.exp);
-  if (options.ttl !== undefined) claims.set(cwtClaims.ttl, options.ttl);
-  if (options.typIn === 'claim') claims.set(16, typ);
-  const identifiers = new Map<Buffer, Map<string, unknown>>(options.identifiers.map((id) => [Buffer.from(id), new Map()]));
-  claims.set(65530, new Map<string, unknown>([['identifiers', identifiers]]));
-  for (const [key, value] of options.extraClaims ?? []) claims.set(key, value);
   const protectedBytes = new Uint8Array(encoder.encode(protectedHeader));
-  const payload = new Uint8Array(encoder.encode(claims));
+  const payload = options.payloadBytes ?? identifierListClaimsBytes(options);
   const signature = new Uint8Array(
     await webcrypto.subtle.sign({ name: 'ECDSA', hash: hashOf[alg] as string }, options.signerKey as webcrypto.CryptoKey, sigStructure(protectedBytes, payload)),
   );

@@ -21,7 +21,7 @@
  * Does not check: `sub` against the referenced URI, the signer's binding to the issuer, whether an
  * identifier is listed (`check-credential-status.ts`).
  */
-import { X509Certificate } from 'node:crypto';
+import { type KeyObject, X509Certificate } from 'node:crypto';
 import { VerificationError, isServiceError } from '../errors.ts';
 import { CborBytesMap, CborTag, type CborLimits, type CborValue, decodeCbor } from '../formats/mdoc/cbor/decode-cbor.ts';
 import { coseSignatureAlgorithm, curveOfNamedCurve } from '../formats/mdoc/cose/cose-algorithms.ts';
@@ -87,11 +87,10 @@ export function verifyIdentifierListCwt(token: Uint8Array, options: { readonly n
   if (alg === undefined) throw invalid('protected "alg" is absent or not ES256, ES384 or ES512');
   const headerTyp = message.protectedHeader.get(TYP);
   if (headerTyp !== undefined && headerTyp !== IDENTIFIER_LIST_CWT_MEDIA_TYPE) throw invalid(`protected "typ" must be "${IDENTIFIER_LIST_CWT_MEDIA_TYPE}"`);
-  const x5c = signerChain(message);
-  const signer = new X509Certificate(Buffer.from(x5c[0] ?? '', 'base64'));
-  const curve = signer.publicKey.asymmetricKeyDetails?.namedCurve;
+  const { x5c, key } = signerChain(message);
+  const curve = key.asymmetricKeyDetails?.namedCurve;
   if (curve === undefined || curveOfNamedCurve[curve] !== alg.curve) throw invalid(`the signer key does not fit "alg" ${alg.name}`);
-  if (message.payload === null || !verifyCoseSignature(alg, signer.publicKey, message.protectedBytes, message.payload, message.signature)) {
+  if (message.payload === null || !verifyCoseSignature(alg, key, message.protectedBytes, message.payload, message.signature)) {
     throw invalid('the signature does not verify with the key of x5chain[0]');
   }
   const payload = message.payload;
@@ -108,17 +107,19 @@ export function verifyIdentifierListCwt(token: Uint8Array, options: { readonly n
   return { format: 'identifier-list', sub, ...times, identifiers: readIdentifiers(claims.get(IDENTIFIER_LIST_CLAIM)), x5c };
 }
 
-function signerChain(message: CoseMessage): string[] {
+/** The signer chain as base64 DER and the key of its first certificate (untrusted until the chain is validated). */
+function signerChain(message: CoseMessage): { x5c: string[]; key: KeyObject } {
   const value = headerParameter(message, X5CHAIN);
   const chain = value instanceof Uint8Array ? [value] : Array.isArray(value) ? value : undefined;
   if (chain === undefined || chain.length === 0) throw invalid('no "x5chain" (33) to bind its signer to the issuer');
   if (chain.length > MAX_X5CHAIN || !chain.every((entry): entry is Uint8Array => entry instanceof Uint8Array)) throw invalid('"x5chain" is not 1…8 certificates');
+  let key: KeyObject;
   try {
-    new X509Certificate(chain[0] as Uint8Array);
+    key = new X509Certificate(chain[0] as Uint8Array).publicKey;
   } catch {
-    throw invalid('the signer certificate cannot be parsed');
+    throw invalid('the signer certificate or its key cannot be parsed');
   }
-  return chain.map((der) => Buffer.from(der).toString('base64'));
+  return { x5c: chain.map((der) => Buffer.from(der).toString('base64')), key };
 }
 
 function readIdentifiers(value: CborValue): Set<string> {
