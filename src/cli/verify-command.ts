@@ -11,6 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { errorCatalog, isServiceError } from '../errors.ts';
+import { formatCheck, type MdocCheck } from '../formats/mdoc/checks.ts';
 import { parseDeviceResponse } from '../formats/mdoc/parse-device-response.ts';
 import { decodeCbor } from '../formats/mdoc/cbor/decode-cbor.ts';
 import { parseDocument } from '../formats/mdoc/parse-document.ts';
@@ -261,6 +262,7 @@ async function verifySdJwt(input: Buffer, options: Options, trust: TrustStore, o
     categories: options.categories,
     trust,
     requireKeyBinding: options.keyBinding !== undefined,
+    onCheck: (check) => out(`  ✓ ${check}`),
   });
 }
 
@@ -287,7 +289,7 @@ async function verifyMdoc(input: Buffer, options: Options, trust: TrustStore, ou
   const bytes = mdocBytes(input);
   const root = decodeCbor(bytes, 'mdoc');
   const isIssuerSigned = root instanceof Map && root.has('issuerAuth');
-  const base = { now: options.at, categories: options.categories, trust };
+  const base = { now: options.at, categories: options.categories, trust, onCheck: (check: MdocCheck) => out(`  ${check.outcome === 'passed' ? '✓' : '-'} ${formatCheck(check)}`) };
   if (isIssuerSigned) {
     if (options.keyBinding !== undefined) throw new UsageError('the file is an IssuerSigned structure (as issued, not presented): it has no device authentication; use --no-key-binding');
     out('  - The file is an IssuerSigned structure: issuer authentication and data integrity only.');
@@ -309,8 +311,8 @@ function presentedDocType(document: Parameters<typeof parseDocument>[0] | undefi
   return parseDocument(document, 'DeviceResponse.documents[0]').docType;
 }
 
+/** The summary of a verified credential; its checks were printed as they passed. */
 function report(credential: VerifiedCredential, out: (line: string) => void): void {
-  for (const check of credential.checks) out(`  ✓ ${check}`);
   out(`  type: ${credential.type}`);
   out(`  issuer: ${credential.issuer}`);
   out(`  trust: anchor ${credential.trust.anchorSubject} (${credential.trust.category}; ${credential.trust.list}, ${credential.trust.service})`);

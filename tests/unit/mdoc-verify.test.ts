@@ -115,6 +115,15 @@ describe('a valid DeviceResponse', () => {
     await expect(verifyDeviceResponse(await response({ issue: { statusMap } }), context(pki))).rejects.toMatchObject({ code: 'MDOC_STRUCTURE_INVALID' });
   });
 
+  it('reports each check to onCheck as it is made, also those before a failure', async () => {
+    const seen: string[] = [];
+    const [doc] = await verifyDeviceResponse(await response(), context(pki, { onCheck: (check) => seen.push(check.check) }));
+    expect(seen).toEqual(doc?.checks.map((check) => check.check));
+    const beforeFailure: string[] = [];
+    await expect(verifyDeviceResponse(await response(), context(pki, { docType: 'org.example.other', onCheck: (check) => beforeFailure.push(check.check) }))).rejects.toMatchObject({ code: 'MDOC_DOCTYPE_MISMATCH' });
+    expect(beforeFailure[0]).toMatch(/well-formed CBOR/);
+  });
+
   it('returns the MSO status reference (Token Status List) without resolving it', async () => {
     const [doc] = await verifyDeviceResponse(await response({ issue: { status: { idx: 412, uri: 'https://status.example/lists/1' } } }), context(pki));
     expect(doc?.credential.status).toEqual({ idx: 412, uri: 'https://status.example/lists/1' });

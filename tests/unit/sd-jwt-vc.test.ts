@@ -278,6 +278,18 @@ describe('SD-JWT VC header and issuer (SD-JWT VC §3.2.1, §3.5; HAIP 1.0 §6.1.
   });
 });
 
+describe('observing checks (onCheck)', () => {
+  it('reports each check as it passes, also those before a failure, and returns a plain array', async () => {
+    const seen: string[] = [];
+    const result = await verify(await present(await issue()), { onCheck: (check) => seen.push(check) });
+    expect(seen).toEqual(result.checks);
+    expect(structuredClone(result.checks)).toEqual(result.checks);
+    const beforeFailure: string[] = [];
+    await rejects(async () => verify(await present(await issue({ vct: 'urn:eudi:pid:2' })), { onCheck: (check) => beforeFailure.push(check) }), 'VCT_NOT_ACCEPTED');
+    expect(beforeFailure.some((check) => check.startsWith('The issuer signature verifies'))).toBe(true);
+  });
+});
+
 describe('registered claims (SD-JWT VC §3.2.2)', () => {
   it('rejects a vct that is not accepted (VCT_NOT_ACCEPTED)', async () => {
     await rejects(async () => verify(await present(await issue({ vct: 'urn:eudi:pid:2' }))), 'VCT_NOT_ACCEPTED');

@@ -155,6 +155,9 @@ describe('a presentation that is refused', () => {
     const { code, stdout } = await cli('--presentation', PID, '--anchor', UT01, '--at', PID_AT, '--no-key-binding');
     expect(code).toBe(1);
     expect(stdout).toContain('✗ ISSUER_UNTRUSTED:');
+    // The checks that passed before the failing one are printed too, in order.
+    expect(stdout.indexOf('✓ The issuer-signed JWT "alg" is on the allow-list')).toBeGreaterThan(-1);
+    expect(stdout.indexOf('✓ The issuer-signed JWT "alg" is on the allow-list')).toBeLessThan(stdout.indexOf('✗ ISSUER_UNTRUSTED'));
     expect(stdout).toContain('Result: REFUSED (ISSUER_UNTRUSTED');
   });
 

@@ -60,6 +60,8 @@ export interface MdocVerifyContext {
   readonly readerKey?: KeyObject;
   /** 0…300 s, default 60. */
   readonly clockSkewSeconds?: number;
+  /** Sees each check as it is made, before the outcome is known (the result lists them all). */
+  readonly onCheck?: (check: MdocCheck) => void;
 }
 
 export interface VerifiedMdocDocument {
@@ -105,7 +107,7 @@ export async function verifyDeviceResponse(bytes: Uint8Array, ctx: MdocVerifyCon
 
 async function verify(bytes: Uint8Array, ctx: MdocVerifyContext): Promise<VerifiedMdocDocument[]> {
   const skew = checkContext(ctx);
-  const log = new CheckLog();
+  const log = new CheckLog(ctx.onCheck);
   const response = parseDeviceResponse(bytes);
   log.passed('DOCUMENT_FORMAT', 'The DeviceResponse is well-formed CBOR within the size, depth and item limits, with version "1.0".');
   if (response.status !== 0) throw new VerificationError('MDOC_STATUS_NOT_OK', `DeviceResponse status is ${response.status}`);

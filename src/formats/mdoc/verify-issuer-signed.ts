@@ -17,7 +17,7 @@ import type { TrustCategory, TrustStore } from '../../trust/types.ts';
 import { clockSkew } from '../sd-jwt-vc/verify-sd-jwt.ts';
 import { decodeCbor } from './cbor/decode-cbor.ts';
 import { checkIssuingCountry } from './check-issuing-country.ts';
-import { CheckLog, formatCheck } from './checks.ts';
+import { CheckLog, formatCheck, type MdocCheck } from './checks.ts';
 import { MAX_DEVICE_RESPONSE_BYTES } from './limits.ts';
 import { asMap, member } from './cbor/read-structure.ts';
 import { parseDeviceResponse } from './parse-device-response.ts';
@@ -35,6 +35,8 @@ export interface IssuerSignedVerifyContext {
   readonly trust: TrustStore;
   /** 0…300 s, default 60. */
   readonly clockSkewSeconds?: number;
+  /** Sees each check as it is made, before the outcome is known (the result lists them all). */
+  readonly onCheck?: (check: MdocCheck) => void;
 }
 
 /**
@@ -44,7 +46,7 @@ export interface IssuerSignedVerifyContext {
 export async function verifyIssuerSigned(bytes: Uint8Array, ctx: IssuerSignedVerifyContext): Promise<VerifiedMdocDocument> {
   try {
     if (bytes.length === 0 || bytes.length > MAX_DEVICE_RESPONSE_BYTES) throw new VerificationError('MDOC_MALFORMED', `IssuerSigned: size ${bytes.length} is outside 1…${MAX_DEVICE_RESPONSE_BYTES} bytes`);
-    return await verifyIssuerSignedValue(decodeCbor(bytes, 'IssuerSigned'), 'IssuerSigned', ctx, new CheckLog());
+    return await verifyIssuerSignedValue(decodeCbor(bytes, 'IssuerSigned'), 'IssuerSigned', ctx, new CheckLog(ctx.onCheck));
   } catch (err) {
     if (isServiceError(err)) throw err;
     throw new VerificationError('INTERNAL_ERROR', `unexpected ${err instanceof Error ? err.name : typeof err} during mdoc verification`);
@@ -98,7 +100,7 @@ export async function verifyDeviceResponseIssuerSigned(bytes: Uint8Array, ctx: O
       const document = parseDocument(value, what);
       const docType = ctx.docType ?? document.docType;
       if (document.docType !== docType) throw new VerificationError('MDOC_DOCTYPE_MISMATCH', `${what}.docType is not the requested doctype`);
-      verified.push(await verifyIssuerSignedValue(member(asMap(value, what), 'issuerSigned', what), `${what}.issuerSigned`, { ...ctx, docType }, new CheckLog()));
+      verified.push(await verifyIssuerSignedValue(member(asMap(value, what), 'issuerSigned', what), `${what}.issuerSigned`, { ...ctx, docType }, new CheckLog(ctx.onCheck)));
     }
     return verified;
   } catch (err) {

@@ -43,6 +43,8 @@ export interface SdJwtVcVerifyContext {
   readonly clockSkewSeconds?: number;
   /** Maximum age of the KB-JWT `iat`, default 300 s. */
   readonly kbMaxAgeSeconds?: number;
+  /** Sees each check as it passes, before the outcome is known (the result lists them all). */
+  readonly onCheck?: (check: string) => void;
 }
 
 const TYP = 'dc+sd-jwt';
@@ -65,7 +67,8 @@ export async function verifySdJwtVcPresentation(presentation: string, ctx: SdJwt
 async function verify(presentation: string, ctx: SdJwtVcVerifyContext): Promise<VerifiedCredential> {
   checkContext(ctx);
   const sdJwt = parseSdJwt(presentation);
-  const checks = ['The presentation is an SD-JWT in compact serialization within the size limits (RFC 9901 §4).'];
+  const checks = observedChecks(ctx.onCheck);
+  checks.push('The presentation is an SD-JWT in compact serialization within the size limits (RFC 9901 §4).');
 
   let issuer: ValidatedIssuer | undefined;
   const verified = await verifySdJwt(sdJwt, {
@@ -116,7 +119,7 @@ async function verify(presentation: string, ctx: SdJwtVcVerifyContext): Promise<
     },
     holderBound,
     ...(status === undefined ? {} : { status }),
-    checks,
+    checks: [...checks],
   };
 }
 
@@ -141,6 +144,17 @@ async function checkHolderBinding(sdJwt: ReturnType<typeof parseSdJwt>, payload:
   });
   checks.push(...kb.checks);
   return true;
+}
+
+/** A list of passed checks whose `push` also reports each one to `onCheck`, when given. */
+function observedChecks(onCheck: ((check: string) => void) | undefined): string[] {
+  const checks: string[] = [];
+  if (onCheck === undefined) return checks;
+  const push = (...items: string[]): number => {
+    for (const item of items) onCheck(item);
+    return Array.prototype.push.apply(checks, items);
+  };
+  return Object.assign(checks, { push });
 }
 
 function readX5c(header: JsonObject): string[] {
