@@ -125,6 +125,7 @@ function parseOptions(argv: readonly string[]): Options {
   if (format !== undefined && format !== 'dc+sd-jwt' && format !== 'mso_mdoc') throw new UsageError(`--format must be dc+sd-jwt or mso_mdoc, not "${format}"`);
   const anchors = values.anchor ?? [];
   if ((anchors.length > 0) === (values['trust-list-dir'] !== undefined)) throw new UsageError('give either --anchor <pem> (one or more) or --trust-list-dir <dir>');
+  if (values['signer-cert'] !== undefined && values['trust-list-dir'] === undefined) throw new UsageError('--signer-cert applies only with --trust-list-dir');
   const at = values.at === undefined ? new Date() : parseInstant(values.at);
   const categories = (values.category ?? [...trustCategories]).map((category) => {
     if (!(trustCategories as readonly string[]).includes(category)) throw new UsageError(`--category must be one of ${trustCategories.join(', ')}, not "${category}"`);

@@ -193,6 +193,8 @@ describe('usage mistakes: one line, exit 2, no stack trace', () => {
     ['an unreadable file', ['--presentation', '/nonexistent/p.txt', '--anchor', UT02, '--no-key-binding'], /cannot be read \(ENOENT\)/],
     ['neither --anchor nor --trust-list-dir', ['--presentation', PID, '--no-key-binding'], /either --anchor/],
     ['both --anchor and --trust-list-dir', ['--presentation', PID, '--anchor', UT02, '--trust-list-dir', '/tmp', '--no-key-binding'], /either --anchor/],
+    ['--signer-cert without --trust-list-dir', ['--presentation', PID, '--anchor', UT02, '--signer-cert', UT02, '--no-key-binding'], /--signer-cert applies only with --trust-list-dir/],
+    ['a trust-list directory that cannot be read', ['--presentation', PID, '--trust-list-dir', '/nonexistent/lists', '--no-key-binding'], /the trust anchors cannot be used: TRUST_LIST_INVALID/],
     ['an --anchor file without a certificate', ['--presentation', PID, '--anchor', PID, '--no-key-binding'], /holds no PEM certificate/],
     ['a date that is not ISO 8601', ['--presentation', PID, '--anchor', UT02, '--at', '20/08/2026', '--no-key-binding'], /--at "20\/08\/2026" is not an ISO 8601/],
     ['an unknown format', ['--presentation', PID, '--anchor', UT02, '--format', 'jwt_vc', '--no-key-binding'], /--format must be dc\+sd-jwt or mso_mdoc/],
