@@ -133,10 +133,12 @@ export interface IdentifierListTokenOptions {
   readonly extraClaims?: ReadonlyMap<number, unknown>;
   /** Hostile fixtures: sign exactly these bytes as the payload instead of the claims. */
   readonly payloadBytes?: Uint8Array;
+  /** Hostile fixtures: protected header members set over the defaults (`undefined` removes one). */
+  readonly protectedHeader?: ReadonlyMap<number, unknown>;
 }
 
 /** The CBOR claims set of an identifier list token, as `createIdentifierListCwt` signs it. */
-export function identifierListClaimsBytes(options: Omit<IdentifierListTokenOptions, 'signerKey' | 'x5c' | 'payloadBytes'>): Uint8Array {
+export function identifierListClaimsBytes(options: Omit<IdentifierListTokenOptions, 'signerKey' | 'x5c' | 'payloadBytes' | 'protectedHeader'>): Uint8Array {
   const claims = new Map<number, unknown>([
     [cwtClaims.sub, options.uri],
     [cwtClaims.iat, options.iat],
@@ -156,6 +158,10 @@ export async function createIdentifierListCwt(options: IdentifierListTokenOption
   const typ = 'application/identifierlist+cwt';
   const protectedHeader = new Map<number, unknown>([[1, coseAlg[alg]]]);
   if ((options.typIn ?? 'header') === 'header') protectedHeader.set(16, typ);
+  for (const [label, value] of options.protectedHeader ?? []) {
+    if (value === undefined) protectedHeader.delete(label);
+    else protectedHeader.set(label, value);
+  }
   const unprotectedHeader = new Map<number, unknown>();
   if (options.x5c.length > 0) {
     const certificates = options.x5c.map((b64) => Buffer.from(b64, 'base64'));

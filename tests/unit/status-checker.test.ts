@@ -343,6 +343,7 @@ describe('mdoc identifier lists (ISO/IEC 18013-5 2nd ed. §12.3.6, application/i
         ...(opts.ttl === undefined ? {} : { ttl: opts.ttl }),
         ...(opts.typIn === undefined ? {} : { typIn: opts.typIn }),
         ...(opts.extraClaims === undefined ? {} : { extraClaims: opts.extraClaims }),
+        ...(opts.protectedHeader === undefined ? {} : { protectedHeader: opts.protectedHeader }),
       }));
     server.route(path, { contentType: opts.contentType ?? IDL_TYPE, body });
     return uri;
@@ -399,6 +400,9 @@ describe('mdoc identifier lists (ISO/IEC 18013-5 2nd ed. §12.3.6, application/i
     ['with a status_list claim as well (§12.3.6.4)', { extraClaims: new Map([[65533, new Map([['bits', 1]])]]) }, 'STATUS_LIST_INVALID'],
     ['without x5chain to bind its signer', { x5c: [] }, 'STATUS_LIST_INVALID'],
     ['served as another media type', { contentType: 'application/statuslist+cwt' }, 'STATUS_LIST_INVALID'],
+    ['whose protected typ is another media type', { protectedHeader: new Map([[16, 'application/statuslist+cwt']]) }, 'STATUS_LIST_INVALID'],
+    ['whose alg is not ES256/384/512', { protectedHeader: new Map([[1, -257]]) }, 'STATUS_LIST_INVALID'],
+    ['with a crit header', { protectedHeader: new Map<number, unknown>([[2, [16]]]) }, 'STATUS_LIST_INVALID'],
   ] as const)('a list %s is refused: %s', async (_name, opts, code) => {
     const { other, ...rest } = opts as typeof opts & { other?: boolean };
     const uri = await serveIds([], other === true ? { ...rest, signer: otherIssuer } : (rest as Partial<IdentifierListTokenOptions>));

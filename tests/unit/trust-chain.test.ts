@@ -273,6 +273,13 @@ describe('an end-entity certificate listed as the anchor (direct trust, ADR 0121
     await rejectsWith(validateDirect(x5cOf(noSign), ['pid'], new Date(), noSignStore), 'CERT_CHAIN_INVALID');
   });
 
+  it('rejects a listed end-entity certificate with an unsupported critical extension (CERT_CHAIN_INVALID)', async () => {
+    const unknownCritical = new x509.Extension('1.3.6.1.4.1.99999.1', true, new Uint8Array([0x05, 0x00]));
+    const odd = await createLeafCert(signerCa, { subject: 'CN=Listed Odd Signer, O=Trust Tests, C=SE', extraExtensions: [unknownCritical] });
+    const oddStore = createTrustStore([anchorFromCertificate(odd.der, ['pid'], source('Listed Odd Signer'))]);
+    await rejectsWith(validateDirect(x5cOf(odd), ['pid'], new Date(), oddStore), 'CERT_CHAIN_INVALID');
+  });
+
   it('rejects the listed end-entity certificate for a category it is not listed for (ISSUER_NOT_AUTHORIZED_FOR_TYPE)', async () => {
     await rejectsWith(validateDirect(x5cOf(listedLeaf), ['eaa']), 'ISSUER_NOT_AUTHORIZED_FOR_TYPE');
   });
