@@ -1,5 +1,5 @@
 /**
- * The `eudi-verifier` command: `serve`, `fixtures`, `wallet`, `trust-list`, `credential-status`.
+ * The `eudi-verifier` command: `serve`, `fixtures`, `wallet`, `trust-list`, `credential-status`, `verify`.
  */
 import { resolve } from 'node:path';
 import { loadConfig, ConfigError } from '../config/load-config.ts';
@@ -8,6 +8,7 @@ import { StoreOpenError } from '../store/store-errors.ts';
 import { generateFixtures } from '../issuer/generate-fixtures.ts';
 import { walletCommand } from './wallet-command.ts';
 import { credentialStatusCommand, trustListCommand, TRUST_LIST_USAGE } from './trust-list-command.ts';
+import { verifyCommand, VERIFY_USAGE } from './verify-command.ts';
 
 const USAGE = `Usage: eudi-verifier <command>
 
@@ -17,6 +18,7 @@ Commands:
   wallet <openid4vp-uri>      answer a presentation request as the developer wallet
   wallet --demo <use-case>    start a presentation with the development RP client, answer it, print the result
 ${TRUST_LIST_USAGE}
+${VERIFY_USAGE}
 
 Wallet options:
   --person <id>               test person (default: anna; see fixtures/wallet/)
@@ -47,6 +49,9 @@ export async function main(argv: string[]): Promise<void> {
         return;
       case 'trust-list':
         process.exitCode = await trustListCommand(rest);
+        return;
+      case 'verify':
+        process.exitCode = await verifyCommand(rest);
         return;
       case 'credential-status':
         process.exitCode = await credentialStatusCommand(rest);

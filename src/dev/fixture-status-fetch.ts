@@ -4,8 +4,9 @@
  * while no such host exists.
  *
  * Every `*.jwt` / `*.cwt` file in the first two levels of the fixtures directory that is a status
- * list token (`typ` `statuslist+jwt`, or a COSE_Sign1 with `typ` `application/statuslist+cwt`) is
- * served for the URI in its `sub`, read afresh at every fetch, with the media type of its binding.
+ * list token (`typ` `statuslist+jwt`, or a COSE_Sign1 with `typ` `application/statuslist+cwt`) or
+ * an identifier list (a COSE_Sign1 with `typ` `application/identifierlist+cwt`) is served for the
+ * URI in its `sub`, read afresh at every fetch, with the media type of its binding.
  * Every other URI goes to `fallback` (the bounded HTTP fetch). A served token is verified exactly
  * like a fetched one — signature, `sub`, signer bound to the credential's issuer. Production never
  * installs this.
@@ -14,6 +15,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Decoder, Tag } from 'cbor-x';
 import { type BoundedFetch, FetchError } from '../trust/fetch-bounded.ts';
+import { IDENTIFIER_LIST_CWT_MEDIA_TYPE } from '../status/verify-identifier-list-cwt.ts';
 import { STATUS_LIST_CWT_MEDIA_TYPE } from '../status/verify-status-list-cwt.ts';
 import { STATUS_LIST_JWT_MEDIA_TYPE } from '../status/verify-status-list-jwt.ts';
 
@@ -21,7 +23,7 @@ const cbor = new Decoder({ mapsAsObjects: false, useRecords: false });
 const SKIPPED = new Set(['wallet', 'pki', 'node_modules']);
 
 /** The `sub` of an unverified status list token file, or undefined when it is not one. */
-function subjectOf(bytes: Buffer, cwt: boolean): string | undefined {
+function subjectOf(bytes: Buffer, cwt: boolean, mediaType: string): string | undefined {
   try {
     if (!cwt) {
       const [header, payload] = bytes.toString('utf8').trim().split('.');
@@ -33,7 +35,7 @@ function subjectOf(bytes: Buffer, cwt: boolean): string | undefined {
     const parts = tagged instanceof Tag ? (tagged.value as unknown[]) : undefined;
     const header = cbor.decode(parts?.[0] as Uint8Array) as unknown;
     const claims = cbor.decode(parts?.[2] as Uint8Array) as unknown;
-    if (!(header instanceof Map) || header.get(16) !== STATUS_LIST_CWT_MEDIA_TYPE || !(claims instanceof Map)) return undefined;
+    if (!(header instanceof Map) || header.get(16) !== mediaType || !(claims instanceof Map)) return undefined;
     const sub = claims.get(2);
     return typeof sub === 'string' ? sub : undefined;
   } catch {
@@ -60,7 +62,7 @@ async function tokenFiles(dir: string, depth: number): Promise<string[]> {
 /** A fetch port that serves fixture status list tokens by their `sub` and passes everything else to `fallback`. */
 export function fixtureStatusListFetch(fixturesDir: string, fallback: BoundedFetch): BoundedFetch {
   return async (url, accept) => {
-    const cwt = accept === STATUS_LIST_CWT_MEDIA_TYPE;
+    const cwt = accept === STATUS_LIST_CWT_MEDIA_TYPE || accept === IDENTIFIER_LIST_CWT_MEDIA_TYPE;
     if (accept === STATUS_LIST_JWT_MEDIA_TYPE || cwt) {
       for (const file of await tokenFiles(fixturesDir, 1)) {
         if (file.endsWith('.cwt') !== cwt) continue;
@@ -70,7 +72,7 @@ export function fixtureStatusListFetch(fixturesDir: string, fallback: BoundedFet
         } catch {
           throw new FetchError('unavailable', 'a fixture status list file cannot be read');
         }
-        if (subjectOf(bytes, cwt) === url) return { status: 200, contentType: accept, body: new Uint8Array(bytes), url };
+        if (subjectOf(bytes, cwt, accept) === url) return { status: 200, contentType: accept, body: new Uint8Array(bytes), url };
       }
     }
     return fallback(url, accept);

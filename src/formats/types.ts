@@ -27,11 +27,12 @@ export interface VerifiedCredential {
   /** The credential's status reference (Token Status List), if it has one. */
   readonly status?: { readonly idx: number; readonly uri: string };
   /**
-   * mdoc only: the MSO `identifier_list` reference (ISO/IEC 18013-5 2nd ed.; `id` as base64url), if
-   * the MSO carries one instead of a status list. Not checked yet: it counts as an unavailable status
-   * list, so the use case's `status_policy` decides (reject by default).
+   * mdoc only: the MSO `identifier_list` reference (ISO/IEC 18013-5 2nd ed. §12.3.6): `id` as
+   * base64url, the list's `uri`, and the list signer's `certificate` (base64 DER) when the MSO
+   * names one. Checked like a status list (`status/check-identifier-list.ts`): revoked when `id`
+   * is listed.
    */
-  readonly identifierList?: { readonly id: string; readonly uri: string };
+  readonly identifierList?: { readonly id: string; readonly uri: string; readonly certificate?: string };
   /** The checks that passed, in order, as readable requirement sentences without personal data. */
   readonly checks: readonly string[];
 }

@@ -36,6 +36,9 @@ export interface IssueMdocInput {
   readonly keyAuthorizations?: { readonly nameSpaces?: readonly string[]; readonly dataElements?: Readonly<Record<string, readonly string[]>> };
   /** MSO `status` (Token Status List reference). */
   readonly status?: { readonly idx: number; readonly uri: string };
+  /** MSO `status.identifier_list` (ISO/IEC 18013-5 2nd ed. §12.3.6); `statusMap` replaces the whole `status` (hostile fixtures). */
+  readonly identifierList?: { readonly id: Uint8Array; readonly uri: string; readonly certificate?: Uint8Array };
+  readonly statusMap?: Map<string, unknown>;
   /** COSE `alg` for the protected header; default by the signer key's curve. */
   readonly alg?: number;
   /** Test hook: edit the MSO before it is encoded and signed. */
@@ -144,7 +147,15 @@ export async function issueMdoc(input: IssueMdocInput): Promise<Uint8Array> {
       ]),
     ],
   ]);
-  if (input.status !== undefined) mso.set('status', new Map([['status_list', new Map<string, unknown>([['idx', input.status.idx], ['uri', input.status.uri]])]]));
+  const status = new Map<string, unknown>();
+  if (input.status !== undefined) status.set('status_list', new Map<string, unknown>([['idx', input.status.idx], ['uri', input.status.uri]]));
+  if (input.identifierList !== undefined) {
+    const list = new Map<string, unknown>([['id', input.identifierList.id], ['uri', input.identifierList.uri]]);
+    if (input.identifierList.certificate !== undefined) list.set('certificate', input.identifierList.certificate);
+    status.set('identifier_list', list);
+  }
+  if (input.statusMap !== undefined) mso.set('status', input.statusMap);
+  else if (status.size > 0) mso.set('status', status);
   input.editMso?.(mso);
 
   const curve = (input.signer.privateKey.algorithm as { namedCurve?: string }).namedCurve as keyof typeof curves;

@@ -33,7 +33,8 @@ export interface IssueSdJwtVcOptions {
   readonly issuerKey: CryptoKey;
   /** base64 DER certificates, leaf first, anchor excluded. An empty array omits the `x5c` header. */
   readonly x5c: readonly string[];
-  readonly iss: string;
+  /** Omitted from the payload when undefined (SD-JWT VC §3.2.2.2: OPTIONAL with `x5c`). */
+  readonly iss: string | undefined;
   readonly vct: string;
   /** The subject's claims (no registered claims). */
   readonly claims: Readonly<Record<string, unknown>>;
@@ -69,7 +70,7 @@ export async function issueSdJwtVc(options: IssueSdJwtVcOptions): Promise<string
   }
   const cnf = options.cnf !== undefined ? options.cnf : options.holderJwk !== undefined ? { jwk: publicJwk(options.holderJwk) } : undefined;
   const payload: Record<string, unknown> = {
-    iss: options.iss,
+    ...(options.iss === undefined ? {} : { iss: options.iss }),
     iat: options.iat,
     ...(options.nbf === undefined ? {} : { nbf: options.nbf }),
     exp: options.exp,

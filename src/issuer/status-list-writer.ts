@@ -114,3 +114,64 @@ export async function createStatusListCwt(options: StatusListTokenOptions): Prom
   const tagged = Buffer.concat([Buffer.from([0xd2]), encoder.encode([Buffer.from(protectedBytes), unprotectedHeader, Buffer.from(payload), Buffer.from(signature)])]);
   return new Uint8Array(tagged);
 }
+
+export interface IdentifierListTokenOptions {
+  /** The listed (revoked) MSO identifiers. */
+  readonly identifiers: readonly Uint8Array[];
+  /** The referenced URI; becomes `sub`. */
+  readonly uri: string;
+  readonly signerKey: CryptoKey;
+  /** base64 DER certificates, leaf first, for `x5chain`; empty: none. */
+  readonly x5c: readonly string[];
+  readonly iat: number;
+  /** Required by ISO/IEC 18013-5 §12.3.6.3; `undefined` leaves it out (hostile fixtures). */
+  readonly exp: number | undefined;
+  readonly ttl?: number;
+  /** Where the media type goes: the protected `typ` header (default) or claim 16 of the claims set. */
+  readonly typIn?: 'header' | 'claim';
+  /** Hostile fixtures: further claims, e.g. a `status_list` (65533). */
+  readonly extraClaims?: ReadonlyMap<number, unknown>;
+  /** Hostile fixtures: sign exactly these bytes as the payload instead of the claims. */
+  readonly payloadBytes?: Uint8Array;
+  /** Hostile fixtures: protected header members set over the defaults (`undefined` removes one). */
+  readonly protectedHeader?: ReadonlyMap<number, unknown>;
+}
+
+/** The CBOR claims set of an identifier list token, as `createIdentifierListCwt` signs it. */
+export function identifierListClaimsBytes(options: Omit<IdentifierListTokenOptions, 'signerKey' | 'x5c' | 'payloadBytes' | 'protectedHeader'>): Uint8Array {
+  const claims = new Map<number, unknown>([
+    [cwtClaims.sub, options.uri],
+    [cwtClaims.iat, options.iat],
+  ]);
+  if (options.exp !== undefined) claims.set(cwtClaims.exp, options.exp);
+  if (options.ttl !== undefined) claims.set(cwtClaims.ttl, options.ttl);
+  if (options.typIn === 'claim') claims.set(16, 'application/identifierlist+cwt');
+  const identifiers = new Map<Buffer, Map<string, unknown>>(options.identifiers.map((id) => [Buffer.from(id), new Map()]));
+  claims.set(65530, new Map<string, unknown>([['identifiers', identifiers]]));
+  for (const [key, value] of options.extraClaims ?? []) claims.set(key, value);
+  return new Uint8Array(encoder.encode(claims));
+}
+
+/** An `application/identifierlist+cwt` token (ISO/IEC 18013-5 2nd ed. §12.3.6): COSE_Sign1, tag 18, `x5chain` unprotected. */
+export async function createIdentifierListCwt(options: IdentifierListTokenOptions): Promise<Uint8Array> {
+  const alg = algorithmOf(options.signerKey);
+  const typ = 'application/identifierlist+cwt';
+  const protectedHeader = new Map<number, unknown>([[1, coseAlg[alg]]]);
+  if ((options.typIn ?? 'header') === 'header') protectedHeader.set(16, typ);
+  for (const [label, value] of options.protectedHeader ?? []) {
+    if (value === undefined) protectedHeader.delete(label);
+    else protectedHeader.set(label, value);
+  }
+  const unprotectedHeader = new Map<number, unknown>();
+  if (options.x5c.length > 0) {
+    const certificates = options.x5c.map((b64) => Buffer.from(b64, 'base64'));
+    unprotectedHeader.set(33, certificates.length === 1 ? certificates[0] : certificates);
+  }
+  const protectedBytes = new Uint8Array(encoder.encode(protectedHeader));
+  const payload = options.payloadBytes ?? identifierListClaimsBytes(options);
+  const signature = new Uint8Array(
+    await webcrypto.subtle.sign({ name: 'ECDSA', hash: hashOf[alg] as string }, options.signerKey as webcrypto.CryptoKey, sigStructure(protectedBytes, payload)),
+  );
+  const tagged = Buffer.concat([Buffer.from([0xd2]), encoder.encode([Buffer.from(protectedBytes), unprotectedHeader, Buffer.from(payload), Buffer.from(signature)])]);
+  return new Uint8Array(tagged);
+}

@@ -3,8 +3,8 @@
  * reference, and apply the use case's policy when the list cannot be had
  * (draft-ietf-oauth-status-list §8.3: an unverifiable status SHOULD be rejected; SPECS.md E).
  *
- * - no `status` reference → `not_checked`; an mdoc `identifier_list` reference alone is not checked
- *   yet and counts as unavailable;
+ * - no `status` and no mdoc `identifier_list` reference → `not_checked`; each reference present is
+ *   checked (ISO/IEC 18013-5 2nd ed. §12.3.6 for identifier lists) and both must pass;
  * - VALID → `valid`;
  * - unavailable (or no checker configured) → policy `reject` (the default) throws
  *   `STATUS_LIST_UNAVAILABLE`; `accept_unknown` → `unknown`, flagged in the stored result;
@@ -13,18 +13,29 @@
  */
 import { VerificationError } from '../errors.ts';
 import type { VerifiedCredential } from '../formats/types.ts';
-import type { CredentialStatusResult, StatusChecker, StatusPolicy } from './types.ts';
+import type { CredentialStatusResult, StatusChecker, StatusCheckOutcome, StatusPolicy } from './types.ts';
 
 /** @throws {VerificationError} when the credential must be refused. */
 export async function applyStatusPolicy(checker: StatusChecker | undefined, credential: VerifiedCredential, policy: StatusPolicy, now: Date): Promise<CredentialStatusResult> {
-  const status = credential.status;
-  if (status === undefined) {
-    if (credential.identifierList === undefined) return 'not_checked';
-    if (policy === 'accept_unknown') return 'unknown';
-    throw new VerificationError('STATUS_LIST_UNAVAILABLE', 'identifier lists (ISO/IEC 18013-5 identifier_list) are not checked yet');
+  const { status, identifierList } = credential;
+  if (status === undefined && identifierList === undefined) return 'not_checked';
+  const outcomes = [];
+  if (status !== undefined) {
+    outcomes.push(checker === undefined ? unavailable('no status checker is configured') : await checker.check({ format: credential.format, status, trust: credential.trust }, now));
   }
-  const outcome = checker === undefined ? { state: 'unavailable' as const, error: new VerificationError('STATUS_LIST_UNAVAILABLE', 'no status checker is configured') } : await checker.check({ format: credential.format, status, trust: credential.trust }, now);
-  if (outcome.state === 'valid') return 'valid';
+  if (identifierList !== undefined) {
+    outcomes.push(
+      checker?.checkIdentifierList === undefined
+        ? unavailable('no identifier list checker is configured')
+        : await checker.checkIdentifierList({ reference: identifierList, trust: credential.trust }, now),
+    );
+  }
+  const missing = outcomes.find((outcome) => outcome.state === 'unavailable');
+  if (missing === undefined) return 'valid';
   if (policy === 'accept_unknown') return 'unknown';
-  throw outcome.error;
+  throw missing.error;
+}
+
+function unavailable(detail: string): StatusCheckOutcome {
+  return { state: 'unavailable', error: new VerificationError('STATUS_LIST_UNAVAILABLE', detail) };
 }

@@ -14,6 +14,9 @@
  * refresh cannot be had, a cached token whose `exp` has not passed is still used. A token that
  * fails verification is never cached.
  *
+ * Identifier lists (ISO/IEC 18013-5 2nd ed. §12.3.6, `checkIdentifierList`) go the same way,
+ * through the same cache and fetch; a listed identifier is `CREDENTIAL_REVOKED`.
+ *
  * Only an unreachable list (`STATUS_LIST_UNAVAILABLE`) is returned as `unavailable`, for the use
  * case's policy; every other failure throws and rejects the credential.
  */
@@ -21,8 +24,9 @@ import { isServiceError, VerificationError } from '../errors.ts';
 import type { BoundedFetch } from '../trust/fetch-bounded.ts';
 import type { TrustStore } from '../trust/types.ts';
 import { statusAt, type InflateLimits } from './decode-status-list.ts';
-import { fetchStatusList } from './fetch-status-list.ts';
-import { statusValues, type StatusChecker, type StatusCheckOutcome, type StatusListToken, type StatusSubject } from './types.ts';
+import { fetchIdentifierList, fetchStatusList } from './fetch-status-list.ts';
+import type { IdentifierListToken } from './verify-identifier-list-cwt.ts';
+import { statusValues, type IdentifierListSubject, type StatusChecker, type StatusCheckOutcome, type StatusListToken, type StatusSubject } from './types.ts';
 
 export interface StatusCheckerOptions {
   readonly fetch: BoundedFetch;
@@ -45,8 +49,11 @@ export type StatusEvent =
   | { readonly kind: 'fetch'; readonly outcome: 'ok' | 'unavailable' | 'invalid' | 'refused' }
   | { readonly kind: 'check'; readonly outcome: 'valid' | 'unavailable' | 'rejected'; readonly code?: string };
 
+type Kind = StatusListToken['format'] | 'identifier-list';
+type TokenOf<K extends Kind> = K extends 'identifier-list' ? IdentifierListToken : StatusListToken;
+
 interface Entry {
-  readonly token: StatusListToken;
+  readonly token: StatusListToken | IdentifierListToken;
   readonly freshUntil: number;
 }
 
@@ -74,6 +81,49 @@ export class TokenStatusListChecker implements StatusChecker {
       if (isServiceError(error)) this.#options.observe?.({ kind: 'check', outcome: 'rejected', code: error.code });
       throw error;
     }
+  }
+
+  async checkIdentifierList(subject: IdentifierListSubject, now: Date): Promise<StatusCheckOutcome> {
+    try {
+      const outcome = await this.#checkIdentifierList(subject, now);
+      this.#options.observe?.({ kind: 'check', outcome: outcome.state });
+      return outcome;
+    } catch (error) {
+      if (isServiceError(error)) this.#options.observe?.({ kind: 'check', outcome: 'rejected', code: error.code });
+      throw error;
+    }
+  }
+
+  /**
+   * ISO/IEC 18013-5 2nd ed. §12.3.6: the identifier list for `uri` (cached and fetched like a
+   * status list); its `sub` equals `uri`; its signer is the certificate the MSO names, when it
+   * names one, and is bound to the credential's issuer like a status list signer; the credential
+   * is revoked when its `id` is listed.
+   */
+  async #checkIdentifierList(subject: IdentifierListSubject, now: Date): Promise<StatusCheckOutcome> {
+    const { id, uri, certificate } = subject.reference;
+    let token: IdentifierListToken;
+    try {
+      token = await this.#token(uri, 'identifier-list', now);
+    } catch (error) {
+      if (isServiceError(error) && error.code === 'STATUS_LIST_UNAVAILABLE') return { state: 'unavailable', error };
+      throw error;
+    }
+    const checks = ["The identifier list for the credential's \"uri\" verifies (identifierlist+cwt) and has not expired."];
+    if (token.sub !== uri) throw new VerificationError('STATUS_LIST_SUBJECT_MISMATCH', 'the identifier list "sub" is not the URI the credential references');
+    checks.push('The identifier list "sub" equals the referenced "uri".');
+    if (certificate !== undefined && token.x5c[0] !== certificate) {
+      throw new VerificationError('STATUS_LIST_SIGNER_UNTRUSTED', 'the identifier list is not signed with the certificate the MSO names for it');
+    }
+    const signer = await this.#options.trust().validateStatusListSigner({ x5c: token.x5c, credential: subject.trust, now });
+    checks.push(
+      signer.evidence.binding === 'issuer-chain'
+        ? "The identifier list signer chains to the same trust anchor as the credential's issuer."
+        : "The identifier list signer chains to the revocation-service anchor of the credential's issuer.",
+    );
+    if (token.identifiers.has(Buffer.from(id, 'base64url').toString('hex'))) throw new VerificationError('CREDENTIAL_REVOKED', 'the MSO identifier is listed in its identifier list');
+    checks.push('The MSO identifier is not in the identifier list.');
+    return { state: 'valid', checks };
   }
 
   async #check(subject: StatusSubject, now: Date): Promise<StatusCheckOutcome> {
@@ -104,7 +154,7 @@ export class TokenStatusListChecker implements StatusChecker {
   }
 
   /** A verified token for `uri`: cached while fresh, else fetched once for all concurrent callers. */
-  async #token(uri: string, format: StatusListToken['format'], now: Date): Promise<StatusListToken> {
+  async #token<K extends Kind>(uri: string, format: K, now: Date): Promise<TokenOf<K>> {
     const key = `${format} ${uri}`;
     const cached = this.#entries.get(key);
     const nowMs = now.getTime();
@@ -112,7 +162,7 @@ export class TokenStatusListChecker implements StatusChecker {
     if (usable(cached) && nowMs < cached.freshUntil) {
       this.#entries.delete(key);
       this.#entries.set(key, cached);
-      return cached.token;
+      return cached.token as TokenOf<K>;
     }
     let pending = this.#inFlight.get(key);
     if (pending === undefined) {
@@ -122,17 +172,18 @@ export class TokenStatusListChecker implements StatusChecker {
     try {
       const entry = await pending;
       this.#store(key, entry);
-      return entry.token;
+      return entry.token as TokenOf<K>;
     } catch (error) {
-      if (isServiceError(error) && error.code === 'STATUS_LIST_UNAVAILABLE' && usable(cached)) return cached.token;
+      if (isServiceError(error) && error.code === 'STATUS_LIST_UNAVAILABLE' && usable(cached)) return cached.token as TokenOf<K>;
       throw error;
     }
   }
 
-  async #fetch(uri: string, format: StatusListToken['format'], now: Date): Promise<Entry> {
+  async #fetch(uri: string, format: Kind, now: Date): Promise<Entry> {
     const options = this.#options;
     try {
-      const token = await fetchStatusList(uri, format, { fetch: options.fetch, now, clockSkewSeconds: options.clockSkewSeconds, limits: options.limits });
+      const fetchOptions = { fetch: options.fetch, now, clockSkewSeconds: options.clockSkewSeconds, limits: options.limits };
+      const token = format === 'identifier-list' ? await fetchIdentifierList(uri, fetchOptions) : await fetchStatusList(uri, format, fetchOptions);
       options.observe?.({ kind: 'fetch', outcome: 'ok' });
       const lifetime = Math.min(Math.max(token.ttl ?? options.defaultCacheSeconds, options.minCacheSeconds), options.maxCacheSeconds) * 1000;
       const freshUntil = Math.min(now.getTime() + lifetime, token.exp === undefined ? Number.POSITIVE_INFINITY : token.exp * 1000);

@@ -1,7 +1,8 @@
 /**
  * Fetches and verifies one status list token (draft-ietf-oauth-status-list §8.1, §8.3): `GET uri`
  * with the `Accept` of the binding the credential format uses (`application/statuslist+jwt` for
- * SD-JWT VC, `application/statuslist+cwt` for mdoc), through the bounded fetch port (https only
+ * SD-JWT VC, `application/statuslist+cwt` for mdoc; `application/identifierlist+cwt` for an mdoc
+ * identifier list), through the bounded fetch port (https only
  * outside development, no private addresses unless allow-listed, size cap, redirect limit,
  * timeout); a response that names another media type is refused.
  *
@@ -19,6 +20,7 @@ import { type BoundedFetch, FetchError } from '../trust/fetch-bounded.ts';
 import { parseCertificate } from '../trust/parse-certificate.ts';
 import type { InflateLimits } from './decode-status-list.ts';
 import type { StatusListToken } from './types.ts';
+import { IDENTIFIER_LIST_CWT_MEDIA_TYPE, type IdentifierListToken, verifyIdentifierListCwt } from './verify-identifier-list-cwt.ts';
 import { STATUS_LIST_CWT_MEDIA_TYPE, verifyStatusListCwt } from './verify-status-list-cwt.ts';
 import { STATUS_LIST_JWT_MEDIA_TYPE, verifyStatusListJwt, type StatusListKeyInput } from './verify-status-list-jwt.ts';
 
@@ -51,6 +53,30 @@ export interface FetchStatusListOptions {
  */
 export async function fetchStatusList(uri: string, format: StatusListToken['format'], options: FetchStatusListOptions): Promise<StatusListToken> {
   const mediaType = format === 'jwt' ? STATUS_LIST_JWT_MEDIA_TYPE : STATUS_LIST_CWT_MEDIA_TYPE;
+  const body = await fetchToken(uri, mediaType, options);
+  const verify = { resolveKey: keyFromX5c, now: options.now, clockSkewSeconds: options.clockSkewSeconds, limits: options.limits };
+  if (format === 'cwt') return verifyStatusListCwt(body, verify);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    throw new VerificationError('STATUS_LIST_INVALID', 'status list JWT is not UTF-8 text');
+  }
+  return verifyStatusListJwt(text, verify);
+}
+
+/**
+ * Fetches the identifier list at `uri` (`Accept: application/identifierlist+cwt`; ISO/IEC 18013-5
+ * 2nd ed. §12.3.6) through the same bounded fetch, and verifies it.
+ * @throws {VerificationError}
+ */
+export async function fetchIdentifierList(uri: string, options: FetchStatusListOptions): Promise<IdentifierListToken> {
+  const body = await fetchToken(uri, IDENTIFIER_LIST_CWT_MEDIA_TYPE, options);
+  return verifyIdentifierListCwt(body, options);
+}
+
+/** `GET uri` with `Accept: mediaType` through the bounded fetch port; the errors of the module header. */
+async function fetchToken(uri: string, mediaType: string, options: FetchStatusListOptions): Promise<Uint8Array> {
   let body: Uint8Array;
   let contentType: string | undefined;
   try {
@@ -64,13 +90,5 @@ export async function fetchStatusList(uri: string, format: StatusListToken['form
     throw new VerificationError('STATUS_LIST_UNAVAILABLE', 'status list: the fetch failed');
   }
   if (contentType !== undefined && contentType !== mediaType) throw new VerificationError('STATUS_LIST_INVALID', `status list response is ${contentType}, not ${mediaType}`);
-  const verify = { resolveKey: keyFromX5c, now: options.now, clockSkewSeconds: options.clockSkewSeconds, limits: options.limits };
-  if (format === 'cwt') return verifyStatusListCwt(body, verify);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
-  } catch {
-    throw new VerificationError('STATUS_LIST_INVALID', 'status list JWT is not UTF-8 text');
-  }
-  return verifyStatusListJwt(text, verify);
+  return body;
 }

@@ -51,6 +51,24 @@ export interface StatusSubject {
   readonly trust: TrustEvidence;
 }
 
+/**
+ * An identifier list reference (ISO/IEC 18013-5 2nd ed. §12.3.6): the credential is revoked when
+ * its `id` is listed in the identifier list at `uri`.
+ */
+export interface IdentifierListReference {
+  /** The MSO's identifier, base64url. */
+  readonly id: string;
+  readonly uri: string;
+  /** The certificate the issuer names for the list's signer, base64 DER, if the MSO names one. */
+  readonly certificate?: string;
+}
+
+/** What the identifier-list check needs of a verified credential. */
+export interface IdentifierListSubject {
+  readonly reference: IdentifierListReference;
+  readonly trust: TrustEvidence;
+}
+
 /** Use case policy when a status list cannot be had. */
 export type StatusPolicy = 'reject' | 'accept_unknown';
 
@@ -73,4 +91,10 @@ export type StatusCheckOutcome = { readonly state: 'valid'; readonly checks: rea
  */
 export interface StatusChecker {
   check(subject: StatusSubject, now: Date): Promise<StatusCheckOutcome>;
+  /**
+   * Checks an identifier list reference; throws `CREDENTIAL_REVOKED` when the identifier is
+   * listed, and the same list errors as `check`. A checker without it leaves identifier lists
+   * unavailable (the use case's policy decides).
+   */
+  checkIdentifierList?(subject: IdentifierListSubject, now: Date): Promise<StatusCheckOutcome>;
 }

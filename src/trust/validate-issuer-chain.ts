@@ -17,6 +17,14 @@
  *    NextUpdate plus grace (`ISSUER_UNTRUSTED`) — and is trusted for one of the requested
  *    categories (`ISSUER_NOT_AUTHORIZED_FOR_TYPE`).
  *
+ * Direct trust (ADR 0121; ETSI TS 119 602 allows a service's own end-entity certificate in
+ * `ServiceDigitalIdentity`): when `x5c` is exactly one certificate that is byte-equal to a listed
+ * anchor published for issuance and is not a CA, that certificate is the anchor itself. Rules 1,
+ * 3 and 6 apply to it, the end-entity part of rule 7 (not a CA, keyUsage digitalSignature), and
+ * rule 8; rules 2, 4 and 5 have nothing to check. A CA anchor in `x5c`, or a listed end-entity
+ * anchor followed by further certificates, stays `X5C_CONTAINS_ANCHOR` (HAIP 1.0 §6.1.1: the trust
+ * anchor is not sent).
+ *
  * `validateStatusListSigner` runs rules 1–7 on a status list token's `x5c` and then binds the
  * signer to the credential's issuer instead of rule 8.
  *
@@ -235,14 +243,39 @@ async function leafKey(leaf: ParsedCertificate): Promise<CryptoKey> {
 }
 
 /**
+ * The anchor entry of `x5c` when it is a single end-entity certificate listed as an issuance
+ * anchor (direct trust, ADR 0121); undefined when the ordinary path rules apply.
+ */
+function directIssuanceAnchor(context: ChainContext, x5c: unknown): AnchorEntry | undefined {
+  if (!Array.isArray(x5c) || x5c.length !== 1) return undefined;
+  const [entry] = x5c as unknown[];
+  if (typeof entry !== 'string' || entry.length > MAX_X5C_ENTRY_CHARS) return undefined;
+  const der = decodeBase64Strict(entry);
+  const anchor = der === undefined ? undefined : context.anchorsById.get(sha256Id(der));
+  if (anchor === undefined || anchor.certificate.ca) return undefined;
+  return anchor.anchors.some((publication) => (publication.purpose ?? 'issuance') === 'issuance') ? anchor : undefined;
+}
+
+/** Rules 3, 6 and the end-entity part of 7 for a directly trusted end-entity anchor. */
+function directPath(entry: AnchorEntry, now: Date): ValidatedPath {
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new ServiceError('INTERNAL_ERROR', 'validateIssuerChain: now is not a valid Date');
+  const leaf = entry.certificate;
+  const issue = profileIssue(leaf);
+  if (issue !== undefined) fail('CERT_CHAIN_INVALID', `x5c[0] (${leaf.subject}), a listed end-entity anchor: ${issue}`);
+  checkChainConstraints([leaf], now);
+  return { chain: [leaf], leaf, issuers: [entry] };
+}
+
+/**
  * Validates `input.x5c` (leaf first, anchor excluded) to an anchor of one of `input.categories`
- * at `input.now`, and returns the leaf key, its SANs and the trust evidence.
+ * at `input.now` — or, for a single listed end-entity anchor, trusts it directly — and returns the leaf key, its SANs and the trust evidence.
  *
  * @throws VerificationError `X5C_MALFORMED`, `X5C_CONTAINS_ANCHOR`, `CERT_CHAIN_INVALID`,
  *   `CERT_EXPIRED`, `ISSUER_UNTRUSTED` or `ISSUER_NOT_AUTHORIZED_FOR_TYPE`.
  */
 export async function validateIssuerChain(context: ChainContext, input: ValidateIssuerChainInput): Promise<ValidatedIssuer> {
-  const { leaf, issuers } = await validatePath(context, input.x5c, input.now);
+  const direct = directIssuanceAnchor(context, input.x5c);
+  const { leaf, issuers } = direct === undefined ? await validatePath(context, input.x5c, input.now) : directPath(direct, input.now);
   const { anchor, category } = authorise(issuers, input.categories, input.now);
   const publicKey = await leafKey(leaf);
   return {
@@ -288,6 +321,30 @@ function revocationAnchorFor(entries: readonly AnchorEntry[], entities: Readonly
 
 const signerUntrusted = (detail: string): never => fail('STATUS_LIST_SIGNER_UNTRUSTED', detail);
 
+/**
+ * A status list signed with the very end-entity certificate that validated the credential by
+ * direct trust (ADR 0121): the issuer signs its own lists with its listed certificate.
+ */
+async function directIssuerSigner(context: ChainContext, input: ValidateStatusListSignerInput): Promise<{ publicKey: CryptoKey; evidence: StatusSignerEvidence } | undefined> {
+  const entry = directIssuanceAnchor(context, input.x5c);
+  if (entry === undefined || entry.certificate.id !== input.credential.anchorId) return undefined;
+  let path: ValidatedPath;
+  try {
+    path = directPath(entry, input.now);
+  } catch (error) {
+    if (error instanceof VerificationError) return signerUntrusted(`the status list signer is not valid: ${error.code}: ${error.detail ?? ''}`);
+    throw error;
+  }
+  const anchor = activeIssuance([entry], input.now)[0];
+  if (anchor === undefined) return signerUntrusted(`the trusted-list service of ${entry.certificate.subject} is not in force at ${input.now.toISOString()}`);
+  const publicKey = await endEntityPublicKey(path.leaf);
+  if (!publicKey) return signerUntrusted(`the key of ${path.leaf.subject} is not an ECDSA P-256, P-384 or P-521 key`);
+  return {
+    publicKey,
+    evidence: { binding: 'issuer-chain', anchorId: anchor.id, anchorSubject: anchor.subject, list: anchor.source.list, service: anchor.source.service, signerSubject: path.leaf.subject },
+  };
+}
+
 /** A revocation service published as an end-entity certificate: the token's `x5c` is that certificate (direct trust). */
 async function directRevocationSigner(context: ChainContext, input: ValidateStatusListSignerInput): Promise<{ publicKey: CryptoKey; evidence: StatusSignerEvidence } | undefined> {
   if (!Array.isArray(input.x5c) || input.x5c.length !== 1 || typeof input.x5c[0] !== 'string') return undefined;
@@ -320,6 +377,8 @@ async function directRevocationSigner(context: ChainContext, input: ValidateStat
  * @throws VerificationError `STATUS_LIST_SIGNER_UNTRUSTED`; the detail names the failed rule.
  */
 export async function validateStatusListSigner(context: ChainContext, input: ValidateStatusListSignerInput): Promise<{ publicKey: CryptoKey; evidence: StatusSignerEvidence }> {
+  const sameLeaf = await directIssuerSigner(context, input);
+  if (sameLeaf) return sameLeaf;
   const direct = await directRevocationSigner(context, input);
   if (direct) return direct;
   let path: ValidatedPath;

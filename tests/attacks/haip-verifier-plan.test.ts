@@ -5,23 +5,25 @@
  * wallet fetches.
  */
 import { X509Certificate, createHash, createPublicKey } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compactVerify, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { fullDate, issueMdoc } from '../../src/issuer/issue-mdoc.ts';
-import { loadIssuedCert } from '../../src/issuer/pki.ts';
+import { loadIssuedCert, x5cOf } from '../../src/issuer/pki.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rp, startTestService, type TestService } from '../helpers/test-service.ts';
 import { runWallet, type WalletMisbehaviour } from '../../src/wallet/wallet.ts';
-import { fixtureStatusReference, setFixtureStatus } from '../../src/issuer/fixture-status-lists.ts';
+import { FIXTURE_STATUS_LIST_BASE, fixtureStatusReference, setFixtureStatus, statusListDir } from '../../src/issuer/fixture-status-lists.ts';
+import { createIdentifierListCwt } from '../../src/issuer/status-list-writer.ts';
 import type { WalletFile } from '../../src/issuer/generate-fixtures.ts';
-import { applyStatusPolicy } from '../../src/status/apply-status-policy.ts';
-import type { VerifiedCredential } from '../../src/formats/types.ts';
 import { annaPid, expectFailedWith, expectSurvived, issuePid, openTx, postVp, present, splitIssued, startAttackEnv, statusOf, type AttackEnv } from './harness.ts';
 
 let e: AttackEnv;
 let revoking: TestService;
 let erikMdoc: WalletFile;
+/** Erik's mdoc PIDs whose MSO names an identifier list instead of a status list: one listed (revoked), one not. */
+let listedMdoc: WalletFile;
+let unlistedMdoc: WalletFile;
 beforeAll(async () => {
   e = await startAttackEnv();
   // A second service on the same fixtures, started after Erik's PIDs (JWT list and CWT list) were revoked.
@@ -50,6 +52,30 @@ beforeAll(async () => {
     status: reference,
   });
   erikMdoc = { person: erik.person, credentials: [{ id: 'pid-mdoc', format: 'mso_mdoc', doctype: 'eu.europa.ec.eudi.pid.1', issuer_signed: Buffer.from(issuerSigned).toString('base64url'), device_private_jwk: await exportJWK(device.privateKey) }] };
+  // An identifier list (ISO/IEC 18013-5 2nd ed. §12.3.6) signed by the issuer's document signer, in the fixture status lists.
+  const idsUri = `${FIXTURE_STATUS_LIST_BASE}ids-1`;
+  const listedId = new Uint8Array([0xe1, 0x71, 0x00, 0x01]);
+  const ids = await createIdentifierListCwt({ identifiers: [listedId], uri: idsUri, signerKey: ds.privateKey, x5c: x5cOf(ds), iat: Math.floor(now.getTime() / 1000) - 60, exp: Math.floor(now.getTime() / 1000) + 3600 });
+  await writeFile(join(statusListDir(e.dirs.fixtures), 'ids-1.cwt'), ids);
+  const mdocWith = async (id: Uint8Array): Promise<WalletFile> => {
+    const signed = await issueMdoc({
+      docType: 'eu.europa.ec.eudi.pid.1',
+      nameSpaces: {
+        'eu.europa.ec.eudi.pid.1': {
+          family_name: p.family_name, given_name: p.given_name, birth_date: fullDate(p.birthdate), nationality: [...p.nationalities],
+          resident_street: p.address.street_address, resident_postal_code: p.address.postal_code, resident_city: p.address.locality, resident_country: p.address.country,
+          personal_administrative_number: p.personal_administrative_number, issuing_authority: 'Test PID Provider', issuing_country: 'SE',
+        },
+      },
+      signer: ds,
+      deviceKey: await exportJWK(device.publicKey),
+      validity: { signed: now, validFrom: now, validUntil: new Date(now.getTime() + 86_400_000) },
+      identifierList: { id, uri: idsUri },
+    });
+    return { person: erik.person, credentials: [{ id: 'pid-mdoc', format: 'mso_mdoc', doctype: 'eu.europa.ec.eudi.pid.1', issuer_signed: Buffer.from(signed).toString('base64url'), device_private_jwk: await exportJWK(device.privateKey) }] };
+  };
+  listedMdoc = await mdocWith(listedId);
+  unlistedMdoc = await mdocWith(new Uint8Array([0xe1, 0x71, 0x00, 0x02]));
   revoking = await startTestService(e.dirs);
 });
 afterAll(async () => {
@@ -159,9 +185,12 @@ describe('oid4vp-1final-verifier-haip-test-plan: rejected responses', () => {
     expect(result).toMatchObject({ status: 'failed', error: { code: 'CREDENTIAL_REVOKED' } });
   });
 
-  it('oid4vp-1final-verifier-mdoc-identifier-list: an identifier_list reference alone is not checked, so the default policy rejects (STATUS_LIST_UNAVAILABLE)', async () => {
-    const credential = { format: 'mso_mdoc', identifierList: { id: 'AQID', uri: 'https://issuer.example/ids/1' } } as unknown as VerifiedCredential;
-    await expect(applyStatusPolicy(undefined, credential, 'reject', new Date())).rejects.toMatchObject({ code: 'STATUS_LIST_UNAVAILABLE' });
+  it('oid4vp-1final-verifier-mdoc-identifier-list: an mdoc whose id is in its identifier list → CREDENTIAL_REVOKED; one whose id is not → verified', async () => {
+    const listed = await flow(revoking, 'pid-mdoc', listedMdoc);
+    expect(listed.run.responseBody).toMatchObject({ code: 'CREDENTIAL_REVOKED' });
+    expect(listed.result).toMatchObject({ status: 'failed', error: { code: 'CREDENTIAL_REVOKED' } });
+    const unlisted = await flow(revoking, 'pid-mdoc', unlistedMdoc);
+    expect(unlisted.result).toMatchObject({ status: 'verified', credentials: [{ status: 'valid' }] });
   });
 
   it('oid4vp-1final-verifier-credential-without-status: accepted and reported as status "not_checked" (policy)', async () => {

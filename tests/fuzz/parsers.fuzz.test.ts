@@ -1,7 +1,8 @@
 /**
  * Time-boxed fuzzing of every parser that reads attacker-controlled input: the SD-JWT VC parser and
- * verifier, the CBOR DeviceResponse decoder and verifier, the JWE response decryption and the
- * authorization-response parser, the DCQL parser, and the trusted-list parsers (XML and LoTE JSON).
+ * verifier, the CBOR DeviceResponse decoder and verifier (and its issuer-signed verification), the JWE response decryption and the
+ * authorization-response parser, the DCQL parser, the trusted-list parsers (XML and LoTE JSON), and
+ * the mdoc identifier list verifier (envelope and, signed, any payload).
  *
  * Property, for any input: a value or a typed ServiceError (never INTERNAL_ERROR) — never another
  * exception, never a crash, and each run within a bounded time (`timeout` per run).
@@ -18,9 +19,12 @@ import { isServiceError } from '../../src/errors.ts';
 import { parseSdJwt } from '../../src/formats/sd-jwt-vc/parse-sd-jwt.ts';
 import { verifySdJwtVcPresentation, type SdJwtVcVerifyContext } from '../../src/formats/sd-jwt-vc/verify-sd-jwt-vc.ts';
 import { verifyDeviceResponse, type MdocVerifyContext } from '../../src/formats/mdoc/verify-device-response.ts';
+import { verifyDeviceResponseIssuerSigned, verifyIssuerSigned } from '../../src/formats/mdoc/verify-issuer-signed.ts';
 import { issueSdJwtVc } from '../../src/issuer/issue-sd-jwt-vc.ts';
 import { createLeafCert, createRootCa, x5cOf } from '../../src/issuer/pki.ts';
+import { createIdentifierListCwt, identifierListClaimsBytes } from '../../src/issuer/status-list-writer.ts';
 import { buildLote, writeTrustedListXml } from '../../src/issuer/trust-list-writer.ts';
+import { verifyIdentifierListCwt } from '../../src/status/verify-identifier-list-cwt.ts';
 import { decryptResponse } from '../../src/oid4vp/decrypt-response.ts';
 import { parseAuthorizationResponse, parseVpToken } from '../../src/oid4vp/parse-authorization-response.ts';
 import type { Transaction } from '../../src/oid4vp/transaction.ts';
@@ -77,6 +81,10 @@ let jweValid: string;
 let dcqlQueries: unknown[];
 let tlXml: string;
 let lote: object;
+let idlSigner: Awaited<ReturnType<typeof createLeafCert>>;
+let idlValid: Uint8Array;
+let idlPayload: Uint8Array;
+const idlClaims = { identifiers: [new Uint8Array([1, 2, 3]), new Uint8Array([4])], uri: 'https://ids.fuzz.test/1', iat: NOW_S - 60, exp: NOW_S + 3600 };
 
 beforeAll(async () => {
   const root = await createRootCa({ subject: 'CN=Fuzz Root, C=SE' });
@@ -115,6 +123,9 @@ beforeAll(async () => {
   }
   const common = { issued: new Date(), nextUpdate: new Date(Date.now() + 86_400_000) };
   tlXml = writeTrustedListXml({ operator: 'Fuzz', ...common, services: [{ name: 'Fuzz EAA', serviceType: 'http://uri.etsi.org/TrstSvc/Svctype/EAA', certDer: root.der }] });
+  idlSigner = leaf;
+  idlValid = await createIdentifierListCwt({ ...idlClaims, signerKey: leaf.privateKey, x5c: x5cOf(leaf) });
+  idlPayload = identifierListClaimsBytes(idlClaims);
   lote = buildLote({ loteType: 'urn:fuzz', ...common, services: [{ name: 'Fuzz PID', serviceType: 'http://uri.etsi.org/19602/SvcType/PID/Issuance', certDer: root.der }] });
 });
 
@@ -160,6 +171,8 @@ describe('fuzz: a value or a typed error, in bounded time', () => {
       await fc.assert(
         fc.asyncProperty(fc.oneof(bytesMutation(mdocValid), fc.uint8Array({ maxLength: 600 })), async (bytes) => {
           await typed(() => verifyDeviceResponse(bytes, mdocCtx));
+          await typed(() => verifyDeviceResponseIssuerSigned(bytes, mdocCtx));
+          await typed(() => verifyIssuerSigned(bytes, mdocCtx));
         }),
         budget,
       );
@@ -225,6 +238,28 @@ describe('fuzz: a value or a typed error, in bounded time', () => {
       );
     },
     testTimeout,
+  );
+
+  it(
+    'mdoc identifier list verifier: any token, and any payload under a valid signature, through the bounded decoder',
+    async () => {
+      const now = { now: new Date(NOW_S * 1000), clockSkewSeconds: 60 };
+      expect(await typed(() => verifyIdentifierListCwt(idlValid, now))).toBe('value');
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(bytesMutation(idlValid), fc.uint8Array({ maxLength: 400 })), async (bytes) => {
+          await typed(() => verifyIdentifierListCwt(bytes, now));
+        }),
+        budget,
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(bytesMutation(idlPayload), fc.uint8Array({ maxLength: 200 })), async (payloadBytes) => {
+          const token = await createIdentifierListCwt({ ...idlClaims, signerKey: idlSigner.privateKey, x5c: x5cOf(idlSigner), payloadBytes });
+          await typed(() => verifyIdentifierListCwt(token, now));
+        }),
+        budget,
+      );
+    },
+    testTimeout * 2,
   );
 
   it('random bytes never reach the verifiers as anything but typed errors (smoke)', async () => {

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Tag } from 'cbor-x';
-import { CborTag, decodeCbor, EmbeddedCbor, type CborValue } from '../../src/formats/mdoc/cbor/decode-cbor.ts';
+import { CborBytesMap, CborTag, decodeCbor, defaultCborLimits, EmbeddedCbor, type CborValue } from '../../src/formats/mdoc/cbor/decode-cbor.ts';
 import { embedCbor, encodeCbor } from '../../src/formats/mdoc/cbor/encode-cbor.ts';
 import { MAX_CBOR_DEPTH, MAX_CBOR_ITEMS } from '../../src/formats/mdoc/limits.ts';
 import { ServiceError } from '../../src/errors.ts';
@@ -143,5 +143,32 @@ describe('malformed or unbounded input → MDOC_MALFORMED', () => {
   it(`more than ${MAX_CBOR_ITEMS} items`, () => {
     const n = MAX_CBOR_ITEMS + 1;
     malformed(new Uint8Array([0x9a, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff, ...new Array(n).fill(0)]));
+  });
+});
+
+describe('maps keyed by byte strings (identifier lists, ISO/IEC 18013-5 2nd ed. §12.3.6.4), only where the caller allows them', () => {
+  const withBytesKeys = { ...defaultCborLimits, byteStringKeys: true };
+  // {h'0a0b': {}, h'01': {}}
+  const bytesKeyed = new Uint8Array([0xa2, 0x42, 0x0a, 0x0b, 0xa0, 0x41, 0x01, 0xa0]);
+
+  it('are refused by default (MDOC_MALFORMED)', () => {
+    expect(() => decodeCbor(bytesKeyed, 'test')).toThrow(expect.objectContaining({ code: 'MDOC_MALFORMED' }));
+  });
+
+  it('are read as a CborBytesMap keyed by hex when allowed', () => {
+    const value = decodeCbor(bytesKeyed, 'test', withBytesKeys);
+    expect(value).toBeInstanceOf(CborBytesMap);
+    expect([...(value as CborBytesMap).entries.keys()]).toEqual(['0a0b', '01']);
+  });
+
+  it.each([
+    ['a duplicate byte-string key', [0xa2, 0x41, 0x01, 0xa0, 0x41, 0x01, 0xa0]],
+    ['a text key after a byte-string key', [0xa2, 0x41, 0x01, 0xa0, 0x61, 0x61, 0xa0]],
+  ])('refuse %s even when allowed (MDOC_MALFORMED)', (_name, bytes) => {
+    expect(() => decodeCbor(new Uint8Array(bytes), 'test', withBytesKeys)).toThrow(expect.objectContaining({ code: 'MDOC_MALFORMED' }));
+  });
+
+  it('leave ordinary maps as Maps when allowed', () => {
+    expect(decodeCbor(new Uint8Array([0xa1, 0x61, 0x61, 0x01]), 'test', withBytesKeys)).toEqual(new Map([['a', 1]]));
   });
 });

@@ -96,6 +96,34 @@ describe('a valid DeviceResponse', () => {
     }
   });
 
+  it('returns the MSO identifier_list reference (ISO/IEC 18013-5 2nd ed. §12.3.6), alone or with a status list', async () => {
+    const identifierList = { id: new Uint8Array([1, 2, 3, 250]), uri: 'https://status.example/ids/1', certificate: pki.ds.der };
+    const [alone] = await verifyDeviceResponse(await response({ issue: { identifierList } }), context(pki));
+    expect(alone?.credential.identifierList).toEqual({ id: 'AQID-g', uri: 'https://status.example/ids/1', certificate: Buffer.from(pki.ds.der).toString('base64') });
+    expect(alone?.credential.status).toBeUndefined();
+    const [both] = await verifyDeviceResponse(await response({ issue: { identifierList, status: { idx: 3, uri: 'https://status.example/lists/1' } } }), context(pki));
+    expect(both?.credential.status).toEqual({ idx: 3, uri: 'https://status.example/lists/1' });
+    expect(both?.credential.identifierList?.id).toBe('AQID-g');
+  });
+
+  it.each([
+    ['neither status_list nor identifier_list', new Map<string, unknown>()],
+    ['an identifier_list without id', new Map<string, unknown>([['identifier_list', new Map<string, unknown>([['uri', 'https://status.example/ids/1']])]])],
+    ['an identifier_list whose id is text', new Map<string, unknown>([['identifier_list', new Map<string, unknown>([['id', 'abc'], ['uri', 'https://status.example/ids/1']])]])],
+    ['an identifier_list with an empty id', new Map<string, unknown>([['identifier_list', new Map<string, unknown>([['id', new Uint8Array(0)], ['uri', 'https://status.example/ids/1']])]])],
+  ])('rejects an MSO status with %s (MDOC_STRUCTURE_INVALID)', async (_name, statusMap) => {
+    await expect(verifyDeviceResponse(await response({ issue: { statusMap } }), context(pki))).rejects.toMatchObject({ code: 'MDOC_STRUCTURE_INVALID' });
+  });
+
+  it('reports each check to onCheck as it is made, also those before a failure', async () => {
+    const seen: string[] = [];
+    const [doc] = await verifyDeviceResponse(await response(), context(pki, { onCheck: (check) => seen.push(check.check) }));
+    expect(seen).toEqual(doc?.checks.map((check) => check.check));
+    const beforeFailure: string[] = [];
+    await expect(verifyDeviceResponse(await response(), context(pki, { docType: 'org.example.other', onCheck: (check) => beforeFailure.push(check.check) }))).rejects.toMatchObject({ code: 'MDOC_DOCTYPE_MISMATCH' });
+    expect(beforeFailure[0]).toMatch(/well-formed CBOR/);
+  });
+
   it('returns the MSO status reference (Token Status List) without resolving it', async () => {
     const [doc] = await verifyDeviceResponse(await response({ issue: { status: { idx: 412, uri: 'https://status.example/lists/1' } } }), context(pki));
     expect(doc?.credential.status).toEqual({ idx: 412, uri: 'https://status.example/lists/1' });

@@ -52,6 +52,7 @@ let issuing: IssuedCert;
 let leaf: IssuedCert;
 let uriLeaf: IssuedCert;
 let strangerLeaf: IssuedCert;
+let sanlessLeaf: IssuedCert;
 let trust: TrustStore;
 let holder: webcrypto.CryptoKeyPair;
 let holderJwk: webcrypto.JsonWebKey;
@@ -61,6 +62,7 @@ beforeAll(async () => {
   issuing = await createIntermediateCa(root, { subject: 'CN=SD-JWT Test Issuing CA, O=Tests, C=SE', pathLength: 0 });
   leaf = await createLeafCert(issuing, { subject: 'CN=Test PID Issuer, O=Tests, C=SE', dnsNames: ['pid-issuer.test'] });
   uriLeaf = await createLeafCert(issuing, { subject: 'CN=Test URI Issuer, O=Tests, C=SE', uris: ['urn:test:pid-issuer'] });
+  sanlessLeaf = await createLeafCert(issuing, { subject: 'CN=PID DS - Test, O=Tests, C=SE' });
   const strangerRoot = await createRootCa({ subject: 'CN=Stranger Root CA, O=Elsewhere, C=SE' });
   strangerLeaf = await createLeafCert(strangerRoot, { subject: 'CN=Stranger Issuer, O=Elsewhere, C=SE', dnsNames: ['pid-issuer.test'] });
   const source = { list: 'test-pid-list.json', listType: 'etsi-119602' as const, service: 'Test PID Provider', serviceType: 'http://uri.etsi.org/19602/SvcType/PID/Issuance' };
@@ -252,8 +254,39 @@ describe('SD-JWT VC header and issuer (SD-JWT VC §3.2.1, §3.5; HAIP 1.0 §6.1.
   ])('rejects iss not bound to the leaf certificate: %s (SDJWT_ISSUER_MISMATCH)', async (_name, iss) => {
     await rejects(async () => verify(await present(await issue({ iss }))), 'SDJWT_ISSUER_MISMATCH');
   });
+  it('rejects an iss that is present but not a non-empty string (CREDENTIAL_CLAIM_INVALID)', async () => {
+    await rejects(async () => verify(await present(await issue({ iss: '' }))), 'CREDENTIAL_CLAIM_INVALID');
+  });
+  it('rejects an iss that the leaf SANs contradict, whoever signed (SDJWT_ISSUER_MISMATCH, ADR 0120 rule 4)', async () => {
+    await rejects(async () => verify(await present(await issue({ issuerKey: uriLeaf.privateKey, x5c: x5cOf(uriLeaf, issuing), iss: 'urn:test:other-issuer' }))), 'SDJWT_ISSUER_MISMATCH');
+  });
+  it('accepts a credential without iss: the issuer is the leaf subject (SD-JWT VC §3.2.2.2, §3.5)', async () => {
+    const result = await verify(await present(await issue({ iss: undefined })));
+    expect(result.issuer).toContain('CN=Test PID Issuer');
+    expect(result.checks.join('\n')).toContain('"iss" is absent');
+  });
+  it('accepts an iss under a leaf without dNSName or URI SANs: the issuer is the leaf subject (ADR 0120 rule 3)', async () => {
+    const result = await verify(await present(await issue({ issuerKey: sanlessLeaf.privateKey, x5c: x5cOf(sanlessLeaf, issuing), iss: 'https://backend.issuer.example' })));
+    expect(result.issuer).toContain('CN=PID DS - Test');
+    expect(result.checks.join('\n')).toContain('no dNSName or URI subjectAltName');
+  });
+  it('reports the bound iss as the issuer when the leaf SAN binds it (ADR 0120 rule 2)', async () => {
+    expect((await verify(await present(await issue()))).issuer).toBe(ISS);
+  });
   it('accepts an https iss with a path and mixed-case host bound by dNSName', async () => {
     await expect(verify(await present(await issue({ iss: 'https://PID-Issuer.test/issuers/1' })))).resolves.toBeDefined();
+  });
+});
+
+describe('observing checks (onCheck)', () => {
+  it('reports each check as it passes, also those before a failure, and returns a plain array', async () => {
+    const seen: string[] = [];
+    const result = await verify(await present(await issue()), { onCheck: (check) => seen.push(check) });
+    expect(seen).toEqual(result.checks);
+    expect(structuredClone(result.checks)).toEqual(result.checks);
+    const beforeFailure: string[] = [];
+    await rejects(async () => verify(await present(await issue({ vct: 'urn:eudi:pid:2' })), { onCheck: (check) => beforeFailure.push(check) }), 'VCT_NOT_ACCEPTED');
+    expect(beforeFailure.some((check) => check.startsWith('The issuer signature verifies'))).toBe(true);
   });
 });
 

@@ -8,13 +8,13 @@
 import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLeafCert, createRootCa, type IssuedCert, x5cOf } from '../../src/issuer/pki.ts';
-import { createStatusListCwt, createStatusListJwt, newStatusList, setListStatus, type StatusListDraft } from '../../src/issuer/status-list-writer.ts';
+import { createIdentifierListCwt, createStatusListCwt, createStatusListJwt, newStatusList, setListStatus, type IdentifierListTokenOptions, type StatusListDraft } from '../../src/issuer/status-list-writer.ts';
 import { buildLote } from '../../src/issuer/trust-list-writer.ts';
 import type { VerifiedCredential } from '../../src/formats/types.ts';
 import { applyStatusPolicy } from '../../src/status/apply-status-policy.ts';
 import { lookUpStatus } from '../../src/status/status-lookup.ts';
 import { createStatusChecker, type StatusCheckerOptions, type StatusEvent } from '../../src/status/check-credential-status.ts';
-import type { StatusBits, StatusSubject } from '../../src/status/types.ts';
+import type { IdentifierListSubject, StatusBits, StatusSubject } from '../../src/status/types.ts';
 import { boundedFetcher, type BoundedFetchPolicy } from '../../src/trust/fetch-bounded.ts';
 import { parseLoteJson } from '../../src/trust/parse-lote-json.ts';
 import { loteServiceTypes, loteTypes } from '../../src/trust/service-types.ts';
@@ -219,9 +219,11 @@ describe('an unreachable status list', () => {
     await expect(applyStatusPolicy(checker(), credential(uri), 'accept_unknown', t0)).rejects.toMatchObject({ code: 'CREDENTIAL_REVOKED' });
   });
 
-  it('an mdoc identifier_list reference alone is not checked yet: unavailable, for the policy', async () => {
+  it('an unreachable mdoc identifier list is unavailable, for the policy (ISO/IEC 18013-5 2nd ed. §12.3.6)', async () => {
+    const uri = server.url('/down/identifiers');
+    server.route('/down/identifiers', { status: 503 });
     const { status: _status, ...withoutStatus } = credential(server.url('/unused'));
-    const mdoc: VerifiedCredential = { ...withoutStatus, format: 'mso_mdoc', identifierList: { id: 'AQID', uri: 'https://issuer.example/ids/1' } };
+    const mdoc: VerifiedCredential = { ...withoutStatus, format: 'mso_mdoc', identifierList: { id: 'AQID', uri } };
     await expect(applyStatusPolicy(checker(), mdoc, 'reject', t0)).rejects.toMatchObject({ code: 'STATUS_LIST_UNAVAILABLE' });
     await expect(applyStatusPolicy(checker(), mdoc, 'accept_unknown', t0)).resolves.toBe('unknown');
   });
@@ -316,5 +318,123 @@ describe('lookUpStatus (for later re-checks)', () => {
     expect(await lookUpStatus(check, { idx: 0, uri: foreign }, { trust: evidence }, t0)).toBe('invalid');
     server.route('/down/lookup', { status: 503 });
     expect(await lookUpStatus(check, { idx: 0, uri: server.url('/down/lookup') }, { trust: evidence }, t0)).toBe('unknown');
+  });
+});
+
+describe('mdoc identifier lists (ISO/IEC 18013-5 2nd ed. §12.3.6, application/identifierlist+cwt, claim 65530)', () => {
+  const IDL_TYPE = 'application/identifierlist+cwt';
+  const ID = new Uint8Array([0x0a, 0x0b, 0x0c, 0x0d]);
+  const OTHER_ID = new Uint8Array([0x01, 0x02]);
+
+  /** Serves an identifier list at a fresh path; returns its URI. */
+  async function serveIds(identifiers: readonly Uint8Array[], opts: Partial<IdentifierListTokenOptions> & { signer?: IssuedCert; sub?: string; contentType?: string; body?: Uint8Array } = {}): Promise<string> {
+    const path = `/ids/${++counter}`;
+    const uri = server.url(path);
+    const signer = opts.signer ?? statusSigner;
+    const body =
+      opts.body ??
+      (await createIdentifierListCwt({
+        identifiers,
+        uri: opts.sub ?? uri,
+        signerKey: signer.privateKey,
+        x5c: opts.x5c ?? x5cOf(signer),
+        iat: opts.iat ?? seconds(t0) - 60,
+        exp: 'exp' in opts ? opts.exp : seconds(t0) + 3600,
+        ...(opts.ttl === undefined ? {} : { ttl: opts.ttl }),
+        ...(opts.typIn === undefined ? {} : { typIn: opts.typIn }),
+        ...(opts.extraClaims === undefined ? {} : { extraClaims: opts.extraClaims }),
+        ...(opts.protectedHeader === undefined ? {} : { protectedHeader: opts.protectedHeader }),
+      }));
+    server.route(path, { contentType: opts.contentType ?? IDL_TYPE, body });
+    return uri;
+  }
+  const idSubject = (uri: string, id: Uint8Array = ID, certificate?: IssuedCert): IdentifierListSubject => ({
+    reference: { id: Buffer.from(id).toString('base64url'), uri, ...(certificate === undefined ? {} : { certificate: x5cOf(certificate)[0] as string }) },
+    trust: evidence,
+  });
+  const check = (subject: IdentifierListSubject, at = t0) => {
+    const run = checker().checkIdentifierList;
+    if (run === undefined) throw new Error('the checker has no identifier-list check');
+    return run.call(checker(), subject, at);
+  };
+
+  it('an identifier that is not listed is valid, fetched with Accept application/identifierlist+cwt', async () => {
+    const uri = await serveIds([OTHER_ID]);
+    await expect(check(idSubject(uri))).resolves.toMatchObject({ state: 'valid', checks: expect.arrayContaining(['The MSO identifier is not in the identifier list.']) });
+    expect(server.lastAccept(new URL(uri).pathname)).toBe(IDL_TYPE);
+  });
+
+  it('an empty list, and the media type as claim 16 instead of the protected typ, are accepted', async () => {
+    await expect(check(idSubject(await serveIds([])))).resolves.toMatchObject({ state: 'valid' });
+    await expect(check(idSubject(await serveIds([OTHER_ID], { typIn: 'claim' })))).resolves.toMatchObject({ state: 'valid' });
+  });
+
+  it('a listed identifier is CREDENTIAL_REVOKED, whatever the policy', async () => {
+    const uri = await serveIds([OTHER_ID, ID]);
+    await expect(check(idSubject(uri))).rejects.toMatchObject({ code: 'CREDENTIAL_REVOKED' });
+    const mdoc: VerifiedCredential = { format: 'mso_mdoc', type: 'eu.europa.ec.eudi.pid.1', issuer: 'CN=PID Issuer', trust: evidence, claims: {}, validity: {}, holderBound: true, identifierList: idSubject(uri).reference, checks: [] };
+    await expect(applyStatusPolicy(checker(), mdoc, 'accept_unknown', t0)).rejects.toMatchObject({ code: 'CREDENTIAL_REVOKED' });
+  });
+
+  it('a credential with a status list and an identifier list must pass both', async () => {
+    const ids = await serveIds([ID]);
+    const list = await serve({}, { cwt: true });
+    const mdoc: VerifiedCredential = { format: 'mso_mdoc', type: 'eu.europa.ec.eudi.pid.1', issuer: 'CN=PID Issuer', trust: evidence, claims: {}, validity: {}, holderBound: true, status: { idx: 1, uri: list }, identifierList: idSubject(ids).reference, checks: [] };
+    await expect(applyStatusPolicy(checker(), mdoc, 'reject', t0)).rejects.toMatchObject({ code: 'CREDENTIAL_REVOKED' });
+    await expect(applyStatusPolicy(checker(), { ...mdoc, identifierList: idSubject(await serveIds([])).reference }, 'reject', t0)).resolves.toBe('valid');
+  });
+
+  it('is fetched once for concurrent checks and then served from the cache', async () => {
+    const uri = await serveIds([]);
+    const shared = checker();
+    const run = shared.checkIdentifierList?.bind(shared);
+    await Promise.all([run?.(idSubject(uri), t0), run?.(idSubject(uri), t0), run?.(idSubject(uri), t0)]);
+    expect(events.filter((event) => event.kind === 'fetch')).toHaveLength(1);
+  });
+
+  it.each([
+    ['whose sub is not the referenced URI', { sub: 'https://issuer.example/ids/other' }, 'STATUS_LIST_SUBJECT_MISMATCH'],
+    ['signed by another (trusted) issuer', { signer: undefined as unknown as IssuedCert, other: true }, 'STATUS_LIST_SIGNER_UNTRUSTED'],
+    ['without exp (§12.3.6.3)', { exp: undefined }, 'STATUS_LIST_INVALID'],
+    ['that has expired', { iat: seconds(t0) - 7200, exp: seconds(t0) - 3600 }, 'STATUS_LIST_INVALID'],
+    ['with a status_list claim as well (§12.3.6.4)', { extraClaims: new Map([[65533, new Map([['bits', 1]])]]) }, 'STATUS_LIST_INVALID'],
+    ['without x5chain to bind its signer', { x5c: [] }, 'STATUS_LIST_INVALID'],
+    ['served as another media type', { contentType: 'application/statuslist+cwt' }, 'STATUS_LIST_INVALID'],
+    ['whose protected typ is another media type', { protectedHeader: new Map([[16, 'application/statuslist+cwt']]) }, 'STATUS_LIST_INVALID'],
+    ['whose alg is not ES256/384/512', { protectedHeader: new Map([[1, -257]]) }, 'STATUS_LIST_INVALID'],
+    ['with a crit header', { protectedHeader: new Map<number, unknown>([[2, [16]]]) }, 'STATUS_LIST_INVALID'],
+  ] as const)('a list %s is refused: %s', async (_name, opts, code) => {
+    const { other, ...rest } = opts as typeof opts & { other?: boolean };
+    const uri = await serveIds([], other === true ? { ...rest, signer: otherIssuer } : (rest as Partial<IdentifierListTokenOptions>));
+    await expect(check(idSubject(uri))).rejects.toMatchObject({ code });
+  });
+
+  it('a list whose media type is named nowhere, or named otherwise, is STATUS_LIST_INVALID', async () => {
+    const noTyp = await createIdentifierListCwt({ identifiers: [], uri: 'x', signerKey: statusSigner.privateKey, x5c: x5cOf(statusSigner), iat: seconds(t0) - 60, exp: seconds(t0) + 3600, typIn: 'claim', extraClaims: new Map([[16, 'application/statuslist+cwt']]) });
+    const uri = await serveIds([], { body: noTyp });
+    await expect(check(idSubject(uri))).rejects.toMatchObject({ code: 'STATUS_LIST_INVALID', detail: expect.stringMatching(/claim "typ"/) });
+  });
+
+  it('a list with a signature that does not verify is STATUS_LIST_INVALID', async () => {
+    const path = `/ids/${++counter}`;
+    const uri = server.url(path);
+    const token = await createIdentifierListCwt({ identifiers: [], uri, signerKey: otherIssuer.privateKey, x5c: x5cOf(statusSigner), iat: seconds(t0) - 60, exp: seconds(t0) + 3600 });
+    server.route(path, { contentType: IDL_TYPE, body: token });
+    await expect(check(idSubject(uri))).rejects.toMatchObject({ code: 'STATUS_LIST_INVALID', detail: expect.stringMatching(/signature does not verify/) });
+  });
+
+  it('a list not signed with the certificate the MSO names for it is STATUS_LIST_SIGNER_UNTRUSTED', async () => {
+    const uri = await serveIds([]);
+    await expect(check(idSubject(uri, ID, issuer))).rejects.toMatchObject({ code: 'STATUS_LIST_SIGNER_UNTRUSTED' });
+    await expect(check(idSubject(uri, ID, statusSigner))).resolves.toMatchObject({ state: 'valid' });
+  });
+
+  it.each([
+    ['not CBOR', new Uint8Array([0xff, 0x00])],
+    ['nested beyond the decoder limit', new Uint8Array([...new Array<number>(40).fill(0x81), 0x00])],
+    ['an indefinite-length array', new Uint8Array([0x9f, 0x01, 0xff])],
+  ])('a body that is %s is refused by the bounded decoder: STATUS_LIST_INVALID', async (_name, body) => {
+    const uri = await serveIds([], { body });
+    await expect(check(idSubject(uri))).rejects.toMatchObject({ code: 'STATUS_LIST_INVALID' });
   });
 });

@@ -239,3 +239,75 @@ describe('category authorisation', () => {
     await rejectsWith(validate(x5cOf(leaf, issuing), []), 'ISSUER_NOT_AUTHORIZED_FOR_TYPE');
   });
 });
+
+describe('an end-entity certificate listed as the anchor (direct trust, ADR 0121; ETSI TS 119 602 ServiceDigitalIdentity)', () => {
+  let signerCa: IssuedCert;
+  let listedLeaf: IssuedCert;
+  let directStore: TrustStore;
+  const source = (service: string) => ({ list: 'ee-anchor-list.json', listType: 'etsi-119602' as const, service, serviceType: 'http://uri.etsi.org/19602/SvcType/PID/Issuance' });
+  const validateDirect = (x5c: string[], categories: TrustCategory[] = ['pid'], now = new Date(), using = directStore) => using.validateIssuerChain({ x5c, categories, now });
+
+  beforeAll(async () => {
+    signerCa = await createRootCa({ subject: 'CN=Unlisted Signer CA, O=Trust Tests, C=SE' });
+    listedLeaf = await createLeafCert(signerCa, { subject: 'CN=Listed PID Signer, O=Trust Tests, C=SE' });
+    directStore = createTrustStore([anchorFromCertificate(listedLeaf.der, ['pid'], source('Listed PID Signer')), anchor(root, ['pid'])]);
+  });
+
+  it('accepts x5c = [the listed end-entity certificate]: the certificate is its own anchor', async () => {
+    const result = await validateDirect(x5cOf(listedLeaf));
+    expect(result.evidence.anchorId).toBe(result.evidence.leafId);
+    expect(result.evidence).toMatchObject({ category: 'pid', service: 'Listed PID Signer', leafSubject: 'CN=Listed PID Signer, O=Trust Tests, C=SE' });
+  });
+
+  it('still validates ordinary chains in the same store', async () => {
+    await expect(validateDirect(x5cOf(leaf, issuing))).resolves.toBeDefined();
+  });
+
+  it('rejects the listed end-entity certificate outside its validity period (CERT_EXPIRED)', async () => {
+    await rejectsWith(validateDirect(x5cOf(listedLeaf), ['pid'], new Date(Date.now() + 3 * 365 * DAY)), 'CERT_EXPIRED');
+  });
+
+  it('rejects a listed end-entity certificate without keyUsage digitalSignature (CERT_CHAIN_INVALID)', async () => {
+    const noSign = await createLeafCert(signerCa, { subject: 'CN=Listed Encipherer, O=Trust Tests, C=SE', keyUsages: x509.KeyUsageFlags.keyEncipherment });
+    const noSignStore = createTrustStore([anchorFromCertificate(noSign.der, ['pid'], source('Listed Encipherer'))]);
+    await rejectsWith(validateDirect(x5cOf(noSign), ['pid'], new Date(), noSignStore), 'CERT_CHAIN_INVALID');
+  });
+
+  it('rejects a listed end-entity certificate with an unsupported critical extension (CERT_CHAIN_INVALID)', async () => {
+    const unknownCritical = new x509.Extension('1.3.6.1.4.1.99999.1', true, new Uint8Array([0x05, 0x00]));
+    const odd = await createLeafCert(signerCa, { subject: 'CN=Listed Odd Signer, O=Trust Tests, C=SE', extraExtensions: [unknownCritical] });
+    const oddStore = createTrustStore([anchorFromCertificate(odd.der, ['pid'], source('Listed Odd Signer'))]);
+    await rejectsWith(validateDirect(x5cOf(odd), ['pid'], new Date(), oddStore), 'CERT_CHAIN_INVALID');
+  });
+
+  it('rejects the listed end-entity certificate for a category it is not listed for (ISSUER_NOT_AUTHORIZED_FOR_TYPE)', async () => {
+    await rejectsWith(validateDirect(x5cOf(listedLeaf), ['eaa']), 'ISSUER_NOT_AUTHORIZED_FOR_TYPE');
+  });
+
+  it('rejects the listed end-entity certificate once its service is withdrawn (ISSUER_UNTRUSTED)', async () => {
+    const withdrawn = { ...anchorFromCertificate(listedLeaf.der, ['pid'], source('Listed PID Signer')), activeUntil: new Date(Date.now() - DAY) };
+    await rejectsWith(validateDirect(x5cOf(listedLeaf), ['pid'], new Date(), createTrustStore([withdrawn])), 'ISSUER_UNTRUSTED');
+  });
+
+  it('rejects the listed end-entity certificate followed by further certificates (X5C_CONTAINS_ANCHOR)', async () => {
+    await rejectsWith(validateDirect(x5cOf(listedLeaf, signerCa)), 'X5C_CONTAINS_ANCHOR');
+  });
+
+  it('rejects a CA anchor sent alone in x5c (X5C_CONTAINS_ANCHOR, HAIP 1.0 §6.1.1)', async () => {
+    await rejectsWith(validateDirect(x5cOf(root)), 'X5C_CONTAINS_ANCHOR');
+  });
+
+  it('rejects an end-entity certificate listed only as a revocation service (X5C_CONTAINS_ANCHOR)', async () => {
+    const revocation = { ...anchorFromCertificate(listedLeaf.der, ['pid'], source('Listed Status Signer')), purpose: 'revocation' as const };
+    await rejectsWith(validateDirect(x5cOf(listedLeaf), ['pid'], new Date(), createTrustStore([revocation])), 'X5C_CONTAINS_ANCHOR');
+  });
+
+  it('accepts a status list token signed with the same listed certificate, and refuses another listed one', async () => {
+    const credential = (await validateDirect(x5cOf(listedLeaf))).evidence;
+    const signer = await directStore.validateStatusListSigner({ x5c: x5cOf(listedLeaf), credential, now: new Date() });
+    expect(signer.evidence).toMatchObject({ binding: 'issuer-chain', anchorId: credential.anchorId });
+    const other = await createLeafCert(signerCa, { subject: 'CN=Other Listed Signer, O=Trust Tests, C=SE' });
+    const twoStore = createTrustStore([anchorFromCertificate(listedLeaf.der, ['pid'], source('Listed PID Signer')), anchorFromCertificate(other.der, ['pid'], source('Other'))]);
+    await rejectsWith(twoStore.validateStatusListSigner({ x5c: x5cOf(other), credential, now: new Date() }), 'STATUS_LIST_SIGNER_UNTRUSTED');
+  });
+});

@@ -18,18 +18,29 @@ export interface MdocCheck {
 /** Collects the checks of one document. */
 export class CheckLog {
   readonly #checks: MdocCheck[] = [];
+  readonly #observe: ((check: MdocCheck) => void) | undefined;
+
+  /** `observe` sees each check as it is recorded (a tool showing progress up to a failure). */
+  constructor(observe?: (check: MdocCheck) => void) {
+    this.#observe = observe;
+  }
 
   passed(category: MdocCheckCategory, check: string): void {
-    this.#checks.push({ category, check, outcome: 'passed' });
+    this.#record({ category, check, outcome: 'passed' });
   }
 
   notApplicable(category: MdocCheckCategory, check: string): void {
-    this.#checks.push({ category, check, outcome: 'not_applicable' });
+    this.#record({ category, check, outcome: 'not_applicable' });
   }
 
-  /** A copy of the checks so far, for a document that shares earlier checks. */
+  #record(check: MdocCheck): void {
+    this.#checks.push(check);
+    this.#observe?.(check);
+  }
+
+  /** A copy of the checks so far, for a document that shares earlier checks (not observed again). */
   fork(): CheckLog {
-    const log = new CheckLog();
+    const log = new CheckLog(this.#observe);
     log.#checks.push(...this.#checks);
     return log;
   }

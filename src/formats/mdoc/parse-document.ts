@@ -39,7 +39,8 @@ export function parseDocument(value: CborValue, what: string): MdocDocument {
   return { docType, issuerSigned, deviceSigned: deviceSigned === undefined ? undefined : asMap(deviceSigned, `${what}.deviceSigned`) };
 }
 
-function parseIssuerSigned(value: CborValue, what: string): IssuerSigned {
+/** @throws {VerificationError} `MDOC_STRUCTURE_INVALID` */
+export function parseIssuerSigned(value: CborValue, what: string): IssuerSigned {
   const map = asMap(value, what);
   const issuerAuth = member(map, 'issuerAuth', what);
   const listed = optionalMember(map, 'nameSpaces', what);

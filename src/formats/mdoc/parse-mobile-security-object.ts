@@ -9,7 +9,9 @@
  * DeviceKeyInfo = { "deviceKey": COSE_Key, ? "keyAuthorizations": KeyAuthorizations, ? "keyInfo": { * int => any } }
  * KeyAuthorizations = { ? "nameSpaces": [+ NameSpace], ? "dataElements": { + NameSpace => [+ DataElementIdentifier] } }
  * ValidityInfo = { "signed": tdate, "validFrom": tdate, "validUntil": tdate, ? "expectedUpdate": tdate }
- * Status = { "status_list": { "idx": uint, "uri": tstr } }   ; Token Status List, ISO/IEC 18013-5 2nd ed.
+ * Status = { ? "status_list": { "idx": uint, "uri": tstr },      ; Token Status List
+ *            ? "identifier_list": { "id": bstr, "uri": tstr, ? "certificate": bstr } }   ; ISO/IEC 18013-5 2nd ed. §12.3.6
+ *   (at least one of them)
  * ```
  *
  * Only call this on a payload whose signature has been verified. Digest IDs are unique per
@@ -37,6 +39,8 @@ export interface MobileSecurityObject {
   readonly docType: string;
   readonly validityInfo: { readonly signed: Date; readonly validFrom: Date; readonly validUntil: Date; readonly expectedUpdate?: Date };
   readonly status?: { readonly idx: number; readonly uri: string };
+  /** The identifier list reference (ISO/IEC 18013-5 2nd ed. §12.3.6): the MSO's `id` and the list's `uri`. */
+  readonly identifierList?: { readonly id: Uint8Array; readonly uri: string; readonly certificate?: Uint8Array };
 }
 
 const W = 'MobileSecurityObject';
@@ -55,7 +59,7 @@ export function parseMobileSecurityObject(payload: Uint8Array): MobileSecurityOb
     keyAuthorizations: readKeyAuthorizations(optionalMember(deviceKeyInfo, 'keyAuthorizations', `${W}.deviceKeyInfo`)),
     docType: asText(member(mso, 'docType', W), `${W}.docType`),
     validityInfo: readValidityInfo(asMap(member(mso, 'validityInfo', W), `${W}.validityInfo`)),
-    ...(status === undefined ? {} : { status: readStatus(status) }),
+    ...(status === undefined ? {} : readStatus(status)),
   };
 }
 
@@ -108,8 +112,29 @@ function readValidityInfo(map: CborMap): MobileSecurityObject['validityInfo'] {
   };
 }
 
-function readStatus(value: CborValue): { idx: number; uri: string } {
+function readStatus(value: CborValue): Pick<MobileSecurityObject, 'status' | 'identifierList'> {
   const what = `${W}.status`;
-  const list = asMap(member(asMap(value, what), 'status_list', what), `${what}.status_list`);
-  return { idx: asUint(member(list, 'idx', `${what}.status_list`), `${what}.status_list.idx`), uri: asText(member(list, 'uri', `${what}.status_list`), `${what}.status_list.uri`) };
+  const map = asMap(value, what);
+  const statusList = optionalMember(map, 'status_list', what);
+  const identifierList = optionalMember(map, 'identifier_list', what);
+  if (statusList === undefined && identifierList === undefined) invalid(what, 'has neither "status_list" nor "identifier_list"');
+  return {
+    ...(statusList === undefined ? {} : { status: readStatusList(statusList) }),
+    ...(identifierList === undefined ? {} : { identifierList: readIdentifierList(identifierList) }),
+  };
+}
+
+function readStatusList(value: CborValue): { idx: number; uri: string } {
+  const what = `${W}.status.status_list`;
+  const list = asMap(value, what);
+  return { idx: asUint(member(list, 'idx', what), `${what}.idx`), uri: asText(member(list, 'uri', what), `${what}.uri`) };
+}
+
+function readIdentifierList(value: CborValue): NonNullable<MobileSecurityObject['identifierList']> {
+  const what = `${W}.status.identifier_list`;
+  const list = asMap(value, what);
+  const id = asBytes(member(list, 'id', what), `${what}.id`);
+  if (id.length === 0) invalid(`${what}.id`, 'is empty');
+  const certificate = optionalMember(list, 'certificate', what);
+  return { id, uri: asText(member(list, 'uri', what), `${what}.uri`), ...(certificate === undefined ? {} : { certificate: asBytes(certificate, `${what}.certificate`) }) };
 }

@@ -38,6 +38,7 @@ import { MAX_DEVICE_RESPONSE_BYTES } from './limits.ts';
 import { parseDeviceResponse } from './parse-device-response.ts';
 import { parseDeviceSigned } from './parse-device-signed.ts';
 import { parseDocument } from './parse-document.ts';
+import type { MobileSecurityObject } from './parse-mobile-security-object.ts';
 import type { IssuerSignedItem } from './parse-issuer-signed-item.ts';
 import { validateMso } from './validate-mso.ts';
 import { verifyDeviceAuth } from './verify-device-auth.ts';
@@ -59,6 +60,8 @@ export interface MdocVerifyContext {
   readonly readerKey?: KeyObject;
   /** 0…300 s, default 60. */
   readonly clockSkewSeconds?: number;
+  /** Sees each check as it is made, before the outcome is known (the result lists them all). */
+  readonly onCheck?: (check: MdocCheck) => void;
 }
 
 export interface VerifiedMdocDocument {
@@ -104,7 +107,7 @@ export async function verifyDeviceResponse(bytes: Uint8Array, ctx: MdocVerifyCon
 
 async function verify(bytes: Uint8Array, ctx: MdocVerifyContext): Promise<VerifiedMdocDocument[]> {
   const skew = checkContext(ctx);
-  const log = new CheckLog();
+  const log = new CheckLog(ctx.onCheck);
   const response = parseDeviceResponse(bytes);
   log.passed('DOCUMENT_FORMAT', 'The DeviceResponse is well-formed CBOR within the size, depth and item limits, with version "1.0".');
   if (response.status !== 0) throw new VerificationError('MDOC_STATUS_NOT_OK', `DeviceResponse status is ${response.status}`);
@@ -148,14 +151,24 @@ async function verifyDocument(value: Parameters<typeof parseDocument>[0], what: 
       validity: { validFrom: validFrom.toISOString(), validUntil: validUntil.toISOString() },
       holderBound: true,
       ...(issuer.mso.status === undefined ? {} : { status: issuer.mso.status }),
+      ...(issuer.mso.identifierList === undefined ? {} : { identifierList: identifierListReference(issuer.mso.identifierList) }),
       checks: checks.map(formatCheck),
     },
     checks,
   };
 }
 
+/** The MSO's identifier list reference as the format-independent result carries it. */
+export function identifierListReference(list: NonNullable<MobileSecurityObject['identifierList']>): NonNullable<VerifiedCredential['identifierList']> {
+  return {
+    id: Buffer.from(list.id).toString('base64url'),
+    uri: list.uri,
+    ...(list.certificate === undefined ? {} : { certificate: Buffer.from(list.certificate).toString('base64') }),
+  };
+}
+
 /** `{ [namespace]: { [element]: value } }` from the verified issuer-signed items. */
-function claimsOf(items: ReadonlyMap<string, readonly IssuerSignedItem[]>): Record<string, Record<string, ClaimValue>> {
+export function claimsOf(items: ReadonlyMap<string, readonly IssuerSignedItem[]>): Record<string, Record<string, ClaimValue>> {
   const claims: Record<string, Record<string, ClaimValue>> = {};
   for (const [ns, list] of items) {
     const elements: Record<string, ClaimValue> = {};

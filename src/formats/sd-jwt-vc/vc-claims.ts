@@ -33,6 +33,11 @@ export function subjectClaims(payload: JsonObject): Record<string, unknown> {
   return out;
 }
 
+/** An optional string claim: undefined when absent. @throws {VerificationError} `CREDENTIAL_CLAIM_INVALID` when present and not a non-empty string. */
+export function optionalString(payload: JsonObject, name: 'iss'): string | undefined {
+  return payload[name] === undefined ? undefined : requiredString(payload, name);
+}
+
 /** A required string claim. @throws {VerificationError} `CREDENTIAL_CLAIM_INVALID`. */
 export function requiredString(payload: JsonObject, name: 'iss' | 'vct'): string {
   const value = payload[name];

@@ -5,9 +5,10 @@
  * Order: snapshot and parse; header `typ` `dc+sd-jwt` (or `vc+sd-jwt`, accepted only for the
  * `vct`s in `legacyTypVcts`, decided after the signature); issuer key from `x5c` through the trust
  * store (no `x5c` → `X5C_MISSING`; no other key source); issuer signature; disclosures; the
- * never-disclosable registered claims; time claims; `iss` bound to the leaf certificate; `vct`
- * accepted; the type's own rules, when it has any (`check-type-rules.ts`: claims its Type Metadata
- * marks `sd: never`, a required `status`); `status` shape; holder binding — required unless `requireKeyBinding === false`, decided
+ * never-disclosable registered claims; time claims; the issuer identified from the leaf
+ * certificate, with `iss` bound to its SANs when it has any (ADR 0120); `vct` accepted; the
+ * type's own rules, when it has any (`check-type-rules.ts`: claims its Type Metadata marks
+ * `sd: never`, a required `status`); `status` shape; holder binding — required unless `requireKeyBinding === false`, decided
  * from policy and never from whether a KB-JWT was sent (a KB-JWT that is sent is always verified).
  *
  * Does not check: the credential's status in its status list, Type Metadata, `vct` extension or
@@ -18,10 +19,10 @@ import { VerificationError, isServiceError } from '../../errors.ts';
 import type { TrustCategory, TrustStore, ValidatedIssuer } from '../../trust/types.ts';
 import { isJsonObject, type JsonObject } from '../../util/strict-json.ts';
 import type { VerifiedCredential } from '../types.ts';
-import { bindIssuerToLeaf } from './bind-issuer.ts';
+import { describeIssuerIdentity, identifyIssuer } from './bind-issuer.ts';
 import { checkNeverDisclosable, checkStatusRequired, type CredentialTypeRulesLookup } from './check-type-rules.ts';
 import { parseSdJwt } from './parse-sd-jwt.ts';
-import { neverDisclosableClaims, readStatus, requiredString, subjectClaims } from './vc-claims.ts';
+import { neverDisclosableClaims, optionalString, readStatus, requiredString, subjectClaims } from './vc-claims.ts';
 import { verifyKeyBinding } from './verify-key-binding.ts';
 import { clockSkew, numericDate, verifySdJwt } from './verify-sd-jwt.ts';
 
@@ -46,6 +47,8 @@ export interface SdJwtVcVerifyContext {
   readonly kbMaxAgeSeconds?: number;
   /** The rules of credential types that have their own (Type Metadata `sd: never`, status required). */
   readonly typeRules?: CredentialTypeRulesLookup;
+  /** Sees each check as it passes, before the outcome is known (the result lists them all). */
+  readonly onCheck?: (check: string) => void;
 }
 
 const TYP = 'dc+sd-jwt';
@@ -68,7 +71,8 @@ export async function verifySdJwtVcPresentation(presentation: string, ctx: SdJwt
 async function verify(presentation: string, ctx: SdJwtVcVerifyContext): Promise<VerifiedCredential> {
   checkContext(ctx);
   const sdJwt = parseSdJwt(presentation);
-  const checks = ['The presentation is an SD-JWT in compact serialization within the size limits (RFC 9901 §4).'];
+  const checks = observedChecks(ctx.onCheck);
+  checks.push('The presentation is an SD-JWT in compact serialization within the size limits (RFC 9901 §4).');
 
   let issuer: ValidatedIssuer | undefined;
   const verified = await verifySdJwt(sdJwt, {
@@ -79,16 +83,19 @@ async function verify(presentation: string, ctx: SdJwtVcVerifyContext): Promise<
     onCheck: (check) => checks.push(check),
     resolveIssuerKey: async (header) => {
       issuer = await ctx.trust.validateIssuerChain({ x5c: readX5c(header), categories: ctx.categories, now: ctx.now });
-      checks.push(`The issuer certificate chain (x5c) validates to a trusted anchor of category ${issuer.evidence.category}.`);
+      checks.push(
+        issuer.evidence.anchorId === issuer.evidence.leafId
+          ? `The issuer certificate (x5c) is itself a listed trust anchor of category ${issuer.evidence.category} (direct trust).`
+          : `The issuer certificate chain (x5c) validates to a trusted anchor of category ${issuer.evidence.category}.`,
+      );
       return issuer.publicKey;
     },
   });
   if (issuer === undefined) throw new VerificationError('INTERNAL_ERROR', 'issuer key was not resolved');
   const { payload } = verified;
 
-  const iss = requiredString(payload, 'iss');
-  const binding = bindIssuerToLeaf(iss, issuer);
-  checks.push(binding === 'uri' ? '"iss" equals a URI subjectAltName of the issuer certificate.' : '"iss" is an https URL whose host is a dNSName subjectAltName of the issuer certificate.');
+  const identity = identifyIssuer(optionalString(payload, 'iss'), issuer);
+  checks.push(describeIssuerIdentity(identity));
 
   const vct = requiredString(payload, 'vct');
   if (verified.header['typ'] === LEGACY_TYP && !(ctx.legacyTypVcts ?? []).includes(vct)) {
@@ -114,7 +121,7 @@ async function verify(presentation: string, ctx: SdJwtVcVerifyContext): Promise<
   return {
     format: 'dc+sd-jwt',
     type: vct,
-    issuer: iss,
+    issuer: identity.issuer,
     trust: issuer.evidence,
     claims: subjectClaims(payload),
     validity: {
@@ -123,7 +130,7 @@ async function verify(presentation: string, ctx: SdJwtVcVerifyContext): Promise<
     },
     holderBound,
     ...(status === undefined ? {} : { status }),
-    checks,
+    checks: [...checks],
   };
 }
 
@@ -148,6 +155,17 @@ async function checkHolderBinding(sdJwt: ReturnType<typeof parseSdJwt>, payload:
   });
   checks.push(...kb.checks);
   return true;
+}
+
+/** A list of passed checks whose `push` also reports each one to `onCheck`, when given. */
+function observedChecks(onCheck: ((check: string) => void) | undefined): string[] {
+  const checks: string[] = [];
+  if (onCheck === undefined) return checks;
+  const push = (...items: string[]): number => {
+    for (const item of items) onCheck(item);
+    return Array.prototype.push.apply(checks, items);
+  };
+  return Object.assign(checks, { push });
 }
 
 function readX5c(header: JsonObject): string[] {

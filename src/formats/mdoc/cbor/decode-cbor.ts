@@ -10,7 +10,9 @@
  *   additional information, no simple values other than false, true, null and undefined;
  * - text strings are well-formed UTF-8 (RFC 8949 §5.3.1);
  * - map keys are integers or text strings and unique (§5.6), so a value can never be shadowed by a
- *   second entry with the same key;
+ *   second entry with the same key; only where `limits.byteStringKeys` allows it (ISO/IEC 18013-5
+ *   2nd ed. §12.3.6.4 identifier lists, `{ * Identifier (bstr) => IdentifierInfo }`), a map whose
+ *   keys are all byte strings is read as a {@link CborBytesMap}, its keys unique by content;
  * - exactly one item, with no trailing bytes.
  *
  * What it produces keeps what verification needs exactly: maps are `Map`s with integer keys kept
@@ -42,14 +44,21 @@ export class EmbeddedCbor {
   ) {}
 }
 
+/** A map whose keys are all byte strings (only with `CborLimits.byteStringKeys`), keyed by the lowercase hex of each key. */
+export class CborBytesMap {
+  constructor(readonly entries: ReadonlyMap<string, { readonly key: Uint8Array; readonly value: CborValue }>) {}
+}
+
 export type CborKey = number | string;
 export type CborMap = Map<CborKey, CborValue>;
-export type CborValue = number | bigint | string | boolean | null | undefined | Uint8Array | CborValue[] | CborMap | CborTag | EmbeddedCbor;
+export type CborValue = number | bigint | string | boolean | null | undefined | Uint8Array | CborValue[] | CborMap | CborBytesMap | CborTag | EmbeddedCbor;
 
 export interface CborLimits {
   readonly maxDepth: number;
   readonly maxItems: number;
   readonly maxTagNesting: number;
+  /** Accept maps keyed by byte strings, read as {@link CborBytesMap}; default false (never in mdoc structures). */
+  readonly byteStringKeys?: boolean;
 }
 
 export const defaultCborLimits: CborLimits = { maxDepth: MAX_CBOR_DEPTH, maxItems: MAX_CBOR_ITEMS, maxTagNesting: MAX_TAG_NESTING };
@@ -160,6 +169,7 @@ class Decoder {
         const out: CborMap = new Map();
         for (let i = 0; i < count; i++) {
           const key = this.#item(depth + 1, 0);
+          if (i === 0 && key instanceof Uint8Array && this.#limits.byteStringKeys === true) return this.#bytesMap(key, count, depth);
           if (typeof key !== 'string' && typeof key !== 'number') this.#fail('map key is not an integer or a text string');
           if (out.has(key)) this.#fail('duplicate map key');
           out.set(key, this.#item(depth + 1, 0));
@@ -171,6 +181,20 @@ class Decoder {
       default:
         return this.#simple(info);
     }
+  }
+
+  /** The rest of a map whose first key, `first`, is a byte string: every key must be one, unique by content. */
+  #bytesMap(first: Uint8Array, count: number, depth: number): CborBytesMap {
+    const entries = new Map<string, { key: Uint8Array; value: CborValue }>();
+    let key: CborValue = first;
+    for (let i = 0; i < count; i++) {
+      if (i > 0) key = this.#item(depth + 1, 0);
+      if (!(key instanceof Uint8Array)) this.#fail('a map with byte string keys has a key of another type');
+      const hex = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('hex');
+      if (entries.has(hex)) this.#fail('duplicate map key');
+      entries.set(hex, { key, value: this.#item(depth + 1, 0) });
+    }
+    return new CborBytesMap(entries);
   }
 
   #tag(info: number, start: number, depth: number, tagRun: number): CborValue {
