@@ -13,12 +13,19 @@ const outer = ['http', 'store', 'web', 'cli', 'server', 'compose'];
 /** Development-only rooms: the development composition, fixture issuer and developer wallet. */
 const devOnly = ['dev', 'issuer', 'wallet'];
 
+/** Every room above the crypto kernel. */
+const aboveKernel = ['config', 'trust', 'formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal'];
+
 /** room → rooms it must never import. */
 export const forbiddenImports = {
+  // The crypto kernel: JOSE, COSE, one bounded CBOR decoder, one algorithm table.
+  cbor: ['jose', 'cose', ...aboveKernel, ...outer, ...devOnly],
+  jose: ['cbor', 'cose', ...aboveKernel, ...outer, ...devOnly],
+  cose: [...aboveKernel, ...outer, ...devOnly],
   // The ground floor: settings, the error catalogue, tiny helpers.
-  errors: ['config', 'util', 'trust', 'formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
-  util: ['config', 'trust', 'formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
-  config: ['trust', 'formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
+  errors: ['cbor', 'jose', 'cose', 'config', 'util', 'trust', 'formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
+  util: ['cbor', 'jose', 'cose', 'config', 'trust', 'formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
+  config: ['cbor', 'jose', 'cose', 'trust', 'formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
   // Pure rooms: bytes + context → verified value or typed error.
   trust: ['formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
   formats: ['status', 'query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],

@@ -29,7 +29,7 @@ import { generateFixtures, type SdJwtWalletCredential, type WalletFile } from '.
 import { presentSdJwtVc } from '../src/wallet/present-sd-jwt-vc.ts';
 import { chooseClaimPaths } from '../src/wallet/choose-claims.ts';
 import { newStoreKey } from '../src/store/encrypt-at-rest.ts';
-import { encryptEcdhEs } from '../src/oid4vp/jwe-ecdh-es.ts';
+import { encryptEcdhEs } from '../src/jose/jwe-ecdh-es.ts';
 import { freePort, startServiceProcess, type ServiceProcess } from '../tests/helpers/service-process.ts';
 import { redisServerAvailable, startRedisServer } from '../tests/helpers/redis-server.ts';
 

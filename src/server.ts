@@ -23,6 +23,7 @@ import type { PortalDeps } from './portal/portal-deps.ts';
 import type { RoleStatusCheck } from './portal/role-status.ts';
 import { onPresentationVerified } from './portal/sharing-log.ts';
 import { representationTypeRules } from './portal/representation/type-metadata.ts';
+import { createFormatCaches } from './formats/caches.ts';
 import { buildDemoPortal } from './web/build-demo-portal.ts';
 import type { DevelopmentDefaults, DevelopmentPaths } from './compose/development.ts';
 import { composeTrust } from './compose/compose-trust.ts';
@@ -95,6 +96,8 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
     status: composeStatus(config, trust.store, metrics, dev),
     // Representation credentials: claims whose concealment could widen a mandate, and revocability.
     credentialTypeRules: representationTypeRules,
+    // Imported keys and parsed document signers, bounded, shared by every presentation of this instance.
+    formatCaches: createFormatCaches(),
     now,
     settings: {
       publicBaseUrl: config.publicBaseUrl,

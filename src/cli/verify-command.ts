@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { errorCatalog, isServiceError } from '../errors.ts';
 import { formatCheck, type MdocCheck } from '../formats/mdoc/checks.ts';
 import { parseDeviceResponse } from '../formats/mdoc/parse-device-response.ts';
-import { decodeCbor } from '../formats/mdoc/cbor/decode-cbor.ts';
+import { decodeCbor } from '../cbor/decode-cbor.ts';
 import { parseDocument } from '../formats/mdoc/parse-document.ts';
 import { openId4VpSessionTranscript } from '../formats/mdoc/session-transcript.ts';
 import { verifyDeviceResponse } from '../formats/mdoc/verify-device-response.ts';

@@ -8,8 +8,8 @@
  * (the result is still signed by the document signer, so only the rule under test fails).
  */
 import { createHash, randomBytes, randomInt, webcrypto } from 'node:crypto';
-import { embedCbor, encodeCbor, tagged } from '../formats/mdoc/cbor/encode-cbor.ts';
-import { sigStructure } from '../formats/mdoc/cose/verify-cose-sign1.ts';
+import { embedCbor, encodeCbor, tagged } from '../cbor/encode-cbor.ts';
+import { sigStructure } from '../cose/verify-cose-sign1.ts';
 import type { IssuedCert } from './pki.ts';
 
 /** Element values as cbor-x encodes them: use {@link fullDate} and {@link tdate} for dates, `Map`s or objects for maps. */

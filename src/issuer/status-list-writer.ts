@@ -8,7 +8,7 @@
 import { webcrypto } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { Encoder } from 'cbor-x';
-import { sigStructure } from '../status/cose-sign1.ts';
+import { sigStructure } from '../cose/verify-cose-sign1.ts';
 import { setStatus } from '../status/decode-status-list.ts';
 import type { StatusBits } from '../status/types.ts';
 import { cwtClaims } from '../status/verify-status-list-cwt.ts';

@@ -7,7 +7,7 @@ import { ServiceError } from '../errors.ts';
 import { decodeBase64urlUtf8 } from '../util/base64url.ts';
 import { isJsonObject, parseStrictJson, type JsonObject } from '../util/strict-json.ts';
 import { ENC_VALUES_SUPPORTED } from './create-request-object.ts';
-import { decryptEcdhEs, splitCompactJwe, type JweEnc } from './jwe-ecdh-es.ts';
+import { decryptEcdhEs, splitCompactJwe, type JweEnc } from '../jose/jwe-ecdh-es.ts';
 import type { Transaction } from './transaction.ts';
 
 const MAX_JWE_LENGTH = 512 * 1024;

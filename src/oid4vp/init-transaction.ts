@@ -6,7 +6,7 @@ import { ServiceError } from '../errors.ts';
 import { redirectUriAllowed, type RpClient } from '../config/rp-clients.ts';
 import { newNonce, newRequestId, newTransactionId, type Flow, type RequestUriMethod, type ResponseMode, type Transaction } from './transaction.ts';
 import { requestUriFor, type VerifierDeps } from './verifier-deps.ts';
-import { newEcP256KeyPair } from './jwe-ecdh-es.ts';
+import { newEcP256KeyPair } from '../jose/jwe-ecdh-es.ts';
 import { randomToken } from '../util/random.ts';
 
 export interface InitTransactionInput {

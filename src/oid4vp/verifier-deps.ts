@@ -5,6 +5,7 @@
 import type { TransactionStore } from './ports.ts';
 import type { TrustStore } from '../trust/types.ts';
 import type { CredentialTypeRulesLookup } from '../formats/sd-jwt-vc/check-type-rules.ts';
+import type { FormatCaches } from '../formats/caches.ts';
 import type { StatusChecker } from '../status/types.ts';
 import type { UseCase } from '../use-cases/z-use-case.ts';
 import type { VerifierIdentity } from './verifier-identity.ts';
@@ -54,6 +55,8 @@ export interface VerifierDeps {
    * whichever use case asks (never-disclosable claims from Type Metadata, a required status).
    */
   readonly credentialTypeRules?: CredentialTypeRulesLookup;
+  /** Imported holder and device keys and parsed document signers, kept between presentations. */
+  readonly formatCaches?: FormatCaches;
   readonly now: () => number;
   readonly settings: VerifierSettings;
   readonly audit: (e: AuditEvent) => void;

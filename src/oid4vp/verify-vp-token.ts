@@ -9,7 +9,8 @@
 import { ServiceError, isServiceError } from '../errors.ts';
 import { verifySdJwtVcPresentation } from '../formats/sd-jwt-vc/verify-sd-jwt-vc.ts';
 import { verifyMdocPresentation } from '../formats/mdoc/verify-device-response.ts';
-import { ecJwkThumbprint, openId4VpSessionTranscript } from '../formats/mdoc/session-transcript.ts';
+import { openId4VpSessionTranscript } from '../formats/mdoc/session-transcript.ts';
+import { ecJwkThumbprint } from '../jose/jwk-thumbprint.ts';
 import type { VerifiedCredential } from '../formats/types.ts';
 import { applyStatusPolicy } from '../status/apply-status-policy.ts';
 import type { CredentialStatusResult } from '../status/types.ts';
@@ -61,6 +62,7 @@ export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase
                 clockSkewSeconds: deps.settings.clockSkewSeconds,
                 kbMaxAgeSeconds: deps.settings.kbMaxAgeSeconds,
                 ...(deps.credentialTypeRules !== undefined && { typeRules: deps.credentialTypeRules }),
+                ...(deps.formatCaches !== undefined && { caches: deps.formatCaches }),
               }),
             );
             break;
@@ -82,6 +84,7 @@ export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase
                 }),
                 multiple: credentialQuery.multiple,
                 clockSkewSeconds: deps.settings.clockSkewSeconds,
+                ...(deps.formatCaches !== undefined && { caches: deps.formatCaches }),
               })),
             );
             break;

@@ -23,10 +23,10 @@
  */
 import { type KeyObject, X509Certificate } from 'node:crypto';
 import { VerificationError, isServiceError } from '../errors.ts';
-import { CborBytesMap, CborTag, type CborLimits, type CborValue, decodeCbor } from '../formats/mdoc/cbor/decode-cbor.ts';
-import { coseSignatureAlgorithm, curveOfNamedCurve } from '../formats/mdoc/cose/cose-algorithms.ts';
-import { type CoseMessage, headerParameter, parseCoseMessage } from '../formats/mdoc/cose/parse-cose-message.ts';
-import { verifyCoseSignature } from '../formats/mdoc/cose/verify-cose-sign1.ts';
+import { CborBytesMap, CborTag, type CborLimits, type CborValue, decodeCbor } from '../cbor/decode-cbor.ts';
+import { coseSignatureAlgorithm, curveOfNamedCurve } from '../cose/cose-algorithms.ts';
+import { type CoseMessage, headerParameter, parseCoseMessage } from '../cose/parse-cose-message.ts';
+import { verifyCoseSignature } from '../cose/verify-cose-sign1.ts';
 import { cwtClaims } from './verify-status-list-cwt.ts';
 import { checkTimeClaims } from './verify-status-list-jwt.ts';
 

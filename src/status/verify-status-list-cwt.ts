@@ -1,14 +1,23 @@
 /**
  * Verifies a Status List Token in CWT format (draft-ietf-oauth-status-list §5.2, §8.3):
- * a tagged `COSE_Sign1` whose protected header has `alg` ES256/384/512 and `typ` (16)
- * `application/statuslist+cwt` and no `crit`, signed with the key the caller resolves from `kid`
- * or `x5chain`; its payload a CWT claims map with `sub` (2), `iat` (6), optional `exp` (4) and
- * `ttl` (65534), and `status_list` (65533) `{bits, lst: bstr}`.
+ * a tagged `COSE_Sign1` (optionally inside the CWT tag 61) whose protected header has `alg`
+ * ES256/384/512 and `typ` (16) `application/statuslist+cwt` and no `crit`, signed with the key the
+ * caller resolves from `kid` or `x5chain`; its payload a CWT claims map with `sub` (2), `iat` (6),
+ * optional `exp` (4) and `ttl` (65534), and `status_list` (65533) `{bits, lst: bstr}`.
+ *
+ * Order: size; the envelope decoded with the bounded decoder (its payload stays bytes); the COSE
+ * structure (RFC 9052 §4.2, `crit` refused); `alg`, `typ`; the key; the signature; only then the
+ * payload, decoded with the bounded decoder too. Every byte of the token comes from the network, so
+ * nothing is decoded without limits and nothing of the payload is read before the signature holds.
  *
  * Does not check: `sub` against the referenced URI, the signer's binding to an issuer, entries.
  */
-import { VerificationError } from '../errors.ts';
-import { coseAlgorithm, COSE_HEADER, decodeCbor, decodeCoseSign1, verifyCoseSign1, x5chainOf } from './cose-sign1.ts';
+import { KeyObject, type webcrypto } from 'node:crypto';
+import { VerificationError, isServiceError } from '../errors.ts';
+import { CborTag, type CborLimits, type CborValue, decodeCbor } from '../cbor/decode-cbor.ts';
+import { coseSignatureAlgorithm } from '../cose/cose-algorithms.ts';
+import { type CoseMessage, headerParameter, parseCoseMessage } from '../cose/parse-cose-message.ts';
+import { verifyCoseSignature } from '../cose/verify-cose-sign1.ts';
 import { decodeStatusList } from './decode-status-list.ts';
 import type { StatusListToken } from './types.ts';
 import { checkTimeClaims, type VerifyStatusListOptions } from './verify-status-list-jwt.ts';
@@ -21,26 +30,56 @@ export const cwtClaims = { sub: 2, exp: 4, iat: 6, ttl: 65534, statusList: 65533
 /** Largest accepted token, in bytes. */
 export const MAX_STATUS_LIST_CWT_BYTES = 16 * 1024 * 1024;
 
+/** COSE header labels (RFC 9052 §3.1; RFC 9596 `typ`; RFC 9360 `x5chain`). */
+const HEADER = { alg: 1, kid: 4, typ: 16, x5chain: 33 } as const;
+const CWT_TAG = 61;
+const COSE_SIGN1_TAG = 18;
+const MAX_X5CHAIN = 8;
+
+/** The envelope: a tag or two around four items and two small header maps. */
+const envelopeLimits: CborLimits = { maxDepth: 8, maxItems: 64, maxTagNesting: 2 };
+/** The claims: a handful of claims and the status list map; `lst` is one byte string however long. */
+const payloadLimits: CborLimits = { maxDepth: 8, maxItems: 256, maxTagNesting: 1 };
+
 const WHAT = 'status list CWT';
 const invalid = (detail: string): VerificationError => new VerificationError('STATUS_LIST_INVALID', `${WHAT}: ${detail}`);
+
+/** Runs `step`, turning the decoder's and COSE parser's codes into `STATUS_LIST_INVALID`. */
+function asListError<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    if (isServiceError(error) && error.code !== 'STATUS_LIST_INVALID') throw invalid(error.detail ?? error.code);
+    throw error;
+  }
+}
 
 /**
  * Verifies a status list token in CWT format and returns its claims.
  * @throws {VerificationError} `STATUS_LIST_INVALID`, or what `resolveKey` throws.
  */
 export async function verifyStatusListCwt(token: Uint8Array, options: VerifyStatusListOptions): Promise<StatusListToken> {
-  if (!(token instanceof Uint8Array) || token.byteLength > MAX_STATUS_LIST_CWT_BYTES) throw invalid('not a token of acceptable size');
-  const sign1 = decodeCoseSign1(token, 'STATUS_LIST_INVALID', WHAT);
-  const alg = coseAlgorithm(sign1, 'STATUS_LIST_INVALID', WHAT);
-  if (sign1.protectedHeader.get(COSE_HEADER.typ) !== STATUS_LIST_CWT_MEDIA_TYPE) throw invalid(`protected "typ" must be "${STATUS_LIST_CWT_MEDIA_TYPE}"`);
-  if (sign1.protectedHeader.has(COSE_HEADER.crit)) throw invalid('"crit" names extensions that are not understood');
-  const kidBytes = sign1.protectedHeader.get(COSE_HEADER.kid) ?? sign1.unprotectedHeader.get(COSE_HEADER.kid);
+  if (!(token instanceof Uint8Array) || token.byteLength === 0 || token.byteLength > MAX_STATUS_LIST_CWT_BYTES) throw invalid('not a token of acceptable size');
+  const message = asListError(() => {
+    let value: CborValue = decodeCbor(token, WHAT, envelopeLimits);
+    if (value instanceof CborTag && value.tag === CWT_TAG) value = value.value;
+    // RFC 8392 §6: a CWT is a tagged COSE object (COSE_Sign1_Tagged, 18).
+    if (!(value instanceof CborTag) || value.tag !== COSE_SIGN1_TAG) throw invalid('not a tagged COSE_Sign1');
+    return parseCoseMessage(value, 'sign1', WHAT);
+  });
+  const alg = coseSignatureAlgorithm(message.protectedHeader.get(HEADER.alg));
+  if (alg === undefined) throw invalid('protected "alg" must be ES256, ES384 or ES512');
+  if (message.protectedHeader.get(HEADER.typ) !== STATUS_LIST_CWT_MEDIA_TYPE) throw invalid(`protected "typ" must be "${STATUS_LIST_CWT_MEDIA_TYPE}"`);
+  const kidBytes = headerParameter(message, HEADER.kid);
   const kid = kidBytes instanceof Uint8Array ? Buffer.from(kidBytes).toString('utf8') : undefined;
-  const x5c = x5chainOf(sign1, 'STATUS_LIST_INVALID', WHAT);
-  const key = await options.resolveKey({ alg, ...(kid !== undefined && { kid }), ...(x5c !== undefined && { x5c }) });
-  await verifyCoseSign1(sign1, key, 'STATUS_LIST_INVALID', WHAT);
+  const x5c = x5chainOf(message);
+  const key = await options.resolveKey({ alg: alg.name, ...(kid !== undefined && { kid }), ...(x5c !== undefined && { x5c }) });
+  if (message.payload === null || !verifyCoseSignature(alg, keyObject(key, alg.curve), message.protectedBytes, message.payload, message.signature)) {
+    throw invalid('signature does not verify');
+  }
 
-  const claims = decodeCbor(sign1.payload, 'STATUS_LIST_INVALID', `${WHAT} payload`);
+  const payload = message.payload;
+  const claims = asListError(() => decodeCbor(payload, `${WHAT} payload`, payloadLimits));
   if (!(claims instanceof Map)) throw invalid('the payload is not a claims map');
   const sub = claims.get(cwtClaims.sub);
   if (typeof sub !== 'string' || sub === '') throw invalid('"sub" (2) is missing or not a text string');
@@ -51,4 +90,22 @@ export async function verifyStatusListCwt(token: Uint8Array, options: VerifyStat
   if (!(lst instanceof Uint8Array)) throw invalid('"status_list.lst" is not a byte string');
   const list = decodeStatusList(statusList.get('bits'), lst, options.limits);
   return { format: 'cwt', sub, ...times, list, ...(x5c !== undefined && { x5c }) };
+}
+
+/** `x5chain` (33, RFC 9360) from either header bucket, as base64 DER strings. */
+function x5chainOf(message: CoseMessage): string[] | undefined {
+  const value = headerParameter(message, HEADER.x5chain);
+  if (value === undefined) return undefined;
+  const chain = value instanceof Uint8Array ? [value] : Array.isArray(value) ? value : undefined;
+  if (chain === undefined || chain.length === 0 || chain.length > MAX_X5CHAIN || !chain.every((c): c is Uint8Array => c instanceof Uint8Array)) {
+    throw invalid('"x5chain" is not 1…8 certificates');
+  }
+  return chain.map((der) => Buffer.from(der).toString('base64'));
+}
+
+/** The resolved key as a `KeyObject`, refused unless it is an ECDSA public key on the curve `alg` names. */
+function keyObject(key: webcrypto.CryptoKey, curve: string): KeyObject {
+  const algorithm = key.algorithm as { name?: string; namedCurve?: string };
+  if (key.type !== 'public' || algorithm.name !== 'ECDSA' || algorithm.namedCurve !== curve) throw invalid(`the key is not a ${curve} ECDSA public key, as "alg" requires`);
+  return KeyObject.from(key);
 }

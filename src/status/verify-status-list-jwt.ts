@@ -12,8 +12,8 @@
  * issuer, or any entry of the list (see `check-credential-status.ts`).
  */
 import { VerificationError } from '../errors.ts';
-import { checkJwsSignature, isAcceptedJwsAlgorithm, type JwsAlgorithm } from '../formats/sd-jwt-vc/jws-algorithms.ts';
-import { parseCompactJws } from '../formats/sd-jwt-vc/parse-jws.ts';
+import { checkJwsSignature, isAcceptedJwsAlgorithm, type JwsAlgorithm } from '../jose/jws-algorithms.ts';
+import { parseCompactJws } from '../jose/parse-jws.ts';
 import { Base64urlError, decodeBase64url } from '../util/base64url.ts';
 import { isJsonObject, type JsonObject } from '../util/strict-json.ts';
 import { decodeStatusList, type InflateLimits } from './decode-status-list.ts';

@@ -17,13 +17,13 @@ import { createHash } from 'node:crypto';
 import { compactVerify, decodeProtectedHeader, flattenedVerify, type FlattenedJWSInput } from 'jose';
 import { ServiceError } from '../errors.ts';
 import { parseStrictJson } from '../util/strict-json.ts';
+import { curveForAlgorithm, isAcceptedJwsAlgorithm, type JwsAlgorithm } from '../jose/jws-algorithms.ts';
 import { bytesEqual, decodeBase64Strict } from './base64.ts';
 import { parseCertificate } from './parse-certificate.ts';
 
 /** Largest accepted JWS, in characters. */
 export const MAX_LOTE_JWS_CHARS = 32 * 1024 * 1024;
 
-const curveByAlg: Readonly<Record<string, string>> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' };
 
 const invalid = (detail: string): ServiceError => new ServiceError('TRUST_LIST_INVALID', `LoTE JWS: ${detail}`);
 
@@ -31,12 +31,12 @@ const invalid = (detail: string): ServiceError => new ServiceError('TRUST_LIST_I
 export type LoteJwsSerialization = 'compact' | 'json';
 
 interface ReadHeader {
-  readonly alg: string;
+  readonly alg: JwsAlgorithm;
   readonly signerDer: Uint8Array;
 }
 
 function readHeader(header: Record<string, unknown>, pinned: readonly Uint8Array[]): ReadHeader {
-  const alg = typeof header['alg'] === 'string' && curveByAlg[header['alg']] !== undefined ? header['alg'] : undefined;
+  const alg = isAcceptedJwsAlgorithm(header['alg']) ? header['alg'] : undefined;
   if (alg === undefined) throw invalid('"alg" must be ES256, ES384 or ES512');
   const x5c = header['x5c'];
   if (x5c !== undefined) {
@@ -53,7 +53,7 @@ function readHeader(header: Record<string, unknown>, pinned: readonly Uint8Array
   return { alg, signerDer };
 }
 
-async function signerKey(signerDer: Uint8Array, alg: string, now: Date): Promise<{ key: CryptoKey; subject: string }> {
+async function signerKey(signerDer: Uint8Array, alg: JwsAlgorithm, now: Date): Promise<{ key: CryptoKey; subject: string }> {
   const parsed = parseCertificate(signerDer);
   if (!parsed.ok) throw invalid(`the signer certificate is invalid: ${parsed.reason}`);
   const signer = parsed.value;
@@ -61,7 +61,7 @@ async function signerKey(signerDer: Uint8Array, alg: string, now: Date): Promise
     throw invalid(`the signer certificate (${signer.subject}) is not valid at ${now.toISOString()}`);
   }
   try {
-    return { key: await signer.certificate.publicKey.export({ name: 'ECDSA', namedCurve: curveByAlg[alg] as string }, ['verify']), subject: signer.subject };
+    return { key: await signer.certificate.publicKey.export({ name: 'ECDSA', namedCurve: curveForAlgorithm(alg) }, ['verify']), subject: signer.subject };
   } catch {
     throw invalid(`the signer key (${signer.subject}) does not fit "alg" ${alg}`);
   }

@@ -14,7 +14,7 @@ import { webcrypto } from 'node:crypto';
 import { Decoder, Tag } from 'cbor-x';
 import type { MdocWalletCredential } from '../issuer/generate-fixtures.ts';
 import { signCoseSign1 } from '../issuer/issue-mdoc.ts';
-import { embedCbor, encodeCbor } from '../formats/mdoc/cbor/encode-cbor.ts';
+import { embedCbor, encodeCbor } from '../cbor/encode-cbor.ts';
 import { deviceAuthenticationBytes } from '../formats/mdoc/device-authentication.ts';
 import { type OpenId4VpHandoverInput, openId4VpSessionTranscript } from '../formats/mdoc/session-transcript.ts';
 

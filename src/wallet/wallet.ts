@@ -10,7 +10,7 @@ import { CompactEncrypt, importJWK, type JWK } from 'jose';
 import { presentSdJwtVc, type PresentMisbehaviour } from './present-sd-jwt-vc.ts';
 import { presentMdoc, type MdocPresentMisbehaviour } from './present-mdoc.ts';
 import { chooseMdocElements } from './choose-mdoc-claims.ts';
-import { ecJwkThumbprint } from '../formats/mdoc/session-transcript.ts';
+import { ecJwkThumbprint } from '../jose/jwk-thumbprint.ts';
 import { parseAuthorizationRequestUri } from './parse-authorization-request.ts';
 import { verifyRequestObject } from './verify-request-object.ts';
 import { chooseClaimPaths } from './choose-claims.ts';

@@ -111,6 +111,19 @@ describe('the rooms of src/', () => {
     expect(intoDev).toEqual([]);
   });
 
+  it('pure rooms keep no module-level mutable state: caches are passed in (formats/caches.ts)', () => {
+    const pure = ['formats', 'trust', 'status', 'query', 'use-cases', 'jose', 'cose', 'cbor'];
+    // Memos keyed by objects (freed with them) and one reused ECDH scratch object hold no data between requests.
+    const allowed = new Set(['src/trust/certificate-cache.ts: importedKeys', 'src/jose/jws-algorithms.ts: usableKeys', 'src/jose/jwe-ecdh-es.ts: shared']);
+    const found = sourceFiles(SRC)
+      .filter((file) => pure.includes(roomOf(file)))
+      .flatMap((file) =>
+        [...readFileSync(file, 'utf8').matchAll(/^(?:let|var) (\w+)|^const (\w+)(?:: (?!Readonly)[^=]+)? = new (?:Map|WeakMap)\b/gm)].map((m) => `${relative(process.cwd(), file)}: ${m[1] ?? m[2] ?? ''}`),
+      )
+      .filter((entry) => !allowed.has(entry));
+    expect(found).toEqual([]);
+  });
+
   it('sees the imports it is meant to see (a guard against a scanner that finds nothing)', () => {
     expect(graph.get('server')?.has('oid4vp')).toBe(true);
     expect(graph.get('formats')?.has('trust')).toBe(true);

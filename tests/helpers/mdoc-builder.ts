@@ -10,10 +10,10 @@ import { anchorFromCertificate, createTrustStore } from '../../src/trust/index.t
 import type { TrustCategory, TrustStore } from '../../src/trust/types.ts';
 import { createLeafCert, createRootCa, type CertOptions, type IssuedCert } from '../../src/issuer/pki.ts';
 import { fullDate, issueMdoc, signCoseSign1, type IssueMdocInput } from '../../src/issuer/issue-mdoc.ts';
-import { embedCbor, encodeCbor } from '../../src/formats/mdoc/cbor/encode-cbor.ts';
+import { embedCbor, encodeCbor } from '../../src/cbor/encode-cbor.ts';
 import { deviceAuthenticationBytes } from '../../src/formats/mdoc/device-authentication.ts';
 import { openId4VpSessionTranscript, type OpenId4VpHandoverInput } from '../../src/formats/mdoc/session-transcript.ts';
-import { deriveEMacKey, macStructure } from '../../src/formats/mdoc/cose/verify-cose-mac0.ts';
+import { deriveEMacKey, macStructure } from '../../src/cose/verify-cose-mac0.ts';
 import { MDOC_DS_EKU } from '../../src/formats/mdoc/document-signer.ts';
 import type { MdocVerifyContext } from '../../src/formats/mdoc/verify-device-response.ts';
 

@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Tag } from 'cbor-x';
-import { CborBytesMap, CborTag, decodeCbor, defaultCborLimits, EmbeddedCbor, type CborValue } from '../../src/formats/mdoc/cbor/decode-cbor.ts';
-import { embedCbor, encodeCbor } from '../../src/formats/mdoc/cbor/encode-cbor.ts';
+import { CborBytesMap, CborTag, decodeCbor, defaultCborLimits, EmbeddedCbor, type CborValue } from '../../src/cbor/decode-cbor.ts';
+import { embedCbor, encodeCbor } from '../../src/cbor/encode-cbor.ts';
 import { MAX_CBOR_DEPTH, MAX_CBOR_ITEMS } from '../../src/formats/mdoc/limits.ts';
 import { ServiceError } from '../../src/errors.ts';
 

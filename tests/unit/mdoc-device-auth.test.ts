@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { Tag } from 'cbor-x';
-import { encodeCbor } from '../../src/formats/mdoc/cbor/encode-cbor.ts';
+import { encodeCbor } from '../../src/cbor/encode-cbor.ts';
 import { verifyDeviceResponse } from '../../src/formats/mdoc/verify-device-response.ts';
 import { openId4VpSessionTranscript } from '../../src/formats/mdoc/session-transcript.ts';
 import { ServiceError } from '../../src/errors.ts';

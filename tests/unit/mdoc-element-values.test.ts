@@ -4,7 +4,7 @@
  * refused with MDOC_ELEMENT_VALUE_INVALID.
  */
 import { describe, expect, it } from 'vitest';
-import { CborTag, EmbeddedCbor } from '../../src/formats/mdoc/cbor/decode-cbor.ts';
+import { CborTag, EmbeddedCbor } from '../../src/cbor/decode-cbor.ts';
 import { toClaimValue } from '../../src/formats/mdoc/element-values.ts';
 import { ServiceError } from '../../src/errors.ts';
 

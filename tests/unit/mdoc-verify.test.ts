@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Tag } from 'cbor-x';
 import { verifyDeviceResponse, verifyMdocPresentation } from '../../src/formats/mdoc/verify-device-response.ts';
-import { encodeCbor } from '../../src/formats/mdoc/cbor/encode-cbor.ts';
+import { encodeCbor } from '../../src/cbor/encode-cbor.ts';
 import { x509 } from '../../src/trust/x509.ts';
 import { ServiceError } from '../../src/errors.ts';
 import {

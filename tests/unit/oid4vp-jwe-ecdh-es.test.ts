@@ -7,7 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CompactEncrypt, compactDecrypt, importJWK } from 'jose';
-import { JweDecryptionError, decryptEcdhEs, encryptEcdhEs, newEcP256KeyPair, splitCompactJwe, type JweEnc } from '../../src/oid4vp/jwe-ecdh-es.ts';
+import { JweDecryptionError, decryptEcdhEs, encryptEcdhEs, newEcP256KeyPair, splitCompactJwe, type JweEnc } from '../../src/jose/jwe-ecdh-es.ts';
 
 const recipient = newEcP256KeyPair();
 const publicJwk = { kty: 'EC', crv: 'P-256', x: recipient.x, y: recipient.y };

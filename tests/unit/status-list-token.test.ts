@@ -10,6 +10,7 @@ import { createRootCa, type IssuedCert } from '../../src/issuer/pki.ts';
 import { signCompactJws } from '../../src/issuer/issue-sd-jwt-vc.ts';
 import { createStatusListCwt, createStatusListJwt, newStatusList, type StatusListTokenOptions } from '../../src/issuer/status-list-writer.ts';
 import { verifyStatusListCwt } from '../../src/status/verify-status-list-cwt.ts';
+import { cborBytes, encodeCbor } from '../../src/cbor/encode-cbor.ts';
 import { verifyStatusListJwt } from '../../src/status/verify-status-list-jwt.ts';
 
 const URI = 'https://issuer.example/status/1';
@@ -75,8 +76,22 @@ describe('statuslist+cwt', () => {
   });
   it('refuses another typ', () => refusedCwt(cwt({ header: { 16: 'application/cwt' } }), /"typ"/));
   it('refuses an unsupported alg', () => refusedCwt(cwt({ header: { 1: -8 } }), /"alg"/));
-  it('refuses crit', () => refusedCwt(cwt({ header: { 2: [4] } }), /"crit"/));
+  it('refuses crit', () => refusedCwt(cwt({ header: { 2: [4] } }), /\(crit\)/));
   it('refuses an expired token', () => refusedCwt(cwt({ exp: iat - 3600 }), /expired/));
+  it('decodes the envelope with the bounded decoder: indefinite lengths and duplicate header labels are refused', async () => {
+    const protectedBytes = encodeCbor(new Map<number, unknown>([[1, -7], [16, 'application/statuslist+cwt']]));
+    // 18([protected, {_ }, payload, signature]): an indefinite-length unprotected map (0xbf … 0xff), which cbor-x would accept.
+    const indefinite = Buffer.concat([Buffer.from([0xd2, 0x84]), Buffer.from(cborBytes(protectedBytes)), Buffer.from([0xbf, 0xff]), Buffer.from(cborBytes(new Uint8Array(4))), Buffer.from(cborBytes(new Uint8Array(64)))]);
+    await refusedCwt(new Uint8Array(indefinite), /indefinite/);
+    const duplicate = Buffer.concat([Buffer.from([0xd2, 0x84]), Buffer.from(cborBytes(protectedBytes)), Buffer.from([0xa2, 0x04, 0x41, 0x61, 0x04, 0x41, 0x62]), Buffer.from(cborBytes(new Uint8Array(4))), Buffer.from(cborBytes(new Uint8Array(64)))]);
+    await refusedCwt(new Uint8Array(duplicate), /duplicate|more than once/i);
+  });
+  it('reads nothing of the payload before the signature holds: a hostile payload under a bad signature is a signature failure', async () => {
+    const protectedBytes = encodeCbor(new Map<number, unknown>([[1, -7], [16, 'application/statuslist+cwt']]));
+    const hostilePayload = new Uint8Array(Buffer.concat([Buffer.alloc(4096, 0x9f)])); // 4096 nested indefinite arrays
+    const token = Buffer.concat([Buffer.from([0xd2, 0x84]), Buffer.from(cborBytes(protectedBytes)), Buffer.from([0xa0]), Buffer.from(cborBytes(hostilePayload)), Buffer.from(cborBytes(new Uint8Array(64)))]);
+    await refusedCwt(new Uint8Array(token), /signature does not verify/);
+  });
   it('refuses a token that is not a tagged COSE_Sign1', async () => {
     const token = await cwt();
     await refusedCwt(token.subarray(1), /tagged COSE_Sign1/);

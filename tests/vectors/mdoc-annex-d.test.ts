@@ -9,7 +9,7 @@ import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { anchorFromCertificate, createTrustStore } from '../../src/trust/index.ts';
 import type { TrustStore } from '../../src/trust/types.ts';
 import { verifyDeviceResponse, type MdocVerifyContext } from '../../src/formats/mdoc/verify-device-response.ts';
-import { decodeCbor, EmbeddedCbor } from '../../src/formats/mdoc/cbor/decode-cbor.ts';
+import { decodeCbor, EmbeddedCbor } from '../../src/cbor/decode-cbor.ts';
 import { loadAnnexD, type AnnexD } from '../helpers/mdoc-vectors.ts';
 
 let v: AnnexD;

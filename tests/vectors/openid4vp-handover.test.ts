@@ -3,12 +3,12 @@
  * OpenID4VPDCAPIHandover), reproduced byte for byte from the example values, including the
  * RFC 7638 thumbprint of the example response encryption key.
  */
+import { ecJwkThumbprint } from '../../src/jose/jwk-thumbprint.ts';
 import { describe, expect, it } from 'vitest';
 import {
   dcApiHandover,
   dcApiHandoverInfo,
   dcApiSessionTranscript,
-  ecJwkThumbprint,
   openId4VpHandover,
   openId4VpHandoverInfo,
   openId4VpSessionTranscript,

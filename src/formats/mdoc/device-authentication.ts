@@ -9,7 +9,7 @@
  * Built by splicing: the SessionTranscript as this verifier encoded it, and the
  * DeviceNameSpacesBytes exactly as received. Nothing received is re-encoded.
  */
-import { cborHead, concatBytes, embedCbor, encodeCbor } from './cbor/encode-cbor.ts';
+import { cborHead, concatBytes, embedCbor, encodeCbor } from '../../cbor/encode-cbor.ts';
 
 const DEVICE_AUTHENTICATION = encodeCbor('DeviceAuthentication');
 

@@ -2,9 +2,9 @@
  * The document signer (DS) certificate of an mdoc issuer, profiled per ISO/IEC 18013-5 Annex B.1.4,
  * and its public key for the issuerAuth signature.
  *
- * A DS certificate is parsed and its key imported once: entries are cached by the certificate's
- * id (base64url SHA-256 of the DER, as the trust store computes it) in a bounded map, oldest out
- * first, so untrusted input cannot grow memory. Only time-independent facts are cached; the
+ * A DS certificate is parsed and its key imported once: entries are kept by the certificate's
+ * id (base64url SHA-256 of the DER, as the trust store computes it) in the caller's bounded cache
+ * (formats/caches.ts), so untrusted input cannot grow memory. Only time-independent facts are cached; the
  * caller compares the validity period with `now` and with the MSO `signed` time at every use.
  *
  * Checked here: the extended key usage includes id-mdl-kp-mdlDS (1.0.18013.5.1.2).
@@ -13,7 +13,7 @@
  */
 import { type KeyObject, X509Certificate } from 'node:crypto';
 import { VerificationError } from '../../errors.ts';
-import { type CoseSignatureAlgorithm, curveOfNamedCurve } from './cose/cose-algorithms.ts';
+import { type CoseSignatureAlgorithm, curveOfNamedCurve } from '../../cose/cose-algorithms.ts';
 
 /** id-mdl-kp-mdlDS, ISO/IEC 18013-5 Annex B.1.4. */
 export const MDOC_DS_EKU = '1.0.18013.5.1.2';
@@ -32,8 +32,6 @@ export interface DocumentSigner {
   readonly curve: CoseSignatureAlgorithm['curve'] | undefined;
 }
 
-const MAX_CACHED = 256;
-const cache = new Map<string, DocumentSigner>();
 
 function parse(id: string, der: Uint8Array): DocumentSigner {
   let cert: X509Certificate;
@@ -58,16 +56,12 @@ function parse(id: string, der: Uint8Array): DocumentSigner {
   };
 }
 
-/** The DS facts for the certificate `der` whose id is `id`; parsed on first use only. */
-export function documentSignerOf(id: string, der: Uint8Array): DocumentSigner {
-  const known = cache.get(id);
+/** The DS facts for the certificate `der` whose id is `id`; parsed on first use only (kept in `cache`). */
+export function documentSignerOf(id: string, der: Uint8Array, cache?: { get(id: string): DocumentSigner | undefined; set(id: string, signer: DocumentSigner): void }): DocumentSigner {
+  const known = cache?.get(id);
   if (known !== undefined) return known;
   const signer = parse(id, der);
-  if (cache.size >= MAX_CACHED) {
-    const oldest = cache.keys().next();
-    if (!oldest.done) cache.delete(oldest.value);
-  }
-  cache.set(id, signer);
+  cache?.set(id, signer);
   return signer;
 }
 

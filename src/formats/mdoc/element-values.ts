@@ -14,8 +14,8 @@
  * form the RP cannot read unambiguously.
  */
 import { VerificationError } from '../../errors.ts';
-import { type CborValue, CborTag } from './cbor/decode-cbor.ts';
-import { isFullDateText, parseDateTimeText } from './cbor/read-structure.ts';
+import { type CborValue, CborTag } from '../../cbor/decode-cbor.ts';
+import { isFullDateText, parseDateTimeText } from '../../cbor/read-structure.ts';
 
 export type ClaimValue = string | number | boolean | null | ClaimValue[] | { [key: string]: ClaimValue };
 

@@ -9,14 +9,8 @@
 /** Largest DeviceResponse accepted, in bytes (a base64url `vp_token` entry decodes to at most this). */
 export const MAX_DEVICE_RESPONSE_BYTES = 512 * 1024;
 
-/** Deepest nesting of arrays, maps and tags in one decode. A DeviceResponse needs 8, an element value rarely 5. */
-export const MAX_CBOR_DEPTH = 16;
-
-/** Most data items (keys and values counted) in one decode. */
-export const MAX_CBOR_ITEMS = 50_000;
-
-/** Most tags directly enclosing one another (`#6.24(#6.24(…))`); a DeviceResponse needs 1. */
-export const MAX_TAG_NESTING = 2;
+/** The CBOR decoder's default limits per decode (depth, items, tag nesting) are the ones a DeviceResponse needs. */
+export { MAX_CBOR_DEPTH, MAX_CBOR_ITEMS, MAX_TAG_NESTING } from '../../cbor/decode-cbor.ts';
 
 /** Most documents in one DeviceResponse (only with DCQL `multiple: true` can more than one pass). */
 export const MAX_DOCUMENTS = 16;

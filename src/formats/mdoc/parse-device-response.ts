@@ -12,8 +12,8 @@
  * (ignored: only the documents that are present are verified).
  */
 import { VerificationError } from '../../errors.ts';
-import { type CborValue, decodeCbor } from './cbor/decode-cbor.ts';
-import { asArray, asMap, asText, asUint, invalid, member, optionalMember } from './cbor/read-structure.ts';
+import { type CborValue, decodeCbor } from '../../cbor/decode-cbor.ts';
+import { asArray, asMap, asText, asUint, invalid, member, optionalMember } from '../../cbor/read-structure.ts';
 import { MAX_DEVICE_RESPONSE_BYTES, MAX_DOCUMENTS } from './limits.ts';
 
 export interface DeviceResponse {

@@ -16,8 +16,8 @@
  * elements are authorised (`authorize-device-signed.ts`).
  */
 import { VerificationError } from '../../errors.ts';
-import { type CborMap, type CborValue, type EmbeddedCbor, decodeEmbedded } from './cbor/decode-cbor.ts';
-import { asEmbedded, asMap, invalid, member, optionalMember } from './cbor/read-structure.ts';
+import { type CborMap, type CborValue, type EmbeddedCbor, decodeEmbedded } from '../../cbor/decode-cbor.ts';
+import { asEmbedded, asMap, invalid, member, optionalMember } from '../../cbor/read-structure.ts';
 
 export interface DeviceSigned {
   /** DeviceNameSpacesBytes as received. */

@@ -13,8 +13,8 @@
  *
  * Does not check: any signature, digest or doctype agreement.
  */
-import type { CborMap, CborValue, EmbeddedCbor } from './cbor/decode-cbor.ts';
-import { asArray, asEmbedded, asMap, asText, invalid, member, optionalMember } from './cbor/read-structure.ts';
+import type { CborMap, CborValue, EmbeddedCbor } from '../../cbor/decode-cbor.ts';
+import { asArray, asEmbedded, asMap, asText, invalid, member, optionalMember } from '../../cbor/read-structure.ts';
 
 export interface IssuerSigned {
   /** Namespace → the IssuerSignedItemBytes disclosed in it, in the order received. */

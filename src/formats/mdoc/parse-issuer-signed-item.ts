@@ -11,8 +11,8 @@
  *
  * Does not check: the digest, or what the value means.
  */
-import { type CborValue, type EmbeddedCbor, decodeEmbedded } from './cbor/decode-cbor.ts';
-import { asBytes, asMap, asText, asUint, invalid, member } from './cbor/read-structure.ts';
+import { type CborValue, type EmbeddedCbor, decodeEmbedded } from '../../cbor/decode-cbor.ts';
+import { asBytes, asMap, asText, asUint, invalid, member } from '../../cbor/read-structure.ts';
 import { MIN_ITEM_RANDOM_BYTES } from './limits.ts';
 
 export interface IssuerSignedItem {

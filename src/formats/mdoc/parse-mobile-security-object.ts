@@ -20,8 +20,8 @@
  * Does not check: the version, digest algorithm, doctype or validity against anything
  * (`validate-mso.ts`), or the device key (`cose/cose-key.ts`).
  */
-import { type CborMap, type CborValue, decodeCbor, decodeEmbedded } from './cbor/decode-cbor.ts';
-import { asArray, asBytes, asEmbedded, asMap, asTdate, asText, asUint, invalid, member, optionalMember } from './cbor/read-structure.ts';
+import { type CborMap, type CborValue, decodeCbor, decodeEmbedded } from '../../cbor/decode-cbor.ts';
+import { asArray, asBytes, asEmbedded, asMap, asTdate, asText, asUint, invalid, member, optionalMember } from '../../cbor/read-structure.ts';
 
 export interface KeyAuthorizations {
   readonly nameSpaces: ReadonlySet<string>;

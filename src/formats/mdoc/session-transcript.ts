@@ -16,7 +16,7 @@
  * by the tests.
  */
 import { createHash } from 'node:crypto';
-import { encodeCbor } from './cbor/encode-cbor.ts';
+import { encodeCbor } from '../../cbor/encode-cbor.ts';
 
 export interface OpenId4VpHandoverInput {
   /** The full client_id, prefix included (e.g. `x509_hash:…`). */
@@ -67,12 +67,3 @@ export function dcApiSessionTranscript(input: DcApiHandoverInput): Uint8Array {
   return encodeCbor([null, null, ['OpenID4VPDCAPIHandover', sha256(dcApiHandoverInfo(input))]]);
 }
 
-/**
- * RFC 7638 SHA-256 thumbprint of an EC public JWK: the hash of `{"crv","kty","x","y"}` in that
- * order, without whitespace (RFC 7638 §3.2). Other members (`d`, `kid`, `use`, `alg`) are ignored.
- */
-export function ecJwkThumbprint(jwk: { readonly kty?: string; readonly crv?: string; readonly x?: string; readonly y?: string }): Uint8Array {
-  const { kty, crv, x, y } = jwk;
-  if (kty !== 'EC' || typeof crv !== 'string' || typeof x !== 'string' || typeof y !== 'string') throw new TypeError('ecJwkThumbprint: not an EC public JWK');
-  return sha256(Buffer.from(JSON.stringify({ crv, kty, x, y }), 'utf8'));
-}

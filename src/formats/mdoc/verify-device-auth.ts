@@ -14,13 +14,14 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { VerificationError } from '../../errors.ts';
-import { invalid } from './cbor/read-structure.ts';
+import { invalid } from '../../cbor/read-structure.ts';
 import type { CheckLog } from './checks.ts';
-import { COSE_HMAC_256_256, coseSignatureAlgorithm } from './cose/cose-algorithms.ts';
-import { importCosePublicKey } from './cose/cose-key.ts';
-import { HEADER, parseCoseMessage } from './cose/parse-cose-message.ts';
-import { verifyCoseSignature } from './cose/verify-cose-sign1.ts';
-import { deriveEMacKey, verifyHmac256 } from './cose/verify-cose-mac0.ts';
+import { COSE_HMAC_256_256, coseSignatureAlgorithm } from '../../cose/cose-algorithms.ts';
+import { importCosePublicKey } from '../../cose/cose-key.ts';
+import type { FormatCaches } from '../caches.ts';
+import { HEADER, parseCoseMessage } from '../../cose/parse-cose-message.ts';
+import { verifyCoseSignature } from '../../cose/verify-cose-sign1.ts';
+import { deriveEMacKey, verifyHmac256 } from '../../cose/verify-cose-mac0.ts';
 import { deviceAuthenticationBytes } from './device-authentication.ts';
 import type { DeviceSigned } from './parse-device-signed.ts';
 import type { MobileSecurityObject } from './parse-mobile-security-object.ts';
@@ -30,6 +31,8 @@ export interface DeviceAuthContext {
   readonly sessionTranscript: Uint8Array;
   /** The reader's private EC key, for deviceMac; absent in OpenID4VP flows. */
   readonly readerKey?: KeyObject;
+  /** Where imported device keys are kept between presentations (formats/caches.ts). */
+  readonly caches?: Pick<FormatCaches, 'deviceKeys'>;
 }
 
 /**
@@ -45,7 +48,7 @@ export function verifyDeviceAuth(deviceSigned: DeviceSigned, docType: string, ms
   const what = `deviceSigned.deviceAuth.${kind}`;
   const message = parseCoseMessage(deviceSigned.auth.message, kind === 'deviceSignature' ? 'sign1' : 'mac0', what);
   if (message.payload !== null) invalid(`${what}.payload`, 'is not detached (nil)');
-  const deviceKey = importCosePublicKey(mso.deviceKey, 'MSO deviceKeyInfo.deviceKey');
+  const deviceKey = importCosePublicKey(mso.deviceKey, 'MSO deviceKeyInfo.deviceKey', ctx.caches?.deviceKeys);
   const payload = deviceAuthenticationBytes(ctx.sessionTranscript, docType, deviceSigned.nameSpacesBytes.encoded);
 
   if (kind === 'deviceSignature') {

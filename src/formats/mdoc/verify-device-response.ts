@@ -28,7 +28,7 @@ import type { KeyObject } from 'node:crypto';
 import { VerificationError, isServiceError } from '../../errors.ts';
 import type { TrustCategory, TrustStore } from '../../trust/types.ts';
 import { Base64urlError, decodeBase64url } from '../../util/base64url.ts';
-import { clockSkew } from '../sd-jwt-vc/verify-sd-jwt.ts';
+import { clockSkew } from '../clock-skew.ts';
 import type { VerifiedCredential } from '../types.ts';
 import { authorizeDeviceSignedElements } from './authorize-device-signed.ts';
 import { checkIssuingCountry } from './check-issuing-country.ts';
@@ -44,6 +44,7 @@ import { validateMso } from './validate-mso.ts';
 import { verifyDeviceAuth } from './verify-device-auth.ts';
 import { verifyIssuerAuth } from './verify-issuer-auth.ts';
 import { verifyValueDigests } from './verify-value-digests.ts';
+import type { FormatCaches } from '../caches.ts';
 
 export interface MdocVerifyContext {
   readonly now: Date;
@@ -60,6 +61,8 @@ export interface MdocVerifyContext {
   readonly readerKey?: KeyObject;
   /** 0…300 s, default 60. */
   readonly clockSkewSeconds?: number;
+  /** Where parsed document signers and imported device keys are kept between presentations. */
+  readonly caches?: FormatCaches;
   /** Sees each check as it is made, before the outcome is known (the result lists them all). */
   readonly onCheck?: (check: MdocCheck) => void;
 }

@@ -14,13 +14,14 @@
  */
 import { VerificationError } from '../../errors.ts';
 import type { TrustCategory, TrustEvidence, TrustStore } from '../../trust/types.ts';
-import type { CborValue } from './cbor/decode-cbor.ts';
-import { asBytes, invalid } from './cbor/read-structure.ts';
+import type { CborValue } from '../../cbor/decode-cbor.ts';
+import { asBytes, invalid } from '../../cbor/read-structure.ts';
 import type { CheckLog } from './checks.ts';
-import { type CoseSignatureAlgorithm, coseSignatureAlgorithm } from './cose/cose-algorithms.ts';
-import { HEADER, headerParameter, parseCoseMessage } from './cose/parse-cose-message.ts';
-import { verifyCoseSignature } from './cose/verify-cose-sign1.ts';
+import { type CoseSignatureAlgorithm, coseSignatureAlgorithm } from '../../cose/cose-algorithms.ts';
+import { HEADER, headerParameter, parseCoseMessage } from '../../cose/parse-cose-message.ts';
+import { verifyCoseSignature } from '../../cose/verify-cose-sign1.ts';
 import { type DocumentSigner, checkDocumentSignerProfile, documentSignerOf } from './document-signer.ts';
+import type { FormatCaches } from '../caches.ts';
 import { MAX_X5CHAIN_LENGTH } from './limits.ts';
 import { type MobileSecurityObject, parseMobileSecurityObject } from './parse-mobile-security-object.ts';
 
@@ -29,6 +30,8 @@ export interface IssuerAuthContext {
   /** Trust-anchor categories acceptable for this credential (an IACA of one of them). */
   readonly categories: readonly TrustCategory[];
   readonly trust: TrustStore;
+  /** Where parsed document signers are kept between presentations (formats/caches.ts). */
+  readonly caches?: Pick<FormatCaches, 'documentSigners'>;
 }
 
 export interface VerifiedIssuerAuth {
@@ -65,7 +68,7 @@ export async function verifyIssuerAuth(issuerAuth: CborValue, ctx: IssuerAuthCon
   const validated = await ctx.trust.validateIssuerChain({ x5c: x5chain.map((der) => Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64')), categories: ctx.categories, now: ctx.now });
   log.passed('ISSUER_AUTH', `The document signer certificate chain (x5chain) validates to a trusted IACA of category ${validated.evidence.category}, not shipped in the chain.`);
 
-  const signer = documentSignerOf(validated.evidence.leafId, leaf);
+  const signer = documentSignerOf(validated.evidence.leafId, leaf, ctx.caches?.documentSigners);
   checkDocumentSignerProfile(signer);
   log.passed('ISSUER_AUTH', 'The document signer certificate has the extended key usage id-mdl-kp-mdlDS (1.0.18013.5.1.2).');
   if (signer.curve !== alg.curve) throw new VerificationError('MDOC_ISSUER_AUTH_ALG_NOT_ALLOWED', `issuerAuth "alg" ${alg.name} does not fit the document signer key`);

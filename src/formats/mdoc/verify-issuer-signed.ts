@@ -14,18 +14,19 @@
  */
 import { VerificationError, isServiceError } from '../../errors.ts';
 import type { TrustCategory, TrustStore } from '../../trust/types.ts';
-import { clockSkew } from '../sd-jwt-vc/verify-sd-jwt.ts';
-import { decodeCbor } from './cbor/decode-cbor.ts';
+import { clockSkew } from '../clock-skew.ts';
+import { decodeCbor } from '../../cbor/decode-cbor.ts';
 import { checkIssuingCountry } from './check-issuing-country.ts';
 import { CheckLog, formatCheck, type MdocCheck } from './checks.ts';
 import { MAX_DEVICE_RESPONSE_BYTES } from './limits.ts';
-import { asMap, member } from './cbor/read-structure.ts';
+import { asMap, member } from '../../cbor/read-structure.ts';
 import { parseDeviceResponse } from './parse-device-response.ts';
 import { parseDocument, parseIssuerSigned } from './parse-document.ts';
 import { validateMso } from './validate-mso.ts';
 import { claimsOf, identifierListReference, type VerifiedMdocDocument } from './verify-device-response.ts';
 import { verifyIssuerAuth } from './verify-issuer-auth.ts';
 import { verifyValueDigests } from './verify-value-digests.ts';
+import type { FormatCaches } from '../caches.ts';
 
 export interface IssuerSignedVerifyContext {
   readonly now: Date;
@@ -35,6 +36,8 @@ export interface IssuerSignedVerifyContext {
   readonly trust: TrustStore;
   /** 0…300 s, default 60. */
   readonly clockSkewSeconds?: number;
+  /** Where parsed document signers and imported device keys are kept between presentations. */
+  readonly caches?: FormatCaches;
   /** Sees each check as it is made, before the outcome is known (the result lists them all). */
   readonly onCheck?: (check: MdocCheck) => void;
 }

@@ -62,26 +62,7 @@ export function bindIssuerToLeaf(iss: string, issuer: Pick<ValidatedIssuer, 'san
   throw new VerificationError('SDJWT_ISSUER_MISMATCH', '"iss" is neither a URI SAN of the leaf nor an https URL whose host is a dNSName SAN, and the leaf has such SANs');
 }
 
-/** Hosts of `iss` values seen before (`null`: not an https URL with a host); bounded, oldest evicted first. */
-const hosts = new Map<string, string | null>();
-const MAX_HOSTS = 256;
-const MAX_CACHED_ISS_CHARS = 512;
-
 function httpsHost(iss: string): string | undefined {
-  const known = hosts.get(iss);
-  if (known !== undefined) return known ?? undefined;
-  const host = parseHttpsHost(iss);
-  if (iss.length <= MAX_CACHED_ISS_CHARS) {
-    if (hosts.size >= MAX_HOSTS) {
-      const oldest = hosts.keys().next();
-      if (!oldest.done) hosts.delete(oldest.value);
-    }
-    hosts.set(iss, host ?? null);
-  }
-  return host;
-}
-
-function parseHttpsHost(iss: string): string | undefined {
   if (!URL.canParse(iss)) return undefined;
   const url = new URL(iss);
   return url.protocol === 'https:' && url.hostname !== '' ? url.hostname.toLowerCase() : undefined;

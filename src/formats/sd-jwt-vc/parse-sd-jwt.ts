@@ -15,7 +15,7 @@
  * received text; they are decoded only after the issuer signature has been verified.
  */
 import { VerificationError } from '../../errors.ts';
-import { parseCompactJws, type ParsedJws } from './parse-jws.ts';
+import { parseCompactJws, type ParsedJws } from '../../jose/parse-jws.ts';
 
 /** Size limits applied before any decoding. */
 export const sdJwtLimits = {

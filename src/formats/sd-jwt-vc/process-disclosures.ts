@@ -23,7 +23,7 @@
 import { VerificationError } from '../../errors.ts';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../util/strict-json.ts';
 import { SD_ALG, sha256Base64url } from './digest.ts';
-import { decodeJson } from './parse-jws.ts';
+import { decodeJson } from '../../jose/parse-jws.ts';
 
 /** A path to a claim in the processed payload: member names and array indices. */
 export type ClaimPath = readonly (string | number)[];

@@ -16,11 +16,12 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { VerificationError } from '../../errors.ts';
 import { isJsonObject, type JsonObject } from '../../util/strict-json.ts';
-import { checkProtectedHeader } from './check-jws-header.ts';
+import { checkProtectedHeader } from '../../jose/check-jws-header.ts';
 import { sha256Base64url } from './digest.ts';
-import { checkJwsSignature, curveForAlgorithm } from './jws-algorithms.ts';
+import { checkJwsSignature, curveForAlgorithm } from '../../jose/jws-algorithms.ts';
 import type { ParsedSdJwt } from './parse-sd-jwt.ts';
-import { clockSkew } from './verify-sd-jwt.ts';
+import { clockSkew } from '../clock-skew.ts';
+import type { FormatCaches } from '../caches.ts';
 
 export const DEFAULT_KB_MAX_AGE_SECONDS = 300;
 
@@ -34,6 +35,8 @@ export interface KeyBindingExpectations {
   readonly clockSkewSeconds?: number;
   /** How old the KB-JWT `iat` may be; default 300. */
   readonly maxAgeSeconds?: number;
+  /** Where imported holder keys are kept between presentations (formats/caches.ts). */
+  readonly holderKeys?: FormatCaches['holderKeys'];
 }
 
 export interface VerifiedKeyBinding {
@@ -60,7 +63,7 @@ export async function verifyKeyBinding(sdJwt: ParsedSdJwt, processedPayload: Jso
   const alg = checkProtectedHeader(kb.header, 'KB_ALG_NOT_ALLOWED', 'KB-JWT');
   checks.push(`The KB-JWT header has "typ" kb+jwt and an allowed "alg" (${alg}).`);
 
-  const holderKey = importHolderKey(processedPayload, curveForAlgorithm(alg));
+  const holderKey = importHolderKey(processedPayload, curveForAlgorithm(alg), expected.holderKeys);
   checkJwsSignature(kb, alg, holderKey, { alg: 'KB_SIGNATURE_INVALID', signature: 'KB_SIGNATURE_INVALID' }, 'KB-JWT');
   checks.push('The KB-JWT signature verifies with the holder key in "cnf.jwk".');
 
@@ -86,19 +89,16 @@ export async function verifyKeyBinding(sdJwt: ParsedSdJwt, processedPayload: Jso
   return { payload, checks };
 }
 
-/** Holder keys imported before, most recently used last; bounded, so untrusted input cannot grow it. */
-const HOLDER_KEY_CACHE_SIZE = 1024;
 /** Longer `crv`/`x`/`y` texts are imported without being cached (no real key is that long). */
 const MAX_CACHED_KEY_CHARS = 512;
-const holderKeys = new Map<string, KeyObject>();
 
 /**
  * Imports `cnf.jwk` as an ECDSA public key on `curve` (RFC 7800 §3.2; SD-JWT VC §3.2.2.2).
  * Only `kty`, `crv`, `x`, `y` are imported; OpenSSL checks that the point is on the curve. An
- * imported key is kept in a bounded LRU cache keyed by those members exactly as received (the
- * RFC 7638 thumbprint input), so a credential presented again is not imported again.
+ * imported key is kept in the caller's bounded cache keyed by those members exactly as received
+ * (the RFC 7638 thumbprint input), so a credential presented again is not imported again.
  */
-function importHolderKey(payload: JsonObject, curve: string): KeyObject {
+function importHolderKey(payload: JsonObject, curve: string, holderKeys: KeyBindingExpectations['holderKeys']): KeyObject {
   const cnf = payload['cnf'];
   if (cnf === undefined) throw new VerificationError('CNF_MISSING', 'no "cnf" claim');
   if (!isJsonObject(cnf)) throw new VerificationError('CREDENTIAL_CLAIM_INVALID', '"cnf" is not an object');
@@ -112,24 +112,14 @@ function importHolderKey(payload: JsonObject, curve: string): KeyObject {
   }
   if (crv !== curve) throw new VerificationError('KB_SIGNATURE_INVALID', `the KB-JWT "alg" requires ${curve}, "cnf.jwk" is on another curve`);
   const id = JSON.stringify({ crv, kty, x, y });
-  const known = holderKeys.get(id);
-  if (known !== undefined) {
-    holderKeys.delete(id);
-    holderKeys.set(id, known);
-    return known;
-  }
+  const known = holderKeys?.get(id);
+  if (known !== undefined) return known;
   let key: KeyObject;
   try {
     key = createPublicKey({ key: { kty, crv, x, y }, format: 'jwk' });
   } catch {
     throw new VerificationError('CREDENTIAL_CLAIM_INVALID', '"cnf.jwk" is not a valid EC public key');
   }
-  if (id.length <= MAX_CACHED_KEY_CHARS) {
-    if (holderKeys.size >= HOLDER_KEY_CACHE_SIZE) {
-      const oldest = holderKeys.keys().next();
-      if (!oldest.done) holderKeys.delete(oldest.value);
-    }
-    holderKeys.set(id, key);
-  }
+  if (id.length <= MAX_CACHED_KEY_CHARS) holderKeys?.set(id, key);
   return key;
 }

@@ -24,7 +24,9 @@ import { checkNeverDisclosable, checkStatusRequired, type CredentialTypeRulesLoo
 import { parseSdJwt } from './parse-sd-jwt.ts';
 import { neverDisclosableClaims, optionalString, readStatus, requiredString, subjectClaims } from './vc-claims.ts';
 import { verifyKeyBinding } from './verify-key-binding.ts';
-import { clockSkew, numericDate, verifySdJwt } from './verify-sd-jwt.ts';
+import { numericDate, verifySdJwt } from './verify-sd-jwt.ts';
+import { clockSkew } from '../clock-skew.ts';
+import type { FormatCaches } from '../caches.ts';
 
 export interface SdJwtVcVerifyContext {
   readonly now: Date;
@@ -47,6 +49,8 @@ export interface SdJwtVcVerifyContext {
   readonly kbMaxAgeSeconds?: number;
   /** The rules of credential types that have their own (Type Metadata `sd: never`, status required). */
   readonly typeRules?: CredentialTypeRulesLookup;
+  /** Where imported holder keys are kept between presentations (formats/caches.ts). */
+  readonly caches?: Pick<FormatCaches, 'holderKeys'>;
   /** Sees each check as it passes, before the outcome is known (the result lists them all). */
   readonly onCheck?: (check: string) => void;
 }
@@ -152,6 +156,7 @@ async function checkHolderBinding(sdJwt: ReturnType<typeof parseSdJwt>, payload:
     now: ctx.now,
     clockSkewSeconds: ctx.clockSkewSeconds,
     maxAgeSeconds: ctx.kbMaxAgeSeconds,
+    ...(ctx.caches !== undefined && { holderKeys: ctx.caches.holderKeys }),
   });
   checks.push(...kb.checks);
   return true;

@@ -13,16 +13,14 @@
 import type { KeyObject, webcrypto } from 'node:crypto';
 import { VerificationError } from '../../errors.ts';
 import type { JsonObject } from '../../util/strict-json.ts';
-import { checkProtectedHeader } from './check-jws-header.ts';
-import { checkJwsSignature, type JwsAlgorithm } from './jws-algorithms.ts';
+import { checkProtectedHeader } from '../../jose/check-jws-header.ts';
+import { checkJwsSignature, type JwsAlgorithm } from '../../jose/jws-algorithms.ts';
 import type { ParsedSdJwt } from './parse-sd-jwt.ts';
 import { processDisclosures, type ClaimPath } from './process-disclosures.ts';
+import { clockSkew } from '../clock-skew.ts';
 
 type CryptoKey = webcrypto.CryptoKey;
 
-/** Default and maximum accepted clock skew, in seconds. */
-export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
-export const MAX_CLOCK_SKEW_SECONDS = 300;
 
 export interface VerifySdJwtOptions {
   /**
@@ -103,14 +101,6 @@ export async function verifySdJwt(sdJwt: ParsedSdJwt, options: VerifySdJwtOption
   return { header, alg, payload: processed.payload, disclosedPaths: processed.disclosedPaths, undisclosedDigestPaths: processed.undisclosedDigestPaths, checks };
 }
 
-/** Validates and defaults a clock skew setting. @throws {VerificationError} `INTERNAL_ERROR` when out of range. */
-export function clockSkew(seconds: number | undefined): number {
-  const skew = seconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
-  if (!Number.isFinite(skew) || skew < 0 || skew > MAX_CLOCK_SKEW_SECONDS) {
-    throw new VerificationError('INTERNAL_ERROR', `clock skew must be between 0 and ${MAX_CLOCK_SKEW_SECONDS} seconds`);
-  }
-  return skew;
-}
 
 /** The largest NumericDate a JavaScript Date can hold (ECMA-262 §21.4.1.22), in seconds. */
 const MAX_NUMERIC_DATE = 8.64e12;

@@ -4,7 +4,7 @@
  * Every reader names the member it reads in its error detail (`DeviceResponse.documents[0].docType`)
  * and never the value, so a detail can be logged without personal data.
  */
-import { VerificationError } from '../../../errors.ts';
+import { VerificationError } from '../errors.ts';
 import { type CborKey, type CborMap, type CborValue, CborTag, EmbeddedCbor } from './decode-cbor.ts';
 
 /** Throws `MDOC_STRUCTURE_INVALID` naming `what`. */

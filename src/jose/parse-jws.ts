@@ -8,9 +8,9 @@
  *
  * Does not check: any header parameter (`alg`, `typ`, `crit`), the signature, or any claim.
  */
-import { VerificationError, type ErrorCode } from '../../errors.ts';
-import { Base64urlError, decodeBase64url, decodeBase64urlUtf8 } from '../../util/base64url.ts';
-import { StrictJsonError, isJsonObject, parseStrictJson, type JsonObject } from '../../util/strict-json.ts';
+import { VerificationError, type ErrorCode } from '../errors.ts';
+import { Base64urlError, decodeBase64url, decodeBase64urlUtf8 } from '../util/base64url.ts';
+import { StrictJsonError, isJsonObject, parseStrictJson, type JsonObject } from '../util/strict-json.ts';
 
 /** A compact JWS split and decoded, not yet verified. */
 export interface ParsedJws {

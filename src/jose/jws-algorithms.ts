@@ -13,16 +13,13 @@
  * Does not check: where the key comes from or whether it is trusted — callers resolve the key.
  */
 import { KeyObject, verify, type webcrypto } from 'node:crypto';
-import { VerificationError, type ErrorCode } from '../../errors.ts';
+import { VerificationError, type ErrorCode } from '../errors.ts';
 import type { ParsedJws } from './parse-jws.ts';
+import { ecdsaAlgorithms } from './ecdsa-algorithms.ts';
 
 type CryptoKey = webcrypto.CryptoKey;
 
-const algorithms = {
-  ES256: { namedCurve: 'P-256', opensslCurve: 'prime256v1', hash: 'sha256', signatureLength: 64 },
-  ES384: { namedCurve: 'P-384', opensslCurve: 'secp384r1', hash: 'sha384', signatureLength: 96 },
-  ES512: { namedCurve: 'P-521', opensslCurve: 'secp521r1', hash: 'sha512', signatureLength: 132 },
-} as const;
+const algorithms = ecdsaAlgorithms;
 
 /** The accepted JWS `alg` values (RFC 7518 §3.1), ECDSA only. */
 export type JwsAlgorithm = keyof typeof algorithms;
@@ -34,7 +31,7 @@ export function isAcceptedJwsAlgorithm(alg: unknown): alg is JwsAlgorithm {
 
 /** The JWK `crv` (RFC 7518 §6.2.1.1) that an accepted `alg` requires. */
 export function curveForAlgorithm(alg: JwsAlgorithm): 'P-256' | 'P-384' | 'P-521' {
-  return algorithms[alg].namedCurve;
+  return algorithms[alg].curve;
 }
 
 /** The accepted `alg` for an ECDSA key, from its curve; undefined for any other key. */
@@ -46,7 +43,7 @@ export function algorithmForKey(key: CryptoKey | KeyObject): JwsAlgorithm | unde
   }
   const { name, namedCurve } = key.algorithm as { name: string; namedCurve?: string };
   if (name !== 'ECDSA') return undefined;
-  return acceptedJwsAlgorithms.find((alg) => algorithms[alg].namedCurve === namedCurve);
+  return acceptedJwsAlgorithms.find((alg) => algorithms[alg].curve === namedCurve);
 }
 
 export interface SignatureCodes {
@@ -82,7 +79,7 @@ function usableKey(key: CryptoKey | KeyObject): UsableKey | null {
 export function checkJwsSignature(jws: ParsedJws, alg: JwsAlgorithm, key: CryptoKey | KeyObject, codes: SignatureCodes, what: string): void {
   const spec = algorithms[alg];
   if (key.type !== 'public' || algorithmForKey(key) !== alg) {
-    throw new VerificationError(codes.alg, `${what}: the key is not an ${spec.namedCurve} ECDSA public key, as "alg" ${alg} requires`);
+    throw new VerificationError(codes.alg, `${what}: the key is not an ${spec.curve} ECDSA public key, as "alg" ${alg} requires`);
   }
   if (jws.signature.byteLength !== spec.signatureLength) {
     throw new VerificationError(codes.signature, `${what}: signature length does not fit ${alg}`);

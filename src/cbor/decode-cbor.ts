@@ -1,11 +1,12 @@
 /**
- * A strict, bounded CBOR decoder (RFC 8949 §3) for untrusted mdoc bytes.
+ * The one strict, bounded CBOR decoder (RFC 8949 §3) for every untrusted CBOR: mdoc
+ * DeviceResponses, COSE structures, CWT status lists and identifier lists (docs/adr/0003).
  *
  * One pass over the input, in which every rule is checked before anything is allocated:
  * - a declared string length must fit in the bytes that remain, an array's item count must not
  *   exceed them (each item takes at least one byte) and a map's pair count must not exceed half;
  * - nesting depth, the number of data items and the number of directly nested tags are bounded
- *   (`limits.ts`), so deep nesting, huge counts and tag chains fail fast and in constant memory;
+ *   (the limits below, per decode, or the caller's), so deep nesting, huge counts and tag chains fail fast and in constant memory;
  * - definite lengths only (ISO/IEC 18013-5 §8.1 asks for preferred serialization); no reserved
  *   additional information, no simple values other than false, true, null and undefined;
  * - text strings are well-formed UTF-8 (RFC 8949 §5.3.1);
@@ -23,8 +24,16 @@
  *
  * Does not check: what the items mean. Callers read structures with `read-structure.ts`.
  */
-import { VerificationError } from '../../../errors.ts';
-import { MAX_CBOR_DEPTH, MAX_CBOR_ITEMS, MAX_TAG_NESTING } from '../limits.ts';
+import { VerificationError } from '../errors.ts';
+
+/** Deepest nesting of arrays, maps and tags in one decode. A DeviceResponse needs 8, an element value rarely 5. */
+export const MAX_CBOR_DEPTH = 16;
+
+/** Most data items (keys and values counted) in one decode. */
+export const MAX_CBOR_ITEMS = 50_000;
+
+/** Most tags directly enclosing one another (`#6.24(#6.24(…))`); a DeviceResponse needs 1. */
+export const MAX_TAG_NESTING = 2;
 
 /** A tag other than 24, with its content. */
 export class CborTag {

@@ -11,8 +11,8 @@
  *
  * Does not check: `typ` (the callers' rule differs per JWT), `x5c`, or the signature.
  */
-import { VerificationError, type ErrorCode } from '../../errors.ts';
-import type { JsonObject } from '../../util/strict-json.ts';
+import { VerificationError, type ErrorCode } from '../errors.ts';
+import type { JsonObject } from '../util/strict-json.ts';
 import { isAcceptedJwsAlgorithm, type JwsAlgorithm } from './jws-algorithms.ts';
 
 const SELF_NAMED_KEY_PARAMETERS = ['jwk', 'jku', 'x5u'] as const;

@@ -10,7 +10,7 @@
  *
  * Does not check: `alg` (each caller allow-lists its own), keys, signatures.
  */
-import { VerificationError } from '../../../errors.ts';
+import { VerificationError } from '../errors.ts';
 import { type CborMap, type CborValue, CborTag, decodeCbor } from '../cbor/decode-cbor.ts';
 import { asArray, asBytes, asMap, invalid } from '../cbor/read-structure.ts';
 

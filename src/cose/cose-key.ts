@@ -6,14 +6,14 @@
  * Node checks on import that the point lies on the curve.
  *
  * Importing a point costs about as much as one signature verification (OpenSSL 3 key creation),
- * so imported keys are kept in a bounded cache keyed by curve and coordinates, oldest out first:
- * a credential presented again does not pay for it twice. Keys are public; the cache holds no
+ * so imported keys are kept in the caller's bounded cache keyed by curve and coordinates: a
+ * credential presented again does not pay for it twice. Keys are public; the cache holds no
  * secret and cannot grow beyond its bound.
  *
  * Does not check: whether the key is authorised for anything — the MSO that carries it is.
  */
 import { type KeyObject, createPublicKey } from 'node:crypto';
-import { VerificationError } from '../../../errors.ts';
+import { VerificationError } from '../errors.ts';
 import type { CborValue } from '../cbor/decode-cbor.ts';
 import type { CoseSignatureAlgorithm } from './cose-algorithms.ts';
 
@@ -34,16 +34,10 @@ const curves: ReadonlyMap<CborValue, { curve: CoseSignatureAlgorithm['curve']; s
   [3, { curve: 'P-521', size: 66 }],
 ]);
 
-const MAX_CACHED = 1024;
-const cache = new Map<string, CosePublicKey>();
-
-function remember(id: string, key: CosePublicKey): CosePublicKey {
-  if (cache.size >= MAX_CACHED) {
-    const oldest = cache.keys().next();
-    if (!oldest.done) cache.delete(oldest.value);
-  }
-  cache.set(id, key);
-  return key;
+/** Where imported keys are kept between calls (the caller's bounded cache). */
+export interface CoseKeyCache {
+  get(id: string): CosePublicKey | undefined;
+  set(id: string, key: CosePublicKey): void;
 }
 
 function fail(what: string, reason: string): never {
@@ -54,7 +48,7 @@ function fail(what: string, reason: string): never {
  * Imports an EC2 COSE_Key public key.
  * @throws {VerificationError} `MDOC_DEVICE_KEY_INVALID`
  */
-export function importCosePublicKey(value: CborValue, what: string): CosePublicKey {
+export function importCosePublicKey(value: CborValue, what: string, cache?: CoseKeyCache): CosePublicKey {
   if (!(value instanceof Map)) fail(what, 'is not a COSE_Key map');
   if (value.get(KTY) !== KTY_EC2) fail(what, 'is not an EC2 key (kty 2)');
   const curve = curves.get(value.get(CRV));
@@ -65,11 +59,14 @@ export function importCosePublicKey(value: CborValue, what: string): CosePublicK
   if (!(y instanceof Uint8Array) || y.length !== curve.size) fail(what, `y is not a ${curve.size}-byte string (compressed points are not supported)`);
   const jwk = { kty: 'EC', crv: curve.curve, x: Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('base64url'), y: Buffer.from(y.buffer, y.byteOffset, y.byteLength).toString('base64url') };
   const id = `${jwk.crv}.${jwk.x}.${jwk.y}`;
-  const known = cache.get(id);
+  const known = cache?.get(id);
   if (known !== undefined) return known;
+  let imported: CosePublicKey;
   try {
-    return remember(id, { key: createPublicKey({ key: jwk, format: 'jwk' }), curve: curve.curve });
+    imported = { key: createPublicKey({ key: jwk, format: 'jwk' }), curve: curve.curve };
   } catch {
     return fail(what, 'is not a point on its curve');
   }
+  cache?.set(id, imported);
+  return imported;
 }
