@@ -12,7 +12,8 @@ import { isServiceError } from '../errors.ts';
 import { fixtureStatusReference, FIXTURE_STATUS_LIST_BASE, setFixtureStatus, statusListDir, type FixtureStatus } from '../issuer/fixture-status-lists.ts';
 import { loadIssuedCert, type IssuedCert } from '../issuer/pki.ts';
 import { buildLote, signLote, signTrustedListXml, writeTrustedListXml, type TrustListPointerSpec, type TrustListService } from '../issuer/trust-list-writer.ts';
-import type { WalletFile } from '../issuer/generate-fixtures.ts';
+import { readTestPerson } from './read-test-person.ts';
+import { UsageError } from './user-mistake.ts';
 import { inflateBounded, statusAt } from '../status/decode-status-list.ts';
 import { readTrustList } from '../trust/read-trust-list.ts';
 import { localServiceTypes, loteServiceTypes, loteTypes, tslTypes } from '../trust/service-types.ts';
@@ -55,25 +56,30 @@ const DAY = 86_400_000;
 
 const pemToDer = (pem: string): Uint8Array => {
   const match = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/.exec(pem);
-  if (!match?.[1]) throw new Error('expected a PEM certificate');
+  if (!match?.[1]) throw new UsageError('expected a PEM certificate');
   return new Uint8Array(Buffer.from(match[1].replace(/\s+/g, ''), 'base64'));
 };
 
 async function readCertDer(path: string): Promise<Uint8Array> {
-  return pemToDer(await readFile(path, 'utf8'));
+  try {
+    return pemToDer(await readFile(path, 'utf8'));
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(`${path}: ${err.message}`);
+    throw err;
+  }
 }
 
 async function parseService(spec: string): Promise<TrustListService> {
   const [name, type, certPath, provider] = spec.split('|');
-  if (!name || !type || !certPath) throw new Error(`--service "${spec}": expected "<name>|<type>|<cert.pem>[|<provider>]"`);
+  if (!name || !type || !certPath) throw new UsageError(`--service "${spec}": expected "<name>|<type>|<cert.pem>[|<provider>]"`);
   const serviceType = serviceAliases[type] ?? type;
-  if (!/^[a-z][a-z0-9+.-]*:/i.test(serviceType)) throw new Error(`--service "${spec}": unknown service type "${type}"`);
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(serviceType)) throw new UsageError(`--service "${spec}": unknown service type "${type}"`);
   return { name, serviceType, certDer: await readCertDer(certPath), ...(provider ? { provider } : {}) };
 }
 
 async function parsePointer(spec: string): Promise<TrustListPointerSpec> {
   const [location, certPath, territory] = spec.split('|');
-  if (!location || !certPath) throw new Error(`--pointer "${spec}": expected "<location>|<signer.pem>[|<territory>]"`);
+  if (!location || !certPath) throw new UsageError(`--pointer "${spec}": expected "<location>|<signer.pem>[|<territory>]"`);
   return { location, signerCertsDer: [await readCertDer(certPath)], ...(territory ? { territory } : {}) };
 }
 
@@ -88,7 +94,7 @@ function defaultLoteType(services: readonly TrustListService[]): string {
 async function loadSigner(fixturesDir: string, certPath: string | undefined, keyPath: string | undefined): Promise<IssuedCert> {
   const cert = certPath ?? join(fixturesDir, 'pki', 'list-signer.pem');
   const key = keyPath ?? (certPath === undefined ? join(fixturesDir, 'pki', 'list-signer.key.pem') : undefined);
-  if (key === undefined) throw new Error('--signer needs --signer-key');
+  if (key === undefined) throw new UsageError('--signer needs --signer-key');
   return loadIssuedCert(await readFile(cert, 'utf8'), await readFile(key, 'utf8'));
 }
 
@@ -112,23 +118,23 @@ async function build(argv: string[]): Promise<number> {
   const pointers = await Promise.all(values.pointer.map(parsePointer));
   const issued = new Date();
   const days = Number(values['next-update-days']);
-  if (!Number.isInteger(days) || days <= 0) throw new Error('--next-update-days must be a positive integer');
+  if (!Number.isInteger(days) || days <= 0) throw new UsageError('--next-update-days must be a positive integer');
   const nextUpdate = new Date(issued.getTime() + days * DAY);
   const format = values.format;
   const signer = () => loadSigner(resolve(config.FIXTURES_DIR), values.signer, values['signer-key']);
   let output: string;
   if (format === 'xml' || format === 'xml-unsigned' || format === 'lotl') {
-    if (format === 'lotl' && pointers.length === 0) throw new Error('lotl needs at least one --pointer');
+    if (format === 'lotl' && pointers.length === 0) throw new UsageError('lotl needs at least one --pointer');
     const xml = writeTrustedListXml({ operator: values.operator, services, issued, nextUpdate, ...(format === 'lotl' ? { pointers, tslType: tslTypes.listOfLists } : {}) });
     output = format === 'xml-unsigned' ? xml : await signTrustedListXml(xml, await signer());
   } else if (format === 'lote' || format === 'lote-json' || format === 'lote-flattened' || format === 'lote-plain') {
-    if (services.length === 0) throw new Error('a LoTE needs at least one --service');
+    if (services.length === 0) throw new UsageError('a LoTE needs at least one --service');
     const loteType = values.type === undefined ? defaultLoteType(services) : (loteTypeAliases[values.type] ?? values.type);
     const lote = buildLote({ loteType, services, issued, nextUpdate, operator: values.operator });
     const serialization = format === 'lote' ? 'compact' : format === 'lote-json' ? 'json-general' : 'json-flattened';
     output = format === 'lote-plain' ? `${JSON.stringify(lote, null, 2)}\n` : await signLote(lote, await signer(), serialization);
   } else {
-    throw new Error(`unknown --format "${format}"`);
+    throw new UsageError(`unknown --format "${format}"`);
   }
   if (values.out === undefined) process.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
   else {
@@ -141,7 +147,7 @@ async function build(argv: string[]): Promise<number> {
 async function inspect(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { 'signer-cert': { type: 'string', multiple: true, default: [] } } });
   const file = positionals[0];
-  if (file === undefined) throw new Error('trust-list inspect <file>');
+  if (file === undefined) throw new UsageError('trust-list inspect <file>: give the file to inspect');
   const config = loadConfig();
   const certFiles = values['signer-cert'].length > 0 ? values['signer-cert'] : [join(resolve(config.FIXTURES_DIR), 'pki', 'list-signer.pem')];
   const pinned = await Promise.all(certFiles.map(readCertDer));
@@ -183,8 +189,7 @@ export async function trustListCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'build') return build(rest);
   if (sub === 'inspect') return inspect(rest);
-  console.error(`Usage:\n${TRUST_LIST_USAGE}`);
-  return 2;
+  throw new UsageError(sub === undefined ? 'give a subcommand: build or inspect (see eudi-verifier trust-list --help)' : `unknown subcommand "${sub}": build or inspect (see eudi-verifier trust-list --help)`);
 }
 
 const statusNames = ['VALID', 'INVALID (revoked)', 'SUSPENDED'];
@@ -207,16 +212,12 @@ export async function credentialStatusCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { credential: { type: 'string' } } });
   const [person, wanted] = positionals;
   if (person === undefined || (wanted !== undefined && !['valid', 'revoked', 'suspended'].includes(wanted))) {
-    console.error('Usage: eudi-verifier credential-status <person> [valid|revoked|suspended] [--credential <id>]');
-    return 2;
+    throw new UsageError(person === undefined ? 'give a test person (see eudi-verifier credential-status --help)' : `"${wanted ?? ''}" is not a status: valid, revoked or suspended`);
   }
   const fixturesDir = resolve(loadConfig().FIXTURES_DIR);
-  const wallet = JSON.parse(await readFile(join(fixturesDir, 'wallet', `${person}.json`), 'utf8')) as WalletFile;
+  const wallet = await readTestPerson(fixturesDir, person);
   const credentials = wallet.credentials.filter((c) => values.credential === undefined || c.id === values.credential);
-  if (credentials.length === 0) {
-    console.error(`No credential ${values.credential ?? ''} for ${person}.`);
-    return 1;
-  }
+  if (credentials.length === 0) throw new UsageError(`${person} has no credential "${values.credential ?? ''}"; theirs are ${wallet.credentials.map((c) => c.id).join(', ')}`);
   let changed = 0;
   for (const credential of credentials) {
     const reference = fixtureStatusReference(credential as { format: string; sd_jwt?: string; issuer_signed?: string });
