@@ -19,7 +19,7 @@ function column(items: readonly string[], indent: number, width = 110): string {
   return lines.join(`\n${' '.repeat(indent)}`);
 }
 
-const SERVE = `  serve                       start the service (settings from the environment, see README)`;
+const SERVE = `  serve                       start the service (settings from the environment, see docs/operating.md)`;
 const FIXTURES = `  fixtures                    (re)generate development fixtures: test CAs, trust lists, PID credentials;
                               restart a running service afterwards (it keeps the certificates it loaded)`;
 const WALLET = `  wallet <openid4vp-uri>      answer a presentation request as the developer wallet
