@@ -3,6 +3,7 @@
  * generate the OpenAPI document's session paths.
  */
 import { z } from 'zod';
+import { zErrorCode } from './z-api.ts';
 
 export const zCreateSessionBody = z
   .object({
@@ -56,9 +57,9 @@ export const zSessionView = z.object({
     }),
   ),
   active_role: z.string(),
-  rejected_representations: z.array(z.object({ credential_type: z.string(), code: z.string().describe('Stable error code'), at: z.iso.datetime() })),
+  rejected_representations: z.array(z.object({ credential_type: z.string(), code: zErrorCode, at: z.iso.datetime() })),
   pending_step_ups: z.array(z.string()),
-  forms: z.array(z.object({ id: z.string(), title: zLabel, allowed: z.boolean(), code: z.string().optional(), reason: z.string().optional() })),
+  forms: z.array(z.object({ id: z.string(), title: zLabel, allowed: z.boolean(), code: zErrorCode.optional(), reason: z.string().optional() })),
 });
 
 export const zPrefilledForm = z.object({
