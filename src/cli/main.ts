@@ -7,14 +7,33 @@ import { buildService, listen } from '../server.ts';
 import { StoreOpenError } from '../store/store-errors.ts';
 import { generateFixtures } from '../issuer/generate-fixtures.ts';
 import { walletCommand } from './wallet-command.ts';
-import { credentialStatusCommand, trustListCommand } from './trust-list-command.ts';
-import { commandUsage, USAGE } from './usage.ts';
+import { credentialStatusCommand, trustListCommand, TRUST_LIST_USAGE } from './trust-list-command.ts';
+import { commandUsage, wrapList } from './usage.ts';
 import { userMistakeLine } from './user-mistake.ts';
+import { MISBEHAVE_FLAGS } from './wallet-command.ts';
+
+const USAGE = `Usage: eudi-verifier <command> [--help]
+
+Commands:
+  serve                       start the service (settings from the environment, see docs/operating.md)
+  fixtures                    (re)generate development fixtures: test CAs, trust lists, PID credentials;
+                              restart a running service afterwards (it keeps the certificates it loaded)
+  wallet <openid4vp-uri>      answer a presentation request as the developer wallet
+  wallet --demo <use-case>    start a presentation with the development RP client, answer it, print the result
+${TRUST_LIST_USAGE}
+
+Wallet options:
+  --person <id>               test person (default: anna; see fixtures/wallet/)
+  --post                      fetch the request object with POST (wallet_nonce)
+  --misbehave <flag,...>      ${wrapList(MISBEHAVE_FLAGS, 30)}
+  --same-device               with --demo: same-device flow (redirect with response_code)
+  --direct-post               with --demo: response mode direct_post instead of direct_post.jwt
+`;
 
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(commandUsage(command));
+    console.log(commandUsage(USAGE, command));
     return;
   }
   try {
@@ -105,7 +124,6 @@ async function serve(): Promise<void> {
   }
   console.log(lines.join('\n'));
 }
-
 
 /**
  * The settings the wallet command needs to find this service and its fixtures, as a command-line
