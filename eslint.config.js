@@ -1,5 +1,24 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { forbiddenImports } from './architecture.config.js';
+
+/** One lint block per room of src/: a relative import that reaches a forbidden room is an error. */
+const roomBoundaries = Object.entries(forbiddenImports).map(([room, forbidden]) => ({
+  files: [`src/${room}/**/*.ts`, `src/${room}.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: `^(\\.\\.?/)+(${forbidden.join('|')})(/|\\.ts$)`,
+            message: `src/${room} must not import this room (architecture.config.js, docs/architecture.md).`,
+          },
+        ],
+      },
+    ],
+  },
+}));
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'fixtures/', 'data/', 'coverage/', 'dist/'] },
@@ -17,5 +36,6 @@ export default tseslint.config(
   {
     files: ['src/cli/**', 'src/wallet/**', 'bin/**', 'bench/**', 'tests/**'],
     rules: { 'no-console': 'off' }
-  }
+  },
+  ...roomBoundaries
 );

@@ -163,6 +163,10 @@ export const citizenMessages: Readonly<Record<ErrorCode, CitizenMessage>> = {
 
   CREDENTIAL_REVOKED: m('Intyget i din plånbok har återkallats av den som utfärdat det. Kontakta utfärdaren.', 'The credential in your wallet has been revoked by its issuer. Please contact the issuer.'),
   CREDENTIAL_SUSPENDED: m('Intyget i din plånbok är tillfälligt spärrat av den som utfärdat det. Kontakta utfärdaren.', 'The credential in your wallet has been suspended by its issuer. Please contact the issuer.'),
+  STATUS_REFERENCE_MISSING: m(
+    'Intyget går inte att kontrollera mot återkallelser och kan därför inte godtas. Kontakta den som utfärdat det.',
+    'The credential cannot be checked for revocation and so cannot be accepted. Please contact its issuer.',
+  ),
   CREDENTIAL_STATUS_UNRECOGNISED: statusUnknown,
   STATUS_LIST_UNAVAILABLE: statusUnknown,
   STATUS_LIST_URI_REFUSED: credentialUnverifiable,

@@ -74,7 +74,7 @@ export const errorCatalog = {
   DIGEST_DUPLICATE: e(400, 'A digest appears more than once in the SD-JWT.', 'invalid_request', 'RFC 9901 §7.1'),
   CLAIM_NAME_RESERVED: e(400, 'A disclosure uses a reserved claim name ("_sd" or "...").', 'invalid_request', 'RFC 9901 §7.1'),
   CLAIM_COLLISION: e(400, 'A disclosed claim name already exists at its level.', 'invalid_request', 'RFC 9901 §7.1'),
-  CLAIM_NOT_DISCLOSABLE: e(400, 'A claim that must never be selectively disclosed was disclosed selectively.', 'invalid_request', 'SD-JWT VC §3.2.2'),
+  CLAIM_NOT_DISCLOSABLE: e(400, 'A claim that must never be selectively disclosed was issued as selectively disclosable.', 'invalid_request', 'SD-JWT VC §3.2.2; SD-JWT VC Type Metadata "sd"'),
   CREDENTIAL_EXPIRED: e(400, 'The credential has expired.', 'invalid_request', 'RFC 9901 §7.1'),
   CREDENTIAL_NOT_YET_VALID: e(400, 'The credential is not yet valid.', 'invalid_request', 'RFC 9901 §7.1'),
   CREDENTIAL_CLAIM_INVALID: e(400, 'A registered claim of the credential is missing or has the wrong type.', 'invalid_request', 'SD-JWT VC §3.2.2'),
@@ -136,6 +136,7 @@ export const errorCatalog = {
   // --- status (status/) ---
   CREDENTIAL_REVOKED: e(400, 'The credential has been revoked by its issuer.', 'invalid_request', 'draft-ietf-oauth-status-list §7.1'),
   CREDENTIAL_SUSPENDED: e(400, 'The credential is suspended by its issuer.', 'invalid_request', 'draft-ietf-oauth-status-list §7.1'),
+  STATUS_REFERENCE_MISSING: e(400, 'This credential type must carry a status reference so that it can be revoked, and this credential has none.', 'invalid_request', 'ARF RP_02; docs/representation.md'),
   CREDENTIAL_STATUS_UNRECOGNISED: e(400, 'The credential has a status value that this verifier does not accept.', 'invalid_request', 'draft-ietf-oauth-status-list §7.1'),
   STATUS_LIST_UNAVAILABLE: e(503, "The credential's status list could not be fetched.", 'server_error', 'draft-ietf-oauth-status-list §8.1'),
   STATUS_LIST_URI_REFUSED: e(400, "The credential's status list URI is not allowed (https only, no private or loopback address).", 'invalid_request', 'draft-ietf-oauth-status-list §11.3'),

@@ -1,42 +1,36 @@
 /**
- * Composition root: reads the configuration, prepares development defaults when asked, loads use
- * cases, trust lists, the verifier identity and RP clients, opens the store and builds the app.
- * Startup fails closed: no anchors for a use case's categories, a bad use case or a bad setting
- * stops the process with a message naming the cause.
+ * Composition root: reads the configuration, loads development mode's defaults (by dynamic import,
+ * development only), loads use cases, trust lists, the verifier identity and RP clients, opens the
+ * stores and builds the app — one `compose/` step each. Startup fails closed: no anchors for a use
+ * case's categories, a bad use case or form, or a bad setting stops the process with a typed error
+ * naming the cause (`ConfigError`, exit 78; `StoreOpenError`, exit 69; src/cli/main.ts).
  */
-import { mkdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import type { Config } from './config/z-config.ts';
 import { ConfigError } from './config/load-config.ts';
-import { RpClientRegistry } from './config/rp-clients.ts';
-import { loadUseCases } from './query/load-use-cases.ts';
-import type { UseCase } from './query/z-use-case.ts';
-import { TrustListManager } from './trust/trust-list-manager.ts';
-import { boundedFetcher, type BoundedFetchPolicy } from './trust/fetch-bounded.ts';
-import { createStatusChecker } from './status/check-credential-status.ts';
-import { fixtureStatusListFetch } from './status/fixture-status-lists.ts';
-import type { TrustStore, TrustCategory } from './trust/types.ts';
-import { loadVerifierIdentity, pemCertificatesDer } from './oid4vp/verifier-identity.ts';
+import { isServiceError } from './errors.ts';
+import { loadUseCases } from './use-cases/load-use-cases.ts';
 import type { VerifierDeps } from './oid4vp/verifier-deps.ts';
-import type { TransactionStore } from './store/ports.ts';
-import { openStores, storeCipher } from './store/open-store.ts';
+import type { TransactionStore } from './oid4vp/ports.ts';
 import { logContext } from './http/request-context.ts';
 import { createApp } from './http/app.ts';
 import { Metrics } from './http/metrics.ts';
-import { ensureDevRpClient, ensureDevVerifierCertificate, ensureFixtures } from './dev-environment.ts';
-import type { SessionStore } from './store/session-ports.ts';
-import type { SharingLogStore } from './store/sharing-log-ports.ts';
-import { SqliteSessionStore } from './store/sqlite-session-store.ts';
-import { SqliteSharingLogStore } from './store/sqlite-sharing-log-store.ts';
+import type { SessionStore, SharingLogStore } from './portal/ports.ts';
 import type { PortalDeps } from './portal/portal-deps.ts';
-import { loadPortalPolicies } from './portal/load-portal-policies.ts';
-import { loadForms } from './portal/load-forms.ts';
-import { ensureDevAccountKeySecret, parseAccountKeySecret } from './portal/account-key.ts';
-import { noRoleStatusSource, roleStatusFromChecker, type RoleStatusCheck } from './portal/role-status.ts';
+import type { RoleStatusCheck } from './portal/role-status.ts';
 import { onPresentationVerified } from './portal/sharing-log.ts';
+import { representationTypeRules } from './portal/representation/type-metadata.ts';
 import { buildDemoPortal } from './web/build-demo-portal.ts';
+import type { DevelopmentDefaults, DevelopmentPaths } from './compose/development.ts';
+import { composeTrust } from './compose/compose-trust.ts';
+import { composeIdentity } from './compose/compose-identity.ts';
+import { composeClients, requireAnchorsForUseCases, requiredCategories } from './compose/compose-clients.ts';
+import { composeStores } from './compose/compose-stores.ts';
+import { composeStatus } from './compose/compose-status.ts';
+import { composePortal } from './compose/compose-portal.ts';
 
 export interface Service {
   readonly app: RequestListener;
@@ -63,118 +57,44 @@ export interface BuildOptions {
 }
 
 export async function buildService(config: Config, opts: BuildOptions = {}): Promise<Service> {
+  try {
+    return await compose(config, opts);
+  } catch (err) {
+    // A use case, form or portal section that does not load is the operator's to fix: a configuration error.
+    if (isServiceError(err) && err.code === 'QUERY_INVALID') throw new ConfigError(`USE_CASE_DIR / FORM_DIR: ${err.detail ?? err.publicMessage}`);
+    throw err;
+  }
+}
+
+async function compose(config: Config, opts: BuildOptions): Promise<Service> {
   const logger = opts.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'eudi-verifier' }, mixin: logContext });
   const now = opts.now ?? Date.now;
-  const dev = config.VERIFIER_MODE === 'development';
-  const paths = { dataDir: resolve(config.DATA_DIR), fixturesDir: resolve(config.FIXTURES_DIR), trustListDir: resolve(config.TRUST_LIST_DIR) };
+  const paths: DevelopmentPaths = { dataDir: resolve(config.DATA_DIR), fixturesDir: resolve(config.FIXTURES_DIR), trustListDir: resolve(config.TRUST_LIST_DIR) };
   await mkdir(paths.dataDir, { recursive: true });
-
-  if (dev && (await ensureFixtures(paths, new Date(now())))) logger.warn({ dir: paths.fixturesDir }, 'generated development fixtures (never trusted in production)');
+  const dev = config.VERIFIER_MODE === 'development' ? await developmentDefaults(paths) : undefined;
+  if (dev !== undefined && (await dev.ensureFixtures(new Date(now())))) logger.warn({ dir: paths.fixturesDir }, 'generated development fixtures (never trusted in production)');
 
   const useCases = loadUseCases(resolve(config.USE_CASE_DIR));
-  const pinned = await readSignerCerts(config, paths.fixturesDir);
-  // Trusted lists: the files of TRUST_LIST_DIR and TRUST_LIST_URLS (and the lists any list of lists among them points to),
-  // verified, refreshed on a schedule, their last good copies cached under DATA_DIR; the request path sees trust.store.
-  const fetchPolicy = (timeoutMs: number, maxBytes: number): BoundedFetchPolicy => ({
-    timeoutMs,
-    maxBytes,
-    maxRedirects: config.FETCH_MAX_REDIRECTS,
-    allowHttp: dev,
-    allowPrivateHosts: splitSetting(config.FETCH_ALLOW_PRIVATE_HOSTS),
-  });
-  const trustLists = await TrustListManager.start({
-    mode: config.VERIFIER_MODE,
-    dir: paths.trustListDir,
-    urls: splitSetting(config.TRUST_LIST_URLS),
-    pinnedSignerCertsDer: pinned,
-    graceMs: config.TRUST_LIST_GRACE_SECONDS * 1000,
-    lotlTerritories: splitSetting(config.TRUST_LOTL_TERRITORIES).map((t) => t.toUpperCase()),
-    cacheDir: join(paths.dataDir, 'trust-cache'),
-    fetch: boundedFetcher(fetchPolicy(config.TRUST_LIST_FETCH_TIMEOUT_MS, config.TRUST_LIST_MAX_BYTES)),
-    now: () => new Date(now()),
-    warn: (msg) => logger.warn(msg),
-  });
-  const trust = {
-    get store() {
-      return trustLists.current();
-    },
-    lists: trustLists.loaded(),
-  };
-  const refresh = setInterval(() => {
-    trustLists.refresh().catch((err: unknown) => logger.error({ err: err instanceof Error ? err.name : 'unknown' }, 'trust list refresh failed'));
-  }, config.TRUST_LIST_REFRESH_SECONDS * 1000);
-  refresh.unref();
-  // Token Status List: bounded fetches (fixture tokens answered from FIXTURES_DIR in development), one shared cache.
-  const statusHttp = boundedFetcher(fetchPolicy(config.STATUS_LIST_FETCH_TIMEOUT_MS, config.STATUS_LIST_MAX_BYTES));
-
-  let keyPem: string;
-  let certPem: string;
-  if (config.VERIFIER_KEY_FILE !== undefined && config.VERIFIER_CERT_FILE !== undefined) {
-    [keyPem, certPem] = await Promise.all([readFile(config.VERIFIER_KEY_FILE, 'utf8'), readFile(config.VERIFIER_CERT_FILE, 'utf8')]);
-  } else if (dev) {
-    ({ keyPem, certPem } = await ensureDevVerifierCertificate(paths, config.publicBaseUrl));
-  } else {
-    throw new ConfigError('VERIFIER_KEY_FILE: production mode refuses generated keys');
-  }
-  const identity = await loadVerifierIdentity(keyPem, certPem, config.publicBaseUrl);
-  if (identity.clientIds[config.CLIENT_ID_PREFIX] === undefined) {
-    throw new ConfigError(`CLIENT_ID_PREFIX: ${config.CLIENT_ID_PREFIX} needs a dNSName SAN equal to the host of PUBLIC_BASE_URL in the verifier certificate`);
-  }
-  // Key rotation: the previous key still signs the request objects of transactions created under it.
-  const previousIdentities =
-    config.VERIFIER_PREVIOUS_KEY_FILE !== undefined && config.VERIFIER_PREVIOUS_CERT_FILE !== undefined
-      ? [await loadVerifierIdentity(await readFile(config.VERIFIER_PREVIOUS_KEY_FILE, 'utf8'), await readFile(config.VERIFIER_PREVIOUS_CERT_FILE, 'utf8'), config.publicBaseUrl)]
-      : [];
-
-  let clients: RpClientRegistry;
-  let devApiKey: string | undefined;
-  if (config.RP_CLIENTS_FILE !== undefined) {
-    clients = RpClientRegistry.fromFile(config.RP_CLIENTS_FILE, new Set(useCases.keys()));
-  } else {
-    const dev = await ensureDevRpClient(paths, [...useCases.keys()], config.publicBaseUrl);
-    clients = new RpClientRegistry([dev.client]);
-    devApiKey = dev.apiKey;
-  }
-  requireAnchorsForUseCases(trust.store, useCases, new Set(clients.clients.flatMap((c) => c.use_cases)));
+  const trust = await composeTrust(config, paths, now, logger, dev);
+  const { identity, previousIdentities } = await composeIdentity(config, dev);
+  const { clients, registered, devApiKey } = await composeClients(config, useCases, dev);
+  requireAnchorsForUseCases(trust.store(), useCases, registered);
 
   const metrics = new Metrics();
-  // The store: SQLite under DATA_DIR, or Redis shared by several instances; secrets sealed at rest with the store key.
-  const stores = await openStores({
-    kind: config.STORE,
-    sqliteFile: join(paths.dataDir, 'verifier.sqlite'),
-    ...(config.REDIS_URL !== undefined && { redisUrl: config.REDIS_URL }),
-    redisKeyPrefix: config.REDIS_KEY_PREFIX,
-    redis: {
-      onEvent: (event, detail) =>
-        event === 'ready' || event === 'end' ? logger.info({ store: 'redis', event }, 'store connection') : logger.warn({ store: 'redis', event, ...(detail !== undefined && { detail }) }, 'store connection lost'),
-    },
-    cipher: await storeCipher(config.STORE_ENCRYPTION_KEY, paths.dataDir),
-    openGraceMs: config.RESULT_TTL_SECONDS * 1000,
-    clock: now,
-    onError: (store, operation) => metrics.recordStoreError(store, operation),
-  });
+  const stores = await composeStores(config, paths.dataDir, now, metrics, logger);
   const store = opts.store ?? stores.transactions;
-  let storeUp = true;
-  let draining = false;
-  const status = createStatusChecker({
-    fetch: dev ? fixtureStatusListFetch(paths.fixturesDir, statusHttp) : statusHttp,
-    trust: () => trust.store,
-    limits: { maxBytes: config.STATUS_LIST_MAX_DECOMPRESSED_BYTES, maxRatio: config.STATUS_LIST_MAX_INFLATE_RATIO },
-    clockSkewSeconds: config.CLOCK_SKEW_SECONDS,
-    minCacheSeconds: config.STATUS_LIST_CACHE_MIN_SECONDS,
-    maxCacheSeconds: config.STATUS_LIST_CACHE_MAX_SECONDS,
-    defaultCacheSeconds: config.STATUS_LIST_CACHE_DEFAULT_SECONDS,
-    observe: (event) => metrics.recordStatus(event),
-  });
-  const requiredTrust = requiredCategories(useCases, new Set(clients.clients.flatMap((c) => c.use_cases)));
-  metrics.observeTrustLists(() => trustLists.report(requiredTrust));
+  const requiredTrust = requiredCategories(useCases, registered);
+  metrics.observeTrustLists(() => trust.manager.report(requiredTrust));
+  let portal: PortalDeps | undefined;
   const deps: VerifierDeps = {
     store,
     useCases,
     identity,
     previousIdentities,
-    trust: () => trust.store,
-    status,
+    trust: trust.store,
+    status: composeStatus(config, trust.store, metrics, dev),
+    // Representation credentials: claims whose concealment could widen a mandate, and revocability.
+    credentialTypeRules: representationTypeRules,
     now,
     settings: {
       publicBaseUrl: config.publicBaseUrl,
@@ -197,17 +117,22 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
       onPresentationVerified(portal, tx).catch((err: unknown) => logger.error({ err: err instanceof Error ? err.name : 'unknown' }, 'sharing log write failed'));
     },
   };
-  // A refusal here must not leave the store connection open (it would keep the process alive).
-  const portal = await buildPortal(config, deps, clients, paths.dataDir, logger, { ...opts, sessionStore: opts.sessionStore ?? stores.sessions, sharingLogStore: opts.sharingLogStore ?? stores.sharingLog }).catch(async (err: unknown) => {
-    await stores.close();
-    throw err;
-  });
   // Shutdown ends open event streams; the demo portal (development, or DEMO_PORTAL=true) is an RP of this service.
   const shutdown = new AbortController();
-  const web = await buildDemoPortal(config, { portal, clients, dataDir: paths.dataDir, fixturesDir: paths.fixturesDir, logger, shutdown: shutdown.signal }).catch(async (err: unknown) => {
+  let web: Awaited<ReturnType<typeof buildDemoPortal>>;
+  try {
+    const portalStores = { sessions: opts.sessionStore ?? stores.sessions, sharingLog: opts.sharingLogStore ?? stores.sharingLog };
+    portal = await composePortal(config, { verifier: deps, clients, dataDir: paths.dataDir, logger, stores: portalStores, ...(opts.roleStatusCheck !== undefined && { roleStatusCheck: opts.roleStatusCheck }) });
+    web = await buildDemoPortal(config, { portal, clients, dataDir: paths.dataDir, logger, shutdown: shutdown.signal, ...(dev !== undefined && { testWallet: dev.testWallet(trust.store) }) });
+  } catch (err) {
+    // A refusal here must not leave the store connection open (it would keep the process alive).
+    trust.stop();
     await stores.close();
     throw err;
-  });
+  }
+
+  let storeUp = true;
+  let draining = false;
   const app = createApp({
     deps,
     clients,
@@ -218,10 +143,10 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     ready: async () => {
       storeUp = await stores.ping();
       metrics.setStoreUp(storeUp);
-      return !draining && storeUp && trustLists.report(requiredTrust).ready;
+      return !draining && storeUp && trust.manager.report(requiredTrust).ready;
     },
     readiness: () => {
-      const report = trustLists.report(requiredTrust);
+      const report = trust.manager.report(requiredTrust);
       return {
         store: { kind: stores.kind, state: storeUp ? 'up' : 'unreachable' },
         ...(draining && { shutting_down: true }),
@@ -234,9 +159,10 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     ...(web !== undefined && { web }),
   });
   const sweep = setInterval(() => {
-    store.purgeExpired(now()).catch((err: unknown) => logger.error({ err: err instanceof Error ? err.message : 'unknown' }, 'purge failed'));
-    portal?.sessions.purgeExpired(now()).catch((err: unknown) => logger.error({ err: err instanceof Error ? err.message : 'unknown' }, 'session purge failed'));
-    portal?.sharingLog.purgeExpired(now()).catch((err: unknown) => logger.error({ err: err instanceof Error ? err.message : 'unknown' }, 'sharing log purge failed'));
+    const failed = (what: string) => (err: unknown) => logger.error({ err: err instanceof Error ? err.message : 'unknown' }, `${what} purge failed`);
+    store.purgeExpired(now()).catch(failed('transaction'));
+    portal?.sessions.purgeExpired(now()).catch(failed('session'));
+    portal?.sharingLog.purgeExpired(now()).catch(failed('sharing log'));
   }, 30_000);
   sweep.unref();
   return {
@@ -253,13 +179,19 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
     async close() {
       shutdown.abort();
       clearInterval(sweep);
-      clearInterval(refresh);
+      trust.stop();
       await store.close();
       await portal?.sessions.close();
       await portal?.sharingLog.close();
       await stores.close();
     },
   };
+}
+
+/** Development mode's defaults, from development code that production never loads. */
+async function developmentDefaults(paths: DevelopmentPaths): Promise<DevelopmentDefaults> {
+  const { composeDevelopment } = await import('./dev/compose-development.ts');
+  return composeDevelopment(paths);
 }
 
 /** Listens and resolves once the port is bound. */
@@ -273,86 +205,3 @@ export function listen(app: RequestListener, host: string, port: number): Promis
     });
   });
 }
-
-async function readSignerCerts(config: Config, fixturesDir: string): Promise<Uint8Array[]> {
-  const files = [...config.trustListSignerCertFiles];
-  if (config.VERIFIER_MODE === 'development') files.push(join(fixturesDir, 'pki', 'list-signer.pem'));
-  const out: Uint8Array[] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch {
-      throw new ConfigError(`TRUST_LIST_SIGNER_CERTS: cannot read ${file}`);
-    }
-    out.push(...pemCertificatesDer(text));
-  }
-  return out;
-}
-
-
-/** The service refuses to start without anchors for the categories the use cases its clients may start accept. */
-function requireAnchorsForUseCases(trust: TrustStore, useCases: ReadonlyMap<string, UseCase>, registered: ReadonlySet<string>): void {
-  const available = new Set<TrustCategory>(trust.anchors.flatMap((a) => [...a.categories]));
-  for (const useCase of useCases.values()) {
-    if (!registered.has(useCase.id)) continue;
-    for (const [queryId, categories] of Object.entries(useCase.trust)) {
-      if (!categories.some((c) => available.has(c))) {
-        throw new ConfigError(`TRUST_LIST_DIR: no trust anchor of category ${categories.join('|')} for use case "${useCase.id}" credential "${queryId}"`);
-      }
-    }
-  }
-}
-
-/**
- * Portal sessions: policies from the use case files, forms, the account-key secret, the stores.
- * Production requires ACCOUNT_KEY_SECRET when a client may start a use case that makes sessions;
- * without one (and without such clients) the portal is off.
- */
-async function buildPortal(config: Config, verifier: VerifierDeps, clients: RpClientRegistry, dataDir: string, logger: Logger, opts: BuildOptions): Promise<PortalDeps | undefined> {
-  const policies = loadPortalPolicies(resolve(config.USE_CASE_DIR), verifier.useCases);
-  const forms = loadForms(resolve(config.FORM_DIR));
-  let secret: Uint8Array;
-  if (config.ACCOUNT_KEY_SECRET !== undefined) {
-    try {
-      secret = parseAccountKeySecret(config.ACCOUNT_KEY_SECRET);
-    } catch {
-      throw new ConfigError('ACCOUNT_KEY_SECRET: must be base64url of at least 32 bytes');
-    }
-  } else if (config.VERIFIER_MODE === 'development') {
-    secret = await ensureDevAccountKeySecret(dataDir);
-  } else if (clients.clients.some((c) => c.use_cases.some((u) => policies.has(u)))) {
-    throw new ConfigError('ACCOUNT_KEY_SECRET: production mode requires it when a client may create portal sessions');
-  } else {
-    return undefined;
-  }
-  const db = join(dataDir, 'verifier.sqlite');
-  const names = new Map(clients.clients.map((c) => [c.id, c.name]));
-  return {
-    verifier,
-    sessions: opts.sessionStore ?? new SqliteSessionStore(db),
-    sharingLog: opts.sharingLogStore ?? new SqliteSharingLogStore(db),
-    policies,
-    forms,
-    roleStatus: opts.roleStatusCheck ?? (verifier.status === undefined ? noRoleStatusSource : roleStatusFromChecker(verifier.status)),
-    accountKeySecret: secret,
-    rpName: (id) => names.get(id),
-    settings: {
-      idleMs: config.SESSION_IDLE_SECONDS * 1000,
-      absoluteMs: config.SESSION_ABSOLUTE_SECONDS * 1000,
-      sharingLogRetentionMs: config.SHARING_LOG_RETENTION_DAYS * 86_400_000,
-    },
-    audit: (e) => logger.info({ audit: e }, e.event),
-  };
-}
-
-/** The categories each registered use case's credentials need: one of each inner list must have an anchor in force. */
-function requiredCategories(useCases: ReadonlyMap<string, UseCase>, registered: ReadonlySet<string>): TrustCategory[][] {
-  return [...useCases.values()].filter((useCase) => registered.has(useCase.id)).flatMap((useCase) => Object.values(useCase.trust).map((categories) => [...categories]));
-}
-
-const splitSetting = (value: string): string[] =>
-  value
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');

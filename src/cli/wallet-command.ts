@@ -24,6 +24,9 @@ const FLAGS: Record<string, WalletMisbehaviour> = {
   'duplicate-disclosure': { duplicateDisclosure: true },
   'unreferenced-disclosure': { extraUnreferencedDisclosure: true },
   'tamper-disclosure': { tamperDisclosure: true },
+  // withhold what a representation credential must never make disclosable, if its issuer did
+  'withhold-valid-until': { withhold: [['authority', 'valid_until']] },
+  'withhold-constraints': { withhold: [['authority', 'constraints', null]] },
   'wrong-state': { wrongState: true },
   'no-encryption': { skipEncryption: true },
   a256gcm: { enc: 'A256GCM' },

@@ -15,6 +15,8 @@ export const keyHashesOf = (c: { readonly api_key_sha256: string | readonly stri
 export const zRpClient = z.object({
   id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
   name: z.string().min(1).max(200).optional(),
+  /** The name citizens see (wallet request page, sharing log), in Swedish and English; `name` is for operators. */
+  display_name: z.strictObject({ sv: z.string().min(1).max(200), en: z.string().min(1).max(200) }).optional(),
   /**
    * hex SHA-256 of the API key; a list during key rotation (the new key and the old one, until
    * the RP has switched: then remove the old hash).

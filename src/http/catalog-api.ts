@@ -3,7 +3,7 @@
  * claims, formats, trust categories) and `GET /v1/forms` (the forms its portal sessions can
  * prefill; empty when the service keeps no portal sessions or the client may open none). Wiring only.
  */
-import { describeUseCases } from '../query/describe-use-cases.ts';
+import { describeUseCases } from '../use-cases/describe-use-cases.ts';
 import { describeForms } from '../portal/describe-forms.ts';
 import type { PortalDeps } from '../portal/portal-deps.ts';
 import type { VerifierDeps } from '../oid4vp/verifier-deps.ts';
@@ -18,7 +18,7 @@ export function catalogApiRoutes(deps: VerifierDeps, portal: PortalDeps | undefi
       path: '/v1/use-cases',
       handler: (req) => {
         const client = requireClient(req);
-        sendJson(req.res, 200, { use_cases: describeUseCases(deps.useCases, client.use_cases, portalUseCases) });
+        sendJson(req.res, 200, { use_cases: describeUseCases(deps.useCases, client.use_cases, portalUseCases, Math.round(deps.settings.resultTtlMs / 1000)) });
       },
     },
     {

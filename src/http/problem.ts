@@ -6,15 +6,15 @@ import type { ServerResponse } from 'node:http';
 import { errorCatalog, type ServiceError } from '../errors.ts';
 import { sendJson } from './respond.ts';
 
-export function sendProblem(res: ServerResponse, err: ServiceError): void {
+export function sendProblem(res: ServerResponse, err: ServiceError, status = errorCatalog[err.code].status): void {
   const spec = errorCatalog[err.code];
   sendJson(
     res,
-    spec.status,
+    status,
     {
       type: `urn:eudi-verifier:error:${err.code}`,
       title: spec.title,
-      status: spec.status,
+      status,
       code: err.code,
       ...(err.publicMessage !== spec.title && { detail: err.publicMessage }),
       error: spec.oauth,

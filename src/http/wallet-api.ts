@@ -10,6 +10,7 @@ import type { VerifierDeps } from '../oid4vp/verifier-deps.ts';
 import { zWalletRequestPost } from './z-api.ts';
 import { parseBody } from './parse-body.ts';
 import { sendProblem } from './problem.ts';
+import { errorCatalog, type ErrorCode } from '../errors.ts';
 import type { ApiRoute } from './api-routes.ts';
 import { sendJson, sendText } from './respond.ts';
 
@@ -18,6 +19,16 @@ const REQUEST_OBJECT_MEDIA_TYPE = 'application/oauth-authz-req+jwt';
 
 /** Largest request-URI POST: `wallet_nonce` and `wallet_metadata`. */
 export const WALLET_REQUEST_BODY_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * The HTTP status of a response that was attributed to its transaction but failed verification.
+ * The transaction is final then: a 5xx (e.g. `STATUS_LIST_UNAVAILABLE`) would invite a retry that
+ * can only meet `RESPONSE_REPLAYED`, so it is always a 4xx to the wallet.
+ */
+export function attributedFailureStatus(code: ErrorCode): number {
+  const status = errorCatalog[code].status;
+  return status >= 500 ? 400 : status;
+}
 
 /** `responseLimitBytes`: the largest wallet response (BODY_LIMIT_BYTES). */
 export function walletApiRoutes(deps: VerifierDeps, responseLimitBytes: number): ApiRoute[] {
@@ -52,7 +63,7 @@ export function walletApiRoutes(deps: VerifierDeps, responseLimitBytes: number):
       handler: async (req) => {
         const out = await postWalletResponse(deps, { requestId: String(req.params['requestId']), form: (req.body ?? {}) as Record<string, unknown> });
         if (out.failure !== undefined) {
-          sendProblem(req.res, out.failure);
+          sendProblem(req.res, out.failure, attributedFailureStatus(out.failure.code));
           return;
         }
         sendJson(req.res, 200, out.body);

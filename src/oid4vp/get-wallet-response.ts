@@ -2,12 +2,10 @@
  * GetWalletResponse: the RP reads its transaction (`GET /v1/presentations/{id}`).
  * An RP sees only its own transactions. In the same-device flow the verified credentials are
  * released only against the `response_code` that the wallet's redirect carried, once (§13.3);
- * without it the RP sees the status alone.
+ * without it the RP sees the status alone (redeem-verified-result.ts).
  */
-import { ServiceError } from '../errors.ts';
-import { hashResponseCode } from './post-wallet-response.ts';
-import { loadRpTransaction } from './load-open-transaction.ts';
-import { publicStatus, type PublicStatus, type StoredCredentialResult, type TransactionError, type DiscardedPresentation } from './transaction.ts';
+import { redeemVerifiedResult } from './redeem-verified-result.ts';
+import type { PublicStatus, StoredCredentialResult, TransactionError, DiscardedPresentation } from './transaction.ts';
 import type { VerifierDeps } from './verifier-deps.ts';
 
 export interface GetWalletResponseOutput {
@@ -29,10 +27,9 @@ export async function getWalletResponse(
   deps: VerifierDeps,
   input: { readonly rpClientId: string; readonly transactionId: string; readonly responseCode?: string },
 ): Promise<GetWalletResponseOutput> {
-  const now = deps.now();
   // Another RP's transaction is indistinguishable from a missing one.
-  const tx = await loadRpTransaction(deps, input.rpClientId, input.transactionId, now);
-  const status = publicStatus(tx, now);
+  const redeemed = await redeemVerifiedResult(deps, input);
+  const { tx, status } = redeemed;
   const base = {
     transaction_id: tx.id,
     status,
@@ -41,14 +38,8 @@ export async function getWalletResponse(
     created_at: new Date(tx.createdAt).toISOString(),
     expires_at: new Date(tx.expiresAt).toISOString(),
   };
-  if (status !== 'verified' && status !== 'failed') return base;
-  if (tx.flow === 'same_device') {
-    if (input.responseCode === undefined) return { ...base, response_code_required: true };
-    if (tx.responseCodeHash === undefined || !(await deps.store.consumeResponseCode(tx.id, hashResponseCode(input.responseCode)))) {
-      throw new ServiceError('RESPONSE_CODE_INVALID');
-    }
-  }
-  deps.audit({ event: 'result_read', transaction_id: tx.id, rp_client_id: tx.rpClientId });
+  if (redeemed.kind === 'pending') return base;
+  if (redeemed.kind === 'code_required') return { ...base, response_code_required: true };
   if (status === 'verified') {
     const discarded = tx.error?.discarded;
     return { ...base, credentials: tx.result ?? [], ...(discarded !== undefined && { discarded_presentations: discarded }) };

@@ -15,8 +15,9 @@ import { loadOpenTransaction } from './load-open-transaction.ts';
 import { parseAuthorizationResponse, type AuthorizationResponse } from './parse-authorization-response.ts';
 import { newResponseCode, type StoredCredentialResult, type Transaction, type TransactionError } from './transaction.ts';
 import { verifyVpToken } from './verify-vp-token.ts';
+import { resultTtlMs } from './redeem-verified-result.ts';
 import type { VerifierDeps } from './verifier-deps.ts';
-import type { CompleteTransaction } from '../store/ports.ts';
+import type { CompleteTransaction } from './ports.ts';
 
 export interface PostWalletResponseInput {
   readonly requestId: string;
@@ -38,6 +39,7 @@ export async function postWalletResponse(deps: VerifierDeps, input: PostWalletRe
   const response = await readResponse(tx, input.form);
   if (response.state !== tx.requestId) throw new ServiceError('STATE_MISMATCH');
 
+  const useCase = deps.useCases.get(tx.useCaseId);
   let result: StoredCredentialResult[] | undefined;
   let error: TransactionError | undefined;
   let failure: ServiceError | undefined;
@@ -46,7 +48,6 @@ export async function postWalletResponse(deps: VerifierDeps, input: PostWalletRe
     error = { code: 'WALLET_ERROR', wallet_error: response.error };
   } else {
     try {
-      const useCase = deps.useCases.get(tx.useCaseId);
       if (useCase === undefined) throw new ServiceError('INTERNAL_ERROR', `use case ${tx.useCaseId} is no longer loaded`);
       const verified = await verifyVpToken(deps, tx, useCase, response.vpToken);
       result = verified.results;
@@ -65,7 +66,7 @@ export async function postWalletResponse(deps: VerifierDeps, input: PostWalletRe
     ...(result !== undefined && error === undefined && { result }),
     ...(error !== undefined ? { error } : discardedNote !== undefined && { error: discardedNote }),
     ...(code !== undefined && { responseCodeHash: hashResponseCode(code) }),
-    resultExpiresAt: now + deps.settings.resultTtlMs,
+    resultExpiresAt: now + resultTtlMs(deps, useCase),
   };
   const accepted = await deps.store.complete(tx.id, completion, now);
   if (!accepted) {

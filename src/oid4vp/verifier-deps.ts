@@ -2,10 +2,11 @@
  * What the verifier's use cases need from the outside world: ports, clock and settings.
  * Everything comes in through this object so tests can pin `now` and swap stores.
  */
-import type { TransactionStore } from '../store/ports.ts';
+import type { TransactionStore } from './ports.ts';
 import type { TrustStore } from '../trust/types.ts';
+import type { CredentialTypeRulesLookup } from '../formats/sd-jwt-vc/check-type-rules.ts';
 import type { StatusChecker } from '../status/types.ts';
-import type { UseCase } from '../query/z-use-case.ts';
+import type { UseCase } from '../use-cases/z-use-case.ts';
 import type { VerifierIdentity } from './verifier-identity.ts';
 import type { ClientIdPrefix } from './client-id.ts';
 import type { ResponseMode, Transaction } from './transaction.ts';
@@ -48,6 +49,11 @@ export interface VerifierDeps {
    * unavailable, and the use case's `status_policy` decides (reject by default).
    */
   readonly status?: StatusChecker;
+  /**
+   * Credential types with rules of their own, enforced on every presentation of that type
+   * whichever use case asks (never-disclosable claims from Type Metadata, a required status).
+   */
+  readonly credentialTypeRules?: CredentialTypeRulesLookup;
   readonly now: () => number;
   readonly settings: VerifierSettings;
   readonly audit: (e: AuditEvent) => void;

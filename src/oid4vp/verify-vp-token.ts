@@ -14,7 +14,7 @@ import type { VerifiedCredential } from '../formats/types.ts';
 import { applyStatusPolicy } from '../status/apply-status-policy.ts';
 import type { CredentialStatusResult } from '../status/types.ts';
 import { evaluateResponse } from '../query/evaluate-response.ts';
-import type { UseCase } from '../query/z-use-case.ts';
+import type { UseCase } from '../use-cases/z-use-case.ts';
 import type { VpToken } from './parse-authorization-response.ts';
 import type { DiscardedPresentation, StoredCredentialResult, Transaction } from './transaction.ts';
 import type { DcqlQuery } from '../query/z-dcql.ts';
@@ -60,6 +60,7 @@ export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase
                 requireKeyBinding: credentialQuery.require_cryptographic_holder_binding !== false,
                 clockSkewSeconds: deps.settings.clockSkewSeconds,
                 kbMaxAgeSeconds: deps.settings.kbMaxAgeSeconds,
+                ...(deps.credentialTypeRules !== undefined && { typeRules: deps.credentialTypeRules }),
               }),
             );
             break;

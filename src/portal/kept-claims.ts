@@ -4,7 +4,7 @@
  * portal may read from a credential: a claim outside it is never shown, stored or prefilled, even
  * if a presentation disclosed it.
  */
-import type { UseCase } from '../query/z-use-case.ts';
+import type { UseCase } from '../use-cases/z-use-case.ts';
 import type { ClaimsPathPointer } from '../query/z-dcql.ts';
 
 /** The kept claim paths of credential query `queryId` of `useCase` (empty when it asks for none). */

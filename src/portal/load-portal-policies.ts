@@ -1,6 +1,7 @@
 /**
- * Reads the `portal` sections of the loaded use cases and checks them against their queries.
- * Like the use case loader, one bad section stops the service from starting (fail closed).
+ * Checks the `portal` sections of the loaded use cases against their queries and the
+ * representation types. Like the use case loader, one bad section stops the service from starting
+ * (fail closed).
  *
  * Checks: the subject query asks for a PID type (`urn:eudi:pid:*`) trusted under category `pid`
  * only and keeps `personal_administrative_number` and `birthdate`; every representation query asks
@@ -8,15 +9,14 @@
  * the binding rules read; no other credential query exists; a use case with representations
  * names the services it serves.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ServiceError } from '../errors.ts';
-import type { UseCase } from '../query/z-use-case.ts';
+import type { UseCase } from '../use-cases/z-use-case.ts';
+import { zPortalSection } from '../use-cases/z-portal-section.ts';
 import type { ClaimsPathPointer } from '../query/z-dcql.ts';
 import { formatJsonPath } from '../query/query-invalid.ts';
 import { keptClaimPaths, anyPathCovers } from './kept-claims.ts';
 import { kindOfVct, partyTypeOfKind } from './representation/representation-types.ts';
-import { zPortalSection, type PortalPolicy } from './z-portal-policy.ts';
+import type { PortalPolicy } from './z-portal-policy.ts';
 
 /** The claims the binding rules read from every representation credential. */
 const BINDING_PATHS: readonly (readonly string[])[] = [
@@ -34,20 +34,11 @@ const REPRESENTED_PATHS: Readonly<Record<'natural_person' | 'legal_person', read
 };
 const SUBJECT_PATHS: readonly (readonly string[])[] = [['personal_administrative_number'], ['birthdate']];
 
-/** The portal policies of the use cases in `dir` that have a `portal` section, by use case id. */
-export function loadPortalPolicies(dir: string, useCases: ReadonlyMap<string, UseCase>): Map<string, PortalPolicy> {
+/** The portal policies of the use cases that have a `portal` section, by use case id. */
+export function portalPolicies(useCases: ReadonlyMap<string, UseCase>): Map<string, PortalPolicy> {
   const policies = new Map<string, PortalPolicy>();
   for (const useCase of useCases.values()) {
-    const file = `${useCase.id}.json`;
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-    } catch {
-      throw new ServiceError('QUERY_INVALID', `${file}: cannot be read again for its portal section`);
-    }
-    const section = (json as { portal?: unknown } | null)?.portal;
-    if (section === undefined) continue;
-    policies.set(useCase.id, parsePortalPolicy(section, useCase, file));
+    if (useCase.portal !== undefined) policies.set(useCase.id, parsePortalPolicy(useCase.portal, useCase, `${useCase.id}.json`));
   }
   return policies;
 }

@@ -4,8 +4,8 @@
  * secret and the settings. Everything comes in here, so tests pin `now` and swap stores.
  */
 import type { VerifierDeps } from '../oid4vp/verifier-deps.ts';
-import type { SessionStore } from '../store/session-ports.ts';
-import type { SharingLogStore } from '../store/sharing-log-ports.ts';
+import type { SessionStore } from './ports.ts';
+import type { SharingLogStore } from './ports.ts';
 import type { FormDefinition } from './z-form.ts';
 import type { PortalPolicy } from './z-portal-policy.ts';
 import type { RoleStatusCheck } from './role-status.ts';
@@ -54,6 +54,8 @@ export interface PortalDeps {
   readonly accountKeySecret: Uint8Array;
   /** The display name of an RP client, for the sharing log. */
   readonly rpName: (rpClientId: string) => string | undefined;
+  /** The display name of an RP client for citizens, in Swedish and English, when it has one. */
+  readonly rpDisplayName?: (rpClientId: string) => { readonly sv: string; readonly en: string } | undefined;
   readonly settings: PortalSettings;
   readonly audit: (e: PortalAuditEvent) => void;
 }

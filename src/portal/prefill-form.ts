@@ -27,9 +27,17 @@ export interface PrefilledField {
     readonly party: FieldSource['party'];
     readonly credential_type: string;
     readonly issuer: string;
+    /** The issuer's name as its trusted list publishes it (the service name). */
+    readonly issuer_name: string;
     readonly trust_anchor: string;
     readonly verified_at: string;
   } | null;
+  /**
+   * A personal identifier of another country than Sweden (the PID's `issuing_country`), shown as it
+   * is: the field's `personnummer` transform does not apply to it, and the page labels it by its
+   * kind and country instead of "Personnummer".
+   */
+  readonly identifier_country?: string;
   /** Why a field with a source has no value. */
   readonly empty_reason?: EmptyReason;
 }
@@ -59,7 +67,8 @@ export async function prefillForm(deps: PortalDeps, input: { readonly rpClientId
   deps.audit({ event: 'form_prefilled', rp_client_id: session.rpClientId, form: form.id, role_kind: role?.kind ?? 'self' });
   if (role !== undefined) {
     const fromRepresented = form.fields.filter((f, i) => f.source?.party === 'represented_party' && fields[i]?.value !== null).map((f) => f.name);
-    await recordActed(deps, { session, role, action: 'form_prefilled', at: now, form: form.id, fields: fromRepresented, eventId: `${session.id}:${role.id}:${form.id}:${now}` });
+    // One entry per form and role in a session: viewing the form again (or sending it) is the same action.
+    await recordActed(deps, { session, role, action: 'form_prefilled', at: now, form: form.id, fields: fromRepresented, eventId: `${session.id}:${role.id}:${form.id}` });
   }
   return { form: form.id, version: form.version, title: form.title, role: { id: session.activeRoleId, kind: role?.kind ?? 'self' }, fields };
 }
@@ -93,21 +102,38 @@ function prefillField(deps: PortalDeps, session: Session, field: FormField): Pre
     const values = paths.map((p) => readScalar(credential.claims, p));
     if (values.some((v) => v === undefined)) continue;
     const joined = values.length === 1 ? (values[0] as string | number | boolean) : values.map(String).join(source.join);
-    const value = source.transform === undefined ? joined : transform(source.transform, joined);
+    // Only a PID says which country its identifier is from; a representation credential's own
+    // issuing country says nothing about the represented party's identifier.
+    const foreign = source.transform === 'personnummer' && source.party === 'acting_person' ? foreignIdentifierCountry(credential.claims) : undefined;
+    let value: string | number | boolean | undefined;
+    if (foreign !== undefined) value = typeof joined === 'string' ? joined : undefined;
+    else value = source.transform === undefined ? joined : transform(source.transform, joined);
     if (value === undefined) return empty('transform_failed');
     return {
       ...base,
       value,
+      ...(foreign !== undefined && { identifier_country: foreign }),
       source: {
         party: source.party,
         credential_type: credential.type,
         issuer: credential.issuer,
+        issuer_name: credential.trust.service,
         trust_anchor: credential.trust.anchorSubject,
         verified_at: new Date(credential.verifiedAt).toISOString(),
       },
     };
   }
   return empty(allowedAnywhere ? 'not_verified' : 'not_in_use_case');
+}
+
+/**
+ * The issuing country of a PID (ARF PID Rulebook `issuing_country`, ISO 3166-1 alpha-2) when it
+ * is not Sweden: its `personal_administrative_number` is that country's identifier (an Italian
+ * codice fiscale, say), not a personnummer.
+ */
+function foreignIdentifierCountry(claims: Readonly<Record<string, unknown>>): string | undefined {
+  const country = claims['issuing_country'];
+  return typeof country === 'string' && /^[A-Z]{2}$/.test(country) && country !== 'SE' ? country : undefined;
 }
 
 /** Formats a verified value; undefined when the value does not have the expected form (never guessed). */

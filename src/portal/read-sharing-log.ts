@@ -23,7 +23,7 @@ export interface LogView {
 export async function readDisclosures(deps: PortalDeps, input: { readonly rpClientId: string; readonly sessionId: string }): Promise<LogView> {
   const session = await openSession(deps, input.rpClientId, input.sessionId);
   const entries = await deps.sharingLog.list(session.accountKey, 'disclosure', deps.verifier.now(), LOG_PAGE_SIZE);
-  return { party: 'self', retention_days: retentionDays(deps), entries: entries.map(entryView) };
+  return { party: 'self', retention_days: retentionDays(deps), entries: entries.map((e) => entryView(e, session.accountKey)) };
 }
 
 export async function readActedOnMyBehalf(deps: PortalDeps, input: { readonly rpClientId: string; readonly sessionId: string }): Promise<LogView> {
@@ -31,25 +31,28 @@ export async function readActedOnMyBehalf(deps: PortalDeps, input: { readonly rp
   const role = activeRole(session);
   const company = role?.kind === 'company_signatory' ? role : undefined;
   const entries = await deps.sharingLog.list(company?.representedAccountKey ?? session.accountKey, 'acted_on_behalf', deps.verifier.now(), LOG_PAGE_SIZE);
-  return { party: company === undefined ? 'self' : 'organisation', retention_days: retentionDays(deps), entries: entries.map(entryView) };
+  return { party: company === undefined ? 'self' : 'organisation', retention_days: retentionDays(deps), entries: entries.map((e) => entryView(e, session.accountKey)) };
 }
 
 const retentionDays = (deps: PortalDeps): number => Math.round(deps.settings.sharingLogRetentionMs / 86_400_000);
 
-function entryView(e: SharingLogEntry): Record<string, unknown> {
+/** An entry as the reader sees it; `reader` is the reader's account key, to tell them their own actions. */
+function entryView(e: SharingLogEntry, reader: string): Record<string, unknown> {
   const base = {
     id: e.id,
     at: new Date(e.at).toISOString(),
-    rp: { id: e.rpClientId, ...(e.rpName !== undefined && { name: e.rpName }) },
+    rp: { id: e.rpClientId, ...(e.rpName !== undefined && { name: e.rpName }), ...(e.rpDisplayName !== undefined && { display_name: e.rpDisplayName }) },
     use_case: e.useCaseId,
     purpose: e.purpose,
   };
   if (e.kind === 'disclosure') {
-    return { ...base, role: e.role, credentials: e.credentials.map((c) => ({ type: c.type, claim_names: c.claimNames })) };
+    return { ...base, role: e.role, credentials: e.credentials.map((c) => ({ type: c.type, claim_names: c.claimNames, ...(c.subjectName !== undefined && { subject_name: c.subjectName }) })) };
   }
   return {
     ...base,
     action: e.action,
+    // The actor's account key stays in the store: the reader learns only the name and whether it was them.
+    ...(e.actor !== undefined && { actor: { name: e.actor.name, is_reader: e.actor.accountKey === reader } }),
     representation: { type: e.representation.type, kind: e.representation.kind, authority_kind: e.representation.authorityKind, issuer: e.representation.issuer },
     ...(e.form !== undefined && { form: e.form }),
     ...(e.fields !== undefined && { fields: e.fields }),

@@ -12,6 +12,8 @@ import { openSession } from './session-access.ts';
 export interface SourceView {
   readonly credential_type: string;
   readonly issuer: string;
+  /** The issuer's name as its trusted list publishes it. */
+  readonly issuer_name: string;
   readonly trust_anchor: string;
   readonly trust_category: string;
   readonly verified_at: string;
@@ -97,6 +99,7 @@ function sourceView(c: SessionCredential): SourceView {
   return {
     credential_type: c.type,
     issuer: c.issuer,
+    issuer_name: c.trust.service,
     trust_anchor: c.trust.anchorSubject,
     trust_category: c.trust.category,
     verified_at: new Date(c.verifiedAt).toISOString(),

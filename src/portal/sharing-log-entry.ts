@@ -2,8 +2,10 @@
  * Entries of the citizen's sharing log (ARF / Digg need #7: see what was shared, with whom and why)
  * and of the acted-on-my-behalf log (the represented party can see who acted for them).
  *
- * Entries hold names, codes and identifiers of RPs, use cases, credential types and claims —
- * never claim values, never a person's identifier. They are filed under the keyed hash of the
+ * Entries hold names, codes and identifiers of RPs, use cases, credential types and claims, and
+ * two claim values the reader needs to understand their log (ADR 0160): the name of the
+ * representative who acted, and the name of whom a shared representation credential concerns.
+ * Never any other claim value, never a person's identifier. They are filed under the keyed hash of the
  * account key of the person they concern and deleted after the retention period.
  */
 import type { RepresentationKind, RoleKind } from './representation/representation-types.ts';
@@ -19,6 +21,8 @@ interface EntryBase {
   readonly expiresAt: number;
   readonly rpClientId: string;
   readonly rpName?: string;
+  /** The RP client's display name for citizens, in both languages, when it has one. */
+  readonly rpDisplayName?: { readonly sv: string; readonly en: string };
   readonly useCaseId: string;
   /** The purpose shown to the user (the RP's own text when it gave one). */
   readonly purpose: { readonly sv: string; readonly en: string };
@@ -28,7 +32,16 @@ interface EntryBase {
 export interface DisclosureEntry extends EntryBase {
   readonly kind: 'disclosure';
   /** Each credential shared: its type and the dotted names of its claims (`address.locality`; arrays end in `[]`). */
-  readonly credentials: ReadonlyArray<{ readonly type: string; readonly claimNames: readonly string[] }>;
+  readonly credentials: ReadonlyArray<{
+    readonly type: string;
+    readonly claimNames: readonly string[];
+    /**
+     * A representation credential: the name of the party it represents (a child's name, a
+     * company's), so that two certificates of one type can be told apart. A name only, never an
+     * identifier.
+     */
+    readonly subjectName?: string;
+  }>;
   /** The role the person acted in when sharing (`self` at login). */
   readonly role: RoleKind;
 }
@@ -41,6 +54,14 @@ export interface ActedOnBehalfEntry extends EntryBase {
   readonly action: ActedAction;
   /** Which representation was used: its type, kind, nature and issuer (not who holds it: that is a claim value). */
   readonly representation: { readonly type: string; readonly kind: RepresentationKind; readonly authorityKind: string; readonly issuer: string };
+  /**
+   * Who acted: the representative's name from their verified PID (a name only, never their
+   * personal identifier — the point of the log is that the represented party sees who acts for
+   * them), and the keyed hash of their account key, so that a reader who is that representative
+   * (a company's only signatory) is shown her own actions as her own. Absent in entries written
+   * before the name was kept.
+   */
+  readonly actor?: { readonly name: string | null; readonly accountKey: string };
   readonly form?: string;
   /** Names of the fields filled from the represented party's data. */
   readonly fields?: readonly string[];

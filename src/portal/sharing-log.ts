@@ -1,15 +1,15 @@
 /**
  * Writes the sharing log and the acted-on-my-behalf log. Every verified presentation that
  * identifies a person adds a disclosure entry for them (also presentations that never become a
- * session); every use of a representation adds an entry for the represented party. Entries carry
- * names, types and codes — claim values never.
+ * session); every use of a representation adds an entry for the represented party, naming the
+ * representative. Entries carry types, codes and those names (ADR 0160) — no other claim value.
  */
 import { publicStatus, type Transaction } from '../oid4vp/transaction.ts';
 import { accountKeyHash } from './account-key.ts';
 import { claimNames } from './kept-claims.ts';
 import type { PortalDeps } from './portal-deps.ts';
-import type { RoleKind } from './representation/representation-types.ts';
-import { activeRoleKind, type RepresentationRole, type Session } from './session.ts';
+import { kindOfVct, type RoleKind } from './representation/representation-types.ts';
+import { activeRoleKind, loginCredential, type RepresentationRole, type Session } from './session.ts';
 import type { ActedAction, ActedOnBehalfEntry, DisclosureEntry } from './sharing-log-entry.ts';
 import { subjectOf, type PresentedCredential } from './verified-presentation.ts';
 
@@ -62,7 +62,10 @@ export async function recordPresentation(deps: PortalDeps, tx: Transaction, role
     ...rpNameOf(deps, tx.rpClientId),
     useCaseId: tx.useCaseId,
     purpose: purposeOf(deps, tx),
-    credentials: tx.result.map((r) => ({ type: r.type, claimNames: claimNames(r.claims) })),
+    credentials: tx.result.map((r) => {
+      const subjectName = kindOfVct(r.type) === undefined ? undefined : partyName(r.claims['represented']);
+      return { type: r.type, claimNames: claimNames(r.claims), ...(subjectName !== undefined && { subjectName }) };
+    }),
     role,
   };
   await deps.sharingLog.append(entry);
@@ -75,7 +78,20 @@ export async function onPresentationVerified(deps: PortalDeps, tx: Transaction):
   await recordPresentation(deps, tx, session === undefined ? 'self' : activeRoleKind(session), deps.verifier.now());
 }
 
-/** Adds an entry to the represented party's acted-on-my-behalf log. */
+/** A person's or an organisation's name from the claims about them: given and family name, or the legal name. */
+export function partyName(party: unknown): string | undefined {
+  if (typeof party !== 'object' || party === null) return undefined;
+  const p = party as Record<string, unknown>;
+  if (typeof p['legal_name'] === 'string' && p['legal_name'] !== '') return p['legal_name'];
+  const parts = [p['given_name'], p['family_name']].filter((x): x is string => typeof x === 'string' && x !== '');
+  return parts.length === 0 ? undefined : parts.join(' ');
+}
+
+/**
+ * Adds an entry to the represented party's acted-on-my-behalf log, naming the representative (the
+ * name from the PID of the session's login, nothing more). Entries are idempotent by `eventId`:
+ * the caller chooses an id that makes one action one entry (a form viewed twice is one entry).
+ */
 export async function recordActed(
   deps: PortalDeps,
   input: { readonly session: Session; readonly role: RepresentationRole; readonly action: ActedAction; readonly at: number; readonly form?: string; readonly fields?: readonly string[]; readonly eventId: string },
@@ -92,6 +108,7 @@ export async function recordActed(
     useCaseId: role.credential.useCaseId,
     purpose: purposeOf(deps, { useCaseId: role.credential.useCaseId }),
     action: input.action,
+    actor: { name: partyName(loginCredential(session).claims) ?? null, accountKey: session.accountKey },
     representation: { type: role.credential.type, kind: role.kind, authorityKind: role.authority.kind, issuer: role.credential.issuer },
     ...(input.form !== undefined && { form: input.form }),
     ...(input.fields !== undefined && { fields: [...input.fields] }),
@@ -99,7 +116,8 @@ export async function recordActed(
   await deps.sharingLog.append(entry);
 }
 
-function rpNameOf(deps: PortalDeps, rpClientId: string): { rpName?: string } {
+function rpNameOf(deps: PortalDeps, rpClientId: string): { rpName?: string; rpDisplayName?: { sv: string; en: string } } {
   const name = deps.rpName(rpClientId);
-  return name === undefined ? {} : { rpName: name };
+  const display = deps.rpDisplayName?.(rpClientId);
+  return { ...(name !== undefined && { rpName: name }), ...(display !== undefined && { rpDisplayName: { sv: display.sv, en: display.en } }) };
 }

@@ -17,11 +17,13 @@ const REFUSED: Partial<Record<ErrorCode, string>> = {
   REPRESENTATION_REVOKED: 'The representation credential of this role has been revoked or suspended; the role was removed from the session.',
   REPRESENTATION_STATUS_UNKNOWN: 'The status of the representation credential of this role could not be established; the role was removed from the session.',
   REPRESENTATION_EXPIRED: 'The representation of this role has ended; the role was removed from the session.',
+  STATUS_REFERENCE_MISSING: 'The representation credential of this role cannot be revoked (it has no status reference); the role was removed from the session.',
 };
 
 /**
  * @throws ServiceError `SESSION_NOT_FOUND`, `SESSION_EXPIRED`, `ROLE_NOT_FOUND`,
- *   `REPRESENTATION_EXPIRED`, `REPRESENTATION_REVOKED`, `REPRESENTATION_STATUS_UNKNOWN`
+ *   `REPRESENTATION_EXPIRED`, `REPRESENTATION_REVOKED`, `REPRESENTATION_STATUS_UNKNOWN`,
+ *   `STATUS_REFERENCE_MISSING`
  */
 export async function switchActiveRole(deps: PortalDeps, input: { readonly rpClientId: string; readonly sessionId: string; readonly roleId: string }): Promise<Session> {
   const session = await loadSession(deps, input.rpClientId, input.sessionId);
@@ -53,6 +55,6 @@ export async function switchActiveRole(deps: PortalDeps, input: { readonly rpCli
     return { ...s, activeRoleId: role.id };
   });
   deps.audit({ event: 'role_switched', rp_client_id: saved.rpClientId, role_kind: role.kind });
-  await recordActed(deps, { session: saved, role, action: 'role_activated', at: now, eventId: `${saved.id}:${role.id}:activated:${now}` });
+  await recordActed(deps, { session: saved, role, action: 'role_activated', at: now, eventId: `${saved.id}:${role.id}:activated` });
   return saved;
 }

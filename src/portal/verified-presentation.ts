@@ -1,13 +1,13 @@
 /**
- * Reads a verified transaction for the portal: the RP's own, verified, still held, with the
- * same-device `response_code` when the flow needs one, of a use case that defines a portal session.
- * Then finds its subject: the PID that identifies the person.
+ * Reads a verified transaction for the portal through the verifier's one redeem use case
+ * (oid4vp/redeem-verified-result.ts: the RP's own, still held, the same-device `response_code`
+ * consumed once), of a use case that defines a portal session. Then finds its subject: the PID
+ * that identifies the person.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { ServiceError } from '../errors.ts';
-import { hashResponseCode } from '../oid4vp/post-wallet-response.ts';
-import { parseTransactionId, publicStatus, type StoredCredentialResult, type Transaction } from '../oid4vp/transaction.ts';
-import type { UseCase } from '../query/z-use-case.ts';
+import { redeemVerifiedResult, resultTtlMs } from '../oid4vp/redeem-verified-result.ts';
+import type { StoredCredentialResult, Transaction } from '../oid4vp/transaction.ts';
+import type { UseCase } from '../use-cases/z-use-case.ts';
 import { accountKeyHash } from './account-key.ts';
 import type { PortalDeps } from './portal-deps.ts';
 import type { BindingSubject } from './representation/evaluate-representation.ts';
@@ -35,31 +35,18 @@ export async function loadVerifiedPresentation(
   deps: PortalDeps,
   input: { readonly rpClientId: string; readonly transactionId: string; readonly responseCode?: string | undefined },
 ): Promise<VerifiedPresentation> {
-  const id = parseTransactionId(input.transactionId);
-  const tx = id === undefined ? undefined : await deps.verifier.store.get(id);
-  const now = deps.verifier.now();
-  if (tx === undefined || tx.rpClientId !== input.rpClientId || (tx.resultExpiresAt !== undefined && tx.resultExpiresAt <= now)) {
-    throw new ServiceError('TRANSACTION_NOT_FOUND');
-  }
-  if (publicStatus(tx, now) !== 'verified' || tx.result === undefined) throw new ServiceError('SESSION_TRANSACTION_NOT_VERIFIED', `transaction ${tx.id} is ${publicStatus(tx, now)}`);
-  if (tx.flow === 'same_device') {
-    if (input.responseCode === undefined) throw new ServiceError('RESPONSE_CODE_REQUIRED');
-    if (tx.responseCodeHash === undefined || !sameHash(hashResponseCode(input.responseCode), tx.responseCodeHash)) throw new ServiceError('RESPONSE_CODE_INVALID');
-  }
+  const redeemed = await redeemVerifiedResult(deps.verifier, input);
+  const { tx, status } = redeemed;
+  if (status !== 'verified' || tx.result === undefined) throw new ServiceError('SESSION_TRANSACTION_NOT_VERIFIED', `transaction ${tx.id} is ${status}`);
+  if (redeemed.kind === 'code_required') throw new ServiceError('RESPONSE_CODE_REQUIRED');
   const policy = deps.policies.get(tx.useCaseId);
   if (policy === undefined) throw new ServiceError('SESSION_USE_CASE_NOT_PORTAL', `use case ${tx.useCaseId}`);
   const useCase = deps.verifier.useCases.get(tx.useCaseId);
   if (useCase === undefined) throw new ServiceError('INTERNAL_ERROR', `use case ${tx.useCaseId} is no longer loaded`);
   // The store does not record the completion time; the result's deletion time is completion + result TTL.
-  const verifiedAt = tx.resultExpiresAt === undefined ? now : Math.min(now, tx.resultExpiresAt - deps.verifier.settings.resultTtlMs);
+  const now = deps.verifier.now();
+  const verifiedAt = tx.resultExpiresAt === undefined ? now : Math.min(now, tx.resultExpiresAt - resultTtlMs(deps.verifier, useCase));
   return { tx, useCase, policy, results: tx.result, verifiedAt };
-}
-
-/** Compares two base64url hashes in constant time. */
-function sameHash(a: string, b: string): boolean {
-  const x = createHash('sha256').update(a).digest();
-  const y = createHash('sha256').update(b).digest();
-  return timingSafeEqual(x, y);
 }
 
 /** The person a presentation identifies. */

@@ -42,15 +42,52 @@ export const zFieldSource = z
   .refine((s) => (s.claim === undefined) !== (s.claims === undefined), { message: 'needs exactly one of "claim" and "claims"' });
 export type FieldSource = z.output<typeof zFieldSource>;
 
-export const zFormField = z.strictObject({
-  name: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be lower-case letters, digits and "_"'),
-  label: zLabel,
-  /** Where the value comes from; absent for fields the user fills in. */
-  source: zFieldSource.optional(),
-  /** Whether the user may change the value (a verified value is usually not editable). */
-  editable: z.boolean().default(true),
-  required: z.boolean().default(false),
-});
+/**
+ * What a field the user fills in holds, checked server-side when the form is sent:
+ * `text` (free text, or matching `pattern`), `date` (a calendar date, `YYYY-MM-DD`), `year` (four
+ * digits, within `min`..`max` when given), `choice` (one of `options`).
+ */
+export const fieldTypes = ['text', 'date', 'year', 'choice'] as const;
+export type FieldType = (typeof fieldTypes)[number];
+
+const zOption = z.strictObject({ value: z.string().regex(/^[a-z0-9_]{1,40}$/, 'must be lower-case letters, digits and "_"'), label: zLabel });
+
+const compiles = (pattern: string): boolean => {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const zFormField = z
+  .strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be lower-case letters, digits and "_"'),
+    label: zLabel,
+    /** A personal identifier field: its label when the identifier is another country's (not a personnummer). */
+    foreign_label: zLabel.optional(),
+    /** Where the value comes from; absent for fields the user fills in. */
+    source: zFieldSource.optional(),
+    /** Whether the user may change the value (a verified value is usually not editable). */
+    editable: z.boolean().default(true),
+    required: z.boolean().default(false),
+    type: z.enum(fieldTypes).default('text'),
+    /** `choice`: the options, in the order shown. */
+    options: z.array(zOption).min(2).max(20).optional(),
+    /** `text`: a regular expression (Unicode) the whole value must match. */
+    pattern: z.string().min(1).max(200).refine(compiles, 'must be a valid regular expression').optional(),
+    /** `text` with a pattern: what to tell the user when the value does not match ("Skriv postnumret med fem siffror"). */
+    invalid_message: zLabel.optional(),
+    /** `year`: the earliest and latest year accepted. */
+    min: z.number().int().optional(),
+    max: z.number().int().optional(),
+    /** A hint shown under the label ("Till exempel 123 45"). */
+    hint: zLabel.optional(),
+  })
+  .refine((f) => (f.type === 'choice') === (f.options !== undefined), { message: '"options" goes with "type": "choice", and only with it' })
+  .refine((f) => f.pattern === undefined || (f.type === 'text' && f.invalid_message !== undefined), { message: '"pattern" needs "type": "text" and an "invalid_message"' })
+  .refine((f) => (f.min === undefined && f.max === undefined) || f.type === 'year', { message: '"min" and "max" go with "type": "year"' });
 export type FormField = z.output<typeof zFormField>;
 
 export const zFormFile = z.strictObject({

@@ -6,8 +6,7 @@
  * Labels cover the PID (PID Rulebook, SPECS A.1) in both encodings: SD-JWT VC claim paths and mdoc
  * data element identifiers. Anything else falls back to its path joined by ".".
  */
-import type { ClaimsPathPointer, CredentialQuery } from './z-dcql.ts';
-import type { UseCase } from './z-use-case.ts';
+import type { ClaimsPathPointer, CredentialQuery, DcqlQuery } from './z-dcql.ts';
 
 export type Language = 'sv' | 'en';
 
@@ -21,7 +20,7 @@ const LABELS: Readonly<Record<string, Label>> = {
   family_name: l('efternamn', 'last name'),
   birthdate: l('födelsedatum', 'date of birth'),
   birth_date: l('födelsedatum', 'date of birth'),
-  personal_administrative_number: l('identitetsnummer, till exempel personnummer', 'personal identity number'),
+  personal_administrative_number: l('identitetsnummer (i Sverige personnummer)', 'identity number (in Sweden, the personal identity number)'),
   place_of_birth: l('födelseort', 'place of birth'),
   nationalities: l('medborgarskap', 'citizenship'),
   nationality: l('medborgarskap', 'citizenship'),
@@ -59,11 +58,20 @@ const LABELS: Readonly<Record<string, Label>> = {
   document_number: l('id-handlingens nummer', 'ID document number'),
 };
 
+const ORDER = Object.keys(LABELS);
+
+/**
+ * Where a claim (SD-JWT VC path joined by ".", or mdoc data element identifier) comes in the order
+ * people read a PID: names, birth, identifier, then address and the document's own details.
+ * Claims without a label come last.
+ */
+export const claimRank = (key: string): number => (ORDER.includes(key) ? ORDER.indexOf(key) : ORDER.length);
+
 /**
  * The labels of every claim the use case's query names, in query order, without repeats.
  * A credential query without `claims` asks for no selectively disclosable claim and adds nothing.
  */
-export function describeClaims(useCase: Pick<UseCase, 'query'>, lang: Language): string[] {
+export function describeClaims(useCase: { readonly query: DcqlQuery }, lang: Language): string[] {
   const labels = new Set<string>();
   for (const cq of useCase.query.credentials) {
     for (const claim of cq.claims ?? []) labels.add(labelOf(cq, claim.path, lang));

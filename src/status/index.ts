@@ -9,6 +9,5 @@ export { MAX_STATUS_LIST_JWT_CHARS, STATUS_LIST_JWT_MEDIA_TYPE, STATUS_LIST_JWT_
 export { cwtClaims, MAX_STATUS_LIST_CWT_BYTES, STATUS_LIST_CWT_MEDIA_TYPE, verifyStatusListCwt } from './verify-status-list-cwt.ts';
 export { fetchStatusList, keyFromX5c, type FetchStatusListOptions } from './fetch-status-list.ts';
 export { createStatusChecker, TokenStatusListChecker, type StatusCheckerOptions, type StatusEvent } from './check-credential-status.ts';
-export { fixtureStatusListFetch } from './fixture-status-lists.ts';
 export { applyStatusPolicy } from './apply-status-policy.ts';
 export { lookUpStatus, type StatusLookupResult } from './status-lookup.ts';

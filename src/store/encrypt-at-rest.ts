@@ -84,6 +84,18 @@ export class AtRestCipher {
   }
 }
 
+/** Seals a record as JSON for `context`. */
+export const sealJson = (cipher: AtRestCipher, value: unknown, context: string): string => cipher.seal(JSON.stringify(value), context);
+
+/**
+ * Opens a record sealed by {@link sealJson}. A row that an earlier version wrote in clear JSON is
+ * still read (it is sealed again on its next write), so an upgrade never loses stored data.
+ */
+export const openJson = <T>(cipher: AtRestCipher, stored: string, context: string): T => JSON.parse(isSealed(stored) ? cipher.open(stored, context) : stored) as T;
+
+/** A cipher with a random key of its own, for stores whose data never outlives the process (memory). */
+export const ephemeralCipher = (): AtRestCipher => new AtRestCipher([randomBytes(KEY_BYTES)]);
+
 /** True for text produced by {@link AtRestCipher.seal}. */
 export const isSealed = (value: unknown): value is string => typeof value === 'string' && value.startsWith(PREFIX);
 

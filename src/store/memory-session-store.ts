@@ -1,28 +1,41 @@
 /**
  * In-memory adapter of {@link SessionStore}, for tests. Single-threaded JavaScript makes each
- * method atomic; values are cloned in and out so callers never share state with the store.
+ * method atomic; sessions are kept sealed like every other adapter keeps them (by default with a
+ * key of the process's own), so callers never share state with the store.
  */
-import type { SessionStore } from './session-ports.ts';
+import type { SessionStore } from '../portal/ports.ts';
 import { sessionExpiresAt, type Session, type SessionId } from '../portal/session.ts';
+import { ephemeralCipher, openJson, sealJson, type AtRestCipher } from './encrypt-at-rest.ts';
+
+interface Record {
+  readonly version: number;
+  readonly expiresAt: number;
+  readonly sealed: string;
+}
 
 export class MemorySessionStore implements SessionStore {
-  private readonly sessions = new Map<string, Session>();
+  private readonly sessions = new Map<string, Record>();
   private readonly claims = new Map<string, { sessionId: SessionId; purgeAt: number }>();
+  private readonly cipher: AtRestCipher;
+
+  constructor(opts: { readonly cipher?: AtRestCipher } = {}) {
+    this.cipher = opts.cipher ?? ephemeralCipher();
+  }
 
   async create(session: Session): Promise<void> {
     if (this.sessions.has(session.id)) throw new Error('duplicate session id');
-    this.sessions.set(session.id, structuredClone(session));
+    this.sessions.set(session.id, this.record(session));
   }
 
   async get(id: SessionId): Promise<Session | undefined> {
-    const s = this.sessions.get(id);
-    return s === undefined ? undefined : structuredClone(s);
+    const r = this.sessions.get(id);
+    return r === undefined ? undefined : openJson<Session>(this.cipher, r.sealed, `session:${id}`);
   }
 
   async update(next: Session, expectedVersion: number): Promise<boolean> {
     const current = this.sessions.get(next.id);
     if (current === undefined || current.version !== expectedVersion || next.version !== expectedVersion + 1) return false;
-    this.sessions.set(next.id, structuredClone(next));
+    this.sessions.set(next.id, this.record(next));
     return true;
   }
 
@@ -42,8 +55,8 @@ export class MemorySessionStore implements SessionStore {
 
   async purgeExpired(now: number): Promise<number> {
     let n = 0;
-    for (const [id, s] of this.sessions) {
-      if (sessionExpiresAt(s) <= now) {
+    for (const [id, r] of this.sessions) {
+      if (r.expiresAt <= now) {
         this.sessions.delete(id);
         n++;
       }
@@ -53,4 +66,8 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async close(): Promise<void> {}
+
+  private record(session: Session): Record {
+    return { version: session.version, expiresAt: sessionExpiresAt(session), sealed: sealJson(this.cipher, session, `session:${session.id}`) };
+  }
 }

@@ -1,12 +1,18 @@
 /**
  * In-memory adapter of {@link TransactionStore}, for unit tests. Single-threaded JavaScript makes
- * each method atomic.
+ * each method atomic. Transactions are kept sealed like every other adapter keeps them (by default
+ * with a key of the process's own): the private decryption key and the result never sit in clear.
  */
-import type { TransactionStore, CompleteTransaction } from './ports.ts';
+import type { TransactionStore, CompleteTransaction } from '../oid4vp/ports.ts';
 import type { Transaction, TransactionId, RequestId } from '../oid4vp/transaction.ts';
+import { ephemeralCipher, openJson, sealJson, type AtRestCipher } from './encrypt-at-rest.ts';
 
 interface Entry {
-  tx: Transaction;
+  readonly status: Transaction['status'];
+  readonly expiresAt: number;
+  readonly requestId: string;
+  readonly responseCodeHash: string | undefined;
+  readonly sealed: string;
   purgeAt: number;
   codeUsed: boolean;
 }
@@ -14,18 +20,24 @@ interface Entry {
 export class MemoryTransactionStore implements TransactionStore {
   private readonly byId = new Map<string, Entry>();
   private readonly byRequest = new Map<string, string>();
+  private readonly cipher: AtRestCipher;
 
-  constructor(private readonly openGraceMs: number) {}
+  constructor(
+    private readonly openGraceMs: number,
+    opts: { readonly cipher?: AtRestCipher } = {},
+  ) {
+    this.cipher = opts.cipher ?? ephemeralCipher();
+  }
 
   async create(tx: Transaction): Promise<void> {
     if (this.byId.has(tx.id) || this.byRequest.has(tx.requestId)) throw new Error('duplicate transaction id');
-    this.byId.set(tx.id, { tx: structuredClone(tx), purgeAt: tx.expiresAt + this.openGraceMs, codeUsed: false });
+    this.byId.set(tx.id, this.entry(tx, tx.expiresAt + this.openGraceMs, false));
     this.byRequest.set(tx.requestId, tx.id);
   }
 
   async get(id: TransactionId): Promise<Transaction | undefined> {
     const e = this.byId.get(id);
-    return e === undefined ? undefined : structuredClone(e.tx);
+    return e === undefined ? undefined : this.open(id, e);
   }
 
   async getByRequestId(requestId: RequestId): Promise<Transaction | undefined> {
@@ -35,22 +47,21 @@ export class MemoryTransactionStore implements TransactionStore {
 
   async markRequestRetrieved(id: TransactionId, now: number): Promise<boolean> {
     const e = this.byId.get(id);
-    if (e === undefined || !(e.tx.status === 'pending' || e.tx.status === 'request_retrieved') || e.tx.expiresAt <= now) return false;
-    e.tx = { ...e.tx, status: 'request_retrieved' };
+    if (e === undefined || !(e.status === 'pending' || e.status === 'request_retrieved') || e.expiresAt <= now) return false;
+    this.byId.set(id, this.entry({ ...this.open(id, e), status: 'request_retrieved' }, e.purgeAt, e.codeUsed));
     return true;
   }
 
   async complete(id: TransactionId, u: CompleteTransaction, now: number): Promise<boolean> {
     const e = this.byId.get(id);
-    if (e === undefined || !(e.tx.status === 'pending' || e.tx.status === 'request_retrieved') || e.tx.expiresAt <= now) return false;
-    e.tx = structuredClone({ ...e.tx, ...u });
-    e.purgeAt = u.resultExpiresAt;
+    if (e === undefined || !(e.status === 'pending' || e.status === 'request_retrieved') || e.expiresAt <= now) return false;
+    this.byId.set(id, this.entry({ ...this.open(id, e), ...u }, u.resultExpiresAt, e.codeUsed));
     return true;
   }
 
   async consumeResponseCode(id: TransactionId, responseCodeHash: string): Promise<boolean> {
     const e = this.byId.get(id);
-    if (e === undefined || e.codeUsed || e.tx.responseCodeHash !== responseCodeHash) return false;
+    if (e === undefined || e.codeUsed || e.responseCodeHash !== responseCodeHash) return false;
     e.codeUsed = true;
     return true;
   }
@@ -60,7 +71,7 @@ export class MemoryTransactionStore implements TransactionStore {
     for (const [id, e] of this.byId) {
       if (e.purgeAt <= now) {
         this.byId.delete(id);
-        this.byRequest.delete(e.tx.requestId);
+        this.byRequest.delete(e.requestId);
         n++;
       }
     }
@@ -68,4 +79,12 @@ export class MemoryTransactionStore implements TransactionStore {
   }
 
   async close(): Promise<void> {}
+
+  private entry(tx: Transaction, purgeAt: number, codeUsed: boolean): Entry {
+    return { status: tx.status, expiresAt: tx.expiresAt, requestId: tx.requestId, responseCodeHash: tx.responseCodeHash, sealed: sealJson(this.cipher, tx, `transaction:${tx.id}`), purgeAt, codeUsed };
+  }
+
+  private open(id: string, e: Entry): Transaction {
+    return openJson<Transaction>(this.cipher, e.sealed, `transaction:${id}`);
+  }
 }

@@ -9,9 +9,9 @@
  */
 import Database from 'better-sqlite3';
 import type { Redis } from 'ioredis';
-import type { TransactionStore } from './ports.ts';
-import type { SessionStore } from './session-ports.ts';
-import type { SharingLogStore } from './sharing-log-ports.ts';
+import type { TransactionStore } from '../oid4vp/ports.ts';
+import type { SessionStore } from '../portal/ports.ts';
+import type { SharingLogStore } from '../portal/ports.ts';
 import { AtRestCipher, ensureDevStoreKey } from './encrypt-at-rest.ts';
 import { guardStore, type StoreErrorObserver } from './guard-store.ts';
 import { connectRedis, type RedisClientOptions } from './redis-client.ts';
@@ -68,8 +68,8 @@ export async function openStores(opts: OpenStoresOptions): Promise<Stores> {
   if (opts.sqliteFile === undefined) throw new StoreOpenError('SQLite: no database file');
   checkSqliteFile(opts.sqliteFile);
   const transactions = new SqliteTransactionStore(opts.sqliteFile, opts.openGraceMs, { cipher: opts.cipher });
-  const sessions = new SqliteSessionStore(opts.sqliteFile);
-  const sharingLog = new SqliteSharingLogStore(opts.sqliteFile);
+  const sessions = new SqliteSessionStore(opts.sqliteFile, { cipher: opts.cipher });
+  const sharingLog = new SqliteSharingLogStore(opts.sqliteFile, { cipher: opts.cipher });
   return {
     kind: 'sqlite',
     transactions: guard('transactions', transactions),

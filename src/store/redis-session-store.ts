@@ -8,7 +8,7 @@
  * logical clock, from sorted sets of end times.
  */
 import type { Redis } from 'ioredis';
-import type { SessionStore } from './session-ports.ts';
+import type { SessionStore } from '../portal/ports.ts';
 import { sessionExpiresAt, type Session, type SessionId } from '../portal/session.ts';
 import type { AtRestCipher } from './encrypt-at-rest.ts';
 import { LuaScript, expiryMs } from './redis-client.ts';

@@ -9,7 +9,7 @@
  * from a sorted set of retention ends.
  */
 import type { Redis } from 'ioredis';
-import type { SharingLogStore } from './sharing-log-ports.ts';
+import type { SharingLogStore } from '../portal/ports.ts';
 import type { SharingLogEntry, SharingLogKind } from '../portal/sharing-log-entry.ts';
 import type { AtRestCipher } from './encrypt-at-rest.ts';
 import { LuaScript, expiryMs } from './redis-client.ts';

@@ -13,7 +13,7 @@
  * times (`<prefix>tx-purge`).
  */
 import type { Redis } from 'ioredis';
-import type { TransactionStore, CompleteTransaction } from './ports.ts';
+import type { TransactionStore, CompleteTransaction } from '../oid4vp/ports.ts';
 import type { Transaction, TransactionId, RequestId } from '../oid4vp/transaction.ts';
 import type { AtRestCipher } from './encrypt-at-rest.ts';
 import { LuaScript, expiryMs } from './redis-client.ts';

@@ -1,20 +1,26 @@
 /**
- * SQLite adapter of {@link SessionStore} (better-sqlite3, WAL). The session is one JSON column
- * beside the columns every atomic operation needs: `version` for compare-and-set updates and
- * `expires_at` for the purge. Transaction claims are a table whose primary key makes the first
- * claim win.
+ * SQLite adapter of {@link SessionStore} (better-sqlite3, WAL). The session is one JSON column,
+ * sealed at rest (it holds verified claims; store/encrypt-at-rest.ts), beside the columns every
+ * atomic operation needs: `version` for compare-and-set updates and `expires_at` for the purge.
+ * Transaction claims are a table whose primary key makes the first claim win.
  */
 import type Database from 'better-sqlite3';
 import { closeSqlite, openSqlite } from './open-sqlite.ts';
-import type { SessionStore } from './session-ports.ts';
+import type { SessionStore } from '../portal/ports.ts';
+import { openJson, sealJson, type AtRestCipher } from './encrypt-at-rest.ts';
 import { sessionExpiresAt, type Session, type SessionId } from '../portal/session.ts';
 
 export class SqliteSessionStore implements SessionStore {
   private readonly db: Database.Database;
   private readonly stmts;
+  private readonly cipher: AtRestCipher;
 
-  /** @param file path of the database file (may be shared with the other stores), or `:memory:` */
-  constructor(file: string) {
+  /**
+   * @param file path of the database file (may be shared with the other stores), or `:memory:`
+   * @param opts.cipher seals each session at rest
+   */
+  constructor(file: string, opts: { readonly cipher: AtRestCipher }) {
+    this.cipher = opts.cipher;
     this.db = openSqlite(file);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS portal_sessions (
@@ -44,17 +50,17 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async create(session: Session): Promise<void> {
-    this.stmts.insert.run(session.id, session.version, sessionExpiresAt(session), JSON.stringify(session));
+    this.stmts.insert.run(session.id, session.version, sessionExpiresAt(session), this.seal(session));
   }
 
   async get(id: SessionId): Promise<Session | undefined> {
     const row = this.stmts.get.get(id);
-    return row === undefined ? undefined : (JSON.parse(row.body) as Session);
+    return row === undefined ? undefined : openJson<Session>(this.cipher, row.body, `session:${id}`);
   }
 
   async update(next: Session, expectedVersion: number): Promise<boolean> {
     if (next.version !== expectedVersion + 1) return false;
-    return this.stmts.update.run(next.version, sessionExpiresAt(next), JSON.stringify(next), next.id, expectedVersion).changes === 1;
+    return this.stmts.update.run(next.version, sessionExpiresAt(next), this.seal(next), next.id, expectedVersion).changes === 1;
   }
 
   async delete(id: SessionId): Promise<boolean> {
@@ -80,5 +86,9 @@ export class SqliteSessionStore implements SessionStore {
 
   async close(): Promise<void> {
     closeSqlite(this.db);
+  }
+
+  private seal(session: Session): string {
+    return sealJson(this.cipher, session, `session:${session.id}`);
   }
 }

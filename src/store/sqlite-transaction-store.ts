@@ -3,14 +3,14 @@
  *
  * Immutable creation fields are one JSON column; the mutable state is in columns so that every
  * transition is a single conditional UPDATE (compare-and-set) executed atomically by SQLite.
- * With a cipher (always, in the service: store/open-store.ts) the private decryption key and the
- * verified result are sealed at rest (store/encrypt-at-rest.ts); rows written without one stay readable.
+ * The private decryption key and the verified result are sealed at rest (store/encrypt-at-rest.ts);
+ * rows an earlier version wrote in clear stay readable.
  */
 import type Database from 'better-sqlite3';
 import { closeSqlite, openSqlite } from './open-sqlite.ts';
-import type { TransactionStore, CompleteTransaction } from './ports.ts';
+import type { TransactionStore, CompleteTransaction } from '../oid4vp/ports.ts';
 import type { Transaction, TransactionId, RequestId } from '../oid4vp/transaction.ts';
-import { isSealed, type AtRestCipher } from './encrypt-at-rest.ts';
+import { openJson, type AtRestCipher } from './encrypt-at-rest.ts';
 
 interface Row {
   body: string;
@@ -27,13 +27,13 @@ export class SqliteTransactionStore implements TransactionStore {
   private readonly db: Database.Database;
   private readonly stmts;
 
-  private readonly cipher: AtRestCipher | undefined;
+  private readonly cipher: AtRestCipher;
 
   /**
    * @param file path of the database file, or `:memory:`
    * @param opts.cipher seals the private decryption key and the result at rest
    */
-  constructor(file: string, private readonly openGraceMs: number, opts: { cipher?: AtRestCipher } = {}) {
+  constructor(file: string, private readonly openGraceMs: number, opts: { readonly cipher: AtRestCipher }) {
     this.cipher = opts.cipher;
     this.db = openSqlite(file);
     this.db.exec(`
@@ -78,7 +78,7 @@ export class SqliteTransactionStore implements TransactionStore {
   async create(tx: Transaction): Promise<void> {
     const body: Record<string, unknown> = { ...tx };
     for (const k of MUTABLE) delete body[k];
-    if (tx.encryptionKey !== undefined && this.cipher !== undefined) body['encryptionKey'] = this.cipher.seal(JSON.stringify(tx.encryptionKey), `transaction:${tx.id}:encryptionKey`);
+    if (tx.encryptionKey !== undefined) body['encryptionKey'] = this.cipher.seal(JSON.stringify(tx.encryptionKey), `transaction:${tx.id}:encryptionKey`);
     this.stmts.insert.run({
       id: tx.id,
       request_id: tx.requestId,
@@ -133,21 +133,15 @@ export class SqliteTransactionStore implements TransactionStore {
   }
 
   private seal(plaintext: string, context: string): string {
-    return this.cipher === undefined ? plaintext : this.cipher.seal(plaintext, context);
-  }
-
-  private open(stored: string, context: string): string {
-    if (!isSealed(stored)) return stored;
-    if (this.cipher === undefined) throw new Error('a sealed value and no STORE_ENCRYPTION_KEY to open it');
-    return this.cipher.open(stored, context);
+    return this.cipher.seal(plaintext, context);
   }
 
   private toTransaction(row: Row | undefined): Transaction | undefined {
     if (row === undefined) return undefined;
     const tx = JSON.parse(row.body) as Record<string, unknown>;
-    if (typeof tx['encryptionKey'] === 'string') tx['encryptionKey'] = JSON.parse(this.open(tx['encryptionKey'], `transaction:${String(tx['id'])}:encryptionKey`));
+    if (typeof tx['encryptionKey'] === 'string') tx['encryptionKey'] = openJson(this.cipher, tx['encryptionKey'], `transaction:${String(tx['id'])}:encryptionKey`);
     tx['status'] = row.status;
-    if (row.result !== null) tx['result'] = JSON.parse(this.open(row.result, `transaction:${String(tx['id'])}:result`));
+    if (row.result !== null) tx['result'] = openJson(this.cipher, row.result, `transaction:${String(tx['id'])}:result`);
     if (row.error !== null) tx['error'] = JSON.parse(row.error);
     if (row.response_code_hash !== null) tx['responseCodeHash'] = row.response_code_hash;
     if (row.result_expires_at !== null) tx['resultExpiresAt'] = row.result_expires_at;

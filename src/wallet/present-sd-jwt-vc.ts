@@ -42,6 +42,11 @@ export interface PresentMisbehaviour {
   readonly extraUnreferencedDisclosure?: boolean;
   /** Change the claim value inside the first selected disclosure. */
   readonly tamperDisclosure?: boolean;
+  /**
+   * Withhold the disclosures of these claims (and of everything below them) even when asked:
+   * e.g. `[['authority', 'valid_until']]` or `[['authority', 'constraints', null]]`.
+   */
+  readonly withhold?: readonly PresentClaimPath[];
 }
 
 export interface PresentSdJwtVcOptions {
@@ -86,9 +91,10 @@ export async function presentSdJwtVc(issued: string, options: PresentSdJwtVcOpti
   const credential = readCredential(issued);
   const chosen = new Set<string>();
   for (const path of options.claimPaths) select(credential.root, path, chosen);
+  const mb = options.misbehave ?? {};
+  for (const path of mb.withhold ?? []) for (const d of disclosuresAt(credential.root, path)) chosen.delete(d);
   let disclosures = credential.disclosures.filter((d) => chosen.has(d));
 
-  const mb = options.misbehave ?? {};
   if (mb.tamperDisclosure === true) disclosures = [tamper(first(disclosures)), ...disclosures.slice(1)];
   if (mb.duplicateDisclosure === true) disclosures = [...disclosures, first(disclosures)];
   if (mb.extraUnreferencedDisclosure === true) disclosures = [...disclosures, encodeJson([randomBytes(16).toString('base64url'), 'unreferenced_claim', true])];
@@ -174,6 +180,26 @@ function select(node: Node, path: PresentClaimPath, chosen: Set<string>): void {
     if (slot.disclosure !== undefined) chosen.add(slot.disclosure);
     select(slot.node, rest, chosen);
   }
+}
+
+/** The disclosures of the claims at `path` and of everything below them (none where the path does not lead). */
+function disclosuresAt(node: Node, path: PresentClaimPath): Set<string> {
+  const found = new Set<string>();
+  const walk = (at: Node, rest: PresentClaimPath): void => {
+    const [step, ...tail] = rest;
+    const slots = at.kind === 'object' && typeof step === 'string' ? [at.members.get(step)] : at.kind === 'array' && step === null ? at.items : at.kind === 'array' && typeof step === 'number' ? [at.items[step]] : [];
+    for (const slot of slots) {
+      if (slot === undefined) continue;
+      if (tail.length > 0) {
+        walk(slot.node, tail);
+        continue;
+      }
+      if (slot.disclosure !== undefined) found.add(slot.disclosure);
+      collect(slot.node, found);
+    }
+  };
+  if (path.length > 0) walk(node, path);
+  return found;
 }
 
 function collect(node: Node, chosen: Set<string>): void {

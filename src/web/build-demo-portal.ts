@@ -15,7 +15,7 @@ import type { Config } from '../config/z-config.ts';
 import { ConfigError } from '../config/load-config.ts';
 import type { RpClientRegistry } from '../config/rp-clients.ts';
 import type { PortalDeps } from '../portal/portal-deps.ts';
-import { createTestWallet } from './test-wallet.ts';
+import type { TestWallet } from './test-wallet-port.ts';
 import { createWebRouter } from './web-router.ts';
 
 /** The use case the portal logs in with: the PID and every kind of representation the person holds. */
@@ -29,7 +29,8 @@ export interface DemoPortalParts {
   readonly portal: PortalDeps | undefined;
   readonly clients: RpClientRegistry;
   readonly dataDir: string;
-  readonly fixturesDir: string;
+  /** Development only: the test wallet in the page (from the development composition). */
+  readonly testWallet?: TestWallet;
   readonly logger: Logger;
   readonly shutdown: AbortSignal;
 }
@@ -65,7 +66,7 @@ export async function buildDemoPortal(config: Config, parts: DemoPortalParts): P
     client,
     cookieSecret,
     loginUseCase: LOGIN_USE_CASE,
-    ...(dev && { testWallet: createTestWallet({ fixturesDir: parts.fixturesDir, trust: portal.verifier.trust }) }),
+    ...(dev && parts.testWallet !== undefined && { testWallet: parts.testWallet }),
     shutdown: parts.shutdown,
     logger: parts.logger,
     anonymousLifetimeMs: ANONYMOUS_LIFETIME_MS,

@@ -3,14 +3,15 @@
  * the pages show, in plain words of the page's language. Only what those answers hold is shown;
  * nothing is read from the store here.
  */
-import type { UseCase } from '../query/z-use-case.ts';
+import type { UseCase } from '../use-cases/z-use-case.ts';
 import { formAccess } from '../portal/form-access.ts';
 import type { LogView } from '../portal/read-sharing-log.ts';
 import type { PrefilledForm } from '../portal/prefill-form.ts';
 import { transform } from '../portal/prefill-form.ts';
 import type { Session } from '../portal/session.ts';
 import type { RoleView, SessionView } from '../portal/session-view.ts';
-import type { FormDefinition } from '../portal/z-form.ts';
+import type { FormDefinition, FormField } from '../portal/z-form.ts';
+import type { FieldProblem } from '../portal/validate-form-input.ts';
 import { actingPersonPaths, stepUpForClaims, stepUpForRole } from './choose-step-up.ts';
 import type { FormPageView } from './pages/form-page.ts';
 import type { LogsPageView } from './pages/logs-page.ts';
@@ -22,8 +23,11 @@ import {
   claimNamesWords,
   credentialQueryWords,
   credentialTypeWords,
+  formIsForWords,
+  identifierLabel,
   issuerWords,
   refusalWords,
+  relationWords,
   roleKindWords,
   roleLabel,
   rolePhrase,
@@ -43,28 +47,57 @@ export const activePhrase = (view: SessionView, lang: Lang): string => {
 
 const labelOf = (role: RoleView, lang: Lang): string => roleLabel(role.kind, role.basis?.kind, role.display_name, lang);
 
-/** Who is asked for what by a use case: required credentials with their claims, and the representations asked for if held. */
-export function askedOf(useCase: UseCase, t: Texts, lang: Lang): { readonly asked: AskedGroup[]; readonly optional: string[] } {
+/**
+ * Whether a credential query must be answered: it is, unless every credential set that names it is
+ * optional (OpenID4VP 1.0 §6.2: `required` defaults to true; without `credential_sets` every
+ * credential query is required).
+ */
+function isRequired(useCase: UseCase, queryId: string): boolean {
+  const sets = useCase.query.credential_sets;
+  if (sets === undefined) return true;
+  const naming = sets.filter((set) => set.options.some((option) => option.includes(queryId)));
+  return naming.length === 0 || naming.some((set) => set.required);
+}
+
+/**
+ * Who is asked for what by a use case: the identity data with its claims, the representations the
+ * request requires, and those it asks for only if the person holds them.
+ */
+export function askedOf(useCase: UseCase, t: Texts, lang: Lang): { readonly asked: AskedGroup[]; readonly required: string[]; readonly optional: string[] } {
   const asked: AskedGroup[] = [];
+  const required = new Set<string>();
   const optional = new Set<string>();
   for (const cq of useCase.query.credentials) {
     const words = credentialQueryWords(cq, lang);
-    if (words.representation) optional.add(words.type);
-    else asked.push({ heading: t.request.fromCredential(words.type), items: words.claims });
+    if (!words.representation) asked.push({ heading: t.request.fromCredential(words.type), items: words.claims });
+    else if (isRequired(useCase, cq.id)) required.add(words.type);
+    else optional.add(words.type);
   }
-  return { asked, optional: [...optional] };
+  return { asked, required: [...required], optional: [...optional].filter((x) => !required.has(x)) };
 }
+
+/** The issuer of a verified credential, in words: its trusted-list name. */
+const sourceWords = (t: Texts, lang: Lang, source: { readonly credential_type: string; readonly issuer_name?: string }): string =>
+  t.form.verifiedFrom(credentialTypeWords(source.credential_type, lang), issuerWords(source.issuer_name, lang));
+
+/** The PID's issuing country, when the session kept it. */
+const issuingCountry = (claims: Readonly<Record<string, unknown>>): string | undefined => (typeof claims['issuing_country'] === 'string' ? claims['issuing_country'] : undefined);
 
 export function portalView(deps: WebDeps, session: Session, view: SessionView, t: Texts, lang: Lang): PortalPageView {
   const claims = view.subject.claims;
   const pnr = typeof claims['personal_administrative_number'] === 'string' ? claims['personal_administrative_number'] : undefined;
+  const country = issuingCountry(claims);
+  const swedish = country === undefined || country === 'SE';
   const others = view.roles.filter((r) => r.id !== view.active_role);
   return {
     person: {
       name: view.subject.display_name,
       ...(typeof claims['birthdate'] === 'string' && { birthdate: claims['birthdate'] }),
-      ...(pnr !== undefined && { personalNumber: transform('personnummer', pnr) ?? pnr }),
-      source: t.form.verifiedFrom(credentialTypeWords(view.subject.source.credential_type, lang), issuerWords(view.subject.source.issuer)),
+      ...(pnr !== undefined && {
+        personalNumber: swedish ? (transform('personnummer', pnr) ?? pnr) : pnr,
+        personalNumberLabel: identifierLabel(country, lang, { swedish: t.portal.personalNumber, foreign: t.portal.identityNumber }),
+      }),
+      source: sourceWords(t, lang, view.subject.source),
     },
     roles: view.roles.map((r) => ({
       id: r.id,
@@ -100,7 +133,7 @@ export function notAllowedHelp(
   t: Texts,
   lang: Lang,
 ): { readonly reason: string; readonly switchTo?: string; readonly stepUp?: string } {
-  const reason = code === 'REPRESENTATION_SCOPE' ? t.portal.scopeNotCovered(activePhrase(view, lang)) : t.portal.formIsFor(t.list(form.roles.map((k) => roleKindWords(k, lang))));
+  const reason = code === 'REPRESENTATION_SCOPE' ? t.portal.scopeNotCovered(activePhrase(view, lang)) : formIsForWords(form.roles, lang);
   const opener = others.find((r) => formAccess(form, { ...session, activeRoleId: r.id }).allowed);
   if (opener !== undefined) return { reason, switchTo: labelOf(opener, lang) };
   const kind = form.roles.find((k) => k !== 'self');
@@ -108,9 +141,11 @@ export function notAllowedHelp(
   return { reason };
 }
 
-export function formView(deps: WebDeps, view: SessionView, form: FormDefinition, prefilled: PrefilledForm, t: Texts, lang: Lang, entered?: { readonly values: Readonly<Record<string, string>>; readonly errors: ReadonlySet<string> }): FormPageView {
+export function formView(deps: WebDeps, view: SessionView, form: FormDefinition, prefilled: PrefilledForm, t: Texts, lang: Lang, entered?: { readonly values: Readonly<Record<string, string>>; readonly problems: ReadonlyMap<string, FieldProblem> }): FormPageView {
   const fields = prefilled.fields.map((f) => {
-    const label = f.label[lang];
+    const def = form.fields.find((d) => d.name === f.name);
+    const label = f.identifier_country === undefined ? f.label[lang] : identifierLabel(f.identifier_country, lang, { swedish: f.label[lang], foreign: def?.foreign_label?.[lang] ?? t.portal.identityNumber });
+    const problem = entered?.problems.get(f.name);
     const verified = f.source !== null && f.value !== null;
     const value = f.editable && entered !== undefined ? (entered.values[f.name] ?? '') : f.value === null ? '' : String(f.value);
     const note =
@@ -121,9 +156,12 @@ export function formView(deps: WebDeps, view: SessionView, form: FormDefinition,
       value,
       editable: f.editable,
       required: f.required,
-      ...(verified && f.source !== null && { source: t.form.verifiedFrom(credentialTypeWords(f.source.credential_type, lang), issuerWords(f.source.issuer)) }),
+      type: def?.type ?? 'text',
+      ...(def?.options !== undefined && { options: def.options.map((o) => ({ value: o.value, label: o.label[lang] })) }),
+      ...(def?.hint !== undefined && { hint: def.hint[lang] }),
+      ...(verified && f.source !== null && { source: sourceWords(t, lang, f.source) }),
       ...(note !== undefined && { note }),
-      ...(entered?.errors.has(f.name) === true && { error: t.form.fieldMissing(label) }),
+      ...(problem !== undefined && def !== undefined && { error: problemWords(def, label, problem, t, lang) }),
     };
   });
   const missing = new Set(prefilled.fields.filter((f) => f.empty_reason === 'not_in_use_case' || f.empty_reason === 'not_verified').map((f) => f.name));
@@ -140,14 +178,27 @@ export function formView(deps: WebDeps, view: SessionView, form: FormDefinition,
   };
 }
 
-export function logsView(deps: WebDeps, view: SessionView, shared: LogView, acted: LogView, lang: Lang): LogsPageView {
+/** What to tell the user about a field's value: missing, or not of the field's kind (the form's own message first). */
+function problemWords(field: FormField, label: string, problem: FieldProblem, t: Texts, lang: Lang): string {
+  if (problem === 'missing') return field.type === 'choice' ? t.form.fieldInvalid.choice(label) : t.form.fieldMissing(label);
+  return field.invalid_message?.[lang] ?? t.form.fieldInvalid[field.type](label);
+}
+
+/** The value of a field as the receipt shows it: a choice by its label. */
+export function valueWords(field: FormField | undefined, value: string, lang: Lang): string {
+  return field?.options?.find((o) => o.value === value)?.label[lang] ?? value;
+}
+
+export function logsView(deps: WebDeps, view: SessionView, shared: LogView, acted: LogView, t: Texts, lang: Lang): LogsPageView {
   const str = (v: unknown): string => (typeof v === 'string' ? v : '');
   const rpOf = (e: Record<string, unknown>): string => {
-    const rp = e['rp'] as { id?: unknown; name?: unknown } | undefined;
-    return str(rp?.name) || str(rp?.id);
+    const rp = e['rp'] as { id?: unknown; name?: unknown; display_name?: Record<string, unknown> } | undefined;
+    // A citizen sees the RP's display name; an RP without one is "a service", never its client id.
+    return str(rp?.display_name?.[lang]) || str(rp?.name) || (lang === 'sv' ? 'En tjänst' : 'A service');
   };
   const purposeOf = (e: Record<string, unknown>): string => str((e['purpose'] as Record<string, unknown> | undefined)?.[lang]);
   const active = view.roles.find((r) => r.id === view.active_role);
+  const company = acted.party === 'organisation';
   return {
     retentionDays: shared.retention_days,
     shared: shared.entries.map((e) => ({
@@ -155,18 +206,35 @@ export function logsView(deps: WebDeps, view: SessionView, shared: LogView, acte
       rp: rpOf(e),
       purpose: purposeOf(e),
       role: e['role'] === 'self' ? (lang === 'sv' ? 'Du själv' : 'Yourself') : capitalise(roleKindWords(str(e['role']), lang)),
-      what: ((e['credentials'] as Array<{ type: string; claim_names: string[] }> | undefined) ?? []).map((c) => ({ type: capitalise(credentialTypeWords(c.type, lang)), claims: claimNamesWords(c.type, c.claim_names, lang) })),
+      what: ((e['credentials'] as Array<{ type: string; claim_names: string[]; subject_name?: string }> | undefined) ?? []).map((c) => {
+        const type = capitalise(credentialTypeWords(c.type, lang));
+        return { type: c.subject_name === undefined ? type : t.logs.certificateAbout(type, c.subject_name), claims: claimNamesWords(c.type, c.claim_names, lang) };
+      }),
     })),
     acted: acted.entries.map((e) => {
-      const rep = (e['representation'] ?? {}) as { type?: string; issuer?: string };
+      const rep = (e['representation'] ?? {}) as { kind?: string; authority_kind?: string };
+      const actor = e['actor'] as { name?: string | null; is_reader?: boolean } | undefined;
+      const byReader = actor?.is_reader === true;
       const formId = str(e['form']);
       const form = formId === '' ? undefined : deps.portal.forms.get(formId);
-      const fields = ((e['fields'] as string[] | undefined) ?? []).map((name) => form?.fields.find((f) => f.name === name)?.label[lang] ?? name);
-      const who = lang === 'sv' ? `Någon med ${credentialTypeWords(str(rep.type), lang)}, utfärdad av ${issuerWords(str(rep.issuer))}` : `Someone with a ${credentialTypeWords(str(rep.type), lang)} issued by ${issuerWords(str(rep.issuer))}`;
-      const did = `${capitalise(actionWords(str(e['action']), lang))}${form === undefined ? '' : `: ${form.title[lang]}`}${fields.length === 0 ? '' : ` (${fields.join(', ')})`}`;
-      return { at: str(e['at']), who, did, rp: rpOf(e) };
+      // "Huvudmannens namn och huvudmannens personnummer": labels inside a sentence after the first.
+      const fields = ((e['fields'] as string[] | undefined) ?? []).map((name, i) => {
+        const label = form?.fields.find((f) => f.name === name)?.label[lang] ?? name;
+        return i === 0 ? label : label.charAt(0).toLowerCase() + label.slice(1);
+      });
+      const relation = byReader ? undefined : relationWords(str(rep.kind), rep.authority_kind, lang);
+      const who = byReader ? t.logs.you : (actor?.name ?? t.logs.someRepresentative);
+      return {
+        at: str(e['at']),
+        who,
+        ...(relation !== undefined && { relation }),
+        did: actionWords(str(e['action']), lang, { byReader, company }),
+        ...(form !== undefined && { form: form.title[lang] }),
+        ...(fields.length > 0 && { fields }),
+        rp: rpOf(e),
+      };
     }),
-    ...(acted.party === 'organisation' && active?.display_name != null && { company: active.display_name }),
+    ...(company && active?.display_name != null && { company: active.display_name }),
   };
 }
 

@@ -15,6 +15,9 @@ import { createSession } from '../portal/create-session.ts';
 import { completeStepUp, startStepUp } from '../portal/step-up.ts';
 import { loadSession } from '../portal/session-access.ts';
 import { askedOf } from './build-views.ts';
+import { credentialQueryWords } from './plain-words.ts';
+import type { RpClient } from '../config/rp-clients.ts';
+import type { Lang } from './z-web-state.ts';
 import { actingPersonPaths, stepUpForClaims, stepUpForRole } from './choose-step-up.ts';
 import { callbackPage } from './pages/callback-page.ts';
 import { startPage } from './pages/start-page.ts';
@@ -118,16 +121,19 @@ export function loginRoutes(deps: WebDeps, router: Router, routes: Routes): void
     const useCase = verifier.useCases.get(p.useCase);
     if (useCase === undefined) throw new ServiceError('USE_CASE_UNKNOWN');
     const status = await statusOf(p);
-    const { asked, optional } = askedOf(useCase, w.t, w.lang);
+    const { asked, required, optional } = askedOf(useCase, w.t, w.lang);
+    const flash = w.takeFlash();
     const user = w.state.sid === undefined ? undefined : await userName(deps, w.state.sid);
     const persons = deps.testWallet === undefined ? undefined : await deps.testWallet.persons(w.lang);
     const view = {
       pending: p,
-      rpName: client.name ?? client.id,
+      rpName: clientDisplayName(client, w.lang),
       ...(deps.verifierOrganisation !== undefined && { verifierOrganisation: deps.verifierOrganisation }),
       purpose: useCase.purpose[w.lang],
       asked,
+      required,
       optional,
+      ...(flash === 'test_wallet_failed' && { testWalletMessage: w.t.flash.test_wallet_failed }),
       ...(p.flow === 'cross_device' && { qr: await qrCodeSvg(p.uri, 'qr-label') }),
       status: status.status,
       ...(status.error !== undefined && { errorCode: status.error.code }),
@@ -157,10 +163,17 @@ export function loginRoutes(deps: WebDeps, router: Router, routes: Routes): void
     const body = formBody(zTestWallet, req.body);
     const p = pendingOf(w);
     const outcome = await testWallet.answer(p.uri, body.person, body.answer);
-    if (!outcome.ok) deps.logger.info({ tx: p.tx, reason: outcome.message }, 'test wallet did not answer');
+    let message: string | undefined;
+    if (!outcome.ok) {
+      deps.logger.info({ tx: p.tx, reason: outcome.message }, 'test wallet did not answer');
+      // Said on the page at once (the request would otherwise wait, unanswered, until it expires).
+      const query = outcome.missingQuery === undefined ? undefined : verifier.useCases.get(p.useCase)?.query.credentials.find((c) => c.id === outcome.missingQuery);
+      message = query === undefined ? w.t.request.testWallet.failed : w.t.request.testWallet.lacks(credentialQueryWords(query, w.lang).type);
+    }
     // Same-device: the wallet sends the browser back to the callback page (same origin only).
     const back = outcome.ok && outcome.redirectUri !== undefined && outcome.redirectUri.startsWith(`${callbackUri}#`) ? outcome.redirectUri.slice(verifier.settings.publicBaseUrl.length) : undefined;
-    if (wantsJson) return w.json(outcome.ok ? 200 : 502, outcome.ok ? { ok: true, ...(back !== undefined && { redirect: back }) } : { ok: false, message: outcome.message });
+    if (wantsJson) return w.json(outcome.ok ? 200 : 422, outcome.ok ? { ok: true, ...(back !== undefined && { redirect: back }) } : { ok: false, message });
+    if (!outcome.ok) w.update({ flash: 'test_wallet_failed' });
     w.redirect(back ?? '/login');
   });
 
@@ -227,4 +240,9 @@ function readsPath(claims: Readonly<Record<string, unknown>>, path: readonly str
     node = (node as Record<string, unknown>)[key];
   }
   return node !== undefined && node !== null;
+}
+
+/** The name citizens see for an RP client: its display name in their language, its name, or a plain phrase — never its id. */
+export function clientDisplayName(client: Pick<RpClient, 'name' | 'display_name'>, lang: Lang): string {
+  return client.display_name?.[lang] ?? client.name ?? (lang === 'sv' ? 'En tjänst' : 'A service');
 }

@@ -5,7 +5,7 @@
  * representation credentials are described by what they say, not by their claim paths.
  */
 import type { CredentialQuery } from '../query/z-dcql.ts';
-import { describeClaims } from '../query/describe-claims.ts';
+import { claimRank, describeClaims } from '../query/describe-claims.ts';
 import { kindOfVct, type RoleKind } from '../portal/representation/representation-types.ts';
 import type { Lang } from './z-web-state.ts';
 
@@ -40,14 +40,53 @@ export function roleLabel(kind: string, basisKind: string | undefined, name: str
   return phrase.charAt(0).toUpperCase() + phrase.slice(1);
 }
 
-const ROLE_KINDS: Readonly<Record<RoleKind, Words>> = {
-  self: w('dig själv', 'yourself'),
-  guardianship: w('vårdnadshavare', 'guardians'),
-  power_of_attorney: w('den som har fullmakt', 'holders of a power of attorney'),
-  trusteeship: w('god man eller förvaltare', 'trustees (god man or förvaltare)'),
-  company_signatory: w('firmatecknare', 'authorised signatories'),
+/** Who a form is for, as nouns of people ("ombud med fullmakt", "god man", "förvaltare"): one role kind may name two. */
+const ROLE_NOUNS: Readonly<Record<Exclude<RoleKind, 'self'>, readonly Words[]>> = {
+  guardianship: [w('vårdnadshavare', 'guardian')],
+  power_of_attorney: [w('ombud med fullmakt', 'attorney holding a power of attorney')],
+  trusteeship: [w('god man', 'trustee (god man)'), w('förvaltare', 'administrator (förvaltare)')],
+  company_signatory: [w('firmatecknare', 'authorised signatory of a company')],
 };
-export const roleKindWords = (kind: string, lang: Lang): string => (Object.hasOwn(ROLE_KINDS, kind) ? ROLE_KINDS[kind as RoleKind][lang] : kind);
+
+/**
+ * Whom a form is for, as a sentence: "Tjänsten är till för den som är ombud med fullmakt, god man,
+ * förvaltare eller vårdnadshavare." A form only for `self`: "Tjänsten gäller bara dina egna ärenden."
+ */
+export function formIsForWords(kinds: readonly string[], lang: Lang): string {
+  const nouns = kinds.flatMap((k) => (Object.hasOwn(ROLE_NOUNS, k) ? ROLE_NOUNS[k as Exclude<RoleKind, 'self'>].map((n) => n[lang]) : []));
+  const self = kinds.includes('self');
+  if (nouns.length === 0) return lang === 'sv' ? 'Tjänsten gäller bara dina egna ärenden.' : 'The service is only for your own errands.';
+  const or = new Intl.ListFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', { type: 'disjunction' }).format(nouns);
+  if (lang === 'sv') return `Tjänsten är till för den som är ${or}${self ? ', och för dina egna ärenden' : ''}.`;
+  return `The service is for someone acting as ${or}${self ? ', and for your own errands' : ''}.`;
+}
+
+const ROLE_NAMES: Readonly<Record<RoleKind, Words>> = {
+  self: w('dig själv', 'yourself'),
+  guardianship: w('vårdnadshavare', 'guardian'),
+  power_of_attorney: w('ombud med fullmakt', 'attorney'),
+  trusteeship: w('god man eller förvaltare', 'trustee or administrator'),
+  company_signatory: w('firmatecknare', 'authorised signatory'),
+};
+/** A role kind as the name of the role ("vårdnadshavare"), for the sharing log. */
+export const roleKindWords = (kind: string, lang: Lang): string => (Object.hasOwn(ROLE_NAMES, kind) ? ROLE_NAMES[kind as RoleKind][lang] : kind);
+
+/** What the representative is to the reader, the represented person: "din vårdnadshavare", "ditt ombud". */
+export function relationWords(kind: string, authorityKind: string | undefined, lang: Lang): string | undefined {
+  switch (kind) {
+    case 'guardianship':
+      return lang === 'sv' ? 'din vårdnadshavare' : 'your guardian';
+    case 'power_of_attorney':
+      return lang === 'sv' ? 'ditt ombud med fullmakt' : 'your attorney';
+    case 'trusteeship':
+      if (authorityKind === 'forvaltare') return lang === 'sv' ? 'din förvaltare' : 'your administrator (förvaltare)';
+      return lang === 'sv' ? 'din gode man' : 'your trustee (god man)';
+    case 'company_signatory':
+      return lang === 'sv' ? 'firmatecknare' : 'authorised signatory';
+    default:
+      return undefined;
+  }
+}
 
 const BASES: Readonly<Record<string, Words>> = {
   vardnadshavare: w('Vårdnadshavare enligt folkbokföringen', 'Guardian (custodian) according to the population register'),
@@ -61,8 +100,8 @@ const BASES: Readonly<Record<string, Words>> = {
 export const basisWords = (kind: string, lang: Lang): string => (Object.hasOwn(BASES, kind) ? (BASES[kind] as Words)[lang] : kind);
 
 const TYPES: Readonly<Record<string, Words>> = {
-  'urn:eudi:pid:1': w('id-uppgifter (PID)', 'identity data (PID)'),
-  'eu.europa.ec.eudi.pid.1': w('id-uppgifter (PID)', 'identity data (PID)'),
+  'urn:eudi:pid:1': w('id-uppgifter', 'identity data'),
+  'eu.europa.ec.eudi.pid.1': w('id-uppgifter', 'identity data'),
   'urn:se:eudi:representation:guardianship:1': w('intyg om vårdnad', 'certificate of custody'),
   'urn:se:eudi:representation:power-of-attorney:1': w('fullmakt', 'power of attorney'),
   'urn:se:eudi:representation:trusteeship:1': w('förordnande som god man eller förvaltare', 'appointment as trustee'),
@@ -72,13 +111,48 @@ const TYPES: Readonly<Record<string, Words>> = {
 /** A credential type in words ("fullmakt"); an unknown type is shown as it is. */
 export const credentialTypeWords = (type: string, lang: Lang): string => (Object.hasOwn(TYPES, type) ? (TYPES[type] as Words)[lang] : type);
 
-/** The issuer of a credential, as the host of its identifier (`https://pid-issuer.example` → `pid-issuer.example`). */
-export function issuerWords(issuer: string): string {
+/**
+ * The issuer of a credential for a citizen: its name in the trusted list that vouches for it (the
+ * service name), or a plain phrase — never a host name or URL.
+ */
+export function issuerWords(trustedListName: string | undefined, lang: Lang): string {
+  const name = trustedListName?.trim() ?? '';
+  if (name !== '' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(name)) return name;
+  return lang === 'sv' ? 'en betrodd utfärdare' : 'a trusted issuer';
+}
+
+/** National identifiers a PID may hold in `personal_administrative_number`, by issuing country (ISO 3166-1 alpha-2). */
+const IDENTIFIER_KINDS: Readonly<Record<string, Words>> = {
+  SE: w('personnummer', 'Swedish personal identity number'),
+  IT: w('codice fiscale', 'codice fiscale'),
+  DK: w('CPR-nummer', 'CPR number'),
+  NO: w('fødselsnummer', 'fødselsnummer'),
+  FI: w('henkilötunnus', 'henkilötunnus'),
+  ES: w('DNI/NIE', 'DNI/NIE'),
+  BE: w('rijksregisternummer', 'national register number'),
+  NL: w('BSN', 'BSN'),
+  PL: w('PESEL', 'PESEL'),
+};
+
+/** A country's name in the page's language ("Italien"), or its code when unknown. */
+export function countryWords(code: string, lang: Lang): string {
   try {
-    return new URL(issuer).host || issuer;
+    return new Intl.DisplayNames([lang === 'sv' ? 'sv-SE' : 'en-GB'], { type: 'region' }).of(code) ?? code;
   } catch {
-    return issuer;
+    return code;
   }
+}
+
+/** What kind of identifier another country's PID holds, and whose: "codice fiscale, Italien". */
+export function identifierKindWords(country: string, lang: Lang): string {
+  const kind = Object.hasOwn(IDENTIFIER_KINDS, country) ? (IDENTIFIER_KINDS[country] as Words)[lang] : lang === 'sv' ? 'nationellt identitetsnummer' : 'national identity number';
+  return `${kind}, ${countryWords(country, lang)}`;
+}
+
+/** The label of a person's identifier: "Personnummer" for a Swedish PID, else "Identitetsnummer (codice fiscale, Italien)". */
+export function identifierLabel(country: string | undefined, lang: Lang, labels: { readonly swedish: string; readonly foreign: string }): string {
+  if (country === undefined || country === 'SE') return labels.swedish;
+  return `${labels.foreign} (${identifierKindWords(country, lang)})`;
 }
 
 /** What the parts of a representation credential say, by the first segment of the claim name. */
@@ -97,7 +171,9 @@ export function claimNamesWords(type: string, names: readonly string[], lang: La
     const parts = [...new Set(names.map((n) => n.split('.')[0] ?? n))].sort((a, b) => rank(a) - rank(b));
     return parts.map((p) => (Object.hasOwn(REPRESENTATION_PARTS, p) ? (REPRESENTATION_PARTS[p] as Words)[lang] : p));
   }
-  const query = { id: 'q', format: 'dc+sd-jwt', claims: names.map((n) => ({ path: n.replace(/\[\]$/, '').split('.') })) } as unknown as CredentialQuery;
+  // In the order people read a PID (names, birth, identifier, address), not the order of the keys.
+  const ordered = [...names].sort((a, b) => claimRank(a.replace(/\[\]$/, '')) - claimRank(b.replace(/\[\]$/, '')));
+  const query = { id: 'q', format: 'dc+sd-jwt', claims: ordered.map((n) => ({ path: n.replace(/\[\]$/, '').split('.') })) } as unknown as CredentialQuery;
   return describeClaims({ query: { credentials: [query] } }, lang);
 }
 
@@ -110,12 +186,30 @@ export function credentialQueryWords(cq: CredentialQuery, lang: Lang): { readonl
   return { type: credentialTypeWords(type, lang), claims: describeClaims({ query: { credentials: [cq] } }, lang), representation: false };
 }
 
-const ACTIONS: Readonly<Record<string, Words>> = {
-  representation_presented: w('visade sin behörighet att företräda dig', 'presented their authority to represent you'),
-  role_activated: w('började uträtta ärenden för dig', 'started acting on your behalf'),
-  form_prefilled: w('fick en blankett ifylld med dina uppgifter', 'had a form filled in with your details'),
+/**
+ * What a representative did, told to the person (or company) they act for: "loggade in med sin
+ * behörighet att företräda dig". The subject of the sentence (the representative's name, or "Du")
+ * comes before it.
+ */
+const ACTIONS: Readonly<Record<string, { readonly other: Words; readonly reader: Words }>> = {
+  representation_presented: {
+    other: w('visade sin behörighet att företräda dig och loggade in med den', 'showed their authority to represent you and logged in with it'),
+    reader: w('visade din behörighet och loggade in med den', 'showed your authority and logged in with it'),
+  },
+  role_activated: { other: w('började uträtta ärenden för dig', 'started acting on your behalf'), reader: w('började uträtta ärenden', 'started acting') },
+  form_prefilled: { other: w('öppnade en blankett som fylldes i med dina uppgifter', 'opened a form that was filled in with your details'), reader: w('öppnade en blankett', 'opened a form') },
 };
-export const actionWords = (action: string, lang: Lang): string => (Object.hasOwn(ACTIONS, action) ? (ACTIONS[action] as Words)[lang] : action);
+const COMPANY_ACTIONS: Readonly<Record<string, Words>> = {
+  representation_presented: w('visade sin behörighet att teckna företaget och loggade in med den', 'showed their authority to sign for the company and logged in with it'),
+  role_activated: w('började uträtta ärenden för företaget', 'started acting for the company'),
+  form_prefilled: w('öppnade en blankett som fylldes i med företagets uppgifter', 'opened a form that was filled in with the company’s details'),
+};
+/** The action of an acted-on-my-behalf entry, for the reader: the represented person, or a company's log read by the actor herself. */
+export function actionWords(action: string, lang: Lang, opts: { readonly byReader: boolean; readonly company: boolean }): string {
+  if (opts.byReader) return Object.hasOwn(ACTIONS, action) ? (ACTIONS[action] as { reader: Words }).reader[lang] : action;
+  if (opts.company) return Object.hasOwn(COMPANY_ACTIONS, action) ? (COMPANY_ACTIONS[action] as Words)[lang] : action;
+  return Object.hasOwn(ACTIONS, action) ? (ACTIONS[action] as { other: Words }).other[lang] : action;
+}
 
 const REFUSALS: Readonly<Record<string, Words>> = {
   REPRESENTATION_EXPIRED: w('Behörigheten har upphört.', 'The authority has ended.'),

@@ -14,12 +14,14 @@ import type { Session } from '../portal/session.ts';
 import { openSession } from '../portal/session-access.ts';
 import { sessionView, type SessionView } from '../portal/session-view.ts';
 import { switchActiveRole } from '../portal/switch-role.ts';
-import { formView, logsView, notAllowedHelp, portalView } from './build-views.ts';
-import { formBody, type Routes } from './login-routes.ts';
+import { formView, logsView, notAllowedHelp, portalView, valueWords } from './build-views.ts';
+import { readFormInput } from '../portal/validate-form-input.ts';
+import { formBody, userName, type Routes } from './login-routes.ts';
+import { logoutPage } from './pages/logout-page.ts';
 import { formNotAllowedPage, formPage, receiptPage } from './pages/form-page.ts';
 import { logsPage } from './pages/logs-page.ts';
 import { portalPage } from './pages/portal-page.ts';
-import { credentialTypeWords, issuerWords, roleLabel } from './plain-words.ts';
+import { roleLabel } from './plain-words.ts';
 import { formAccess } from '../portal/form-access.ts';
 import type { FormDefinition } from '../portal/z-form.ts';
 import type { FormPageView } from './pages/form-page.ts';
@@ -31,7 +33,6 @@ import type { WebRequest } from './web-request.ts';
 /** `return`: back to Mina sidor, or to the form the switch was made from. */
 const zSwitch = z.object({ role_id: z.string().min(1).max(100), return: z.string().regex(/^\/portal(\/forms\/[a-z0-9-]{1,64})?$/).optional() });
 const FORM_ID = /^[a-z0-9-]{1,64}$/;
-const MAX_FIELD_LENGTH = 200;
 
 /** The roles this form is for, when the session holds more than one of them. */
 function formRoles(s: LoggedIn, form: FormDefinition, lang: Lang): { readonly roles?: FormPageView['roles'] } {
@@ -132,24 +133,19 @@ export function portalRoutes(deps: WebDeps, routes: Routes): void {
     const form = deps.portal.forms.get(out.result.form);
     if (form === undefined) throw new ServiceError('FORM_NOT_FOUND');
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const values: Record<string, string> = {};
-    const errors = new Set<string>();
-    for (const f of out.result.fields) {
-      if (!f.editable) continue;
-      const raw = body[f.name];
-      const value = typeof raw === 'string' ? raw.trim().slice(0, MAX_FIELD_LENGTH) : '';
-      values[f.name] = value;
-      if (f.required && value === '') errors.add(f.name);
-    }
-    if (errors.size > 0) {
-      w.page(400, formPage(w.context(req, out.s.name), formView(deps, out.s.view, form, out.result, w.t, w.lang, { values, errors })));
+    // Checked against the form's definition (type, options, pattern), whatever the page sent.
+    const editable = new Set(out.result.fields.filter((f) => f.editable).map((f) => f.name));
+    const { values, problems } = readFormInput(form.fields.filter((f) => editable.has(f.name)), body);
+    if (problems.size > 0) {
+      w.page(400, formPage(w.context(req, out.s.name), { ...formView(deps, out.s.view, form, out.result, w.t, w.lang, { values, problems }), ...formRoles(out.s, form, w.lang) }));
       return;
     }
     const agency = AGENCIES[form.service.split('.')[1] ?? ''] ?? form.service;
-    const rows = out.result.fields.map((f) => ({
-      label: f.label[w.lang],
-      value: f.editable ? (values[f.name] ?? '') : f.value === null ? '' : String(f.value),
-      ...(f.source !== null && f.value !== null && { source: w.t.form.verifiedFrom(credentialTypeWords(f.source.credential_type, w.lang), issuerWords(f.source.issuer)) }),
+    const shown = formView(deps, out.s.view, form, out.result, w.t, w.lang);
+    const rows = out.result.fields.map((f, i) => ({
+      label: shown.fields[i]?.label ?? f.label[w.lang],
+      value: f.editable ? valueWords(form.fields.find((d) => d.name === f.name), values[f.name] ?? '', w.lang) : f.value === null ? '' : String(f.value),
+      ...(shown.fields[i]?.source !== undefined && { source: shown.fields[i]?.source }),
     }));
     w.page(200, receiptPage(w.context(req, out.s.name), { title: form.title[w.lang], service: agency, rows }));
   });
@@ -159,7 +155,12 @@ export function portalRoutes(deps: WebDeps, routes: Routes): void {
     if (s === undefined) return w.redirect('/');
     const input = { rpClientId: client.id, sessionId: s.session.id };
     const [shared, acted] = [await readDisclosures(deps.portal, input), await readActedOnMyBehalf(deps.portal, input)];
-    w.page(200, logsPage(w.context(req, s.name), logsView(deps, s.view, shared, acted, w.lang)));
+    w.page(200, logsPage(w.context(req, s.name), logsView(deps, s.view, shared, acted, w.t, w.lang)));
+  });
+
+  routes.get('/logout', async (w, req) => {
+    const user = w.state.sid === undefined ? undefined : await userName(deps, w.state.sid);
+    w.page(200, logoutPage(w.context(req, user), user !== undefined));
   });
 
   routes.post('/logout', async (w) => {

@@ -24,7 +24,7 @@ export interface Texts {
     readonly noWallet: string;
   };
 
-  readonly flash: { readonly logged_out: string; readonly role_switched: string; readonly step_up_done: string; readonly cancelled: string };
+  readonly flash: { readonly logged_out: string; readonly role_switched: string; readonly step_up_done: string; readonly cancelled: string; readonly test_wallet_failed: string };
 
   readonly request: {
     readonly loginTitle: string;
@@ -37,6 +37,7 @@ export interface Texts {
     readonly whatIntro: string;
     readonly youChoose: string;
     readonly ifYouHave: string;
+    readonly requiredCredential: string;
     readonly fromCredential: (type: string) => string;
     readonly crossDevice: string;
     readonly crossDeviceHelp: string;
@@ -72,6 +73,8 @@ export interface Texts {
       readonly sharePid: string;
       readonly decline: string;
       readonly running: string;
+      readonly lacks: (what: string) => string;
+      readonly failed: string;
     };
   };
 
@@ -83,6 +86,7 @@ export interface Texts {
     readonly name: string;
     readonly birthdate: string;
     readonly personalNumber: string;
+    readonly identityNumber: string;
     readonly actingAs: (role: string) => string;
     readonly rolesHeading: string;
     readonly rolesHelp: string;
@@ -118,6 +122,8 @@ export interface Texts {
     readonly moreHeading: string;
     readonly errorSummary: string;
     readonly fieldMissing: (label: string) => string;
+    readonly fieldInvalid: { readonly date: (label: string) => string; readonly year: (label: string) => string; readonly choice: (label: string) => string; readonly text: (label: string) => string };
+    readonly choose: string;
     readonly notAllowedTitle: string;
     readonly receiptTitle: string;
     readonly receiptLead: (service: string) => string;
@@ -142,6 +148,12 @@ export interface Texts {
     readonly asRole: string;
     readonly who: string;
     readonly did: string;
+    readonly you: string;
+    readonly someRepresentative: string;
+    readonly form: string;
+    readonly detailsUsed: string;
+    readonly through: string;
+    readonly certificateAbout: (type: string, name: string) => string;
   };
 
   readonly error: {
@@ -150,7 +162,10 @@ export interface Texts {
     readonly toStart: string;
     readonly toPortal: string;
     readonly loginAgain: string;
+    readonly technical: string;
   };
+
+  readonly logoutPage: { readonly title: string; readonly lead: string; readonly notLoggedIn: string; readonly notLoggedInLead: string };
 
   readonly dateTime: (iso: string | number) => string;
   readonly date: (isoDate: string) => string;
@@ -196,19 +211,21 @@ const sv: Texts = {
     role_switched: 'Du har bytt roll.',
     step_up_done: 'Uppgifterna från din plånbok är tillagda.',
     cancelled: 'Frågan till plånboken är avbruten.',
+    test_wallet_failed: 'Testplånboken kunde inte svara på frågan. Välj en annan testperson, eller neka.',
   },
 
   request: {
     loginTitle: 'Logga in med din digitala id-plånbok',
     stepUpTitle: 'Lägg till uppgifter från din plånbok',
     who: 'Vem frågar?',
-    whoText: (rp) => `${rp}, genom Mina sidor.`,
+    whoText: (rp) => `${rp}.`,
     certificate: (org) => `Plånboken visar att frågan kommer från ${org}.`,
     why: 'Varför?',
     what: 'Vad frågar vi efter?',
     whatIntro: 'Vi frågar efter de här uppgifterna:',
     youChoose: 'Du ser frågan i plånboken och väljer själv om du vill dela.',
     ifYouHave: 'Om du har dem',
+    requiredCredential: 'Det här krävs',
     fromCredential: (type) => `Från ${type}`,
     crossDevice: 'Plånboken i din mobil',
     crossDeviceHelp: 'Öppna plånboken i mobilen och skanna QR-koden.',
@@ -228,7 +245,7 @@ const sv: Texts = {
       verifiedSameDevice: 'Klart! Uppgifterna är kontrollerade. Fortsätt i fönstret som plånboken öppnade.',
       refused: 'Du valde att inte dela något. Inget har sparats.',
       expired: 'Frågan gick ut innan plånboken svarade. Inget har sparats.',
-      error: 'Svaret från plånboken kunde inte godkännas ({code}). Inget har sparats.',
+      error: 'Svaret från plånboken kunde inte godkännas. Inget har sparats.',
     },
     continueButton: 'Jag har svarat i plånboken – fortsätt',
     continueHelp: 'Sidan går vidare av sig själv när plånboken har svarat.',
@@ -244,6 +261,8 @@ const sv: Texts = {
       sharePid: 'Dela bara id-uppgifterna',
       decline: 'Neka',
       running: 'Testplånboken svarar …',
+      lacks: (what) => `Testpersonen har inte ${what} i sin plånbok, så plånboken kan inte dela det som frågan kräver. Välj en annan testperson, eller neka.`,
+      failed: 'Testplånboken kunde inte svara på frågan. Välj en annan testperson, eller neka.',
     },
   },
 
@@ -261,6 +280,7 @@ const sv: Texts = {
     name: 'Namn',
     birthdate: 'Födelsedatum',
     personalNumber: 'Personnummer',
+    identityNumber: 'Identitetsnummer',
     actingAs: (role) => `Du uträttar nu ärenden ${role}.`,
     rolesHeading: 'Vem uträttar du ärenden för?',
     rolesHelp: 'Rollerna kommer från behörigheterna i din plånbok. Det du ser nedan gäller den roll du väljer.',
@@ -285,7 +305,7 @@ const sv: Texts = {
     fillingAs: (role) => `Du fyller i blanketten ${role}.`,
     rolesLegend: 'Fyll i blanketten för',
     required: 'obligatorisk',
-    verifiedFrom: (type, issuer) => `Verifierad uppgift från ${type}, utfärdad av ${issuer}.`,
+    verifiedFrom: (type, issuer) => `Verifierad uppgift – källa: ${type}, utfärdare: ${issuer}.`,
     locked: 'Kan inte ändras här.',
     notFetched: 'Hämtades inte från din plånbok.',
     notVerified: 'Finns inte i de uppgifter du har delat.',
@@ -296,6 +316,13 @@ const sv: Texts = {
     moreHeading: 'Fyll i mer från din plånbok',
     errorSummary: 'Något behöver rättas',
     fieldMissing: (label) => `Fyll i ${label.toLowerCase()}.`,
+    fieldInvalid: {
+      date: (label) => `Skriv ${label.toLowerCase()} som ett datum, till exempel 2026-05-31.`,
+      year: (label) => `Skriv ${label.toLowerCase()} som ett år med fyra siffror, till exempel 2025.`,
+      choice: (label) => `Välj ${label.toLowerCase()} bland alternativen.`,
+      text: (label) => `Kontrollera ${label.toLowerCase()}.`,
+    },
+    choose: 'Välj …',
     notAllowedTitle: 'Tjänsten är inte tillgänglig i den här rollen',
     receiptTitle: 'Klart – så här skulle ärendet ha skickats',
     receiptLead: (service) => `I en riktig tjänst hade uppgifterna skickats till ${service}. Det här är en demo, så inget har skickats.`,
@@ -320,6 +347,12 @@ const sv: Texts = {
     asRole: 'Roll',
     who: 'Vem',
     did: 'Vad gjordes',
+    you: 'Du',
+    someRepresentative: 'En företrädare',
+    form: 'Blankett',
+    detailsUsed: 'Uppgifter som fylldes i',
+    through: 'Genom',
+    certificateAbout: (type, name) => `${type} för ${name}`,
   },
 
   error: {
@@ -328,6 +361,14 @@ const sv: Texts = {
     toStart: 'Till startsidan',
     toPortal: 'Tillbaka till Mina sidor',
     loginAgain: 'Logga in igen',
+    technical: 'Teknisk information (för support)',
+  },
+
+  logoutPage: {
+    title: 'Logga ut',
+    lead: 'Vill du logga ut från Mina sidor? Uppgifterna från inloggningen tas bort.',
+    notLoggedIn: 'Du är inte inloggad',
+    notLoggedInLead: 'Du är redan utloggad. Du kan logga in igen från startsidan.',
   },
 
   ...formatter('sv-SE'),
@@ -361,19 +402,21 @@ const en: Texts = {
     role_switched: 'You have switched role.',
     step_up_done: 'The details from your wallet have been added.',
     cancelled: 'The request to your wallet has been cancelled.',
+    test_wallet_failed: 'The test wallet could not answer the request. Choose another test person, or decline.',
   },
 
   request: {
     loginTitle: 'Log in with your digital identity wallet',
     stepUpTitle: 'Add details from your wallet',
     who: 'Who is asking?',
-    whoText: (rp) => `${rp}, through My pages.`,
+    whoText: (rp) => `${rp}.`,
     certificate: (org) => `Your wallet shows that the request comes from ${org}.`,
     why: 'Why?',
     what: 'What do we ask for?',
     whatIntro: 'We ask for these details:',
     youChoose: 'You see the request in your wallet and choose yourself whether to share.',
     ifYouHave: 'If you have them',
+    requiredCredential: 'Required',
     fromCredential: (type) => `From your ${type}`,
     crossDevice: 'The wallet on your phone',
     crossDeviceHelp: 'Open the wallet on your phone and scan the QR code.',
@@ -393,7 +436,7 @@ const en: Texts = {
       verifiedSameDevice: 'Done! The details have been checked. Continue in the window your wallet opened.',
       refused: 'You chose not to share anything. Nothing has been saved.',
       expired: 'The request expired before your wallet answered. Nothing has been saved.',
-      error: 'The answer from your wallet could not be accepted ({code}). Nothing has been saved.',
+      error: 'The answer from your wallet could not be accepted. Nothing has been saved.',
     },
     continueButton: 'I have answered in my wallet – continue',
     continueHelp: 'The page moves on by itself once your wallet has answered.',
@@ -409,6 +452,8 @@ const en: Texts = {
       sharePid: 'Share only the identity data',
       decline: 'Decline',
       running: 'The test wallet is answering …',
+      lacks: (what) => `The test person has no ${what} in their wallet, so the wallet cannot share what the request requires. Choose another test person, or decline.`,
+      failed: 'The test wallet could not answer the request. Choose another test person, or decline.',
     },
   },
 
@@ -426,6 +471,7 @@ const en: Texts = {
     name: 'Name',
     birthdate: 'Date of birth',
     personalNumber: 'Personal identity number',
+    identityNumber: 'Identity number',
     actingAs: (role) => `You are now acting ${role}.`,
     rolesHeading: 'Whom are you acting for?',
     rolesHelp: 'The roles come from the authorisations in your wallet. What you see below is for the role you choose.',
@@ -450,7 +496,7 @@ const en: Texts = {
     fillingAs: (role) => `You are filling in the form ${role}.`,
     rolesLegend: 'Fill in the form for',
     required: 'required',
-    verifiedFrom: (type, issuer) => `Verified detail from your ${type}, issued by ${issuer}.`,
+    verifiedFrom: (type, issuer) => `Verified detail – source: your ${type}, issuer: ${issuer}.`,
     locked: 'Cannot be changed here.',
     notFetched: 'Not fetched from your wallet.',
     notVerified: 'Not among the details you have shared.',
@@ -461,6 +507,13 @@ const en: Texts = {
     moreHeading: 'Fill in more from your wallet',
     errorSummary: 'Something needs correcting',
     fieldMissing: (label) => `Fill in ${label.charAt(0).toLowerCase()}${label.slice(1)}.`,
+    fieldInvalid: {
+      date: (label) => `Write ${label.charAt(0).toLowerCase()}${label.slice(1)} as a date, for example 2026-05-31.`,
+      year: (label) => `Write ${label.charAt(0).toLowerCase()}${label.slice(1)} as a year in four digits, for example 2025.`,
+      choice: (label) => `Choose ${label.charAt(0).toLowerCase()}${label.slice(1)} from the options.`,
+      text: (label) => `Check ${label.charAt(0).toLowerCase()}${label.slice(1)}.`,
+    },
+    choose: 'Choose …',
     notAllowedTitle: 'The service is not available in this role',
     receiptTitle: 'Done – this is what would have been sent',
     receiptLead: (service) => `In a real service the details would have gone to ${service}. This is a demo, so nothing has been sent.`,
@@ -485,6 +538,12 @@ const en: Texts = {
     asRole: 'Role',
     who: 'Who',
     did: 'What was done',
+    you: 'You',
+    someRepresentative: 'A representative',
+    form: 'Form',
+    detailsUsed: 'Details filled in',
+    through: 'Through',
+    certificateAbout: (type, name) => `${type} for ${name}`,
   },
 
   error: {
@@ -493,6 +552,14 @@ const en: Texts = {
     toStart: 'To the start page',
     toPortal: 'Back to My pages',
     loginAgain: 'Log in again',
+    technical: 'Technical details (for support)',
+  },
+
+  logoutPage: {
+    title: 'Log out',
+    lead: 'Do you want to log out of My pages? The details from your login will be deleted.',
+    notLoggedIn: 'You are not logged in',
+    notLoggedInLead: 'You are already logged out. You can log in again from the start page.',
   },
 
   ...formatter('en-GB'),

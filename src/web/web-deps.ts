@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import type { RpClient } from '../config/rp-clients.ts';
 import type { PortalDeps } from '../portal/portal-deps.ts';
-import type { TestWallet } from './test-wallet.ts';
+import type { TestWallet } from './test-wallet-port.ts';
 
 export interface WebDeps {
   readonly portal: PortalDeps;

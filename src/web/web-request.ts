@@ -17,6 +17,24 @@ import { texts, type Texts } from './texts.ts';
 import type { WebDeps } from './web-deps.ts';
 import { languages, type Lang, type WebState } from './z-web-state.ts';
 
+/**
+ * The first of the portal's languages in an `Accept-Language` header (RFC 9110 §12.5.4), by
+ * quality; Swedish when the header names neither.
+ */
+export function preferredLanguage(header: string | undefined): Lang {
+  let best: { lang: Lang; q: number } | undefined;
+  for (const part of (header ?? '').slice(0, 500).split(',')) {
+    const [tag = '', ...params] = part.trim().split(';');
+    const primary = tag.trim().toLowerCase().split('-')[0] ?? '';
+    if (!(languages as readonly string[]).includes(primary)) continue;
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const q = qParam === undefined ? 1 : Number(qParam.slice(2));
+    if (!Number.isFinite(q) || q <= 0) continue;
+    if (best === undefined || q > best.q) best = { lang: primary as Lang, q };
+  }
+  return best?.lang ?? 'sv';
+}
+
 export class WebRequest {
   private dirty: boolean;
 
@@ -40,7 +58,8 @@ export class WebRequest {
     const now = deps.portal.verifier.now();
     res.locals['webSecure'] = secure;
     const opened = openState(deps.cookieSecret, req.get('cookie'), secure, now);
-    const w = new WebRequest(deps, res, opened ?? freshState(now, deps.anonymousLifetimeMs), secure, opened === undefined);
+    // A first visit (no cookie yet) is answered in the browser's language when it prefers English.
+    const w = new WebRequest(deps, res, opened ?? freshState(now, deps.anonymousLifetimeMs, preferredLanguage(req.get('accept-language'))), secure, opened === undefined);
     const lang = req.method === 'GET' ? req.query['lang'] : undefined;
     if (typeof lang === 'string' && (languages as readonly string[]).includes(lang) && lang !== w.current.lang) w.update({ lang: lang as Lang });
     res.locals['web'] = w;

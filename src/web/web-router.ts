@@ -15,10 +15,18 @@ import { setPageHeaders } from './security-headers.ts';
 import { clearCookieHeader } from './state-cookie.ts';
 import { texts } from './texts.ts';
 import type { WebDeps } from './web-deps.ts';
-import { WebRequest } from './web-request.ts';
+import { WebRequest, preferredLanguage } from './web-request.ts';
 import type { Lang } from './z-web-state.ts';
 
 const asset = (name: string): string => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
+
+/** A browser navigating (Accept names text/html before any JSON type), as opposed to an API client. */
+function prefersHtml(req: Request): boolean {
+  const accept = req.get('accept') ?? '';
+  const htmlAt = accept.search(/text\/html|application\/xhtml\+xml/);
+  const jsonAt = accept.search(/application\/(problem\+)?json/);
+  return htmlAt !== -1 && (jsonAt === -1 || htmlAt < jsonAt);
+}
 
 export function createWebRouter(deps: WebDeps): Router {
   const router = express.Router();
@@ -49,7 +57,25 @@ export function createWebRouter(deps: WebDeps): Router {
   loginRoutes(deps, router, routes);
   portalRoutes(deps, routes);
 
+  // The demo portal is not for search engines.
+  router.get('/robots.txt', (_req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=86400');
+    res.type('text/plain').send('User-agent: *\nDisallow: /\n');
+  });
+
   router.all(['/login/{*rest}', '/portal/{*rest}'], (_req, _res, next) => next(new ServiceError('NOT_FOUND')));
+
+  // Any other path the service does not know: a browser gets the "page not found" page in its
+  // language (state from the cookie, as for every page); a client that asks for JSON gets problem+json.
+  router.use((req, res, next) => {
+    if (!prefersHtml(req)) {
+      res.locals['webJson'] = true;
+      next(new ServiceError('NOT_FOUND'));
+      return;
+    }
+    WebRequest.open(deps, req, res);
+    next(new ServiceError('NOT_FOUND'));
+  });
 
   router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const serviceError = isServiceError(err) ? err : new ServiceError('INTERNAL_ERROR', 'unexpected error');
@@ -76,7 +102,8 @@ export function createWebRouter(deps: WebDeps): Router {
       return;
     }
     // No state: the cookie was refused, and is removed. The error page has no form, so needs no token.
-    const lang: Lang = req.query['lang'] === 'en' ? 'en' : 'sv';
+    const asked = req.query['lang'];
+    const lang: Lang = asked === 'en' || asked === 'sv' ? asked : preferredLanguage(req.get('accept-language'));
     if (serviceError.code === 'WEB_COOKIE_INVALID' || serviceError.code === 'WEB_COOKIE_EXPIRED') res.setHeader('Set-Cookie', clearCookieHeader(res.locals['webSecure'] === true));
     const ctx = { lang, t: texts[lang], csrf: '', path: '/', reqId };
     setPageHeaders(res);

@@ -10,7 +10,7 @@ export const languages = ['sv', 'en'] as const;
 export type Lang = (typeof languages)[number];
 
 /** One-shot messages for the next page. */
-export const flashes = ['logged_out', 'role_switched', 'step_up_done', 'cancelled'] as const;
+export const flashes = ['logged_out', 'role_switched', 'step_up_done', 'cancelled', 'test_wallet_failed'] as const;
 export type Flash = (typeof flashes)[number];
 
 const zToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/);

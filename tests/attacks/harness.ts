@@ -10,6 +10,7 @@ import { importJWK, type JWK } from 'jose';
 import { expect } from 'vitest';
 import { errorCatalog, type ErrorCode } from '../../src/errors.ts';
 import { createFixtureDirs, removeDir, rp, startTestService, type TestService } from '../helpers/test-service.ts';
+import { attributedFailureStatus } from '../../src/http/wallet-api.ts';
 import { issueSdJwtVc, type IssueSdJwtVcOptions } from '../../src/issuer/issue-sd-jwt-vc.ts';
 import { loadIssuedCert, x5cOf, type IssuedCert } from '../../src/issuer/pki.ts';
 import { presentSdJwtVc, type PresentMisbehaviour } from '../../src/wallet/present-sd-jwt-vc.ts';
@@ -160,7 +161,7 @@ export async function expectSurvived(e: AttackEnv): Promise<void> {
 /** The wallet endpoint rejected with `code` and the transaction recorded it as failed. */
 export async function expectFailedWith(e: AttackEnv, tx: OpenTx, res: { status: number; body: Record<string, unknown> }, code: ErrorCode): Promise<void> {
   expect(res.body['code']).toBe(code);
-  expect(res.status).toBe(errorCatalog[code].status);
+  expect(res.status).toBe(attributedFailureStatus(code));
   const s = await statusOf(e, tx.id);
   expect(s).toMatchObject({ status: 'failed', error: { code } });
   expect(s['credentials']).toBeUndefined();

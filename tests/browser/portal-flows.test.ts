@@ -173,7 +173,8 @@ describe('a role added by step-up', { timeout: 90_000 }, () => {
     await page.waitForURL(`${t.baseUrl}/portal`, { timeout: 20_000 });
     await page.goto(`${t.baseUrl}/portal/forms/tax-return-representative`);
     expect(await page.locator('h1').innerText()).toBe('Tjänsten är inte tillgänglig i den här rollen');
-    expect(await page.locator('main').innerText()).toContain('Tjänsten är till för den som har fullmakt');
+    // Whom the service is for, as people who act for someone — not "someone who has a guardian".
+    expect(await page.locator('main').innerText()).toContain('Tjänsten är till för den som är ombud med fullmakt, god man, förvaltare eller vårdnadshavare.');
     expect(await page.getByRole('button', { name: 'Lägg till fullmakt från din plånbok' }).isVisible()).toBe(true);
     await clean(page, problems, '26-step-up-offer');
     // The step-up asks the wallet; Cecilia's wallet holds no power of attorney, so she declines.
@@ -214,7 +215,12 @@ describe('a role added by step-up', { timeout: 90_000 }, () => {
     expect(await page.getByLabel('Firmatecknarens namn').inputValue()).toBe('Cecilia Berg');
     await page.goto(`${t.baseUrl}/portal/logs`);
     expect(await page.locator('main').innerText()).toContain('Det här har företrädare gjort för Cecilias Café AB');
-    expect(await page.locator('#acted-log').innerText()).toContain('Någon med behörighet som firmatecknare');
+    // Her own actions as the company's only signatory are shown as hers, not as someone's.
+    const acted = await page.locator('#acted-log').innerText();
+    expect(acted).not.toContain('Någon');
+    expect(acted).toMatch(/Du öppnade en blankett\./);
+    expect(acted).toContain('Ändra företagets adress');
+    expect(acted).toMatch(/Du visade din behörighet och loggade in med den\./);
     await clean(page, problems, '28-company-logs');
     await page.context().close();
   });

@@ -63,10 +63,15 @@ describe('Anna logs in with the test wallet and acts for her children', { timeou
     await page.getByRole('button', { name: 'Logga in med id-plånboken' }).click();
     await page.waitForURL(`${t.baseUrl}/login`);
     const main = page.locator('main');
-    await expect.poll(() => main.innerText()).toContain('Development portal');
+    // Who asks: the RP client's display name in Swedish, never its id or an English operator name.
+    await expect.poll(() => main.innerText()).toContain('Mina sidor (demo).');
+    expect(await main.innerText()).not.toContain('Development portal');
+    expect(await main.innerText()).not.toContain('(PID)');
     expect(await main.innerText()).toContain('Vi behöver veta vem du är för att du ska kunna logga in på Mina sidor');
-    expect(await main.innerText()).toMatch(/förnamn, efternamn, födelsedatum och identitetsnummer/);
+    expect(await main.innerText()).toMatch(/Från id-uppgifter: förnamn, efternamn, födelsedatum, identitetsnummer/);
+    // At login every mandate is asked for only if she has it.
     expect(await main.innerText()).toMatch(/Om du har dem: fullmakt, intyg om vårdnad/);
+    expect(await main.innerText()).not.toContain('Det här krävs');
     // The QR code: an image with an accessible name, drawn as SVG by the server.
     const qr = page.getByRole('img', { name: 'QR-kod med frågan till plånboken' });
     await expect.poll(() => qr.isVisible()).toBe(true);
@@ -100,7 +105,10 @@ describe('Anna logs in with the test wallet and acts for her children', { timeou
     const main = await page.locator('main').innerText();
     expect(main).toContain('Anna Andersson');
     expect(main).toContain('19850314-2385');
-    expect(main).toContain('Verifierad uppgift från id-uppgifter (PID), utfärdad av pid-issuer.test.eudi.example');
+    // The issuer by its trusted-list name, never a host name.
+    expect(main).toContain('Verifierad uppgift – källa: id-uppgifter, utfärdare: Test PID Provider.');
+    expect(main).not.toMatch(/test\.eudi\.example|\(PID\)|utfärdad av/);
+    expect(main).toMatch(/Personnummer\s*19850314-2385/);
     expect(await page.locator('header').innerText()).toContain('Inloggad som Anna Andersson');
     await checkPage('03-portal-self');
   });
@@ -155,9 +163,14 @@ describe('Anna logs in with the test wallet and acts for her children', { timeou
     expect(await page.getByLabel('Ditt personnummer').inputValue()).toBe('19850314-2385');
     // The source is tied to the field (aria-describedby).
     const describedBy = (await child.getAttribute('aria-describedby')) ?? '';
-    expect(await page.locator(`#${describedBy.split(' ')[0]}`).innerText()).toContain('Verifierad uppgift från intyg om vårdnad, utfärdad av representation-issuer.test.eudi.example');
+    expect(await page.locator(`#${describedBy.split(' ')[0]}`).innerText()).toContain('Verifierad uppgift – källa: intyg om vårdnad, utfärdare: Test Representation Issuer.');
     expect(await page.getByLabel('Ditt förnamn').getAttribute('aria-describedby')).toBe('src-applicant_given_name');
-    expect(await page.locator('#src-applicant_given_name').innerText()).toContain('Verifierad uppgift från id-uppgifter (PID)');
+    expect(await page.locator('#src-applicant_given_name').innerText()).toContain('Verifierad uppgift – källa: id-uppgifter, utfärdare: Test PID Provider.');
+    // Fields typed in the form's definition: the dates are date inputs, the extent a choice of five.
+    expect(await page.getByLabel(/Första dagen med föräldrapenning/).getAttribute('type')).toBe('date');
+    const extent = page.getByLabel(/^Omfattning/);
+    expect(await extent.evaluate((el) => (el as unknown as { tagName: string }).tagName)).toBe('SELECT');
+    expect(await extent.locator('option').allInnerTexts()).toEqual(['Välj …', 'Hel dag', 'Tre fjärdedels dag', 'Halv dag', 'En fjärdedels dag', 'En åttondels dag']);
     // What the form lets her fill in is editable, and not marked as verified.
     const start = page.getByLabel(/Första dagen med föräldrapenning/);
     expect(await start.getAttribute('readonly')).toBeNull();
@@ -205,6 +218,10 @@ describe('Anna logs in with the test wallet and acts for her children', { timeou
     await page.getByRole('link', { name: 'Anmäl flytt' }).click();
     expect(await page.getByLabel('Nuvarande gatuadress').inputValue()).toBe('');
     expect(await page.locator('#note-current_street_address').innerText()).toBe('Hämtades inte från din plånbok.');
+    // The way to fill the empty fields comes before "Skicka", not below it.
+    const offer = await page.getByRole('button', { name: 'Hämta gatuadress, postnummer och ort från din plånbok' }).boundingBox();
+    const send = await page.getByRole('button', { name: 'Skicka (demo)' }).boundingBox();
+    expect(offer?.y ?? Infinity).toBeLessThan(send?.y ?? 0);
     await page.getByRole('button', { name: 'Hämta gatuadress, postnummer och ort från din plånbok' }).click();
     await page.waitForURL(`${t.baseUrl}/login`);
     await expect.poll(() => page.locator('h1').innerText()).toBe('Lägg till uppgifter från din plånbok');
@@ -214,7 +231,7 @@ describe('Anna logs in with the test wallet and acts for her children', { timeou
     await page.getByRole('button', { name: 'Dela uppgifterna' }).click();
     await page.waitForURL(`${t.baseUrl}/portal/forms/address-change`, { timeout: 20_000 });
     expect(await page.getByLabel('Nuvarande gatuadress').inputValue()).toBe('Storgatan 1');
-    expect(await page.locator('#src-current_street_address').innerText()).toContain('Verifierad uppgift från id-uppgifter (PID)');
+    expect(await page.locator('#src-current_street_address').innerText()).toContain('Verifierad uppgift – källa: id-uppgifter');
     expect(await page.getByRole('status').first().innerText()).toBe('Uppgifterna från din plånbok är tillagda.');
   });
 
@@ -222,13 +239,17 @@ describe('Anna logs in with the test wallet and acts for her children', { timeou
     await page.goto(`${t.baseUrl}/portal`);
     await page.getByRole('link', { name: /Se vad du har delat/ }).click();
     await page.waitForURL(`${t.baseUrl}/portal/logs`);
-    const rows = page.locator('#shared-log tbody tr');
+    const rows = page.locator('#shared-log > li');
     expect(await rows.count()).toBe(2);
     const login = await rows.nth(1).innerText();
-    expect(login).toContain('Development portal');
+    expect(login).toContain('Mina sidor (demo)');
+    expect(login).not.toContain('Development portal');
     expect(login).toContain('Vi behöver veta vem du är för att du ska kunna logga in på Mina sidor');
-    expect(login).toMatch(/Id-uppgifter \(PID\):\s*födelsedatum, efternamn, förnamn/);
-    expect(login).toContain('Intyg om vårdnad');
+    // In the order people read a PID, not in the order of the English keys.
+    expect(login).toMatch(/Id-uppgifter:\s*förnamn, efternamn, födelsedatum, identitetsnummer/);
+    // Two certificates of custody, each naming the child.
+    expect(login).toContain('Intyg om vårdnad för Elsa Andersson');
+    expect(login).toContain('Intyg om vårdnad för Oskar Andersson');
     expect(await rows.nth(0).innerText()).toMatch(/adress|gatuadress/);
     const log = await page.locator('#shared-log').innerText();
     for (const value of ['19850314', 'Storgatan', '20160512']) expect(log).not.toContain(value);

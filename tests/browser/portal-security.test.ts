@@ -64,12 +64,19 @@ const cookieOf = async (context: BrowserContext) => {
   return cookie;
 };
 
-/** A clear page: the title, a way on, the code — never a stack trace or a file name. */
+/**
+ * A clear page: the title, a way on — never a stack trace or a file name. The code is for
+ * support: in the closed "technical details" element, not in the text a citizen reads.
+ */
 async function expectClearPage(page: Page, status: number | undefined, title: string, code: string, name: string): Promise<void> {
   if (status !== undefined) expect(status).toBeDefined();
   expect(await page.locator('h1').innerText()).toBe(title);
   const text = await page.locator('body').innerText();
-  expect(text).toContain(code);
+  expect(text).not.toContain(code);
+  const details = page.locator('details.tech-details');
+  expect(await details.getAttribute('open')).toBeNull();
+  expect(await details.locator('summary').innerText()).toBe('Teknisk information (för support)');
+  expect(await details.textContent()).toContain(code);
   expect(text).not.toMatch(/\bat \w+ \(|\.ts:\d+|Error:|stack/i);
   await screenshot(page, name);
   const violations = await seriousA11yViolations(page);

@@ -11,12 +11,12 @@ import { newNonce, newRequestId, newResponseCode, newTransactionId, type StoredC
 import type { VerifierDeps } from '../../src/oid4vp/verifier-deps.ts';
 import { loadVerifierIdentity, type VerifierIdentity } from '../../src/oid4vp/verifier-identity.ts';
 import { loadForms } from '../../src/portal/load-forms.ts';
-import { loadPortalPolicies } from '../../src/portal/load-portal-policies.ts';
+import { portalPolicies } from '../../src/portal/load-portal-policies.ts';
 import type { PortalAuditEvent, PortalDeps } from '../../src/portal/portal-deps.ts';
 import { noRoleStatusSource, type RoleStatusCheck } from '../../src/portal/role-status.ts';
 import { vctOfKind, type RepresentationKind } from '../../src/portal/representation/representation-types.ts';
 import type { Authority } from '../../src/portal/representation/z-representation.ts';
-import { loadUseCases } from '../../src/query/load-use-cases.ts';
+import { loadUseCases } from '../../src/use-cases/load-use-cases.ts';
 import { MemorySessionStore } from '../../src/store/memory-session-store.ts';
 import { MemorySharingLogStore } from '../../src/store/memory-sharing-log-store.ts';
 import { MemoryTransactionStore } from '../../src/store/memory-transaction-store.ts';
@@ -93,7 +93,7 @@ export function representationResult(
   kind: RepresentationKind,
   representative: TestPerson,
   represented: TestPerson | string,
-  o: { authority?: Partial<Authority>; category?: TrustCategory; holderBound?: boolean; validUntil?: string; status?: StoredCredentialResult['status']; boundTo?: string; statusRef?: { idx: number; uri: string }; claims?: Record<string, unknown> } = {},
+  o: { authority?: Partial<Authority>; category?: TrustCategory; holderBound?: boolean; validUntil?: string; status?: StoredCredentialResult['status']; boundTo?: string; statusRef?: { idx: number; uri: string } | null; claims?: Record<string, unknown> } = {},
 ): StoredCredentialResult {
   const org = typeof represented === 'string' ? testOrganisations.find((x) => x.id === represented) : undefined;
   const party = typeof represented === 'string' ? { organisation_number: org?.organisation_number ?? '0000000000', legal_name: org?.legal_name ?? 'X' } : naturalOf(represented);
@@ -112,7 +112,8 @@ export function representationResult(
     holder_bound: o.holderBound ?? true,
     valid_until: o.validUntil ?? new Date(T0 + 365 * 86_400_000).toISOString(),
     status: o.status ?? 'not_checked',
-    ...(o.statusRef !== undefined && { status_ref: o.statusRef }),
+    // Every representation credential carries a status reference; `statusRef: null` leaves it out.
+    ...(o.statusRef !== null && { status_ref: o.statusRef ?? { idx: 1, uri: 'https://representation-issuer.test.eudi.example/status-lists/1' } }),
   };
 }
 
@@ -168,7 +169,7 @@ export async function portalHarness(o: { roleStatus?: RoleStatusCheck } = {}): P
     verifier,
     sessions,
     sharingLog: log,
-    policies: loadPortalPolicies('presentation-definitions', useCases),
+    policies: portalPolicies(useCases),
     forms: loadForms('forms'),
     roleStatus: o.roleStatus ?? noRoleStatusSource,
     accountKeySecret: SECRET,

@@ -16,6 +16,7 @@ import { createLeafCert, loadIssuedCert, x5cOf, type IssuedCert } from '../../sr
 import { issueRepresentationCredential } from '../../src/issuer/issue-representation.ts';
 import type { SdJwtWalletCredential, WalletFile } from '../../src/issuer/generate-fixtures.ts';
 import { testPersons } from '../../src/issuer/test-persons.ts';
+import { REPRESENTATION_STATUS_LIST_URI } from '../../src/issuer/representation-fixtures.ts';
 import { vctOfKind } from '../../src/portal/representation/representation-types.ts';
 
 const KEY_A = 'agency-a-key-0123456789';
@@ -61,6 +62,13 @@ const natural = (id: string) => {
   return { personal_administrative_number: p.personal_administrative_number, birthdate: p.birthdate, given_name: p.given_name, family_name: p.family_name };
 };
 
+let nextFree = 0;
+async function freeStatusIndex(): Promise<number> {
+  const used = new Set((JSON.parse(await readFile(join(dirs.fixtures, 'representation.json'), 'utf8')) as { credentials: Array<{ status: { idx: number } }> }).credentials.map((c) => c.status.idx));
+  while (used.has(nextFree)) nextFree++;
+  return nextFree++;
+}
+
 async function loadCert(name: string): Promise<IssuedCert> {
   return loadIssuedCert(await readFile(join(dirs.fixtures, 'pki', `${name}.pem`), 'utf8'), await readFile(join(dirs.fixtures, 'pki', `${name}.key.pem`), 'utf8'));
 }
@@ -80,6 +88,8 @@ async function withMandate(wallet: WalletFile, representative: string, issuer: I
     holderJwk: await exportJWK(holder.publicKey),
     iat: now,
     exp: now + 86_400,
+    // A representation credential must be revocable; an index no fixture credential uses.
+    status: { idx: await freeStatusIndex(), uri: REPRESENTATION_STATUS_LIST_URI },
   });
   const credential: SdJwtWalletCredential = { id: 'extra-poa', format: 'dc+sd-jwt', vct: vctOfKind.power_of_attorney, sd_jwt: sdJwt, holder_private_jwk: await exportJWK(holder.privateKey) };
   return { ...wallet, credentials: [...wallet.credentials, credential] };
@@ -186,6 +196,15 @@ describe('sessions are the RP’s own, and end', () => {
     const wrong = await t.call('POST', '/v1/sessions', { transaction_id: transactionId, response_code: 'A'.repeat(43) });
     expect(wrong.body['code']).toBe('RESPONSE_CODE_INVALID');
     expect((await t.call('POST', '/v1/sessions', { transaction_id: transactionId, response_code: responseCode })).status).toBe(201);
+  });
+
+  it('same-device: one response_code redeems the result once, whichever API redeems it (RP API read, then a session: RESPONSE_CODE_INVALID)', async () => {
+    const { transactionId, responseCode } = await t.present('login-pid', await t.wallet('anna'), { body: { flow: 'same_device', redirect_uri: 'https://agency-a.example/cb' } });
+    const read = await t.call('GET', `/v1/presentations/${transactionId}?response_code=${encodeURIComponent(String(responseCode))}`);
+    expect(read.body['status']).toBe('verified');
+    const session = await t.call('POST', '/v1/sessions', { transaction_id: transactionId, response_code: responseCode });
+    expect(session.status).toBe(403);
+    expect(session.body['code']).toBe('RESPONSE_CODE_INVALID');
   });
 });
 

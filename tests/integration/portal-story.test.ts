@@ -130,13 +130,14 @@ describe('Anna, custodian of Elsa and Oskar', () => {
     expect(res.status).toBe(200);
     const entries = res.body['entries'] as Array<Record<string, unknown>>;
     expect(entries.map((e) => e['use_case'])).toEqual(['login-pid-address', 'login-portal']);
-    expect(entries[1]).toMatchObject({ rp: { id: 'dev-portal', name: 'Development portal' }, role: 'self' });
+    expect(entries[1]).toMatchObject({ rp: { id: 'dev-portal', name: 'Development portal', display_name: { sv: 'Mina sidor (demo)', en: 'My pages (demo)' } }, role: 'self' });
     expect(entries[1]?.['credentials']).toEqual([
-      { type: 'urn:eudi:pid:1', claim_names: ['birthdate', 'family_name', 'given_name', 'personal_administrative_number'] },
-      expect.objectContaining({ type: 'urn:se:eudi:representation:guardianship:1' }),
-      expect.objectContaining({ type: 'urn:se:eudi:representation:guardianship:1' }),
+      { type: 'urn:eudi:pid:1', claim_names: ['birthdate', 'family_name', 'given_name', 'issuing_country', 'personal_administrative_number'] },
+      expect.objectContaining({ type: 'urn:se:eudi:representation:guardianship:1', subject_name: 'Elsa Andersson' }),
+      expect.objectContaining({ type: 'urn:se:eudi:representation:guardianship:1', subject_name: 'Oskar Andersson' }),
     ]);
-    for (const value of [pnr('anna'), pnr('elsa'), 'Storgatan', 'Anna', 'Elsa']) expect(res.text).not.toContain(value);
+    // The children are named (to tell the two certificates apart); no identifier, no address, not Anna herself.
+    for (const value of [pnr('anna'), pnr('elsa'), 'Storgatan', 'Anna']) expect(res.text).not.toContain(value);
   });
 
   it('logs out, and the session data is gone', async () => {
@@ -180,7 +181,9 @@ describe('Erik, with a power of attorney for his mother Greta (and an older one 
     const entries = res.body['entries'] as Array<Record<string, unknown>>;
     expect(entries.map((e) => e['action'])).toEqual(['form_prefilled', 'role_activated', 'representation_presented']);
     expect(entries[0]).toMatchObject({ form: 'tax-return-representative', fields: ['principal_name', 'principal_personal_number'], representation: { kind: 'power_of_attorney', authority_kind: 'fullmakt' } });
-    for (const value of [pnr('greta'), pnr('erik'), 'Greta', 'Erik', 'Lindqvist']) expect(res.text).not.toContain(value);
+    // Who acted is named — Erik, by the name in his verified PID — and nothing else of him.
+    expect(entries.map((e) => e['actor'])).toEqual(Array(3).fill({ name: 'Erik Johansson', is_reader: false }));
+    for (const value of [pnr('greta'), pnr('erik'), 'Greta', 'Lindqvist']) expect(res.text).not.toContain(value);
   });
 });
 
@@ -257,8 +260,8 @@ describe('Chiara, an EU citizen with an Italian PID', () => {
     const got = await t.call('GET', `/v1/sessions/${session.session_id}`);
     expect((got.body['subject'] as { source: Record<string, unknown> }).source['issuer']).toBe('https://pid-issuer.it.test.eudi.example');
     const p = (await t.call('GET', `/v1/sessions/${session.session_id}/prefill/address-change`)).body as unknown as Prefill;
-    // Not a Swedish personal number: the transform refuses rather than guesses.
-    expect(field(p, 'personal_number')).toMatchObject({ value: null, empty_reason: 'transform_failed' });
+    // Her Italian identifier is hers as it is, marked with its country; it is not turned into (or refused as) a personnummer.
+    expect(field(p, 'personal_number')).toMatchObject({ value: 'RSSCHR91D41H501K', identifier_country: 'IT', source: { issuer_name: 'Test PID Provider IT' } });
   });
 });
 

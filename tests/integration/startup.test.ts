@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
@@ -81,6 +82,46 @@ describe('production mode', () => {
   });
 });
 
+describe('production composes no development code', () => {
+  /** Builds and closes the service in a child process that records every module it resolves. */
+  async function modulesLoaded(env: Record<string, string>): Promise<string[]> {
+    const dir = await mkdtemp(join(dirs.root, 'modules-'));
+    const log = join(dir, 'modules.txt');
+    await writeFile(log, '');
+    await writeFile(
+      join(dir, 'hooks.mjs'),
+      "import { appendFileSync } from 'node:fs';\nexport async function resolve(specifier, context, next) { const r = await next(specifier, context); appendFileSync(process.env.MODULE_LOG, r.url + '\\n'); return r; }\n",
+    );
+    const root = pathToFileURL(`${process.cwd()}/`).href;
+    await writeFile(
+      join(dir, 'main.mjs'),
+      [
+        "import { register } from 'node:module';",
+        `register(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});`,
+        `const { loadConfig } = await import(${JSON.stringify(`${root}src/config/load-config.ts`)});`,
+        `const { buildService } = await import(${JSON.stringify(`${root}src/server.ts`)});`,
+        'const service = await buildService(loadConfig(process.env));',
+        'await service.close();',
+      ].join('\n'),
+    );
+    await run(process.execPath, ['--import', 'tsx', join(dir, 'main.mjs')], { cwd: process.cwd(), env: { ...process.env, LOG_LEVEL: 'silent', ...env, MODULE_LOG: log } });
+    return (await readFile(log, 'utf8')).split('\n').filter((l) => l.includes('/src/'));
+  }
+  const developmentCode = /\/src\/(dev|issuer|wallet)\//;
+
+  it('production mode loads no module of dev/, issuer/ or wallet/', async () => {
+    const loaded = await modulesLoaded(production);
+    expect(loaded.some((u) => u.endsWith('/src/server.ts'))).toBe(true);
+    expect(loaded.filter((u) => developmentCode.test(u))).toEqual([]);
+  });
+
+  it('development mode does load them (the check above sees what it looks for)', async () => {
+    const data = await mkdtemp(join(dirs.root, 'dev-data-'));
+    const loaded = await modulesLoaded({ VERIFIER_MODE: 'development', DATA_DIR: data, FIXTURES_DIR: dirs.fixtures, TRUST_LIST_DIR: dirs.trustLists, LOG_LEVEL: 'silent' });
+    expect(loaded.some((u) => u.endsWith('/src/dev/compose-development.ts'))).toBe(true);
+  });
+});
+
 describe('use cases need anchors', () => {
   it('a use case whose credential has no anchor of its categories stops the service', async () => {
     const useCases = await mkdtemp(join(dirs.root, 'use-cases-'));
@@ -101,6 +142,18 @@ describe('the command line', () => {
     expect(err).toMatchObject({ code: 78 });
     expect((err as { stderr: string }).stderr).toMatch(/PORT/);
     expect((err as { stderr: string }).stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('a bad use case file stops `serve` with one line naming the file, exit 78 and no stack trace', async () => {
+    const useCases = await mkdtemp(join(dirs.root, 'bad-use-cases-'));
+    await writeFile(join(useCases, 'broken.json'), '{ "id": "broken", ');
+    const data = await mkdtemp(join(dirs.root, 'data-'));
+    const err = await run(process.execPath, ['bin/eudi-verifier.js', 'serve'], {
+      env: { ...process.env, PORT: '0', DATA_DIR: data, FIXTURES_DIR: dirs.fixtures, TRUST_LIST_DIR: dirs.trustLists, USE_CASE_DIR: useCases, LOG_LEVEL: 'silent' },
+    }).catch((e: { code: number; stderr: string }) => e);
+    expect(err).toMatchObject({ code: 78 });
+    expect((err as { stderr: string }).stderr).toMatch(/broken\.json: is not valid JSON/);
+    expect((err as { stderr: string }).stderr).not.toMatch(/\n\s+at /);
   });
 
   it('help lists the commands', async () => {

@@ -123,7 +123,9 @@ describe('a status list on the network', () => {
   it('when unreachable, fails the presentation under the default policy (STATUS_LIST_UNAVAILABLE)', async () => {
     server.route('/pid-status-down', { status: 503 });
     const { run, result } = await present(await walletWithStatusAt('/pid-status-down', 3));
-    expect(run.responseBody).toMatchObject({ code: 'STATUS_LIST_UNAVAILABLE' });
+    // The transaction is final: the wallet gets a 4xx (a 5xx would invite a retry that meets RESPONSE_REPLAYED).
+    expect(run.responseStatus).toBe(400);
+    expect(run.responseBody).toMatchObject({ code: 'STATUS_LIST_UNAVAILABLE', status: 400 });
     expect(result).toMatchObject({ status: 'failed', error: { code: 'STATUS_LIST_UNAVAILABLE' } });
   });
 

@@ -84,6 +84,14 @@ describe('RpClientRegistry.fromFile', () => {
     expect(refused([{ ...agencyA, id: 'agency a' }]).message).toMatch(/0\.id: /);
   });
 
+  it('reads the display name citizens see, in Swedish and English; refuses one without both languages or with others', () => {
+    const registry = RpClientRegistry.fromFile(clientsFile([{ ...agencyA, display_name: { sv: 'Myndighet A', en: 'Agency A' } }]), USE_CASES);
+    expect(registry.clients[0]?.display_name).toEqual({ sv: 'Myndighet A', en: 'Agency A' });
+    for (const display_name of [{ sv: 'Myndighet A' }, { sv: 'Myndighet A', en: '' }, { sv: 'A', en: 'A', de: 'A' }, 'Agency A']) {
+      expect(refused([{ ...agencyA, display_name }]).message).toMatch(/display_name/);
+    }
+  });
+
   it('refuses a client without use cases, naming the field', () => {
     expect(refused([{ ...agencyA, use_cases: [] }]).message).toMatch(/0\.use_cases: /);
   });

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { isServiceError, type ErrorCode } from '../../src/errors.ts';
 import { RouteTable, type ApiRoute } from '../../src/http/api-routes.ts';
 import { readBody, type BodyKind } from '../../src/http/read-body.ts';
-import { FixedWindowLimiter } from '../../src/http/rate-limit.ts';
+import { FixedWindowLimiter, ipKey } from '../../src/http/rate-limit.ts';
 import { securityHeaders } from '../../src/http/hardening.ts';
 
 const route = (method: ApiRoute['method'], path: string): ApiRoute => ({ method, path, handler: () => undefined });
@@ -172,5 +172,30 @@ describe('securityHeaders', () => {
     expect(headers.get('Referrer-Policy')).toBe('no-referrer');
     expect(headers.get('X-Content-Type-Options')).toBe('nosniff');
     expect(headers.get('Strict-Transport-Security')).toMatch(/max-age=/);
+  });
+});
+
+describe('ipKey', () => {
+  it('keys IPv4 (and IPv4-mapped IPv6) by the address, IPv6 by its /56 network', () => {
+    expect(ipKey('192.0.2.7')).toBe('192.0.2.7');
+    expect(ipKey('::ffff:192.0.2.7')).toBe('192.0.2.7');
+    expect(ipKey('2001:db8:abcd:12ff:1::1')).toBe('2001:db8:abcd:1200::/56');
+    expect(ipKey('2001:db8:abcd:1234:ffff:ffff:ffff:ffff')).toBe(ipKey('2001:db8:abcd:12aa::'));
+    expect(ipKey('2001:db8:abcd:1300::1')).not.toBe(ipKey('2001:db8:abcd:1200::1'));
+    expect(ipKey('::1')).toBe('0:0:0:0::/56');
+    expect(ipKey('64:ff9b::192.0.2.33')).toBe('64:ff9b:0:0::/56');
+    expect(ipKey(undefined)).toBe('unknown');
+  });
+
+  it('never throws, and gives one key for all addresses of one /56 (property)', () => {
+    const group = fc.integer({ min: 0, max: 0xffff });
+    fc.assert(
+      fc.property(fc.array(group, { minLength: 8, maxLength: 8 }), fc.array(group, { minLength: 5, maxLength: 5 }), (a, tail) => {
+        const addr = (g: number[]) => g.map((x) => x.toString(16)).join(':');
+        const sibling = [...a.slice(0, 3), ((a[3] ?? 0) & 0xff00) | ((tail[0] ?? 0) & 0xff), ...tail.slice(1)];
+        expect(ipKey(addr(a))).toBe(ipKey(addr(sibling)));
+      }),
+    );
+    fc.assert(fc.property(fc.string(), (s) => typeof ipKey(s) === 'string'));
   });
 });

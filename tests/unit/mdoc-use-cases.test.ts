@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadUseCases } from '../../src/query/load-use-cases.ts';
+import { loadUseCases } from '../../src/use-cases/load-use-cases.ts';
 import { evaluateResponse } from '../../src/query/evaluate-response.ts';
 import { describeClaims } from '../../src/query/describe-claims.ts';
 import type { VerifiedCredential } from '../../src/formats/types.ts';
@@ -46,7 +46,7 @@ describe('the shipped mdoc use cases', () => {
     const useCase = useCases.get('pid-any-format');
     expect(useCase?.query.credential_sets).toEqual([{ options: [['pid'], ['pid_mdoc']], required: true }]);
     expect(useCase?.query.credentials.map((c) => c.format)).toEqual(['dc+sd-jwt', 'mso_mdoc']);
-    expect(describeClaims(useCase!, 'en')).toEqual(['first name', 'last name', 'date of birth', 'personal identity number']);
+    expect(describeClaims(useCase!, 'en')).toEqual(['first name', 'last name', 'date of birth', 'identity number (in Sweden, the personal identity number)']);
   });
 
   it('pid-any-format: an mdoc answer satisfies the query, and only the requested elements are kept', () => {

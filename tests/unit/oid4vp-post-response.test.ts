@@ -14,8 +14,8 @@ import { hashResponseCode, postWalletResponse } from '../../src/oid4vp/post-wall
 import type { StoredCredentialResult, Transaction, TransactionId } from '../../src/oid4vp/transaction.ts';
 import type { AuditEvent, VerifierDeps } from '../../src/oid4vp/verifier-deps.ts';
 import { loadVerifierIdentity, type VerifierIdentity } from '../../src/oid4vp/verifier-identity.ts';
-import { loadUseCases } from '../../src/query/load-use-cases.ts';
-import type { UseCase } from '../../src/query/z-use-case.ts';
+import { loadUseCases } from '../../src/use-cases/load-use-cases.ts';
+import type { UseCase } from '../../src/use-cases/z-use-case.ts';
 import { MemoryTransactionStore } from '../../src/store/memory-transaction-store.ts';
 import { createTrustStore } from '../../src/trust/trust-store.ts';
 
@@ -220,6 +220,20 @@ describe('postWalletResponse completes attributed responses', () => {
       resultExpiresAt: T0 + 5_000 + RESULT_TTL_MS,
     });
     expect(audit.at(-1)).toEqual({ event: 'response_failed', transaction_id: tx.id, use_case: 'pid-basic', code: 'WALLET_ERROR:access_denied' });
+  });
+
+  it('keeps the result for the use case\'s retention.result_ttl_seconds, else for the service\'s RESULT_TTL_SECONDS', async () => {
+    const base = useCases.get('pid-basic')!;
+    deps = { ...deps, useCases: new Map([...useCases, ['pid-short', { ...base, id: 'pid-short', retention: { result_ttl_seconds: 60 } }], ['pid-default', { ...base, id: 'pid-default', retention: {} }]]) };
+    const client = { ...agencyA, use_cases: [...agencyA.use_cases, 'pid-short', 'pid-default'] };
+    for (const [useCase, ttl] of [['pid-short', 60_000], ['pid-default', RESULT_TTL_MS]] as const) {
+      const out = await initTransaction(deps, { client, useCase, flow: 'cross_device', responseMode: 'direct_post' });
+      const tx = await current(out.transaction_id);
+      now = T0 + 5_000;
+      await post(tx.requestId, { error: 'access_denied', state: tx.requestId });
+      expect((await current(tx.id)).resultExpiresAt).toBe(T0 + 5_000 + ttl);
+      now = T0;
+    }
   });
 
   it('accepts an unencrypted wallet error for direct_post.jwt (a wallet that cannot encrypt, §8.3)', async () => {

@@ -14,8 +14,8 @@ import { initTransaction, type InitTransactionInput } from '../../src/oid4vp/ini
 import type { Nonce, RequestId, Transaction, TransactionId } from '../../src/oid4vp/transaction.ts';
 import type { AuditEvent, VerifierDeps, VerifierSettings } from '../../src/oid4vp/verifier-deps.ts';
 import { loadVerifierIdentity, type VerifierIdentity } from '../../src/oid4vp/verifier-identity.ts';
-import { loadUseCases } from '../../src/query/load-use-cases.ts';
-import type { UseCase } from '../../src/query/z-use-case.ts';
+import { loadUseCases } from '../../src/use-cases/load-use-cases.ts';
+import type { UseCase } from '../../src/use-cases/z-use-case.ts';
 import { MemoryTransactionStore } from '../../src/store/memory-transaction-store.ts';
 import { createTrustStore } from '../../src/trust/trust-store.ts';
 

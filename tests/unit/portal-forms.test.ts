@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isServiceError } from '../../src/errors.ts';
 import { loadForms, parseForm } from '../../src/portal/load-forms.ts';
-import { loadPortalPolicies, parsePortalPolicy } from '../../src/portal/load-portal-policies.ts';
-import { loadUseCases } from '../../src/query/load-use-cases.ts';
-import { parseUseCase } from '../../src/query/parse-use-case.ts';
+import { portalPolicies, parsePortalPolicy } from '../../src/portal/load-portal-policies.ts';
+import { loadUseCases } from '../../src/use-cases/load-use-cases.ts';
+import { parseUseCase } from '../../src/use-cases/parse-use-case.ts';
 
 const detailOf = (fn: () => unknown): string => {
   try {
@@ -43,6 +43,15 @@ describe('the shipped forms', () => {
     expect(forms.get('address-change')?.roles).toEqual(['self']);
   });
 
+  it('fields the user fills in are typed: the extent a choice, the income year a year, dates dates, postal codes five digits', () => {
+    const extent = forms.get('parental-benefit')?.fields.find((f) => f.name === 'extent');
+    expect(extent?.type).toBe('choice');
+    expect(extent?.options?.map((o) => o.value)).toEqual(['full', 'three_quarters', 'half', 'quarter', 'eighth']);
+    expect(forms.get('tax-return-representative')?.fields.find((f) => f.name === 'income_year')).toMatchObject({ type: 'year', min: 2000 });
+    expect(forms.get('address-change')?.fields.find((f) => f.name === 'moving_date')?.type).toBe('date');
+    for (const id of ['address-change', 'company-address-change']) expect(forms.get(id)?.fields.find((f) => f.name === 'new_postal_code')).toMatchObject({ type: 'text', pattern: expect.any(String) as unknown });
+  });
+
   it('a missing directory holds no forms', () => {
     expect(loadForms(join(tmpdir(), 'no-such-forms-dir-3c1f')).size).toBe(0);
   });
@@ -64,6 +73,19 @@ describe('a form definition is refused', () => {
     expect(detailOf(() => parseForm(form({ roles: ['mayor'] }), 'f.json'))).toMatch(/\$\.roles\[0\]/);
     expect(detailOf(() => parseForm(form({ fields: [{ name: 'a', label: { sv: 'a', en: 'a' }, source: { party: 'acting_person', claim: ['x'], transform: 'guess' } }] }), 'f.json'))).toMatch(/transform/);
     expect(detailOf(() => parseForm(form({ fields: [{ name: 'a', label: { sv: 'a', en: 'a' }, source: { party: 'neighbour', claim: ['x'] } }] }), 'f.json'))).toMatch(/party/);
+  });
+
+  it('with a field type it does not know, options without "choice" or "choice" without options, a pattern without its message or that is no regular expression, a year range on text', () => {
+    const f = (o: Record<string, unknown>) => form({ fields: [{ name: 'a', label: { sv: 'a', en: 'a' }, source: { party: 'represented_party', claim: ['given_name'] } }, { name: 'b', label: { sv: 'b', en: 'b' }, ...o }] });
+    const opts = [{ value: 'x', label: { sv: 'x', en: 'x' } }, { value: 'y', label: { sv: 'y', en: 'y' } }];
+    const msg = { sv: 'm', en: 'm' };
+    expect(detailOf(() => parseForm(f({ type: 'number' }), 'f.json'))).toMatch(/\$\.fields\[1\]\.type/);
+    expect(detailOf(() => parseForm(f({ options: opts }), 'f.json'))).toMatch(/"options" goes with "type": "choice"/);
+    expect(detailOf(() => parseForm(f({ type: 'choice' }), 'f.json'))).toMatch(/"options" goes with "type": "choice"/);
+    expect(detailOf(() => parseForm(f({ pattern: '[0-9]{5}' }), 'f.json'))).toMatch(/"pattern" needs/);
+    expect(detailOf(() => parseForm(f({ pattern: '([0-9]', invalid_message: msg }), 'f.json'))).toMatch(/valid regular expression/);
+    expect(detailOf(() => parseForm(f({ min: 2000 }), 'f.json'))).toMatch(/"min" and "max" go with "type": "year"/);
+    expect(parseForm(f({ type: 'choice', options: opts }), 'f.json').fields[1]?.type).toBe('choice');
   });
 
   it('with a service that is a prefix instead of a service code', () => {
@@ -100,7 +122,7 @@ describe('a form definition is refused', () => {
 
 describe('the shipped portal use cases', () => {
   const useCases = loadUseCases('presentation-definitions');
-  const policies = loadPortalPolicies('presentation-definitions', useCases);
+  const policies = portalPolicies(useCases);
 
   it('login-portal, login-pid, login-pid-address and representation-company-signatory make sessions; pid-basic does not', () => {
     expect([...policies.keys()].sort()).toEqual(['login-pid', 'login-pid-address', 'login-portal', 'representation-company-signatory']);

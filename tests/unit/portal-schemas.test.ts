@@ -39,7 +39,9 @@ describe.each(representationKinds)('%s', (kind) => {
     for (const claim of metadata.claims) {
       if (claim.path[0] === 'authority' || claim.path[0] === 'cryptographically_bound_to') expect(claim.sd).toBe('never');
     }
-    expect(metadata.claims.find((c) => JSON.stringify(c.path) === '["representative","personal_administrative_number"]')?.sd).toBe('allowed');
+    // The identifiers that bind the credential to a PID and name the represented party never are; names may be.
+    expect(metadata.claims.find((c) => JSON.stringify(c.path) === '["representative","personal_administrative_number"]')?.sd).toBe('never');
+    expect(metadata.claims.find((c) => JSON.stringify(c.path) === '["representative","given_name"]')?.sd).toBe('allowed');
   });
 });
 
@@ -78,8 +80,10 @@ describe.each(representationKinds)('a fixture %s credential', (kind) => {
     expect(payload['authority']).toEqual(defaultAuthority(kind));
     expect(payload['cryptographically_bound_to']).toBe('urn:eudi:pid:1');
     expect(payload['status']).toEqual({ status_list: { idx: 5, uri: 'https://representation-issuer.test.eudi.example/status-lists/1' } });
-    // The parties' identifiers are selectively disclosable: only digests in the payload.
-    expect(JSON.stringify(payload['representative'])).not.toContain(person('erik').personal_administrative_number);
-    expect(Object.keys(payload['representative'] as object)).toEqual(['_sd']);
+    // The identifiers are in the signed payload (never disclosable); only the names are digests.
+    const representative = payload['representative'] as Record<string, unknown>;
+    expect(representative['personal_administrative_number']).toBe(person('erik').personal_administrative_number);
+    expect(Object.keys(representative).sort()).toEqual(['_sd', 'birthdate', 'personal_administrative_number']);
+    expect(JSON.stringify(representative)).not.toContain(person('erik').given_name);
   });
 });

@@ -155,6 +155,13 @@ describe('CreateSession', () => {
     expect(flagged.rejected.map((r) => r.code)).toEqual(['REPRESENTATION_STATUS_UNKNOWN']);
   });
 
+  it('a representation without a status reference cannot be revoked: refused (STATUS_REFERENCE_MISSING), whatever the status says', async () => {
+    statusOf = () => 'valid';
+    const s = await login([pidResult(anna), representationResult('guardianship', anna, elsa, { statusRef: null, status: 'valid' })]);
+    expect(s.roles).toEqual([]);
+    expect(s.rejected.map((r) => r.code)).toEqual(['STATUS_REFERENCE_MISSING']);
+  });
+
   it('keeps only the claims the use case kept, with their provenance', async () => {
     const s = await login([pidResult(anna)], { useCase: 'login-pid' });
     expect(Object.keys(s.subjectCredentials[0]?.claims ?? {}).sort()).toEqual(['birthdate', 'family_name', 'given_name', 'personal_administrative_number']);
@@ -406,8 +413,10 @@ describe('the sharing logs', () => {
     const credentials = log.entries[0]?.['credentials'] as Array<{ type: string; claim_names: string[] }>;
     expect(credentials[0]).toEqual({ type: 'urn:eudi:pid:1', claim_names: ['birthdate', 'family_name', 'given_name', 'personal_administrative_number'] });
     expect(credentials[1]?.claim_names).toContain('represented.personal_administrative_number');
+    // Two certificates of one type are told apart by the name of whom they concern — a name, no identifier.
+    expect(credentials.slice(1).map((c) => (c as { subject_name?: string }).subject_name).sort()).toEqual(['Elsa Andersson', 'Oskar Andersson']);
     const text = JSON.stringify(log);
-    for (const value of [anna.personal_administrative_number, elsa.personal_administrative_number, 'Anna', 'Elsa', anna.birthdate]) expect(text).not.toContain(value);
+    for (const value of [anna.personal_administrative_number, elsa.personal_administrative_number, 'Anna', elsa.birthdate, anna.birthdate]) expect(text).not.toContain(value);
   });
 
   /** The transaction as the verifier stored it, which is what it hands to the sharing log. */
@@ -462,8 +471,10 @@ describe('the sharing logs', () => {
     const acted = await readActedOnMyBehalf(h.deps, { ...ids, sessionId: gretas.id });
     expect(acted.entries.map((e) => e['action'])).toEqual(['form_prefilled', 'role_activated', 'representation_presented']);
     expect(acted.entries[0]).toMatchObject({ form: 'tax-return-representative', fields: ['principal_name', 'principal_personal_number'], representation: { type: 'urn:se:eudi:representation:power-of-attorney:1', kind: 'power_of_attorney', authority_kind: 'fullmakt' } });
+    // Greta reads who acted: Erik, by his name from his verified PID — his name only, never his personal number.
+    expect(acted.entries.map((e) => e['actor'])).toEqual(Array(3).fill({ name: 'Erik Johansson', is_reader: false }));
     const text = JSON.stringify(acted);
-    for (const value of [erik.personal_administrative_number, greta.personal_administrative_number, 'Erik', 'Greta', 'Lindqvist']) expect(text).not.toContain(value);
+    for (const value of [erik.personal_administrative_number, greta.personal_administrative_number, erik.birthdate, 'Greta', 'Lindqvist']) expect(text).not.toContain(value);
     // Erik's own acted-on-my-behalf log is empty; his sharing log has his login.
     expect((await readActedOnMyBehalf(h.deps, { ...ids, sessionId: s.id })).entries).toEqual([]);
   });
@@ -474,6 +485,10 @@ describe('the sharing logs', () => {
     const acted = await readActedOnMyBehalf(h.deps, { ...ids, sessionId: s.id });
     expect(acted.party).toBe('organisation');
     expect(acted.entries.map((e) => e['action'])).toEqual(['role_activated', 'representation_presented']);
+    // Her own actions, as the company's only signatory, are shown to her as hers.
+    expect(acted.entries.map((e) => e['actor'])).toEqual([{ name: 'Cecilia Berg', is_reader: true }, { name: 'Cecilia Berg', is_reader: true }]);
+    // The actor's account key stays in the store.
+    expect(JSON.stringify(acted)).not.toContain(s.accountKey);
   });
 });
 
@@ -484,5 +499,48 @@ describe('audit events carry codes and kinds, never claim values', () => {
     expect(h.audit.map((e) => e.event)).toEqual(['representation_rejected', 'session_created', 'session_deleted']);
     const text = JSON.stringify(h.audit);
     for (const value of [anna.personal_administrative_number, 'Anna', 'Greta', s.accountKey]) expect(text).not.toContain(value);
+  });
+});
+
+describe('the acted-on-my-behalf log records an action once', () => {
+  it('viewing a form again, or sending it, adds no second entry; switching to the role again neither', async () => {
+    const s = await login([pidResult(erik), representationResult('power_of_attorney', erik, greta)]);
+    const role = s.roles[0];
+    if (role === undefined) throw new Error('no role');
+    await switchActiveRole(h.deps, { ...ids, sessionId: s.id, roleId: role.id });
+    for (let i = 0; i < 3; i++) {
+      h.advance(1000);
+      await prefillForm(h.deps, { ...ids, sessionId: s.id, formId: 'tax-return-representative' });
+    }
+    await switchActiveRole(h.deps, { ...ids, sessionId: s.id, roleId: 'self' });
+    await switchActiveRole(h.deps, { ...ids, sessionId: s.id, roleId: role.id });
+    const gretas = await login([pidResult(greta)], { useCase: 'login-pid' });
+    const acted = await readActedOnMyBehalf(h.deps, { ...ids, sessionId: gretas.id });
+    expect(acted.entries.map((e) => e['action'])).toEqual(['form_prefilled', 'role_activated', 'representation_presented']);
+  });
+});
+
+
+describe('personal identifiers of other countries', () => {
+  const claims = (o: Record<string, unknown>) => ({ given_name: 'Chiara', family_name: 'Rossi', birthdate: '1991-04-01', personal_administrative_number: 'RSSCHR91D41H501K', ...o });
+  const personalNumber = async (s: Session) => (await prefillForm(h.deps, { ...ids, sessionId: s.id, formId: 'address-change' })).fields.find((f) => f.name === 'personal_number');
+
+  it('a PID issued in Italy: the identifier is kept as it is, marked with its country, not refused as a bad personnummer', async () => {
+    const s = await login([pidResult(anna, { claims: claims({ issuing_country: 'IT' }) })]);
+    expect(await personalNumber(s)).toMatchObject({ value: 'RSSCHR91D41H501K', identifier_country: 'IT' });
+  });
+
+  it('a Swedish PID (or one that does not say its country) whose identifier is no personnummer: the transform refuses, never guesses', async () => {
+    for (const o of [{ issuing_country: 'SE' }, {}, { issuing_country: 'it' }]) {
+      const s = await login([pidResult(anna, { claims: claims(o) })]);
+      expect(await personalNumber(s)).toMatchObject({ value: null, empty_reason: 'transform_failed' });
+    }
+  });
+
+  it('a Swedish PID: the personnummer in its usual form, with no country mark', async () => {
+    const s = await login([pidResult(anna, { claims: { ...claims({ issuing_country: 'SE' }), personal_administrative_number: anna.personal_administrative_number } })]);
+    const field = await personalNumber(s);
+    expect(field?.value).toBe(`${anna.personal_administrative_number.slice(0, 8)}-${anna.personal_administrative_number.slice(8)}`);
+    expect(field?.identifier_country).toBeUndefined();
   });
 });

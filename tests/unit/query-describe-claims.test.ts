@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { describeClaims } from '../../src/query/describe-claims.ts';
-import { loadUseCases } from '../../src/query/load-use-cases.ts';
+import { loadUseCases } from '../../src/use-cases/load-use-cases.ts';
 import { parseDcqlQuery } from '../../src/query/parse-dcql-query.ts';
 
 const useCases = loadUseCases(fileURLToPath(new URL('../../presentation-definitions/', import.meta.url)));
@@ -12,7 +12,7 @@ const useCases = loadUseCases(fileURLToPath(new URL('../../presentation-definiti
 describe('describeClaims', () => {
   it('names the pid-basic claims in plain Swedish', () => {
     const useCase = useCases.get('pid-basic');
-    expect(useCase && describeClaims(useCase, 'sv')).toEqual(['förnamn', 'efternamn', 'födelsedatum', 'identitetsnummer, till exempel personnummer']);
+    expect(useCase && describeClaims(useCase, 'sv')).toEqual(['förnamn', 'efternamn', 'födelsedatum', 'identitetsnummer (i Sverige personnummer)']);
   });
 
   it('names the pid-address claims in English', () => {

@@ -3,13 +3,21 @@
  * rotation, the development key file — and, read straight from the SQLite file and from Redis,
  * that no private key material and no claim value is stored in clear.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { inspect } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AtRestCipher, DEV_STORE_KEY_FILE, ensureDevStoreKey, isSealed, newStoreKey, parseStoreKeys } from '../../src/store/encrypt-at-rest.ts';
 import { SqliteTransactionStore } from '../../src/store/sqlite-transaction-store.ts';
+import { MemoryTransactionStore } from '../../src/store/memory-transaction-store.ts';
+import { MemorySessionStore } from '../../src/store/memory-session-store.ts';
+import { MemorySharingLogStore } from '../../src/store/memory-sharing-log-store.ts';
+import { openStores } from '../../src/store/open-store.ts';
+import type { TransactionStore } from '../../src/oid4vp/ports.ts';
+import type { SessionStore } from '../../src/portal/ports.ts';
+import type { SharingLogStore } from '../../src/portal/ports.ts';
 import { RedisTransactionStore } from '../../src/store/redis-transaction-store.ts';
 import { RedisSessionStore } from '../../src/store/redis-session-store.ts';
 import { RedisSharingLogStore } from '../../src/store/redis-sharing-log-store.ts';
@@ -135,60 +143,109 @@ describe('SQLite: sealed at rest', () => {
     expect(row.result).not.toContain(CLAIM);
   });
 
-  it('still reads rows written before a key was configured, and refuses sealed rows without the key', async () => {
+  it('still reads rows an earlier version wrote in clear, and refuses sealed rows under a key that is not configured', async () => {
     const file = join(mkdtempSync(join(root, 'sqlite-')), 'verifier.sqlite');
-    const plain = new SqliteTransactionStore(file, 60_000);
-    const old = tx();
-    await plain.create(old);
-    await plain.close();
     const sealedStore = new SqliteTransactionStore(file, 60_000, { cipher });
+    const old = tx();
+    // A row as an earlier version wrote it: the private key in the body in clear.
+    const db = new Database(file);
+    db.prepare('INSERT INTO transactions (id, request_id, status, expires_at, purge_at, body) VALUES (?, ?, ?, ?, ?, ?)').run(old.id, old.requestId, old.status, old.expiresAt, old.expiresAt + 60_000, JSON.stringify(old));
+    db.close();
     expect(await sealedStore.get(old.id)).toEqual(old);
     const fresh = tx();
     await sealedStore.create(fresh);
     await sealedStore.close();
-    const keyless = new SqliteTransactionStore(file, 60_000);
-    await expect(keyless.get(fresh.id)).rejects.toThrow(/no STORE_ENCRYPTION_KEY/);
-    await keyless.close();
+    const otherKey = new SqliteTransactionStore(file, 60_000, { cipher: AtRestCipher.fromConfig(newStoreKey()) });
+    await expect(otherKey.get(fresh.id)).rejects.toThrow(/not configured/);
+    await otherKey.close();
   });
 });
 
-describe.runIf(redis.available)('Redis: sealed at rest', () => {
-  const cipher = AtRestCipher.fromConfig(newStoreKey());
+/** The three stores of one kind, and every byte they keep, as text. */
+interface KeptStores {
+  readonly txs: TransactionStore;
+  readonly sessions: SessionStore;
+  readonly log: SharingLogStore;
+  raw(): Promise<string>;
+  close(): Promise<void>;
+}
 
-  const everything = async (prefix: string): Promise<string> => {
-    const client = redis.client();
-    const parts: string[] = [];
-    for (const key of await client.keys(`${prefix}*`)) {
-      const type = await client.type(key);
-      if (type === 'hash') parts.push(JSON.stringify(await client.hgetall(key)));
-      else if (type === 'string') parts.push((await client.get(key)) ?? '');
-      else if (type === 'zset') parts.push((await client.zrange(key, 0, -1)).join(' '));
-    }
-    return parts.join('\n');
-  };
+const storeKinds: Array<[string, () => Promise<KeptStores>]> = [
+  [
+    'memory',
+    async () => {
+      const cipher = AtRestCipher.fromConfig(newStoreKey());
+      const txs = new MemoryTransactionStore(60_000, { cipher });
+      const sessions = new MemorySessionStore({ cipher });
+      const log = new MemorySharingLogStore({ cipher });
+      // Everything the objects hold, private fields and map contents included.
+      const raw = async () => [txs, sessions, log].map((s) => inspect(s, { depth: null, showHidden: true, maxArrayLength: null, maxStringLength: null })).join('\n');
+      return { txs, sessions, log, raw, close: async () => {} };
+    },
+  ],
+  [
+    'sqlite',
+    async () => {
+      const file = join(mkdtempSync(join(root, 'kept-')), 'verifier.sqlite');
+      const stores = await openStores({ kind: 'sqlite', sqliteFile: file, cipher: AtRestCipher.fromConfig(newStoreKey()), openGraceMs: 60_000 });
+      // The database file and its write-ahead log, as bytes.
+      const raw = async () => [file, `${file}-wal`].map((f) => (existsSync(f) ? readFileSync(f).toString('latin1') : '')).join('\n');
+      return { txs: stores.transactions, sessions: stores.sessions, log: stores.sharingLog, raw, close: () => stores.close() };
+    },
+  ],
+];
+if (redis.available) {
+  storeKinds.push([
+    'redis',
+    async () => {
+      const cipher = AtRestCipher.fromConfig(newStoreKey());
+      const prefix = `kept-${n++}:`;
+      const client = redis.client();
+      const raw = async () => {
+        const parts: string[] = [];
+        for (const key of await client.keys(`${prefix}*`)) {
+          const type = await client.type(key);
+          if (type === 'hash') parts.push(JSON.stringify(await client.hgetall(key)));
+          else if (type === 'string') parts.push((await client.get(key)) ?? '');
+          else if (type === 'zset') parts.push((await client.zrange(key, 0, -1)).join(' '));
+          else if (type === 'set') parts.push((await client.smembers(key)).join(' '));
+          else if (type === 'list') parts.push((await client.lrange(key, 0, -1)).join(' '));
+        }
+        return parts.join('\n');
+      };
+      return {
+        txs: new RedisTransactionStore(client, { cipher, keyPrefix: prefix, openGraceMs: 60_000 }),
+        sessions: new RedisSessionStore(client, { cipher, keyPrefix: prefix }),
+        log: new RedisSharingLogStore(client, { cipher, keyPrefix: prefix }),
+        raw,
+        close: async () => {},
+      };
+    },
+  ]);
+}
 
-  it('keeps neither the private key nor claim values in clear: transactions, sessions, sharing log', async () => {
-    const prefix = 'sealed-test:';
-    const txs = new RedisTransactionStore(redis.client(), { cipher, keyPrefix: prefix, openGraceMs: 60_000 });
+describe.each(storeKinds)('sealed at rest (%s): no stored byte holds a claim value or the private key', (_kind, open) => {
+  it('transactions, sessions and sharing-log entries are kept sealed, and read back whole', async () => {
+    const stores = await open();
     const t = tx();
-    await txs.create(t);
-    await txs.complete(t.id, { status: 'verified', result, resultExpiresAt: T0 + 600_000 }, T0 + 1);
-    expect(await txs.get(t.id)).toMatchObject({ encryptionKey: { d: SECRET_D }, result });
+    await stores.txs.create(t);
+    await stores.txs.complete(t.id, { status: 'verified', result, resultExpiresAt: T0 + 600_000 }, T0 + 1);
+    expect(await stores.txs.get(t.id)).toMatchObject({ encryptionKey: { d: SECRET_D }, result });
 
-    const sessions = new RedisSessionStore(redis.client(), { cipher, keyPrefix: prefix });
-    const session = { id: 'session-id-for-sealing-test-000000000000000' as SessionId, version: 1, accountKey: 'k', subjectCredentials: [{ claims: { given_name: CLAIM } }], idleExpiresAt: T0 + 1000, absoluteExpiresAt: T0 + 2000 } as unknown as Session;
-    await sessions.create(session);
-    expect(await sessions.get(session.id)).toEqual(session);
+    const session = { id: `session-id-for-sealing-test-${n++}-0000000000` as SessionId, version: 1, accountKey: 'k', subjectCredentials: [{ claims: { given_name: CLAIM } }], idleExpiresAt: T0 + 1000, absoluteExpiresAt: T0 + 2000 } as unknown as Session;
+    await stores.sessions.create(session);
+    expect(await stores.sessions.get(session.id)).toEqual(session);
 
-    const log = new RedisSharingLogStore(redis.client(), { cipher, keyPrefix: prefix });
-    const entry = { kind: 'disclosure', id: 'e1', accountKey: 'k', at: T0, expiresAt: T0 + 1000, rpClientId: 'rp', useCaseId: 'u', purpose: { sv: 's', en: 'e' }, credentials: [{ type: 'urn:eudi:pid:1', claimNames: ['given_name'] }], role: 'self' } as DisclosureEntry;
-    await log.append(entry);
-    expect(await log.list('k', 'disclosure', T0, 10)).toEqual([entry]);
+    const entry = { kind: 'disclosure', id: `e-${n++}`, accountKey: 'k', at: T0, expiresAt: T0 + 1000, rpClientId: 'rp', useCaseId: 'u', purpose: { sv: 's', en: 'e' }, credentials: [{ type: 'urn:eudi:pid:1', claimNames: ['given_name'] }], role: 'self' } as DisclosureEntry;
+    await stores.log.append(entry);
+    expect(await stores.log.list('k', 'disclosure', T0, 10)).toEqual([entry]);
 
-    const raw = await everything(prefix);
+    const raw = await stores.raw();
     expect(raw).toContain(t.id);
     expect(raw).not.toContain(SECRET_D);
     expect(raw).not.toContain(CLAIM);
+    expect(raw).not.toContain(Buffer.from(CLAIM, 'utf8').toString('latin1'));
     expect(raw).not.toContain('given_name');
+    await stores.close();
   });
 });

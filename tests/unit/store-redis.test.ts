@@ -12,7 +12,7 @@ import { RedisSessionStore } from '../../src/store/redis-session-store.ts';
 import { RedisSharingLogStore } from '../../src/store/redis-sharing-log-store.ts';
 import { AtRestCipher, newStoreKey } from '../../src/store/encrypt-at-rest.ts';
 import { guardStore } from '../../src/store/guard-store.ts';
-import type { TransactionStore } from '../../src/store/ports.ts';
+import type { TransactionStore } from '../../src/oid4vp/ports.ts';
 import type { Nonce, RequestId, Transaction, TransactionId } from '../../src/oid4vp/transaction.ts';
 import type { Session, SessionId } from '../../src/portal/session.ts';
 import type { DisclosureEntry } from '../../src/portal/sharing-log-entry.ts';

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { SessionStore } from '../../src/store/session-ports.ts';
-import type { SharingLogStore } from '../../src/store/sharing-log-ports.ts';
+import type { SessionStore } from '../../src/portal/ports.ts';
+import type { SharingLogStore } from '../../src/portal/ports.ts';
 import { MemorySessionStore } from '../../src/store/memory-session-store.ts';
 import { SqliteSessionStore } from '../../src/store/sqlite-session-store.ts';
 import { MemorySharingLogStore } from '../../src/store/memory-sharing-log-store.ts';
@@ -24,6 +24,7 @@ import { useRedisServer } from '../helpers/redis-server.ts';
 // Redis: a real redis-server for this file, each store under its own key prefix.
 const redis = useRedisServer();
 const redisCipher = AtRestCipher.fromConfig(newStoreKey());
+const CIPHER = AtRestCipher.fromConfig(newStoreKey());
 let redisPrefix = 0;
 
 const root = mkdtempSync(join(tmpdir(), 'store-session-contract-'));
@@ -75,7 +76,7 @@ function session(overrides: Partial<Session> = {}): Session {
 
 const sessionAdapters: Array<[string, () => SessionStore]> = [
   ['memory', () => new MemorySessionStore()],
-  ['sqlite', () => new SqliteSessionStore(file())],
+  ['sqlite', () => new SqliteSessionStore(file(), { cipher: CIPHER })],
 ];
 
 if (redis.available) sessionAdapters.push(['redis', () => new RedisSessionStore(redis.client(), { cipher: redisCipher, keyPrefix: `contract-${redisPrefix++}:` })]);
@@ -155,12 +156,12 @@ describe.each(sessionAdapters)('SessionStore (%s)', (_name, make) => {
 describe('SqliteSessionStore', () => {
   it('sessions and claims survive a restart', async () => {
     const path = file();
-    const first = new SqliteSessionStore(path);
+    const first = new SqliteSessionStore(path, { cipher: CIPHER });
     const s = session();
     await first.create(s);
     await first.claimTransaction('tx-r', s.id, T0 + 1000);
     await first.close();
-    const second = new SqliteSessionStore(path);
+    const second = new SqliteSessionStore(path, { cipher: CIPHER });
     expect(await second.get(s.id)).toStrictEqual(s);
     expect(await second.claimTransaction('tx-r', s.id, T0 + 1000)).toBe(false);
     await second.close();
@@ -197,7 +198,7 @@ const acted = (id: string, at: number): ActedOnBehalfEntry => ({
 
 const logAdapters: Array<[string, () => SharingLogStore]> = [
   ['memory', () => new MemorySharingLogStore()],
-  ['sqlite', () => new SqliteSharingLogStore(file())],
+  ['sqlite', () => new SqliteSharingLogStore(file(), { cipher: CIPHER })],
 ];
 
 if (redis.available) logAdapters.push(['redis', () => new RedisSharingLogStore(redis.client(), { cipher: redisCipher, keyPrefix: `contract-${redisPrefix++}:` })]);

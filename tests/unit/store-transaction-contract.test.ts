@@ -8,13 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { CompleteTransaction, TransactionStore } from '../../src/store/ports.ts';
+import type { CompleteTransaction, TransactionStore } from '../../src/oid4vp/ports.ts';
 import { MemoryTransactionStore } from '../../src/store/memory-transaction-store.ts';
 import { SqliteTransactionStore } from '../../src/store/sqlite-transaction-store.ts';
 import type { Nonce, RequestId, StoredCredentialResult, Transaction, TransactionId } from '../../src/oid4vp/transaction.ts';
 import { RedisTransactionStore } from '../../src/store/redis-transaction-store.ts';
 import { AtRestCipher, newStoreKey } from '../../src/store/encrypt-at-rest.ts';
 import { useRedisServer } from '../helpers/redis-server.ts';
+
+/** The store key of the SQLite adapters in this file (a child process opens the same file with it). */
+const KEY = newStoreKey();
+const CIPHER = AtRestCipher.fromConfig(KEY);
 
 const root = mkdtempSync(join(tmpdir(), 'store-contract-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -92,7 +96,7 @@ const adapters: Adapter[] = [
   { name: 'MemoryTransactionStore', open: () => new MemoryTransactionStore(GRACE) },
   {
     name: 'SqliteTransactionStore (file)',
-    open: () => new SqliteTransactionStore(join(mkdtempSync(join(root, 'db-')), `verifier-${dbCounter++}.sqlite`), GRACE),
+    open: () => new SqliteTransactionStore(join(mkdtempSync(join(root, 'db-')), `verifier-${dbCounter++}.sqlite`), GRACE, { cipher: CIPHER }),
   },
 ];
 
@@ -382,14 +386,14 @@ describe('SqliteTransactionStore persistence', () => {
     const file = dbFile();
     const pending = fullTx();
     const done = fullTx();
-    let store = new SqliteTransactionStore(file, GRACE);
+    let store = new SqliteTransactionStore(file, GRACE, { cipher: CIPHER });
     await store.create(pending);
     await store.create(done);
     await store.markRequestRetrieved(done.id, T0 + 1);
     await store.complete(done.id, verified({ responseCodeHash: 'right-hash' }), T0 + 2);
     await store.close();
 
-    store = new SqliteTransactionStore(file, GRACE);
+    store = new SqliteTransactionStore(file, GRACE, { cipher: CIPHER });
     try {
       expect(await store.get(pending.id)).toEqual(pending);
       expect(await store.getByRequestId(pending.requestId)).toEqual(pending);
@@ -400,7 +404,7 @@ describe('SqliteTransactionStore persistence', () => {
     } finally {
       await store.close();
     }
-    store = new SqliteTransactionStore(file, GRACE);
+    store = new SqliteTransactionStore(file, GRACE, { cipher: CIPHER });
     try {
       expect(await store.consumeResponseCode(done.id, 'right-hash')).toBe(false);
       expect(await store.complete(pending.id, verified(), T0 + 3)).toBe(true);
@@ -418,7 +422,8 @@ describe('SqliteTransactionStore persistence', () => {
       script,
       [
         `import { SqliteTransactionStore } from ${JSON.stringify(pathToFileURL(join(process.cwd(), 'src/store/sqlite-transaction-store.ts')).href)};`,
-        `const store = new SqliteTransactionStore(${JSON.stringify(file)}, ${GRACE});`,
+        `import { AtRestCipher } from ${JSON.stringify(pathToFileURL(join(process.cwd(), 'src/store/encrypt-at-rest.ts')).href)};`,
+        `const store = new SqliteTransactionStore(${JSON.stringify(file)}, ${GRACE}, { cipher: AtRestCipher.fromConfig(${JSON.stringify(KEY)}) });`,
         `await store.create(JSON.parse(process.env.TX_JSON));`,
         `process.kill(process.pid, 'SIGKILL');`,
       ].join('\n'),
@@ -427,7 +432,7 @@ describe('SqliteTransactionStore persistence', () => {
     expect(child.stderr).toBe('');
     expect(child.signal).toBe('SIGKILL');
 
-    const store = new SqliteTransactionStore(file, GRACE);
+    const store = new SqliteTransactionStore(file, GRACE, { cipher: CIPHER });
     try {
       expect(await store.get(tx.id)).toEqual(tx);
       expect(await store.markRequestRetrieved(tx.id, T0 + 1)).toBe(true);
@@ -438,8 +443,8 @@ describe('SqliteTransactionStore persistence', () => {
 
   it('shows a transaction to a second connection on the same file while the first is open', async () => {
     const file = dbFile();
-    const a = new SqliteTransactionStore(file, GRACE);
-    const b = new SqliteTransactionStore(file, GRACE);
+    const a = new SqliteTransactionStore(file, GRACE, { cipher: CIPHER });
+    const b = new SqliteTransactionStore(file, GRACE, { cipher: CIPHER });
     try {
       const tx = fullTx();
       await a.create(tx);

@@ -33,6 +33,11 @@ export interface ProcessedPayload {
   readonly payload: JsonObject;
   /** Where each disclosure landed in `payload`, in processing order (no values). */
   readonly disclosedPaths: readonly ClaimPath[];
+  /**
+   * The objects and arrays that hold a digest for which no disclosure was sent: a decoy or a
+   * withheld claim, which a verifier cannot tell apart (RFC 9901 §4.2.5). One entry per digest.
+   */
+  readonly undisclosedDigestPaths: readonly ClaimPath[];
 }
 
 interface Disclosure {
@@ -62,7 +67,7 @@ export function processDisclosures(payload: JsonObject, disclosures: readonly st
   for (const d of byDigest.values()) {
     if (!d.used) throw new VerificationError('DISCLOSURE_UNREFERENCED', `disclosure ${d.position} is not referenced by any digest`);
   }
-  return { payload: processed, disclosedPaths: state.disclosedPaths };
+  return { payload: processed, disclosedPaths: state.disclosedPaths, undisclosedDigestPaths: state.undisclosedDigestPaths };
 }
 
 function decodeDisclosure(encoded: string, position: number): Disclosure {
@@ -81,6 +86,7 @@ function decodeDisclosure(encoded: string, position: number): Disclosure {
 
 class Walk {
   readonly disclosedPaths: ClaimPath[] = [];
+  readonly undisclosedDigestPaths: ClaimPath[] = [];
   private readonly seenDigests = new Set<string>();
 
   constructor(private readonly byDigest: ReadonlyMap<string, Disclosure>) {}
@@ -105,7 +111,10 @@ class Walk {
     for (const digest of digests) {
       if (typeof digest !== 'string') throw new VerificationError('SDJWT_MALFORMED', '"_sd" contains a non-string digest');
       const d = this.take(digest);
-      if (d === undefined) continue; // a decoy, or a claim not disclosed
+      if (d === undefined) {
+        this.undisclosedDigestPaths.push(path); // a decoy, or a claim not disclosed
+        continue;
+      }
       if (d.name === undefined) throw new VerificationError('DISCLOSURE_MALFORMED', `disclosure ${d.position}: an array-element disclosure is referenced from "_sd"`);
       if (Object.hasOwn(obj, d.name) || Object.hasOwn(out, d.name)) {
         throw new VerificationError('CLAIM_COLLISION', `disclosure ${d.position}: its claim name already exists at its level`);
@@ -126,7 +135,10 @@ class Walk {
           throw new VerificationError('SDJWT_MALFORMED', 'an array element with "..." must have only that member, a string digest');
         }
         const d = this.take(digest);
-        if (d === undefined) continue;
+        if (d === undefined) {
+          this.undisclosedDigestPaths.push(path);
+          continue;
+        }
         if (d.name !== undefined) throw new VerificationError('DISCLOSURE_MALFORMED', `disclosure ${d.position}: an object-property disclosure is referenced from an array element`);
         const claimPath = [...path, out.length];
         this.disclosedPaths.push(claimPath);

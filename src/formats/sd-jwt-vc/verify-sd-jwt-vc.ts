@@ -6,7 +6,8 @@
  * `vct`s in `legacyTypVcts`, decided after the signature); issuer key from `x5c` through the trust
  * store (no `x5c` → `X5C_MISSING`; no other key source); issuer signature; disclosures; the
  * never-disclosable registered claims; time claims; `iss` bound to the leaf certificate; `vct`
- * accepted; `status` shape; holder binding — required unless `requireKeyBinding === false`, decided
+ * accepted; the type's own rules, when it has any (`check-type-rules.ts`: claims its Type Metadata
+ * marks `sd: never`, a required `status`); `status` shape; holder binding — required unless `requireKeyBinding === false`, decided
  * from policy and never from whether a KB-JWT was sent (a KB-JWT that is sent is always verified).
  *
  * Does not check: the credential's status in its status list, Type Metadata, `vct` extension or
@@ -18,6 +19,7 @@ import type { TrustCategory, TrustStore, ValidatedIssuer } from '../../trust/typ
 import { isJsonObject, type JsonObject } from '../../util/strict-json.ts';
 import type { VerifiedCredential } from '../types.ts';
 import { bindIssuerToLeaf } from './bind-issuer.ts';
+import { checkNeverDisclosable, checkStatusRequired, type CredentialTypeRulesLookup } from './check-type-rules.ts';
 import { parseSdJwt } from './parse-sd-jwt.ts';
 import { neverDisclosableClaims, readStatus, requiredString, subjectClaims } from './vc-claims.ts';
 import { verifyKeyBinding } from './verify-key-binding.ts';
@@ -42,6 +44,8 @@ export interface SdJwtVcVerifyContext {
   readonly clockSkewSeconds?: number;
   /** Maximum age of the KB-JWT `iat`, default 300 s. */
   readonly kbMaxAgeSeconds?: number;
+  /** The rules of credential types that have their own (Type Metadata `sd: never`, status required). */
+  readonly typeRules?: CredentialTypeRulesLookup;
 }
 
 const TYP = 'dc+sd-jwt';
@@ -94,6 +98,13 @@ async function verify(presentation: string, ctx: SdJwtVcVerifyContext): Promise<
   checks.push('"vct" is one of the credential types accepted for this query.');
 
   const status = readStatus(payload);
+  const rules = ctx.typeRules?.(vct);
+  if (rules !== undefined) {
+    checkNeverDisclosable(rules, verified);
+    checks.push('No claim that the type metadata marks "sd": "never" is selectively disclosable, nor could one have been withheld.');
+    checkStatusRequired(rules, status !== undefined);
+    if (rules.statusRequired) checks.push('The credential carries the status reference its type requires.');
+  }
   if (status !== undefined) checks.push('"status" references a Token Status List entry (status_list with idx and uri).');
 
   const holderBound = await checkHolderBinding(sdJwt, payload, ctx, checks);

@@ -49,6 +49,8 @@ export interface VerifiedSdJwt {
   readonly payload: JsonObject;
   /** Where each disclosure landed in `payload`. */
   readonly disclosedPaths: readonly ClaimPath[];
+  /** The objects and arrays holding a digest with no disclosure sent (decoys or withheld claims). */
+  readonly undisclosedDigestPaths: readonly ClaimPath[];
   /** The checks that passed, as sentences without claim values. */
   readonly checks: readonly string[];
 }
@@ -98,7 +100,7 @@ export async function verifySdJwt(sdJwt: ParsedSdJwt, options: VerifySdJwtOption
   checkTimeClaims(processed.payload, options.now, skew);
   passed(`The credential is within its validity period ("nbf", "iat", "exp"), allowing ${skew} s clock skew.`);
 
-  return { header, alg, payload: processed.payload, disclosedPaths: processed.disclosedPaths, checks };
+  return { header, alg, payload: processed.payload, disclosedPaths: processed.disclosedPaths, undisclosedDigestPaths: processed.undisclosedDigestPaths, checks };
 }
 
 /** Validates and defaults a clock skew setting. @throws {VerificationError} `INTERNAL_ERROR` when out of range. */

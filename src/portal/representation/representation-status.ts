@@ -2,6 +2,10 @@
  * Rule 9 of the binding rules: the representation credential is not revoked or suspended
  * (ARF RP_02; Token Status List).
  *
+ * A representation credential without a status reference can never be revoked, so it gives no
+ * role (`STATUS_REFERENCE_MISSING`; the verifier refuses such a credential already, this is the
+ * second lock for roles kept in a session).
+ *
  * At login the verifier may already have checked the status (`reported`): `valid` is taken as is,
  * `unknown` goes to the use case's policy; without a verdict (`not_checked` or absent) the
  * {@link RoleStatusCheck} port is asked. On a role switch the port is always asked afresh.
@@ -20,7 +24,8 @@ export async function checkRepresentationStatus(
   port: RoleStatusCheck,
   unknownPolicy: StatusUnknownPolicy,
   now: number,
-): Promise<'REPRESENTATION_REVOKED' | 'REPRESENTATION_STATUS_UNKNOWN' | undefined> {
+): Promise<'STATUS_REFERENCE_MISSING' | 'REPRESENTATION_REVOKED' | 'REPRESENTATION_STATUS_UNKNOWN' | undefined> {
+  if (credential.statusRef === undefined) return 'STATUS_REFERENCE_MISSING';
   if (reported === 'valid') return undefined;
   const status = reported === 'unknown' ? 'unknown' : await port.check(credential, now);
   switch (status) {

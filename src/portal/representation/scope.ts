@@ -11,14 +11,13 @@
  */
 import { z } from 'zod';
 
+export { serviceCodePattern, zServiceCode } from '../../use-cases/z-portal-section.ts';
+
 const SEGMENT = '[a-z0-9][a-z0-9-]{0,62}';
 
-/** A service code: country, organisation, service (and optionally deeper segments). */
-export const serviceCodePattern = new RegExp(`^[a-z]{2}(\\.${SEGMENT}){2,}$`);
 /** A granted scope entry: `*`, `<cc>.*`, `<cc>.<org>.*`, … or a service code. */
 export const scopeEntryPattern = new RegExp(`^(\\*|[a-z]{2}(\\.${SEGMENT})*\\.\\*|[a-z]{2}(\\.${SEGMENT}){2,})$`);
 
-export const zServiceCode = z.string().max(200).regex(serviceCodePattern, 'must be a service code such as "se.skatteverket.deklaration"');
 export const zScopeEntry = z.string().max(200).regex(scopeEntryPattern, 'must be "*", a prefix ending in ".*", or a service code');
 
 /** True when the granted entry covers the service code. */

@@ -4,12 +4,16 @@
  * `schemas/representation/` are generated from here and a test keeps them equal, so the published
  * description and the portal's checks cannot drift apart.
  *
- * `sd`: the members of `represented` and `representative` are `allowed` (selectively disclosable
- * one by one, as in the PID); `authority` with all its members, `cryptographically_bound_to` and
- * the issuer metadata are `never` (ARF Topic I: nature and scope shall not be concealable).
+ * `sd`: the names of `represented` and `representative` are `allowed` (selectively disclosable
+ * one by one, as in the PID); everything whose concealment could widen what the credential lets
+ * someone do is `never` (ARF Topic I: nature and scope shall not be concealable): `authority` with
+ * all its members and their elements, the represented party's identifiers, the representative's
+ * identifiers that bind the credential to a PID, `cryptographically_bound_to` and the issuer
+ * metadata. The verifier enforces `never` from these same entries ({@link representationTypeRules}).
  */
 import { z } from 'zod';
-import { authorityKinds, partyTypeOfKind, representationKinds, signatoryRules, vctOfKind, type RepresentationKind } from './representation-types.ts';
+import type { CredentialTypeRules } from '../../formats/sd-jwt-vc/check-type-rules.ts';
+import { authorityKinds, kindOfVct, partyTypeOfKind, representationKinds, signatoryRules, vctOfKind, type RepresentationKind } from './representation-types.ts';
 import { zRepresentationCredential } from './z-representation.ts';
 
 type Label = readonly [sv: string, en: string];
@@ -41,15 +45,15 @@ const TYPE_DISPLAY: Record<RepresentationKind, { name: Label; description: Label
 
 const natural = (party: 'represented' | 'representative', who: Label): ClaimSpec[] => [
   { path: [party], label: who, sd: 'never', mandatory: true },
-  { path: [party, 'personal_administrative_number'], label: ['Personnummer eller samordningsnummer', 'Personal identity number or coordination number'], sd: 'allowed', mandatory: true },
-  { path: [party, 'birthdate'], label: ['Födelsedatum', 'Date of birth'], sd: 'allowed', mandatory: true },
+  { path: [party, 'personal_administrative_number'], label: ['Personnummer eller samordningsnummer', 'Personal identity number or coordination number'], sd: 'never', mandatory: true },
+  { path: [party, 'birthdate'], label: ['Födelsedatum', 'Date of birth'], sd: 'never', mandatory: true },
   { path: [party, 'given_name'], label: ['Förnamn', 'First name'], sd: 'allowed', mandatory: false },
   { path: [party, 'family_name'], label: ['Efternamn', 'Last name'], sd: 'allowed', mandatory: false },
 ];
 
 const legal: ClaimSpec[] = [
   { path: ['represented'], label: ['Företaget', 'The company'], sd: 'never', mandatory: true },
-  { path: ['represented', 'organisation_number'], label: ['Organisationsnummer', 'Organisation number'], sd: 'allowed', mandatory: true },
+  { path: ['represented', 'organisation_number'], label: ['Organisationsnummer', 'Organisation number'], sd: 'never', mandatory: true },
   { path: ['represented', 'legal_name'], label: ['Företagsnamn', 'Company name'], sd: 'allowed', mandatory: false },
   { path: ['represented', 'legal_form'], label: ['Företagsform', 'Legal form'], sd: 'allowed', mandatory: false },
   { path: ['represented', 'euid'], label: ['EUID', 'EUID'], sd: 'allowed', mandatory: false },
@@ -64,6 +68,7 @@ function authority(kind: RepresentationKind): ClaimSpec[] {
     never(['scope'], ['Omfattning (tjänstekoder)', 'Scope (service codes)']),
     never(['scope', null], ['Tjänstekod', 'Service code']),
     never(['constraints'], ['Begränsningar', 'Constraints']),
+    never(['constraints', null], ['Begränsning', 'Constraint']),
     never(['valid_from'], ['Gäller från', 'Valid from']),
     never(['valid_until'], ['Gäller till och med', 'Valid until'], false),
     never(['reference'], ['Beslut eller fullmakt', 'Decision or mandate']),
@@ -99,6 +104,27 @@ export function representationTypeMetadata(kind: RepresentationKind): Record<str
     display: display(d.name, 'name', d.description),
     claims: claimSpecs(kind).map((c) => ({ path: c.path, display: display(c.label, 'label'), sd: c.sd, mandatory: c.mandatory })),
   };
+}
+
+/**
+ * What the verifier enforces for a representation `vct`: every claim the type metadata marks
+ * `never` (withheld or disclosable, it is refused) and a status reference (ARF RP_02: revocable).
+ * Undefined for any other type.
+ */
+export function representationTypeRules(vct: string): CredentialTypeRules | undefined {
+  const kind = kindOfVct(vct);
+  return kind === undefined ? undefined : RULES.get(kind);
+}
+
+const RULES: ReadonlyMap<RepresentationKind, CredentialTypeRules> = new Map(
+  representationKinds.map((kind) => [kind, { claims: claimSpecs(kind).map((c) => ({ path: c.path, sd: c.sd, mandatory: c.mandatory })), statusRequired: true }]),
+);
+
+/** The claim paths of a representation type that its issuer may make selectively disclosable. */
+export function representationDisclosablePaths(kind: RepresentationKind): (string | null)[][] {
+  return claimSpecs(kind)
+    .filter((c) => c.sd === 'allowed')
+    .map((c) => [...c.path]);
 }
 
 /** The JSON Schema of the processed payload of a representation type. */

@@ -19,16 +19,22 @@
     var source;
     var errors = 0;
 
-    function text(key, code) {
-      var t = box.getAttribute('data-text-' + key) || '';
-      return t.replace('{code}', code || '');
+    function text(key) {
+      return box.getAttribute('data-text-' + key) || '';
     }
 
     function show(s) {
       if (done || !s || typeof s.status !== 'string') return;
       var key = s.status === 'failed' ? (s.error && s.error.code === 'WALLET_ERROR' ? 'refused' : 'error') : s.status.replace('_', '-');
-      var message = text(key, s.error && s.error.code);
+      var message = text(key);
       if (message && box.textContent !== message) box.textContent = message;
+      // The code is for support, in a closed details element: never in the sentence itself.
+      var detail = document.getElementById('wallet-error-detail');
+      var codeBox = document.getElementById('wallet-error-code');
+      if (key === 'error' && detail && codeBox && s.error && typeof s.error.code === 'string') {
+        codeBox.textContent = s.error.code;
+        detail.hidden = false;
+      }
       if (!FINAL[s.status]) return;
       done = true;
       if (source) source.close();

@@ -1,6 +1,7 @@
 /**
  * The clear page for anything that went wrong: a plain title and explanation by error code, one
- * way on, the code and the request's reference for support. Never a stack trace or internal detail,
+ * way on; the code and the request's reference for support sit in a closed "technical details"
+ * element, never in the sentences a citizen reads. Never a stack trace or internal detail,
  * and nothing from the request echoed back.
  */
 import type { ErrorCode } from '../../errors.ts';
@@ -96,7 +97,10 @@ export function errorPage(ctx: PageContext, code: ErrorCode): string {
 <h1>${e.title}</h1>
 <p class="lead">${e.text}</p>
 <p>${next}</p>
-<p class="hint">${t.code}: <code>${code}</code> · ${t.reference}: <code>${ctx.reqId}</code></p>
+<details class="tech-details">
+  <summary>${t.technical}</summary>
+  <p>${t.code}: <code>${code}</code> · ${t.reference}: <code>${ctx.reqId}</code></p>
+</details>
 `;
   return layout(ctx, { title: e.title, body, name: 'error' });
 }

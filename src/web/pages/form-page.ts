@@ -5,8 +5,9 @@
  * the wallet could fill offer a step-up. Also: the page for a form the active role may not use, and
  * the demo receipt.
  */
-import { html } from '../html.ts';
+import { html, type SafeHtml } from '../html.ts';
 import { csrfField, layout, type PageContext } from '../layout.ts';
+import type { FieldType } from '../../portal/z-form.ts';
 
 export interface FormFieldView {
   readonly name: string;
@@ -19,6 +20,10 @@ export interface FormFieldView {
   /** Why a field the wallet could fill is empty. */
   readonly note?: string;
   readonly error?: string;
+  /** What the field holds (forms/*.json): the input shown, and what the server checks. */
+  readonly type: FieldType;
+  readonly options?: ReadonlyArray<{ readonly value: string; readonly label: string }>;
+  readonly hint?: string;
 }
 
 export interface FormPageView {
@@ -35,7 +40,17 @@ export interface FormPageView {
   readonly roles?: ReadonlyArray<{ readonly id: string; readonly label: string; readonly active: boolean }>;
 }
 
-const inputType = (name: string): string => (/(_date|^period_start|^period_end)$/.test(name) ? 'date' : 'text');
+/** The control of a field the user fills in: a date picker, a year in digits, a list of options, or text. */
+function control(ctx: PageContext, f: FormFieldView, attrs: SafeHtml): SafeHtml {
+  if (f.type === 'choice') {
+    return html`<select id="f-${f.name}" name="${f.name}"${attrs}>
+      <option value=""${f.value === '' ? html` selected` : ''}>${ctx.t.form.choose}</option>
+      ${(f.options ?? []).map((o) => html`<option value="${o.value}"${o.value === f.value ? html` selected` : ''}>${o.label}</option>`)}
+    </select>`;
+  }
+  const kind = f.type === 'date' ? html`type="date"` : f.type === 'year' ? html`type="text" inputmode="numeric" maxlength="4"` : html`type="text"`;
+  return html`<input ${kind} id="f-${f.name}" name="${f.name}" value="${f.value}"${attrs} autocomplete="off">`;
+}
 
 export function formPage(ctx: PageContext, v: FormPageView): string {
   const t = ctx.t.form;
@@ -67,21 +82,6 @@ ${
   <button type="submit" class="button secondary">${ctx.t.portal.switchButton}</button>
 </form>`
 }
-<form method="post" action="/portal/forms/${v.id}" class="prefilled-form" novalidate>
-  ${csrfField(ctx)}
-  ${v.fields.map((f) => {
-    const described = [f.source === undefined ? '' : `src-${f.name}`, f.note === undefined ? '' : `note-${f.name}`, f.error === undefined ? '' : `err-${f.name}`].filter((x) => x !== '').join(' ');
-    return html`<div class="field${f.source === undefined ? '' : ' verified'}${f.error === undefined ? '' : ' has-error'}">
-    <label for="f-${f.name}">${f.label}${f.required && f.editable ? html` <span class="required">(${t.required})</span>` : ''}</label>
-    ${f.error === undefined ? '' : html`<p class="field-error" id="err-${f.name}">${f.error}</p>`}
-    <input type="${f.editable ? inputType(f.name) : 'text'}" id="f-${f.name}" name="${f.name}" value="${f.value}"${f.editable ? '' : html` readonly aria-readonly="true"`}${f.required && f.editable ? html` aria-required="true"` : ''}${f.error === undefined ? '' : html` aria-invalid="true"`}${described === '' ? '' : html` aria-describedby="${described}"`} autocomplete="off">
-    ${f.source === undefined ? '' : html`<p class="source" id="src-${f.name}"><span aria-hidden="true">✔ </span>${f.source}${f.editable ? '' : html` ${t.locked}`}</p>`}
-    ${f.note === undefined ? '' : html`<p class="hint" id="note-${f.name}">${f.note}</p>`}
-  </div>`;
-  })}
-  <p class="hint">${t.demoNote}</p>
-  <button type="submit" class="button">${t.submit}</button>
-</form>
 ${
   v.stepUp === undefined
     ? ''
@@ -90,6 +90,23 @@ ${
   <form method="post" action="/step-up" class="inline-form">${csrfField(ctx)}<input type="hidden" name="form" value="${v.id}"><input type="hidden" name="need" value="claims"><button type="submit" class="button secondary">${v.stepUp}</button></form>
 </section>`
 }
+<form method="post" action="/portal/forms/${v.id}" class="prefilled-form" novalidate>
+  ${csrfField(ctx)}
+  ${v.fields.map((f) => {
+    const described = [f.hint === undefined ? '' : `hint-${f.name}`, f.source === undefined ? '' : `src-${f.name}`, f.note === undefined ? '' : `note-${f.name}`, f.error === undefined ? '' : `err-${f.name}`].filter((x) => x !== '').join(' ');
+    const attrs = html`${f.required && f.editable ? html` aria-required="true"` : ''}${f.error === undefined ? '' : html` aria-invalid="true"`}${described === '' ? '' : html` aria-describedby="${described}"`}`;
+    return html`<div class="field${f.source === undefined ? '' : ' verified'}${f.error === undefined ? '' : ' has-error'}">
+    <label for="f-${f.name}">${f.label}${f.required && f.editable ? html` <span class="required">(${t.required})</span>` : ''}</label>
+    ${f.hint === undefined ? '' : html`<p class="hint" id="hint-${f.name}">${f.hint}</p>`}
+    ${f.error === undefined ? '' : html`<p class="field-error" id="err-${f.name}">${f.error}</p>`}
+    ${f.editable ? control(ctx, f, attrs) : html`<input type="text" id="f-${f.name}" name="${f.name}" value="${f.value}" readonly aria-readonly="true"${attrs} autocomplete="off">`}
+    ${f.source === undefined ? '' : html`<p class="source" id="src-${f.name}"><span aria-hidden="true">✔ </span>${f.source}${f.editable ? '' : html` ${t.locked}`}</p>`}
+    ${f.note === undefined ? '' : html`<p class="hint" id="note-${f.name}">${f.note}</p>`}
+  </div>`;
+  })}
+  <p class="hint">${t.demoNote}</p>
+  <button type="submit" class="button">${t.submit}</button>
+</form>
 `;
   return layout(ctx, { title: v.title, body, name: 'form' });
 }

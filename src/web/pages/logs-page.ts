@@ -1,15 +1,29 @@
 /**
  * The citizen's logs: what they shared from their wallet (when, with whom, why, which kinds of
  * details — never the values), and what representatives did on their behalf (or, acting for a
- * company, on the company's behalf). Tables with captions and header cells.
+ * company, on the company's behalf), each entry naming who acted. Entries are a list, each a small
+ * description list, so that they read on a phone as well as on a wide screen (no table to scroll).
  */
 import { html } from '../html.ts';
 import { layout, type PageContext } from '../layout.ts';
 
+export interface ActedEntryView {
+  readonly at: string;
+  /** The representative's name, "Du" (the reader's own action), or "En företrädare". */
+  readonly who: string;
+  /** What the representative is to the reader: "din vårdnadshavare". */
+  readonly relation?: string;
+  /** The action, as a predicate: "öppnade en blankett som fylldes i med dina uppgifter". */
+  readonly did: string;
+  readonly form?: string;
+  readonly fields?: readonly string[];
+  readonly rp: string;
+}
+
 export interface LogsPageView {
   readonly retentionDays: number;
   readonly shared: ReadonlyArray<{ readonly at: string; readonly rp: string; readonly purpose: string; readonly role: string; readonly what: ReadonlyArray<{ readonly type: string; readonly claims: readonly string[] }> }>;
-  readonly acted: ReadonlyArray<{ readonly at: string; readonly who: string; readonly did: string; readonly rp: string }>;
+  readonly acted: readonly ActedEntryView[];
   /** Acting for a company: its name (the log is the company's). */
   readonly company?: string;
 }
@@ -22,30 +36,41 @@ export function logsPage(ctx: PageContext, v: LogsPageView): string {
 <h1>${t.title}</h1>
 <p class="lead">${t.lead(v.retentionDays)}</p>
 
-<section>
+<section aria-labelledby="shared-h">
   <h2 id="shared-h">${t.sharedHeading}</h2>
   ${
     v.shared.length === 0
       ? html`<p>${t.sharedEmpty}</p>`
-      : html`<div class="table-scroll" tabindex="0" role="region" aria-labelledby="shared-h"><table class="log-table" id="shared-log">
-    <thead><tr><th scope="col">${t.when}</th><th scope="col">${t.withWhom}</th><th scope="col">${t.why}</th><th scope="col">${t.what}</th><th scope="col">${t.asRole}</th></tr></thead>
-    <tbody>${v.shared.map(
-      (e) => html`<tr><td>${ctx.t.dateTime(e.at)}</td><td>${e.rp}</td><td>${e.purpose}</td>
-      <td><ul class="plain">${e.what.map((c) => html`<li><strong>${c.type}:</strong> ${ctx.t.list(c.claims)}</li>`)}</ul></td><td>${e.role}</td></tr>`,
-    )}</tbody>
-  </table></div>`
+      : html`<ol class="log-list" id="shared-log">${v.shared.map(
+          (e) => html`<li class="log-entry">
+    <p class="log-when"><time datetime="${e.at}">${ctx.t.dateTime(e.at)}</time></p>
+    <dl class="facts">
+      <div><dt>${t.withWhom}</dt><dd>${e.rp}</dd></div>
+      <div><dt>${t.why}</dt><dd>${e.purpose}</dd></div>
+      <div><dt>${t.what}</dt><dd><ul class="plain">${e.what.map((c) => html`<li><strong>${c.type}:</strong> ${ctx.t.list(c.claims)}</li>`)}</ul></dd></div>
+      <div><dt>${t.asRole}</dt><dd>${e.role}</dd></div>
+    </dl>
+  </li>`,
+        )}</ol>`
   }
 </section>
 
-<section>
+<section aria-labelledby="acted-h">
   <h2 id="acted-h">${actedHeading}</h2>
   ${
     v.acted.length === 0
       ? html`<p>${t.actedEmpty}</p>`
-      : html`<div class="table-scroll" tabindex="0" role="region" aria-labelledby="acted-h"><table class="log-table" id="acted-log">
-    <thead><tr><th scope="col">${t.when}</th><th scope="col">${t.who}</th><th scope="col">${t.did}</th><th scope="col">${t.withWhom}</th></tr></thead>
-    <tbody>${v.acted.map((e) => html`<tr><td>${ctx.t.dateTime(e.at)}</td><td>${e.who}</td><td>${e.did}</td><td>${e.rp}</td></tr>`)}</tbody>
-  </table></div>`
+      : html`<ol class="log-list" id="acted-log">${v.acted.map(
+          (e) => html`<li class="log-entry">
+    <p class="log-when"><time datetime="${e.at}">${ctx.t.dateTime(e.at)}</time></p>
+    <p class="log-what"><strong class="log-who">${e.who}</strong>${e.relation === undefined ? '' : html` (${e.relation})`} ${e.did}.</p>
+    <dl class="facts">
+      ${e.form === undefined ? '' : html`<div><dt>${t.form}</dt><dd>${e.form}</dd></div>`}
+      ${e.fields === undefined ? '' : html`<div><dt>${t.detailsUsed}</dt><dd>${ctx.t.list(e.fields)}</dd></div>`}
+      <div><dt>${t.through}</dt><dd>${e.rp}</dd></div>
+    </dl>
+  </li>`,
+        )}</ol>`
   }
 </section>
 `;

@@ -13,6 +13,8 @@ export interface PortalPageView {
     readonly name: string | null;
     readonly birthdate?: string;
     readonly personalNumber?: string;
+    /** "Personnummer", or for another country's PID its kind and country. */
+    readonly personalNumberLabel?: string;
     /** "Verifierad uppgift från …". */
     readonly source: string;
   };
@@ -43,7 +45,7 @@ ${v.flash === undefined ? '' : html`<p class="flash" role="status">${ctx.t.flash
   <dl class="facts">
     <div><dt>${t.name}</dt><dd>${v.person.name ?? '–'}</dd></div>
     ${v.person.birthdate === undefined ? '' : html`<div><dt>${t.birthdate}</dt><dd>${ctx.t.date(v.person.birthdate)}</dd></div>`}
-    ${v.person.personalNumber === undefined ? '' : html`<div><dt>${t.personalNumber}</dt><dd>${v.person.personalNumber}</dd></div>`}
+    ${v.person.personalNumber === undefined ? '' : html`<div><dt>${v.person.personalNumberLabel ?? t.personalNumber}</dt><dd>${v.person.personalNumber}</dd></div>`}
   </dl>
   <p class="source"><span aria-hidden="true">✔ </span>${v.person.source}</p>
 </section>

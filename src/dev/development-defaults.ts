@@ -1,20 +1,17 @@
 /**
  * Development mode's embedded defaults: fixtures (generated when missing or about to expire), a
  * verifier access certificate issued by the fixture access CA, and one RP client for every use
- * case whose API key is printed at start. Production mode never calls this.
+ * case whose API key is printed at start. Development code: production never loads this module.
  */
 import { X509Certificate } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateFixtures, readValidManifest } from './issuer/generate-fixtures.ts';
-import { createLeafCert, loadIssuedCert, privateKeyPem } from './issuer/pki.ts';
-import { hashApiKey, newApiKey, type RpClient } from './config/rp-clients.ts';
+import { generateFixtures, readValidManifest } from '../issuer/generate-fixtures.ts';
+import { createLeafCert, loadIssuedCert, privateKeyPem } from '../issuer/pki.ts';
+import { hashApiKey, newApiKey, type RpClient } from '../config/rp-clients.ts';
+import type { DevelopmentPaths } from '../compose/development.ts';
 
-export interface DevPaths {
-  readonly dataDir: string;
-  readonly fixturesDir: string;
-  readonly trustListDir: string;
-}
+type DevPaths = DevelopmentPaths;
 
 /** Generates fixtures unless valid ones exist. Returns true when it generated. */
 export async function ensureFixtures(paths: DevPaths, now: Date): Promise<boolean> {
@@ -67,6 +64,7 @@ export async function ensureDevRpClient(paths: DevPaths, useCases: readonly stri
   const client: RpClient = {
     id: 'dev-portal',
     name: 'Development portal',
+    display_name: { sv: 'Mina sidor (demo)', en: 'My pages (demo)' },
     api_key_sha256: hashApiKey(apiKey),
     use_cases: [...useCases],
     redirect_uris: [`${publicBaseUrl}/*`, 'http://localhost:*', 'http://127.0.0.1:*'],

@@ -1,7 +1,9 @@
 /**
  * A use case: one file in `presentation-definitions/<id>.json` that says what the service asks a
  * wallet for, why (the purpose shown to the user), which trust categories the issuer of each
- * credential must belong to (ARF OIA_12–OIA_15) and which claims are kept afterwards.
+ * credential must belong to (ARF OIA_12–OIA_15), the status policy, which claims are kept
+ * afterwards and for how long, and (optionally) how a verified presentation becomes a portal
+ * session. The one model of a use case: loaded once at start, read by every room that needs it.
  *
  * The file carries the query either as DCQL (`dcql_query`, OpenID4VP 1.0 §6) or as a DIF
  * Presentation Exchange 2.0 `presentation_definition`; a loaded {@link UseCase} always holds the
@@ -9,13 +11,13 @@
  */
 import { z } from 'zod';
 import { trustCategories, type TrustCategory } from '../trust/types.ts';
-import type { DcqlQuery } from './z-dcql.ts';
+import type { DcqlQuery } from '../query/z-dcql.ts';
+import { zPortalSection, type PortalSection } from './z-portal-section.ts';
 
 const zText = z.string().regex(/\S/, 'must not be blank');
 
-/** Results are kept at most a day; the default is ten minutes. */
+/** Results are kept at most a day; without a value in the file, the service's RESULT_TTL_SECONDS applies. */
 export const MAX_RESULT_TTL_SECONDS = 86_400;
-export const DEFAULT_RESULT_TTL_SECONDS = 600;
 
 /** The on-disk shape of a use case file. */
 export const zUseCaseFile = z.object({
@@ -39,9 +41,12 @@ export const zUseCaseFile = z.object({
     .object({
       /** Credential query id → the claim ids kept in the result; a credential query not named keeps every claim it asks for. */
       keep: z.record(z.string(), z.array(z.string())).optional(),
-      result_ttl_seconds: z.number().int().positive().max(MAX_RESULT_TTL_SECONDS).default(DEFAULT_RESULT_TTL_SECONDS),
+      /** How long the verified result of this use case is kept for its RP to read. */
+      result_ttl_seconds: z.number().int().positive().max(MAX_RESULT_TTL_SECONDS).optional(),
     })
-    .default({ result_ttl_seconds: DEFAULT_RESULT_TTL_SECONDS }),
+    .default({}),
+  /** How a verified presentation becomes a portal session; absent for use cases that make none. */
+  portal: zPortalSection.optional(),
 });
 export type UseCaseFile = z.infer<typeof zUseCaseFile>;
 
@@ -60,6 +65,9 @@ export interface UseCase {
   readonly status_policy?: 'reject' | 'accept_unknown';
   readonly retention: {
     readonly keep?: Readonly<Record<string, readonly string[]>>;
-    readonly result_ttl_seconds: number;
+    /** Absent: the service's RESULT_TTL_SECONDS. */
+    readonly result_ttl_seconds?: number;
   };
+  /** The `portal` section as parsed; the portal checks it against the query. */
+  readonly portal?: PortalSection;
 }

@@ -4,36 +4,19 @@
  * every check a real wallet's answer goes through. Persons are the wallet files under
  * `FIXTURES_DIR/wallet/`, described by the representation fixtures (`representation.json`).
  *
- * Never built in production mode: build-demo-portal.ts passes no test wallet there.
+ * Development code: the development composition (dev/compose-development.ts) builds it; production
+ * never loads this module.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WalletFile } from '../issuer/generate-fixtures.ts';
+import type { TestWallet } from '../web/test-wallet-port.ts';
 import type { RepresentationFixture } from '../issuer/representation-fixtures.ts';
 import { testOrganisations } from '../issuer/test-persons.ts';
 import type { TrustStore } from '../trust/types.ts';
 import { runWallet } from '../wallet/wallet.ts';
 import { kindOfVct } from '../portal/representation/representation-types.ts';
-import { rolePhrase } from './plain-words.ts';
-import type { Lang } from './z-web-state.ts';
-
-export interface TestPersonChoice {
-  readonly id: string;
-  readonly label: string;
-}
-
-export type TestWalletOutcome =
-  | { readonly ok: true; /** Same-device flow: where the wallet sends the browser back. */ readonly redirectUri?: string }
-  | { readonly ok: false; readonly message: string };
-
-/** `share_pid`: the person shares only their PID, leaving out the representations the request asks for if held. */
-export type TestWalletMode = 'share' | 'share_pid' | 'decline';
-
-export interface TestWallet {
-  persons(lang: Lang): Promise<readonly TestPersonChoice[]>;
-  /** Answers `authorizationRequestUri` as `personId`: sharing all it is asked for, only the identity data (PID), or declining. */
-  answer(authorizationRequestUri: string, personId: string, mode: TestWalletMode): Promise<TestWalletOutcome>;
-}
+import { rolePhrase } from '../web/plain-words.ts';
 
 const PERSON_ID = /^[a-z0-9-]{1,40}$/;
 
@@ -78,7 +61,9 @@ export function createTestWallet(opts: { readonly fixturesDir: string; readonly 
         return { ok: true, ...(run.redirectUri !== undefined && { redirectUri: run.redirectUri }) };
       } catch (err) {
         // The simulator's own messages name queries and credential types, never claim values.
-        return { ok: false, message: err instanceof Error ? err.message : 'The test wallet failed.' };
+        const message = err instanceof Error ? err.message : 'The test wallet failed.';
+        const missing = /holds no credential for query "([^"]{1,64})"/.exec(message)?.[1];
+        return { ok: false, message, ...(missing !== undefined && { missingQuery: missing }) };
       }
     },
   };

@@ -6,10 +6,10 @@
  * never values. The service refuses to start with a use case that fails here.
  */
 import { isServiceError, ServiceError } from '../errors.ts';
-import { parseDcqlQuery } from './parse-dcql-query.ts';
-import { mapPresentationDefinition } from './presentation-exchange.ts';
-import { formatJsonPath, queryInvalid } from './query-invalid.ts';
-import { isSdJwtCredentialQuery, type DcqlQuery } from './z-dcql.ts';
+import { parseDcqlQuery } from '../query/parse-dcql-query.ts';
+import { mapPresentationDefinition } from '../query/presentation-exchange.ts';
+import { formatJsonPath, queryInvalid } from '../query/query-invalid.ts';
+import { isSdJwtCredentialQuery, type DcqlQuery } from '../query/z-dcql.ts';
 import { zUseCaseFile, type UseCase, type UseCaseFile } from './z-use-case.ts';
 
 /**
@@ -61,8 +61,9 @@ export function parseUseCase(input: unknown, source: string, expectedId?: string
     status_policy: file.status_policy,
     retention: {
       ...(file.retention.keep !== undefined && { keep: Object.fromEntries(Object.entries(keep)) }),
-      result_ttl_seconds: file.retention.result_ttl_seconds,
+      ...(file.retention.result_ttl_seconds !== undefined && { result_ttl_seconds: file.retention.result_ttl_seconds }),
     },
+    ...(file.portal !== undefined && { portal: file.portal }),
   };
 }
 

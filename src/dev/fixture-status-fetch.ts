@@ -14,8 +14,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Decoder, Tag } from 'cbor-x';
 import { type BoundedFetch, FetchError } from '../trust/fetch-bounded.ts';
-import { STATUS_LIST_CWT_MEDIA_TYPE } from './verify-status-list-cwt.ts';
-import { STATUS_LIST_JWT_MEDIA_TYPE } from './verify-status-list-jwt.ts';
+import { STATUS_LIST_CWT_MEDIA_TYPE } from '../status/verify-status-list-cwt.ts';
+import { STATUS_LIST_JWT_MEDIA_TYPE } from '../status/verify-status-list-jwt.ts';
 
 const cbor = new Decoder({ mapsAsObjects: false, useRecords: false });
 const SKIPPED = new Set(['wallet', 'pki', 'node_modules']);

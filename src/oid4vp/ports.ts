@@ -1,8 +1,9 @@
 /**
- * Storage ports. Small interfaces; adapters live beside them (memory for tests, SQLite as the
- * embedded default). Every state change of a transaction is one atomic operation.
+ * The ports of the verifier's use cases: what they need from storage, declared here by the room
+ * that needs them (store/ holds the adapters: memory for tests, SQLite as the embedded default,
+ * Redis). Small interfaces; every state change of a transaction is one atomic operation.
  */
-import type { Transaction, TransactionId, RequestId, TransactionStatus, StoredCredentialResult, TransactionError } from '../oid4vp/transaction.ts';
+import type { Transaction, TransactionId, RequestId, TransactionStatus, StoredCredentialResult, TransactionError } from './transaction.ts';
 
 export interface CompleteTransaction {
   readonly status: Extract<TransactionStatus, 'verified' | 'failed'>;

@@ -1,9 +1,13 @@
 /**
- * Storage port of portal sessions. Small and asynchronous so that SQLite, memory and (later)
- * Redis adapters fit; every change is one atomic operation. Sessions hold personal data: they are
- * deleted at logout and purged when their lifetime ends.
+ * The ports of the portal's use cases, declared here by the room that needs them (store/ holds the
+ * adapters: memory, SQLite, Redis). Small and asynchronous; every change is one atomic operation.
+ *
+ * Sessions hold personal data: they are deleted at logout and purged when their lifetime ends.
+ * The sharing log and the acted-on-my-behalf log are append-only; entries expire after the
+ * configured retention and carry no claim values (sharing-log-entry.ts).
  */
-import type { Session, SessionId } from '../portal/session.ts';
+import type { Session, SessionId } from './session.ts';
+import type { SharingLogEntry, SharingLogKind } from './sharing-log-entry.ts';
 
 export interface SessionStore {
   /** Stores a new session. */
@@ -24,6 +28,16 @@ export interface SessionStore {
   /** The session that claimed a transaction, if any. */
   transactionClaim(transactionId: string): Promise<SessionId | undefined>;
   /** Deletes sessions whose idle or absolute lifetime is over, and old claims. Returns how many sessions. */
+  purgeExpired(now: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface SharingLogStore {
+  /** Appends an entry; an entry whose `id` is already stored is ignored (idempotent). */
+  append(entry: SharingLogEntry): Promise<void>;
+  /** The unexpired entries of one kind for one account key, newest first, at most `limit`. */
+  list(accountKey: string, kind: SharingLogKind, now: number, limit: number): Promise<SharingLogEntry[]>;
+  /** Deletes entries past their retention. Returns how many. */
   purgeExpired(now: number): Promise<number>;
   close(): Promise<void>;
 }

@@ -9,8 +9,8 @@
  * ids), and which use cases open portal sessions (the caller passes that set).
  */
 import type { TrustCategory } from '../trust/types.ts';
-import { labelOf } from './describe-claims.ts';
-import type { ClaimsPathPointer, CredentialQuery, DcqlQuery } from './z-dcql.ts';
+import { labelOf } from '../query/describe-claims.ts';
+import type { ClaimsPathPointer, CredentialQuery, DcqlQuery } from '../query/z-dcql.ts';
 import type { UseCase } from './z-use-case.ts';
 
 export interface ClaimDescription {
@@ -45,15 +45,18 @@ const typesOf = (cq: CredentialQuery): string[] => {
   return typeof meta.doctype_value === 'string' ? [meta.doctype_value] : [];
 };
 
-/** The use cases of `ids` that exist, in the order of `ids`. */
-export function describeUseCases(useCases: ReadonlyMap<string, UseCase>, ids: readonly string[], portalUseCases: ReadonlySet<string>): UseCaseDescription[] {
+/**
+ * The use cases of `ids` that exist, in the order of `ids`; `defaultResultTtlSeconds` is the
+ * service's result lifetime, for a use case that sets none.
+ */
+export function describeUseCases(useCases: ReadonlyMap<string, UseCase>, ids: readonly string[], portalUseCases: ReadonlySet<string>, defaultResultTtlSeconds: number): UseCaseDescription[] {
   return ids.flatMap((id) => {
     const useCase = useCases.get(id);
-    return useCase === undefined ? [] : [describeUseCase(useCase, portalUseCases.has(id))];
+    return useCase === undefined ? [] : [describeUseCase(useCase, portalUseCases.has(id), defaultResultTtlSeconds)];
   });
 }
 
-function describeUseCase(useCase: UseCase, portalSession: boolean): UseCaseDescription {
+function describeUseCase(useCase: UseCase, portalSession: boolean, defaultResultTtlSeconds: number): UseCaseDescription {
   return {
     id: useCase.id,
     version: useCase.version,
@@ -67,7 +70,7 @@ function describeUseCase(useCase: UseCase, portalSession: boolean): UseCaseDescr
     })),
     dcql_query: useCase.query,
     status_policy: useCase.status_policy ?? 'reject',
-    result_ttl_seconds: useCase.retention.result_ttl_seconds,
+    result_ttl_seconds: useCase.retention.result_ttl_seconds ?? defaultResultTtlSeconds,
     portal_session: portalSession,
   };
 }

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ServiceError } from '../../src/errors.ts';
-import { loadUseCases } from '../../src/query/load-use-cases.ts';
-import { parseUseCase } from '../../src/query/parse-use-case.ts';
+import { loadUseCases } from '../../src/use-cases/load-use-cases.ts';
+import { parseUseCase } from '../../src/use-cases/parse-use-case.ts';
 
 const shipped = fileURLToPath(new URL('../../presentation-definitions/', import.meta.url));
 
@@ -87,11 +87,11 @@ describe('the shipped use cases', () => {
 });
 
 describe('parseUseCase', () => {
-  it('normalises a valid use case, with retention defaults', () => {
+  it('normalises a valid use case; without a result TTL the service setting RESULT_TTL_SECONDS applies', () => {
     const useCase = parseUseCase(valid(), 'test-case.json', 'test-case');
     expect(useCase.source).toBe('dcql_query');
     expect(useCase.legacy_typ_vcts).toEqual([]);
-    expect(useCase.retention).toEqual({ result_ttl_seconds: 600 });
+    expect(useCase.retention).toEqual({});
     expect(useCase.query.credentials[0]?.require_cryptographic_holder_binding).toBe(true);
   });
 

@@ -1,0 +1,43 @@
+/**
+ * The rooms of src/ and what each may not import (docs/architecture.md). One table, read by the
+ * lint rule (eslint.config.js: no-restricted-imports per room) and by the folder-graph test
+ * (tests/architecture/boundaries.test.ts, which also refuses any cycle between rooms).
+ *
+ * A room is a folder directly under src/, or a file there (server, errors). The rules are about
+ * static imports; development code (dev/) is reached only by the composition root's dynamic import
+ * in development mode, which the graph test checks separately.
+ */
+
+/** The production request path's I/O, composition and entry points. */
+const outer = ['http', 'store', 'web', 'cli', 'server', 'compose'];
+/** Development-only rooms: the development composition, fixture issuer and developer wallet. */
+const devOnly = ['dev', 'issuer', 'wallet'];
+
+/** room → rooms it must never import. */
+export const forbiddenImports = {
+  // The ground floor: settings, the error catalogue, tiny helpers.
+  errors: ['config', 'util', 'trust', 'formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
+  util: ['config', 'trust', 'formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
+  config: ['trust', 'formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
+  // Pure rooms: bytes + context → verified value or typed error.
+  trust: ['formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
+  formats: ['status', 'query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
+  status: ['query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
+  query: ['status', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
+  // The one model of a use case, loaded once.
+  'use-cases': ['status', 'oid4vp', 'portal', ...outer, ...devOnly],
+  // The domain: use cases with their own ports.
+  oid4vp: ['portal', ...outer, ...devOnly],
+  portal: [...outer, ...devOnly],
+  // Adapters import the domain, never the other way.
+  store: ['http', 'web', 'cli', 'server', 'compose', ...devOnly],
+  http: ['store', 'web', 'cli', 'server', 'compose', ...devOnly],
+  web: ['store', 'cli', 'server', 'compose', ...devOnly],
+  // The composition root: builds everything from configuration; development code only by dynamic import.
+  compose: ['cli', 'server', ...devOnly],
+  server: ['cli', ...devOnly],
+  // Development code: fixtures and the developer wallet; never imported by production rooms.
+  issuer: ['http', 'store', 'web', 'cli', 'server', 'compose', 'dev', 'wallet'],
+  wallet: ['http', 'store', 'web', 'cli', 'server', 'compose', 'dev'],
+  dev: ['cli', 'server', 'store', 'http'],
+};

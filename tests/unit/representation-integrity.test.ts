@@ -1,0 +1,304 @@
+/**
+ * A mandate can never be widened by what a holder withholds: the representation types' Type
+ * Metadata (`sd: never`) is enforced by the SD-JWT VC verifier on every presentation of those types,
+ * and a representation credential must carry a status reference.
+ *
+ * Each rule has a named negative test through `verifySdJwtVcPresentation` with real certificates; a
+ * property test issues credentials in which a hostile issuer made any subset of the claims
+ * disclosable, has the holder withhold any subset, and checks that what survives verification
+ * never gives a role wider (scope, period, constraints) than the full credential does.
+ */
+import { webcrypto } from 'node:crypto';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { VerificationError } from '../../src/errors.ts';
+import { checkNeverDisclosable, type CredentialTypeRules } from '../../src/formats/sd-jwt-vc/check-type-rules.ts';
+import { verifySdJwtVcPresentation, type SdJwtVcVerifyContext } from '../../src/formats/sd-jwt-vc/verify-sd-jwt-vc.ts';
+import type { VerifiedCredential } from '../../src/formats/types.ts';
+import type { IssueClaimPath } from '../../src/issuer/issue-sd-jwt-vc.ts';
+import { issueRepresentationCredential } from '../../src/issuer/issue-representation.ts';
+import { createLeafCert, createRootCa, x5cOf, type IssuedCert } from '../../src/issuer/pki.ts';
+import { evaluateRepresentation } from '../../src/portal/representation/evaluate-representation.ts';
+import { vctOfKind, type RepresentationKind } from '../../src/portal/representation/representation-types.ts';
+import { representationTypeRules } from '../../src/portal/representation/type-metadata.ts';
+import type { Authority } from '../../src/portal/representation/z-representation.ts';
+import { anchorFromCertificate } from '../../src/trust/anchor.ts';
+import { createTrustStore } from '../../src/trust/trust-store.ts';
+import type { TrustStore } from '../../src/trust/types.ts';
+import { presentSdJwtVc, type PresentClaimPath } from '../../src/wallet/present-sd-jwt-vc.ts';
+import { person } from '../helpers/portal-deps.ts';
+
+// The test PKI's certificates are valid from their creation, so the clock is the real one.
+const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
+const NOW_S = NOW.getTime() / 1000;
+const NONCE = 'n-representation-integrity';
+const AUDIENCE = 'x509_hash:Uvo3HtuIxuhC92rShpgqcT3YXwrqRxWEviRiA0OZszk';
+const ISS = 'https://representation-issuer.test';
+const STATUS = { idx: 7, uri: 'https://representation-issuer.test/status-lists/1' };
+
+const greta = person('greta');
+const erik = person('erik');
+const party = (p: typeof greta) => ({ personal_administrative_number: p.personal_administrative_number, birthdate: p.birthdate, given_name: p.given_name, family_name: p.family_name });
+
+const daysAgo = (days: number): string => new Date(NOW.getTime() - days * 86_400_000).toISOString().slice(0, 10);
+
+/** A mandate that ended two days ago, with one constraint and two services. */
+const AUTHORITY: Authority = {
+  kind: 'fullmakt',
+  legal_basis: 'Avtalslagen (1915:218) 2 kap.',
+  scope: ['se.skatteverket.deklaration', 'se.forsakringskassan.*'],
+  constraints: [{ type: 'no_sub_delegation', description: 'Får inte överlåtas.' }],
+  valid_from: '2020-01-01',
+  valid_until: daysAgo(2),
+  reference: 'FM-2029-1',
+  sub_delegation: false,
+};
+const OPEN_AUTHORITY: Authority = { ...AUTHORITY, valid_until: '2099-12-31' };
+
+let issuer: IssuedCert;
+let trust: TrustStore;
+let holder: webcrypto.CryptoKeyPair;
+
+beforeAll(async () => {
+  const root = await createRootCa({ subject: 'CN=Representation Test Root, O=Tests, C=SE' });
+  issuer = await createLeafCert(root, { subject: 'CN=Representation Test Issuer, O=Tests, C=SE', dnsNames: ['representation-issuer.test'] });
+  const source = { list: 'test-representation-list.json', listType: 'etsi-119602' as const, service: 'Test Representation Issuer', serviceType: 'http://uri.etsi.org/19602/SvcType/EAA/Issuance' };
+  trust = createTrustStore([anchorFromCertificate(root.der, ['representation'], source)]);
+  holder = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
+});
+
+interface Mandate {
+  readonly authority?: Authority;
+  readonly extraDisclosable?: readonly IssueClaimPath[];
+  readonly status?: typeof STATUS | null;
+  readonly kind?: RepresentationKind;
+}
+
+async function issue(m: Mandate = {}): Promise<string> {
+  return issueRepresentationCredential({
+    kind: m.kind ?? 'power_of_attorney',
+    represented: party(greta),
+    representative: party(erik),
+    authority: m.authority ?? OPEN_AUTHORITY,
+    issuerKey: issuer.privateKey,
+    x5c: x5cOf(issuer),
+    iss: ISS,
+    holderJwk: await webcrypto.subtle.exportKey('jwk', holder.publicKey),
+    iat: NOW_S - 60,
+    exp: NOW_S + 86_400,
+    ...(m.status !== null && { status: m.status ?? STATUS }),
+    ...(m.extraDisclosable !== undefined && { extraDisclosable: m.extraDisclosable }),
+  });
+}
+
+const ALL_PATHS: PresentClaimPath[] = [['represented'], ['representative'], ['authority']];
+
+async function present(issued: string, withhold: readonly PresentClaimPath[] = []): Promise<string> {
+  return presentSdJwtVc(issued, { claimPaths: ALL_PATHS, holderKey: holder.privateKey, nonce: NONCE, audience: AUDIENCE, iat: NOW_S, misbehave: { withhold } });
+}
+
+const context = (over: Partial<SdJwtVcVerifyContext> = {}): SdJwtVcVerifyContext => ({
+  now: NOW,
+  nonce: NONCE,
+  audience: AUDIENCE,
+  acceptedVcts: [vctOfKind.power_of_attorney],
+  categories: ['representation'],
+  trust,
+  typeRules: representationTypeRules,
+  ...over,
+});
+
+const verify = (presentation: string, over: Partial<SdJwtVcVerifyContext> = {}): Promise<VerifiedCredential> => verifySdJwtVcPresentation(presentation, context(over));
+
+async function rejects(p: Promise<unknown>, code: string): Promise<void> {
+  await expect(p).rejects.toSatisfy((e: unknown) => e instanceof VerificationError && e.code === code);
+}
+
+describe('representation claims that must never be selectively disclosable', () => {
+  it('an honest mandate verifies: only the parties\' names are disclosures, the type rules are recorded as checked', async () => {
+    const verified = await verify(await present(await issue()));
+    expect((verified.claims['authority'] as Authority).valid_until).toBe('2099-12-31');
+    expect(verified.checks).toContain('No claim that the type metadata marks "sd": "never" is selectively disclosable, nor could one have been withheld.');
+    expect(verified.checks).toContain('The credential carries the status reference its type requires.');
+  });
+
+  it('an end date issued as a disclosure and withheld is refused (CLAIM_NOT_DISCLOSABLE), not read as open-ended', async () => {
+    const issued = await issue({ authority: AUTHORITY, extraDisclosable: [['authority', 'valid_until']] });
+    const withheld = await present(issued, [['authority', 'valid_until']]);
+    await rejects(verify(withheld), 'CLAIM_NOT_DISCLOSABLE');
+    // Without the type rules the verifier cannot know: the same presentation reads as open-ended.
+    const blind = await verify(withheld, { typeRules: undefined });
+    expect((blind.claims['authority'] as Authority).valid_until).toBeUndefined();
+  });
+
+  it('an end date issued as a disclosure and sent is refused as well (CLAIM_NOT_DISCLOSABLE)', async () => {
+    const issued = await issue({ authority: AUTHORITY, extraDisclosable: [['authority', 'valid_until']] });
+    await rejects(verify(await present(issued)), 'CLAIM_NOT_DISCLOSABLE');
+  });
+
+  it('a constraint issued as an array-element disclosure and withheld is refused (CLAIM_NOT_DISCLOSABLE)', async () => {
+    const issued = await issue({ extraDisclosable: [['authority', 'constraints', 0]] });
+    const withheld = await present(issued, [['authority', 'constraints', null]]);
+    await rejects(verify(withheld), 'CLAIM_NOT_DISCLOSABLE');
+    const blind = await verify(withheld, { typeRules: undefined });
+    expect((blind.claims['authority'] as Authority).constraints).toEqual([]);
+  });
+
+  it('authority.kind issued as a disclosure and sent is refused (CLAIM_NOT_DISCLOSABLE)', async () => {
+    await rejects(verify(await present(await issue({ extraDisclosable: [['authority', 'kind']] }))), 'CLAIM_NOT_DISCLOSABLE');
+  });
+
+  it('the whole authority object as one disclosure is refused (CLAIM_NOT_DISCLOSABLE)', async () => {
+    await rejects(verify(await present(await issue({ extraDisclosable: [['authority']] }))), 'CLAIM_NOT_DISCLOSABLE');
+  });
+
+  it('a scope element issued as a disclosure is refused, sent or withheld (CLAIM_NOT_DISCLOSABLE)', async () => {
+    const issued = await issue({ extraDisclosable: [['authority', 'scope', 1]] });
+    await rejects(verify(await present(issued)), 'CLAIM_NOT_DISCLOSABLE');
+    await rejects(verify(await present(issued, [['authority', 'scope', null]])), 'CLAIM_NOT_DISCLOSABLE');
+  });
+
+  it('the represented party\'s identifier and the representative\'s binding identifiers as disclosures are refused (CLAIM_NOT_DISCLOSABLE)', async () => {
+    for (const path of [
+      ['represented', 'personal_administrative_number'],
+      ['represented', 'birthdate'],
+      ['representative', 'personal_administrative_number'],
+      ['representative', 'birthdate'],
+    ]) {
+      await rejects(verify(await present(await issue({ extraDisclosable: [path] }))), 'CLAIM_NOT_DISCLOSABLE');
+    }
+  });
+
+  it('cryptographically_bound_to as a disclosure is refused, sent or withheld (CLAIM_NOT_DISCLOSABLE)', async () => {
+    const issued = await issue({ extraDisclosable: [['cryptographically_bound_to']] });
+    const sent = await presentSdJwtVc(issued, { claimPaths: [...ALL_PATHS, ['cryptographically_bound_to']], holderKey: holder.privateKey, nonce: NONCE, audience: AUDIENCE, iat: NOW_S });
+    await rejects(verify(sent), 'CLAIM_NOT_DISCLOSABLE');
+    await rejects(verify(await present(issued)), 'CLAIM_NOT_DISCLOSABLE');
+  });
+
+  it('a mandatory never member withheld from beside the disclosable names is refused (CLAIM_NOT_DISCLOSABLE)', async () => {
+    const issued = await issue({ extraDisclosable: [['represented', 'personal_administrative_number']] });
+    await rejects(verify(await present(issued, [['represented', 'personal_administrative_number']])), 'CLAIM_NOT_DISCLOSABLE');
+  });
+
+  it('a PID-like type without rules is not affected: the names stay disclosable and withholdable', async () => {
+    const verified = await verify(await present(await issue(), [['represented', 'given_name']]));
+    expect(verified.claims['represented']).not.toHaveProperty('given_name');
+  });
+});
+
+describe('a representation credential must be revocable', () => {
+  it('without a status reference it is refused (STATUS_REFERENCE_MISSING)', async () => {
+    await rejects(verify(await present(await issue({ status: null }))), 'STATUS_REFERENCE_MISSING');
+  });
+
+  it('with one it verifies and reports the reference', async () => {
+    expect((await verify(await present(await issue()))).status).toEqual(STATUS);
+  });
+});
+
+describe('checkNeverDisclosable, rule by rule', () => {
+  const rules: CredentialTypeRules = {
+    statusRequired: false,
+    claims: [
+      { path: ['party'], sd: 'never', mandatory: true },
+      { path: ['party', 'id'], sd: 'never', mandatory: true },
+      { path: ['party', 'name'], sd: 'allowed', mandatory: false },
+      { path: ['limits'], sd: 'never', mandatory: true },
+      { path: ['limits', 'until'], sd: 'never', mandatory: false },
+      { path: ['tags'], sd: 'never', mandatory: true },
+      { path: ['tags', null], sd: 'never', mandatory: true },
+    ],
+  };
+  const PAYLOAD = { party: { id: 'x' }, limits: {}, tags: [] };
+  const check = (disclosedPaths: (string | number)[][], undisclosedDigestPaths: (string | number)[][] = [], payload: Record<string, unknown> = PAYLOAD) => () =>
+    checkNeverDisclosable(rules, { payload, disclosedPaths, undisclosedDigestPaths });
+
+  it('accepts an allowed member disclosed, and digests where only allowed members could hide', () => {
+    expect(check([['party', 'name']], [['party'], []])).not.toThrow();
+  });
+  it('refuses a never member disclosed', () => {
+    expect(check([['party', 'id']])).toThrow(VerificationError);
+  });
+  it('refuses anything disclosed inside a sealed never claim, at any depth', () => {
+    expect(check([['limits', 'until', 'deeper']])).toThrow(VerificationError);
+    expect(check([['tags', 3]])).toThrow(VerificationError);
+  });
+  it('refuses a digest with no disclosure inside a sealed never claim, at any depth', () => {
+    expect(check([], [['limits']])).toThrow(VerificationError);
+    expect(check([], [['limits', 'nested', 0]])).toThrow(VerificationError);
+    expect(check([], [['tags']])).toThrow(VerificationError);
+  });
+  it('refuses a digest with no disclosure next to an optional never member even where allowed members live', () => {
+    const mixed: CredentialTypeRules = { statusRequired: false, claims: [{ path: ['p', 'end'], sd: 'never', mandatory: false }, { path: ['p', 'name'], sd: 'allowed', mandatory: false }] };
+    expect(() => checkNeverDisclosable(mixed, { payload: { p: {} }, disclosedPaths: [['p', 'name']], undisclosedDigestPaths: [] })).not.toThrow();
+    expect(() => checkNeverDisclosable(mixed, { payload: { p: {} }, disclosedPaths: [], undisclosedDigestPaths: [['p']] })).toThrow(VerificationError);
+  });
+  it('refuses a mandatory never member absent beside a digest with no disclosure, and leaves its absence alone otherwise', () => {
+    expect(check([], [['party']], { party: {}, limits: {}, tags: [] })).toThrow(VerificationError);
+    expect(check([], [], { party: {}, limits: {}, tags: [] })).not.toThrow();
+  });
+});
+
+/** Every place a hostile issuer could put a digest in a power of attorney. */
+const HOSTILE_PATHS: IssueClaimPath[] = [
+  ['authority'],
+  ['authority', 'kind'],
+  ['authority', 'scope'],
+  ['authority', 'scope', 0],
+  ['authority', 'scope', 1],
+  ['authority', 'constraints'],
+  ['authority', 'constraints', 0],
+  ['authority', 'valid_from'],
+  ['authority', 'valid_until'],
+  ['authority', 'sub_delegation'],
+  ['represented', 'personal_administrative_number'],
+  ['representative', 'birthdate'],
+  ['cryptographically_bound_to'],
+];
+
+const SERVICES = ['se.skatteverket.deklaration', 'se.forsakringskassan.foraldrapenning', 'se.csn.studiemedel'];
+
+/** What a role lets its holder do, for comparison: services covered, days valid, constraints. */
+function reach(credential: VerifiedCredential): { services: string[]; validUntil: string | undefined; constraints: string[] } | undefined {
+  const subject = { personalNumber: erik.personal_administrative_number, birthdate: erik.birthdate, holderBound: true };
+  const services = SERVICES.filter((s) => {
+    const verdict = evaluateRepresentation({ type: credential.type, trust: credential.trust, claims: credential.claims, holder_bound: credential.holderBound }, subject, [s], NOW.getTime());
+    return verdict.ok;
+  });
+  if (services.length === 0) return undefined;
+  const authority = credential.claims['authority'] as Authority;
+  return { services, validUntil: authority.valid_until, constraints: authority.constraints.map((c) => c.type) };
+}
+
+describe('property: withholding never widens a mandate', () => {
+  it('for any subset made disclosable and any subset withheld, the result is refused or no wider than the full credential', async () => {
+    const full = reach(await verify(await present(await issue())));
+    expect(full).toBeDefined();
+    await fc.assert(
+      fc.asyncProperty(fc.subarray(HOSTILE_PATHS), fc.subarray(HOSTILE_PATHS), async (disclosable, withheld) => {
+        const issued = await issue({ extraDisclosable: disclosable });
+        let presentation: string;
+        try {
+          presentation = await present(issued, withheld as PresentClaimPath[]);
+        } catch {
+          return; // the wallet cannot present without a claim it withheld a parent of; nothing to verify
+        }
+        let verified: VerifiedCredential;
+        try {
+          verified = await verify(presentation);
+        } catch (err) {
+          if (!(err instanceof VerificationError)) throw err;
+          expect(disclosable.length).toBeGreaterThan(0); // an honest credential is never refused
+          return;
+        }
+        const got = reach(verified);
+        if (got === undefined || full === undefined) return;
+        expect(full.services).toEqual(expect.arrayContaining(got.services));
+        expect(got.validUntil).toBe(full.validUntil);
+        expect(got.constraints).toEqual(full.constraints);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
