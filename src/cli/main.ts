@@ -9,12 +9,16 @@ import { generateFixtures } from '../issuer/generate-fixtures.ts';
 import { walletCommand } from './wallet-command.ts';
 import { credentialStatusCommand, trustListCommand, TRUST_LIST_USAGE } from './trust-list-command.ts';
 import { verifyCommand, VERIFY_USAGE } from './verify-command.ts';
+import { commandUsage, wrapList } from './usage.ts';
+import { userMistakeLine } from './user-mistake.ts';
+import { MISBEHAVE_FLAGS } from './wallet-command.ts';
 
-const USAGE = `Usage: eudi-verifier <command>
+const USAGE = `Usage: eudi-verifier <command> [--help]
 
 Commands:
-  serve                       start the service (settings from the environment, see README)
-  fixtures                    (re)generate development fixtures: test CAs, trust lists, PID credentials
+  serve                       start the service (settings from the environment, see docs/operating.md)
+  fixtures                    (re)generate development fixtures: test CAs, trust lists, PID credentials;
+                              restart a running service afterwards (it keeps the certificates it loaded)
   wallet <openid4vp-uri>      answer a presentation request as the developer wallet
   wallet --demo <use-case>    start a presentation with the development RP client, answer it, print the result
 ${TRUST_LIST_USAGE}
@@ -23,15 +27,17 @@ ${VERIFY_USAGE}
 Wallet options:
   --person <id>               test person (default: anna; see fixtures/wallet/)
   --post                      fetch the request object with POST (wallet_nonce)
-  --misbehave <flag,...>      wrong-nonce, wrong-aud, aud-array, stale-iat, future-iat, wrong-sd-hash, no-kb,
-                              other-kb-key, duplicate-disclosure, unreferenced-disclosure, tamper-disclosure,
-                              wrong-state, no-encryption, a256gcm, decline, replay
+  --misbehave <flag,...>      ${wrapList(MISBEHAVE_FLAGS, 30)}
   --same-device               with --demo: same-device flow (redirect with response_code)
   --direct-post               with --demo: response mode direct_post instead of direct_post.jwt
 `;
 
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(commandUsage(USAGE, command));
+    return;
+  }
   try {
     switch (command) {
       case 'serve':
@@ -63,7 +69,7 @@ export async function main(argv: string[]): Promise<void> {
         console.log(USAGE);
         return;
       default:
-        console.error(`Unknown command "${command}".\n\n${USAGE}`);
+        console.error(`eudi-verifier: unknown command "${command}" (see eudi-verifier --help)`);
         process.exitCode = 2;
     }
   } catch (err) {
@@ -77,9 +83,10 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = 69;
       return;
     }
-    // A mistyped option (node:util parseArgs): the message names it; no stack trace.
-    if (typeof (err as { code?: unknown } | null)?.code === 'string' && String((err as { code: string }).code).startsWith('ERR_PARSE_ARGS_')) {
-      console.error(`${(err as Error).message.split('. To specify')[0] ?? 'invalid arguments'}.\n\n${USAGE}`);
+    // A user's mistake: one line, exit code 2, no stack trace.
+    const line = userMistakeLine(err, command);
+    if (line !== undefined) {
+      console.error(line);
       process.exitCode = 2;
       return;
     }
@@ -118,8 +125,20 @@ async function serve(): Promise<void> {
   ];
   if (service.devApiKey !== undefined) {
     lines.push(`  dev API key:  ${service.devApiKey}   (development RP client "dev-portal", all use cases)`);
-    lines.push(`  try it:       npm run wallet -- --demo pid-basic`);
+    lines.push(`  try it:       ${tryItEnv(config.PORT)}npm run wallet -- --demo pid-basic`);
   }
   console.log(lines.join('\n'));
 }
 
+/**
+ * The settings the wallet command needs to find this service and its fixtures, as a command-line
+ * prefix: PORT when it is not 3000, and those of the others that were given in the environment.
+ */
+function tryItEnv(port: number): string {
+  const settings: string[] = port === 3000 ? [] : [`PORT=${port}`];
+  for (const name of ['PUBLIC_BASE_URL', 'DATA_DIR', 'FIXTURES_DIR', 'TRUST_LIST_DIR', 'CONFIG_FILE']) {
+    const value = process.env[name];
+    if (value !== undefined && value !== '') settings.push(`${name}=${/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`}`);
+  }
+  return settings.map((s) => `${s} `).join('');
+}

@@ -12,7 +12,8 @@ import { isServiceError } from '../errors.ts';
 import { fixtureStatusReference, FIXTURE_STATUS_LIST_BASE, setFixtureStatus, statusListDir, type FixtureStatus } from '../issuer/fixture-status-lists.ts';
 import { loadIssuedCert, type IssuedCert } from '../issuer/pki.ts';
 import { buildLote, signLote, signTrustedListXml, writeLoteXml, writeTrustedListXml, type TrustListPointerSpec, type TrustListService } from '../issuer/trust-list-writer.ts';
-import type { WalletFile } from '../issuer/generate-fixtures.ts';
+import { readTestPerson } from './read-test-person.ts';
+import { UsageError } from './user-mistake.ts';
 import { inflateBounded, statusAt } from '../status/decode-status-list.ts';
 import { readTrustList } from '../trust/read-trust-list.ts';
 import { localServiceTypes, loteServiceTypes, loteTypes, tslTypes } from '../trust/service-types.ts';
@@ -57,9 +58,6 @@ const loteTypeAliases: Readonly<Record<string, string>> = { pid: loteTypes.pidPr
 const DAY = 86_400_000;
 
 /** A mistake in the command line or its files: one line on standard error, exit code 2. */
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 const pemToDer = (pem: string): Uint8Array => {
   const match = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/.exec(pem);
@@ -71,8 +69,8 @@ async function readCertDer(path: string): Promise<Uint8Array> {
   let pem: string;
   try {
     pem = await readFile(path, 'utf8');
-  } catch {
-    throw new UsageError(`cannot read the certificate file ${path}`);
+  } catch (err) {
+    throw new UsageError(`${path}: ${(err as { code?: unknown }).code === 'ENOENT' ? 'no such file' : 'cannot be read'}`);
   }
   try {
     return pemToDer(pem);
@@ -165,7 +163,7 @@ async function inspectSigners(files: readonly string[]): Promise<Uint8Array[]> {
   try {
     await access(fixture);
   } catch {
-    throw new UsageError(`trust-list inspect: no signer certificate: give --signer-cert <pem> (the fixture list signer ${fixture} does not exist; \`eudi-verifier fixtures\` writes it)`);
+    throw new UsageError(`inspect: no signer certificate: give --signer-cert <pem> (the fixture list signer ${fixture} does not exist; \`eudi-verifier fixtures\` writes it)`);
   }
   return [await readCertDer(fixture)];
 }
@@ -228,18 +226,9 @@ async function inspect(argv: string[]): Promise<number> {
 /** `eudi-verifier trust-list build|inspect …` */
 export async function trustListCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
-  try {
-    if (sub === 'build') return await build(rest);
-    if (sub === 'inspect') return await inspect(rest);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(error.message);
-      return 2;
-    }
-    throw error;
-  }
-  console.error(`Usage:\n${TRUST_LIST_USAGE}`);
-  return 2;
+  if (sub === 'build') return build(rest);
+  if (sub === 'inspect') return inspect(rest);
+  throw new UsageError(sub === undefined ? 'give a subcommand: build or inspect (see eudi-verifier trust-list --help)' : `unknown subcommand "${sub}": build or inspect (see eudi-verifier trust-list --help)`);
 }
 
 const statusNames = ['VALID', 'INVALID (revoked)', 'SUSPENDED'];
@@ -262,16 +251,12 @@ export async function credentialStatusCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { credential: { type: 'string' } } });
   const [person, wanted] = positionals;
   if (person === undefined || (wanted !== undefined && !['valid', 'revoked', 'suspended'].includes(wanted))) {
-    console.error('Usage: eudi-verifier credential-status <person> [valid|revoked|suspended] [--credential <id>]');
-    return 2;
+    throw new UsageError(person === undefined ? 'give a test person (see eudi-verifier credential-status --help)' : `"${wanted ?? ''}" is not a status: valid, revoked or suspended`);
   }
   const fixturesDir = resolve(loadConfig().FIXTURES_DIR);
-  const wallet = JSON.parse(await readFile(join(fixturesDir, 'wallet', `${person}.json`), 'utf8')) as WalletFile;
+  const wallet = await readTestPerson(fixturesDir, person);
   const credentials = wallet.credentials.filter((c) => values.credential === undefined || c.id === values.credential);
-  if (credentials.length === 0) {
-    console.error(`No credential ${values.credential ?? ''} for ${person}.`);
-    return 1;
-  }
+  if (credentials.length === 0) throw new UsageError(`${person} has no credential "${values.credential ?? ''}"; theirs are ${wallet.credentials.map((c) => c.id).join(', ')}`);
   let changed = 0;
   for (const credential of credentials) {
     const reference = fixtureStatusReference(credential as { format: string; sd_jwt?: string; issuer_signed?: string });

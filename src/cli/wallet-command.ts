@@ -8,7 +8,9 @@ import { loadConfig } from '../config/load-config.ts';
 import { loadTrustDirectory } from '../trust/load-trust-directory.ts';
 import { pemCertificatesDer } from '../oid4vp/verifier-identity.ts';
 import { runWallet, type WalletMisbehaviour } from '../wallet/wallet.ts';
-import type { WalletFile } from '../issuer/generate-fixtures.ts';
+import { parseAuthorizationRequestUri } from '../wallet/parse-authorization-request.ts';
+import { readTestPerson } from './read-test-person.ts';
+import { UsageError } from './user-mistake.ts';
 
 const FLAGS: Record<string, WalletMisbehaviour> = {
   'wrong-nonce': { wrongNonce: true },
@@ -42,6 +44,9 @@ const FLAGS: Record<string, WalletMisbehaviour> = {
   'other-device-key': { otherDeviceKey: true },
 };
 
+/** The --misbehave flags, in the order the usage lists them. */
+export const MISBEHAVE_FLAGS: readonly string[] = Object.keys(FLAGS);
+
 export async function walletCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -59,10 +64,13 @@ export async function walletCommand(argv: string[]): Promise<number> {
   const misbehave: WalletMisbehaviour = {};
   for (const flag of (values.misbehave ?? '').split(',').filter((f) => f !== '')) {
     const m = FLAGS[flag];
-    if (m === undefined) throw new Error(`unknown --misbehave flag "${flag}"`);
+    if (m === undefined) throw new UsageError(`unknown --misbehave flag "${flag}"; the flags are ${MISBEHAVE_FLAGS.join(', ')}`);
     Object.assign(misbehave, m);
   }
-  const wallet = JSON.parse(await readFile(resolve(config.FIXTURES_DIR, 'wallet', `${values.person}.json`), 'utf8')) as WalletFile;
+  if (values.demo !== undefined && positionals.length > 0) throw new UsageError('give either an openid4vp:// URI or --demo <use-case>, not both');
+  if (values.demo === undefined && values['same-device']) throw new UsageError('--same-device goes with --demo');
+  if (values.demo === undefined && values['direct-post']) throw new UsageError('--direct-post goes with --demo');
+  const wallet = await readTestPerson(resolve(config.FIXTURES_DIR), values.person);
   const signer = await readFile(resolve(config.FIXTURES_DIR, 'pki', 'list-signer.pem'), 'utf8');
   const { store } = await loadTrustDirectory(resolve(config.TRUST_LIST_DIR), {
     mode: 'development',
@@ -73,7 +81,15 @@ export async function walletCommand(argv: string[]): Promise<number> {
 
   let uri = positionals[0];
   let transactionId: string | undefined;
-  const apiKey = values.demo !== undefined ? (await readFile(join(resolve(config.DATA_DIR), 'dev-api-key.txt'), 'utf8')).trim() : '';
+  const keyFile = join(resolve(config.DATA_DIR), 'dev-api-key.txt');
+  const apiKey =
+    values.demo === undefined
+      ? ''
+      : (
+          await readFile(keyFile, 'utf8').catch(() => {
+            throw new UsageError(`no development API key at ${keyFile}: start the service in development mode (\`npm start\`) first`);
+          })
+        ).trim();
   if (values.demo !== undefined) {
     const sameDevice = values['same-device'];
     const res = await fetch(`${config.publicBaseUrl}/v1/presentations`, {
@@ -89,16 +105,22 @@ export async function walletCommand(argv: string[]): Promise<number> {
     });
     const created = (await res.json()) as { transaction_id?: string; authorization_request_uri?: string };
     if (res.status !== 201 || created.authorization_request_uri === undefined) {
-      console.error(`Creating the presentation failed (${res.status}): ${JSON.stringify(created)}`);
+      const problem = created as { code?: string; detail?: string; title?: string };
+      const why = `${problem.code ?? res.status}: ${problem.detail ?? problem.title ?? 'unexpected answer'}`;
+      // An unknown use case is the caller's mistake; anything else is the service's answer.
+      if (problem.code === 'USE_CASE_UNKNOWN' || problem.code === 'USE_CASE_NOT_ALLOWED') throw new UsageError(`--demo ${values.demo}: ${why}`);
+      console.error(`Creating the presentation failed (${why})`);
       return 1;
     }
     uri = created.authorization_request_uri;
     transactionId = created.transaction_id;
     console.log(`RP created transaction ${transactionId}\n  ${uri}`);
   }
-  if (uri === undefined) {
-    console.error('Give an openid4vp:// URI, or --demo <use-case>.');
-    return 2;
+  if (uri === undefined) throw new UsageError('give an openid4vp:// URI, or --demo <use-case> (see eudi-verifier wallet --help)');
+  try {
+    parseAuthorizationRequestUri(uri);
+  } catch (err) {
+    throw new UsageError(`"${uri}" is not an OpenID4VP request by reference: ${(err as Error).message}`);
   }
   const run = await runWallet(uri, { wallet, trust: store, usePost: values.post, misbehave });
   console.log(`Wallet (${wallet.person.given_name} ${wallet.person.family_name}) answered ${run.verifier}`);

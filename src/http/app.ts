@@ -23,6 +23,7 @@ import { RouteTable, type ApiRoute, type RouteMatch } from './api-routes.ts';
 import { clientOf, rpApiRoutes } from './rp-api.ts';
 import { walletApiRoutes } from './wallet-api.ts';
 import { sessionsApiRoutes } from './sessions-api.ts';
+import { catalogApiRoutes } from './catalog-api.ts';
 import { sendProblem } from './problem.ts';
 import { sendJson, sendText } from './respond.ts';
 import { openApiDocument } from './openapi.ts';
@@ -62,6 +63,7 @@ export function createApp(opts: AppOptions): RequestListener {
     ...rpApiRoutes(opts.deps, opts.shutdown),
     ...walletApiRoutes(opts.deps, opts.bodyLimitBytes),
     ...(opts.portal === undefined ? [] : sessionsApiRoutes(opts.portal)),
+    ...catalogApiRoutes(opts.deps, opts.portal),
   ]);
   const headers = securityHeaders();
   const perIp = opts.rateLimit !== undefined && opts.rateLimit.perIp > 0 ? new FixedWindowLimiter(opts.rateLimit.perIp, opts.rateLimit.windowMs) : undefined;

@@ -3,6 +3,7 @@
  * generate the OpenAPI document's session paths.
  */
 import { z } from 'zod';
+import { zErrorCode } from './z-api.ts';
 
 export const zCreateSessionBody = z
   .object({
@@ -28,6 +29,7 @@ const zLabel = z.object({ sv: z.string(), en: z.string() });
 const zSource = z.object({
   credential_type: z.string(),
   issuer: z.string(),
+  issuer_name: z.string().describe("The issuer's name as its trusted list publishes it"),
   trust_anchor: z.string().describe('Subject of the trust anchor the issuer chains to'),
   trust_category: z.string(),
   verified_at: z.iso.datetime(),
@@ -56,9 +58,9 @@ export const zSessionView = z.object({
     }),
   ),
   active_role: z.string(),
-  rejected_representations: z.array(z.object({ credential_type: z.string(), code: z.string().describe('Stable error code'), at: z.iso.datetime() })),
+  rejected_representations: z.array(z.object({ credential_type: z.string(), code: zErrorCode, at: z.iso.datetime() })),
   pending_step_ups: z.array(z.string()),
-  forms: z.array(z.object({ id: z.string(), title: zLabel, allowed: z.boolean(), code: z.string().optional(), reason: z.string().optional() })),
+  forms: z.array(z.object({ id: z.string(), title: zLabel, allowed: z.boolean(), code: zErrorCode.optional(), reason: z.string().optional() })),
 });
 
 export const zPrefilledForm = z.object({
@@ -74,8 +76,16 @@ export const zPrefilledForm = z.object({
       editable: z.boolean(),
       required: z.boolean(),
       source: z
-        .object({ party: z.enum(['acting_person', 'represented_party']), credential_type: z.string(), issuer: z.string(), trust_anchor: z.string(), verified_at: z.iso.datetime() })
+        .object({
+          party: z.enum(['acting_person', 'represented_party']),
+          credential_type: z.string(),
+          issuer: z.string(),
+          issuer_name: z.string().describe("The issuer's name as its trusted list publishes it"),
+          trust_anchor: z.string(),
+          verified_at: z.iso.datetime(),
+        })
         .nullable(),
+      identifier_country: z.string().optional().describe("A personal identifier of another country than Sweden: that country (the PID's issuing_country); shown as it is"),
       empty_reason: z.enum(['not_in_use_case', 'not_verified', 'no_represented_party', 'transform_failed']).optional(),
     }),
   ),
@@ -88,12 +98,19 @@ export const zLogView = z.object({
     z.object({
       id: z.string(),
       at: z.iso.datetime(),
-      rp: z.object({ id: z.string(), name: z.string().optional() }),
+      rp: z.object({ id: z.string(), name: z.string().optional(), display_name: zLabel.optional().describe("The RP's name for citizens") }),
       use_case: z.string(),
       purpose: zLabel,
       role: z.string().optional().describe('Disclosures: the role the person acted in'),
-      credentials: z.array(z.object({ type: z.string(), claim_names: z.array(z.string()) })).optional().describe('Disclosures: what was shared — claim names, never values'),
+      credentials: z
+        .array(z.object({ type: z.string(), claim_names: z.array(z.string()), subject_name: z.string().optional().describe('A representation credential: whom it concerns (a name only)') }))
+        .optional()
+        .describe('Disclosures: what was shared — claim names, never values'),
       action: z.enum(['representation_presented', 'role_activated', 'form_prefilled']).optional(),
+      actor: z
+        .object({ name: z.string().nullable().describe("The representative's name from their verified PID"), is_reader: z.boolean().describe('Whether the reader acted themselves') })
+        .optional()
+        .describe('Acted on my behalf: who acted'),
       representation: z.object({ type: z.string(), kind: z.string(), authority_kind: z.string(), issuer: z.string() }).optional(),
       form: z.string().optional(),
       fields: z.array(z.string()).optional(),

@@ -4,8 +4,12 @@
  * (Server-Sent Events) and the demo portal's live status.
  *
  * The store is read on an interval, so every instance sees every change whatever the store (SQLite
- * or Redis shared by several instances). Each change is reported once; the watch ends after a final
- * status. It reports the status, the expiry and the error code only — never claims: those are read
+ * or Redis shared by several instances). Each change is reported once, and none is merged into the
+ * next: when a wallet fetches the request and answers between two reads of the store, the watch still
+ * reports `request_retrieved` before `verified` or `failed` — a wallet answers only a request it has
+ * fetched (the nonce and the response URI are in the request object, OpenID4VP 1.0 §5), so that step
+ * happened even though no read saw it. `expired` straight after `pending` reports no fetch (none may
+ * have happened). The watch ends after a final status. It reports the status, the expiry and the error code only — never claims: those are read
  * with GetWalletResponse, against the `response_code` in the same-device flow.
  *
  * Not checked here: who may watch. The caller passes the authenticated RP client's id; another
@@ -57,6 +61,9 @@ export async function* watchPresentationStatus(deps: VerifierDeps, input: { read
   while (!opts.signal.aborted) {
     const current = await readPresentationStatus(deps, input);
     if (last === undefined || current.status !== last.status) {
+      if (last?.status === 'pending' && (current.status === 'verified' || current.status === 'failed')) {
+        yield { transaction_id: current.transaction_id, status: 'request_retrieved', expires_at: current.expires_at };
+      }
       last = current;
       yield current;
       if (isFinalStatus(current.status)) return;

@@ -79,7 +79,8 @@ export function describeClaims(useCase: { readonly query: DcqlQuery }, lang: Lan
   return [...labels];
 }
 
-function labelOf(cq: CredentialQuery, path: ClaimsPathPointer, lang: Language): string {
+/** The plain-language label of one claim of a credential query, or its path joined by ".". */
+export function labelOf(cq: CredentialQuery, path: ClaimsPathPointer, lang: Language): string {
   const key = cq.format === 'mso_mdoc' ? String(path[1]) : path.filter((c) => typeof c === 'string').join('.');
   const label = Object.hasOwn(LABELS, key) ? LABELS[key] : undefined;
   return label?.[lang] ?? path.map((c) => (c === null ? '*' : String(c))).join('.');

@@ -14,6 +14,7 @@ import { pemCertificatesDer } from '../../src/oid4vp/verifier-identity.ts';
 import type { TrustStore } from '../../src/trust/types.ts';
 import type { WalletFile } from '../../src/issuer/generate-fixtures.ts';
 import { runWallet, type WalletMisbehaviour, type WalletRun } from '../../src/wallet/wallet.ts';
+import { expectContract } from './openapi-contract.ts';
 
 export interface PortalTestService {
   readonly service: Service;
@@ -72,6 +73,7 @@ export async function startPortalService(
       ...(body !== undefined && { body: JSON.stringify(body) }),
     });
     const text = await res.text();
+    await expectContract(baseUrl, { method, path, status: res.status, contentType: res.headers.get('content-type'), text });
     return { status: res.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>), text, type: res.headers.get('content-type') };
   };
   return {

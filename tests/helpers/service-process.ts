@@ -12,6 +12,7 @@ import { loadTrustDirectory } from '../../src/trust/load-trust-directory.ts';
 import { pemCertificatesDer } from '../../src/oid4vp/verifier-identity.ts';
 import type { TrustStore } from '../../src/trust/types.ts';
 import type { WalletFile } from '../../src/issuer/generate-fixtures.ts';
+import { expectContract } from './openapi-contract.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -168,5 +169,6 @@ export async function rpCall(baseUrl: string, apiKey: string, method: 'GET' | 'P
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
   const text = await res.text();
+  await expectContract(baseUrl, { method, path, status: res.status, contentType: res.headers.get('content-type'), text });
   return { status: res.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
 }

@@ -14,6 +14,7 @@ import { pemCertificatesDer } from '../../src/oid4vp/verifier-identity.ts';
 import type { TrustStore } from '../../src/trust/types.ts';
 import type { WalletFile } from '../../src/issuer/generate-fixtures.ts';
 import { generateFixtures } from '../../src/issuer/generate-fixtures.ts';
+import { expectContract } from './openapi-contract.ts';
 
 export interface TestService {
   readonly service: Service;
@@ -100,5 +101,6 @@ export async function rp(t: TestService, method: 'GET' | 'POST', path: string, b
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
   const text = await res.text();
+  await expectContract(t.baseUrl, { method, path, status: res.status, contentType: res.headers.get('content-type'), text });
   return { status: res.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>), type: res.headers.get('content-type') };
 }

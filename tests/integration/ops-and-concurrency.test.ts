@@ -36,11 +36,12 @@ describe('ops endpoints', () => {
   });
 
   it('openapi.json describes the RP API from the same schemas', async () => {
-    const doc = (await (await fetch(`${t.baseUrl}/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await fetch(`${t.baseUrl}/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, { properties: Record<string, unknown> }> } };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/presentations', '/v1/presentations/{transaction_id}', '/wallet/request/{request_id}', '/wallet/response/{request_id}']));
-    const body = (doc.paths['/v1/presentations']?.['post'] as { requestBody: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } }).requestBody;
-    expect(Object.keys(body.content['application/json']?.schema.properties ?? {})).toEqual(
+    const body = (doc.paths['/v1/presentations']?.['post'] as { requestBody: { content: Record<string, { schema: { $ref: string } }> } }).requestBody;
+    expect(body.content['application/json']?.schema).toEqual({ $ref: '#/components/schemas/CreatePresentationBody' });
+    expect(Object.keys(doc.components.schemas['CreatePresentationBody']?.properties ?? {})).toEqual(
       expect.arrayContaining(['use_case', 'purpose', 'flow', 'redirect_uri', 'response_mode', 'request_uri_method']),
     );
   });

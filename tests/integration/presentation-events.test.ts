@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixtureDirs, removeDir, rp, startTestService, type TestService } from '../helpers/test-service.ts';
 import { runWallet } from '../../src/wallet/wallet.ts';
+import { watchPresentationStatus } from '../../src/oid4vp/watch-presentation-status.ts';
 
 let dirs: Awaited<ReturnType<typeof createFixtureDirs>>;
 let t: TestService;
@@ -90,8 +91,8 @@ describe('GET /v1/presentations/{id}/events', { timeout: 60_000 }, () => {
     const statuses = frames.map((f) => f.data?.['status']);
     expect(statuses[0]).toBe('pending');
     expect(statuses.at(-1)).toBe('verified');
-    // Each change once, in order; request_retrieved may be too quick to be seen between two reads.
-    expect(statuses.filter((s) => s !== 'request_retrieved')).toEqual(['pending', 'verified']);
+    // Each change once, in order, however quick the wallet.
+    expect(statuses).toEqual(['pending', 'request_retrieved', 'verified']);
     expect(frames.every((f) => f.event === 'status' && f.data?.['transaction_id'] === id && typeof f.data['expires_at'] === 'string')).toBe(true);
     expect(frames.map((f) => f.id)).toEqual(frames.map((_, i) => String(i + 1)));
     expect(JSON.stringify(frames)).not.toMatch(/Anna|given_name|credentials/);
@@ -126,6 +127,41 @@ describe('GET /v1/presentations/{id}/events', { timeout: 60_000 }, () => {
     );
     expect(frames.map((f) => f.data?.['status'])).toEqual(['pending', 'request_retrieved']);
     ac.abort();
+  });
+
+  it('changes quicker than two reads of the store are not merged: the fetch is reported before the answer', async () => {
+    const created = await rp(t, 'POST', '/v1/presentations', { use_case: 'pid-basic' });
+    const id = String(created.body['transaction_id']);
+    const ac = new AbortController();
+    const watch = watchPresentationStatus(t.service.deps, { rpClientId: 'dev-portal', transactionId: id }, { signal: ac.signal, intervalMs: 1 });
+    expect((await watch.next()).value).toMatchObject({ status: 'pending' });
+    // The watch is suspended: the wallet fetches the request and answers before its next read.
+    const run = await runWallet(String(created.body['authorization_request_uri']), { wallet: await t.wallet('anna'), trust: t.walletTrust });
+    expect(run.responseStatus).toBe(200);
+    const rest: unknown[] = [];
+    for await (const change of watch) rest.push(change);
+    expect(rest).toEqual([
+      { transaction_id: id, status: 'request_retrieved', expires_at: expect.any(String) as string },
+      { transaction_id: id, status: 'verified', expires_at: expect.any(String) as string },
+    ]);
+    ac.abort();
+  });
+
+  it('a request that expires unfetched reports no fetch', async () => {
+    let now = Date.now();
+    const other = await startTestService(dirs, {}, { now: () => now });
+    try {
+      const created = await rp(other, 'POST', '/v1/presentations', { use_case: 'pid-basic' });
+      const id = String(created.body['transaction_id']);
+      const watch = watchPresentationStatus(other.service.deps, { rpClientId: 'dev-portal', transactionId: id }, { signal: new AbortController().signal, intervalMs: 1 });
+      expect((await watch.next()).value).toMatchObject({ status: 'pending' });
+      now += 3_600_000;
+      const rest: unknown[] = [];
+      for await (const change of watch) rest.push(change);
+      expect(rest).toEqual([{ transaction_id: id, status: 'expired', expires_at: expect.any(String) as string }]);
+    } finally {
+      await other.stop();
+    }
   });
 
   it('a client that goes away ends the watch (the server can close)', async () => {

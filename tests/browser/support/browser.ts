@@ -1,27 +1,82 @@
 /**
- * Browser tests' shared parts: Debian's chromium driven by playwright-core (never a downloaded
- * browser), a fresh profile per launch, loopback only; the axe-core scan injected into a page; the
- * screenshots written as artifacts; and the watch for Content-Security-Policy violations and script
- * errors on every page.
+ * Browser tests' shared parts: a headless Chromium driven by playwright-core, a fresh profile per
+ * launch, loopback only; the axe-core scan injected into a page; the screenshots written as
+ * artifacts; and the watch for Content-Security-Policy violations and script errors on every page.
+ *
+ * Which Chromium (see docs/adr/0140-browser-tests-without-a-system-chromium.md):
+ * - CHROMIUM_PATH=/some/chromium: that binary;
+ * - CHROMIUM_PATH=npm: the headless Chromium shipped inside the npm package @sparticuz/chromium
+ *   (a devDependency; its brotli archive is unpacked into the system temp directory on first use,
+ *   nothing is downloaded);
+ * - unset: Debian's /usr/bin/chromium when it exists, the npm one otherwise.
+ * So `npm ci && npm test` runs every browser test on a machine without the Debian package, as any user.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const DEBIAN_CHROMIUM = '/usr/bin/chromium';
+
+/** The flags every launch gets: no network beyond loopback, no background traffic, no first-run work. */
+const OUR_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+
+/**
+ * Flags of @sparticuz/chromium's recommended set that are never passed: two switch off the web's
+ * security model (the same-origin policy, mixed-content blocking), which the security tests examine;
+ * `--single-process` (for serverless sandboxes) takes the whole browser down when a test closes a
+ * context, and the suite opens and closes many.
+ */
+const DROPPED_FLAGS = new Set(['--disable-web-security', '--allow-running-insecure-content', '--single-process']);
+
+/** Which Chromium this run uses: 'npm' for the @sparticuz/chromium build, else a path. */
+export function chosenChromium(env: NodeJS.ProcessEnv = process.env): 'npm' | string {
+  const wanted = env['CHROMIUM_PATH'];
+  if (wanted !== undefined && wanted !== '') return wanted;
+  return existsSync(DEBIAN_CHROMIUM) ? DEBIAN_CHROMIUM : 'npm';
+}
 
 /** Where screenshots go: BROWSER_ARTIFACTS_DIR, or a folder under the system temp directory. */
 export const ARTIFACTS_DIR = process.env['BROWSER_ARTIFACTS_DIR'] ?? join(tmpdir(), 'eudi-verifier-browser-artifacts');
 
 export async function launchChromium(): Promise<Browser> {
-  // A missing browser fails the test (CI installs the Debian package chromium); nothing is downloaded.
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install the Debian package chromium (apt-get install -y chromium)`);
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-  });
+  const choice = chosenChromium();
+  if (choice === 'npm') {
+    const npm = await npmChromium();
+    return chromium.launch({ executablePath: npm.executablePath, args: [...npm.args.filter((a) => !DROPPED_FLAGS.has(a)), ...OUR_FLAGS] });
+  }
+  // A named browser that is missing fails the test; nothing is downloaded.
+  if (!existsSync(choice)) throw new Error(`${choice} not found: unset CHROMIUM_PATH (or set CHROMIUM_PATH=npm) to use the Chromium of the npm package @sparticuz/chromium`);
+  return chromium.launch({ executablePath: choice, args: OUR_FLAGS });
+}
+
+/**
+ * The npm package's Chromium. It unpacks itself into the system temp directory and reuses what it
+ * finds there, so the test files that run at once in separate processes take turns (a lock folder,
+ * made atomically) lest one launch a binary another is still writing.
+ */
+async function npmChromium(): Promise<{ executablePath: string; args: readonly string[] }> {
+  const { default: packaged } = await import('@sparticuz/chromium');
+  const lock = join(tmpdir(), 'eudi-verifier-chromium-unpack.lock');
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // A lock left by a process that died while unpacking is older than any real unpacking.
+      const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+      if (age > 120_000) await rm(lock, { recursive: true, force: true });
+      else await sleep(250);
+    }
+  }
+  try {
+    return { executablePath: await packaged.executablePath(), args: packaged.args };
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
 }
 
 /** What went wrong in the pages of a context: CSP violations, script errors, failed requests to other hosts. */
