@@ -142,7 +142,7 @@ export const errorCatalog = {
   STATUS_LIST_URI_REFUSED: e(400, "The credential's status list URI is not allowed (https only, no private or loopback address).", 'invalid_request', 'draft-ietf-oauth-status-list §11.3'),
   STATUS_LIST_INVALID: e(400, "The credential's status list token is malformed, expired or wrongly signed.", 'invalid_request', 'draft-ietf-oauth-status-list §8.3'),
   STATUS_LIST_SUBJECT_MISMATCH: e(400, 'The status list token "sub" does not equal the URI the credential references.', 'invalid_request', 'draft-ietf-oauth-status-list §8.3'),
-  STATUS_LIST_SIGNER_UNTRUSTED: e(400, "The status list is not signed by the credential's issuer or its revocation service.", 'invalid_request', 'draft-ietf-oauth-status-list §11.1; SPECS.md B.2'),
+  STATUS_LIST_SIGNER_UNTRUSTED: e(400, "The status list is not signed by the credential's issuer or its revocation service.", 'invalid_request', 'draft-ietf-oauth-status-list §11.1'),
   STATUS_INDEX_OUT_OF_RANGE: e(400, "The credential's status index is outside its status list.", 'invalid_request', 'draft-ietf-oauth-status-list §8.3'),
 
   // --- portal (portal/) ---

@@ -1,8 +1,8 @@
 /**
  * The mdoc part of the development fixtures: two test IACAs (ISO/IEC 18013-5 Annex B.1.2) with a
  * document signer each (Annex B.1.4: EKU 1.0.18013.5.1.2, critical), and for every test person
- * an mdoc PID (`eu.europa.ec.eudi.pid.1`, PID Rulebook element names, SPECS.md A.1) and an mDL
- * (`org.iso.18013.5.1.mDL`, SPECS.md A.2), each bound to its own device key.
+ * an mdoc PID (`eu.europa.ec.eudi.pid.1`, PID Rulebook element names) and an mDL
+ * (`org.iso.18013.5.1.mDL`, ISO/IEC 18013-5 §7.2.1), each bound to its own device key.
  *
  * Trust: the PID IACA is published in the PID providers LoTE (category `pid`: one list anchors
  * both PID formats); the mDL IACA in its own signed LoTE, `dev-mdl-iaca.lote.jws`, with the local
@@ -33,7 +33,7 @@ export const MDL_DOCTYPE = 'org.iso.18013.5.1.mDL';
 export const MDL_NAMESPACE = 'org.iso.18013.5.1';
 export const MDL_IACA_LIST_FILE = 'dev-mdl-iaca.lote.jws';
 
-/** ETSI TS 119 602 PID issuance service type (SPECS.md B.2): the same service publishes both PID formats. */
+/** ETSI TS 119 602 PID issuance service type (ETSI TS 119 602): the same service publishes both PID formats. */
 const PID_ISSUANCE_SERVICE_TYPE = 'http://uri.etsi.org/19602/SvcType/PID/Issuance';
 
 const DAY = 86_400_000;

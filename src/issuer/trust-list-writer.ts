@@ -1,5 +1,5 @@
 /**
- * Writes test trusted lists that trust given certificates (SPECS.md B.2, B.3). For fixtures,
+ * Writes test trusted lists that trust given certificates (ETSI TS 119 602, ETSI TS 119 612). For fixtures,
  * the `trust-list` command and tests only:
  *
  * - an ETSI TS 119 612 XML trusted list or list of lists (`PointersToOtherTSL`), with service

@@ -3,7 +3,7 @@
  * wallet opens and in the portal (OpenID4VP 1.0 §6.2: the Verifier SHOULD display the purpose of
  * the query; ARF: the user is told which attributes are requested).
  *
- * Labels cover the PID (PID Rulebook, SPECS A.1) in both encodings: SD-JWT VC claim paths and mdoc
+ * Labels cover the PID (PID Rulebook) in both encodings: SD-JWT VC claim paths and mdoc
  * data element identifiers. Anything else falls back to its path joined by ".".
  */
 import type { ClaimsPathPointer, CredentialQuery, DcqlQuery } from './z-dcql.ts';

@@ -1,7 +1,7 @@
 /**
  * The status step of verifying one credential: check its Token Status List entry, if it has a
  * reference, and apply the use case's policy when the list cannot be had
- * (draft-ietf-oauth-status-list §8.3: an unverifiable status SHOULD be rejected; SPECS.md E).
+ * (draft-ietf-oauth-status-list §8.3: an unverifiable status SHOULD be rejected).
  *
  * - no `status` and no mdoc `identifier_list` reference → `not_checked`; each reference present is
  *   checked (ISO/IEC 18013-5 2nd ed. §12.3.6 for identifier lists) and both must pass;

@@ -1,6 +1,6 @@
 /**
  * The {@link StatusChecker}: checks one verified credential against its Token Status List
- * (draft-ietf-oauth-status-list §8.3; SPECS.md E), for any credential format.
+ * (draft-ietf-oauth-status-list §8.3), for any credential format.
  *
  * Order, per credential: the token for `uri` (from the shared cache, or fetched and verified,
  * see below); its `sub` equals `uri`; its signer chain validates and is bound to the credential's

@@ -1,5 +1,5 @@
 /**
- * Token Status List (draft-ietf-oauth-status-list; SPECS.md E): JWT and CWT status list tokens,
+ * Token Status List (draft-ietf-oauth-status-list): JWT and CWT status list tokens,
  * bounded decoding, and the format-independent status checker with its shared cache.
  */
 export type { CredentialStatusResult, StatusBits, StatusChecker, StatusCheckOutcome, StatusList, StatusListReference, StatusListToken, StatusPolicy, StatusSubject } from './types.ts';

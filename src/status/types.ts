@@ -1,5 +1,5 @@
 /**
- * Token Status List (draft-ietf-oauth-status-list, SPECS.md E): the model shared by the JWT and
+ * Token Status List (draft-ietf-oauth-status-list): the model shared by the JWT and
  * CWT bindings and the port through which the verifier checks a credential's status.
  *
  * The checker is format-independent: it needs the credential's status reference and the trust

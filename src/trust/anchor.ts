@@ -1,6 +1,6 @@
 /**
  * Builds a {@link TrustAnchor} from a certificate published in a trusted list
- * (ETSI TS 119 612 `ServiceDigitalIdentity`, TS 119 602 `X509Certificates`; SPECS.md B.2, B.3).
+ * (ETSI TS 119 612 `ServiceDigitalIdentity`, TS 119 602 `X509Certificates`; ETSI TS 119 602, ETSI TS 119 612).
  *
  * Only the certificate is parsed here; whether it can act as a CA is decided during path
  * validation, at every use.

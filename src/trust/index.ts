@@ -1,6 +1,6 @@
 /**
  * Trust: anchors from trusted lists (ETSI TS 119 612 / 119 602) kept fresh by a manager, and
- * RFC 5280 path validation of issuer and status list signer chains against them (SPECS.md B;
+ * RFC 5280 path validation of issuer and status list signer chains against them (ETSI TS 119 602, ETSI TS 119 612;
  * ARF OIA_12–OIA_15b; HAIP 1.0 §6.1.1).
  */
 export type {

@@ -1,6 +1,6 @@
 /**
  * Loads every trusted list in a directory into one {@link TrustStore}, once (ARF OIA_15a/15b,
- * SPECS.md B.1): the one-shot form of {@link TrustListManager}, for the developer wallet, the
+ * ARF OIA_12–OIA_15): the one-shot form of {@link TrustListManager}, for the developer wallet, the
  * command line and tests. The service itself keeps a manager, which also refreshes.
  *
  * Files: `*.xml` → ETSI TS 119 612 (a list of lists among them is followed to the lists it points

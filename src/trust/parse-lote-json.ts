@@ -1,6 +1,6 @@
 /**
  * Parses an ETSI TS 119 602 List of Trusted Entities (LoTE, JSON binding) into trust anchors
- * (SPECS.md B.2; ARF OIA_12, OIA_14, OIA_15b).
+ * (ETSI TS 119 602; ARF OIA_12, OIA_14, OIA_15b).
  *
  * A service becomes anchors when its `ServiceTypeIdentifier` is one the list's `LoTEType` admits
  * (`loteServiceGrant`): issuance services verify credentials of their category, revocation

@@ -1,6 +1,6 @@
 /**
  * Parses an ETSI TS 119 612 Trusted List (XML, namespace `http://uri.etsi.org/02231/v2#`) into
- * trust anchors and, for a list of lists, pointers (SPECS.md B.3; ARF OIA_13, OIA_15b).
+ * trust anchors and, for a list of lists, pointers (ETSI TS 119 612; ARF OIA_13, OIA_15b).
  *
  * Reads `TrustServiceProviderList/TrustServiceProvider/TSPServices/TSPService`: the current
  * `ServiceInformation` and every `ServiceHistory/ServiceHistoryInstance`. Each is in force from its

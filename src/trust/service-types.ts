@@ -1,6 +1,6 @@
 /**
  * Service type and status URIs of trusted lists, and the trust category and purpose each type
- * grants (SPECS.md B.2 for ETSI TS 119 602, B.3 for ETSI TS 119 612).
+ * grants (ETSI TS 119 602 and ETSI TS 119 612).
  *
  * A service type not listed here grants nothing: its certificates never become anchors. An EU
  * LoTE profile (`LoTEType`) admits only its own service types: a PuB-EAA issuance service
@@ -57,7 +57,7 @@ export const localServiceTypes = {
 
 const SVC = 'http://uri.etsi.org/19602/SvcType';
 
-/** TS 119 602 service types of the EU profiles (SPECS.md B.2). */
+/** TS 119 602 service types of the EU profiles (ETSI TS 119 602). */
 export const loteServiceTypes = {
   pidIssuance: `${SVC}/PID/Issuance`,
   pidRevocation: `${SVC}/PID/Revocation`,
@@ -91,7 +91,7 @@ export const loteServiceTypeCategories: ReadonlyMap<string, TrustCategory> = new
   [...loteServiceTypeGrants].filter(([, grant]) => grant.purpose === 'issuance').map(([type, grant]) => [type, grant.category]),
 );
 
-/** LoTE types of the EU profiles (SPECS.md B.2), for writers and reports. */
+/** LoTE types of the EU profiles (ETSI TS 119 602), for writers and reports. */
 export const loteTypes = {
   pidProviders: 'http://uri.etsi.org/19602/LoTEType/EUPIDProvidersList',
   pubEaaProviders: 'http://uri.etsi.org/19602/LoTEType/EUPubEAAProvidersList',

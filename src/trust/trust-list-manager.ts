@@ -1,7 +1,7 @@
 /**
  * Keeps every trusted list loaded, verified and fresh, and hands the request path one immutable
  * {@link TrustStore} at a time (ARF OIA_15a: download regularly, add new anchors, drop invalid
- * ones; SPECS.md B.1).
+ * ones).
  *
  * - Sources: the files of `TRUST_LIST_DIR`, the configured URLs, and the lists any list of lists
  *   among them points to. Each is read, verified against its pinned signers and admitted by the

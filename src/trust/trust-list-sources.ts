@@ -29,7 +29,7 @@ export interface TrustListSource {
   readonly via?: string;
 }
 
-/** `Accept` for trusted lists of either binding (SPECS.md B.2, B.3). */
+/** `Accept` for trusted lists of either binding (ETSI TS 119 602, ETSI TS 119 612). */
 export const TRUST_LIST_ACCEPT = 'application/vnd.etsi.tsl+xml, application/xml;q=0.9, application/jose+json, application/jwt, application/json;q=0.8, */*;q=0.1';
 
 const LIST_EXTENSIONS: ReadonlySet<string> = new Set(['.xml', '.json', '.jws', '.jwt']);

@@ -1,5 +1,5 @@
 /**
- * The in-memory {@link TrustStore} used on the request path (ARF OIA_12–OIA_15, SPECS.md B.1).
+ * The in-memory {@link TrustStore} used on the request path (ARF OIA_12–OIA_15).
  *
  * Anchors are parsed once, when the store is created, and indexed by certificate id and by
  * subject DN. The same certificate published by several lists or services is one anchor entry

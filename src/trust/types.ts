@@ -25,7 +25,7 @@ export interface TrustAnchor {
   /**
    * What the anchor may verify: credentials (`issuance`, the default) or the status lists of
    * credentials issued under the same trusted entity (`revocation`; TS 119 602 `…/Revocation`
-   * services, SPECS.md B.2). Revocation anchors never validate a credential.
+   * services, ETSI TS 119 602). Revocation anchors never validate a credential.
    */
   readonly purpose?: AnchorPurpose;
   /**
@@ -105,7 +105,7 @@ export interface ValidateIssuerChainInput {
 export interface TrustStore {
   /** The anchors that may verify credentials (issuance services). */
   readonly anchors: readonly TrustAnchor[];
-  /** The anchors that may only verify status lists (revocation services, SPECS.md B.2). */
+  /** The anchors that may only verify status lists (revocation services, ETSI TS 119 602). */
   readonly revocationAnchors: readonly TrustAnchor[];
   /**
    * Validates an `x5c` chain (RFC 5280 §6) to an anchor of one of the given categories.

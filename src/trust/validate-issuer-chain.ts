@@ -369,7 +369,7 @@ async function directRevocationSigner(context: ChainContext, input: ValidateStat
 
 /**
  * Validates the `x5c` of a status list token and binds its signer to the credential's issuer
- * (draft-ietf-oauth-status-list §11.1; SPECS.md B.2): the chain ends at the anchor that validated
+ * (draft-ietf-oauth-status-list §11.1; ETSI TS 119 602): the chain ends at the anchor that validated
  * the credential (the issuer signs its own lists), or at an active revocation-service anchor of the
  * same trusted entity and category (a certificate of that service, or that service's own
  * end-entity certificate).

@@ -1,6 +1,6 @@
 /**
  * Verifies a LoTE distributed as a JWS — compact, or JSON serialization (flattened, or general
- * with exactly one signature) — against pinned signer certificates (SPECS.md B.2: JAdES
+ * with exactly one signature) — against pinned signer certificates (ETSI TS 119 602: JAdES
  * baseline-B, `alg` ES256/384/512, signer certificate in `x5c` or named by `x5t#S256`; ARF
  * TLPub_06/07: the signing anchors are published out of band, in the OJEU).
  *

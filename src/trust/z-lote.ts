@@ -1,6 +1,6 @@
 /**
  * Zod schema of the parts of an ETSI TS 119 602 List of Trusted Entities (LoTE, JSON binding)
- * that the verifier reads (SPECS.md B.2; field names as in the EUDI reference data model).
+ * that the verifier reads (ETSI TS 119 602; field names as in the EUDI reference data model).
  *
  * Unknown members are allowed and dropped: the schema checks the shape of what is used, not
  * conformance to the whole of TS 119 602 (addresses, policies and extensions are not read).

@@ -1,6 +1,6 @@
 /**
  * The shipped mdoc use cases (presentation-definitions/): the PID in mdoc form, the mDL and the
- * PID in either format load, ask for the identifiers of SPECS.md A.1/A.2 with `[namespace,
+ * PID in either format load, ask for the identifiers of the PID Rulebook and ISO/IEC 18013-5 with `[namespace,
  * element]` paths and `intent_to_retain`, and select claims from a verified mdoc the same way as
  * from an SD-JWT VC.
  */

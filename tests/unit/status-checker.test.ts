@@ -1,6 +1,6 @@
 /**
- * The status checker against status lists served on loopback (draft-ietf-oauth-status-list §8;
- * SPECS.md E): VALID accepted, INVALID → CREDENTIAL_REVOKED, SUSPENDED → CREDENTIAL_SUSPENDED;
+ * The status checker against status lists served on loopback (draft-ietf-oauth-status-list §8):
+ * VALID accepted, INVALID → CREDENTIAL_REVOKED, SUSPENDED → CREDENTIAL_SUSPENDED;
  * a list that lies (other signer, other `sub`, bad signature, expired, bomb, wrong media type,
  * index out of range) is refused; an unreachable list is `unavailable` for the use case's policy;
  * one fetch serves every check while the token is fresh; any credential format works.

@@ -1,5 +1,5 @@
 /**
- * Trust per category and purpose (ARF OIA_12–15, SPECS.md B.2): a PID signed under an EAA
+ * Trust per category and purpose (ARF OIA_12–15, ETSI TS 119 602): a PID signed under an EAA
  * provider's anchor is not a PID; a revocation-service anchor never validates a credential; a
  * status list signer is bound to the credential's issuer — the same anchor, or the revocation
  * service of the same trusted entity and category — and to nothing else.

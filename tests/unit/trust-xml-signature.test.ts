@@ -1,5 +1,5 @@
 /**
- * XMLDSig / XAdES-B verification of ETSI TS 119 612 lists (SPECS.md B.3): only a pinned signer
+ * XMLDSig / XAdES-B verification of ETSI TS 119 612 lists: only a pinned signer
  * verifies, never a certificate in KeyInfo alone; exactly one signature, a child of the root,
  * whose list reference is the document root with the enveloped-signature transform; DTDs and
  * entities are refused before parsing; the anchors come from the signed bytes. Every signature

@@ -1,6 +1,6 @@
 /**
  * Turns verified data element values (CBOR) into the JSON claims the rest of the service sees,
- * the same typed shape as SD-JWT VC claims (ISO/IEC 18013-5 §7.2.1; PID Rulebook, SPECS.md A.1):
+ * the same typed shape as SD-JWT VC claims (ISO/IEC 18013-5 §7.2.1; PID Rulebook):
  *
  * - `full-date = #6.1004(tstr)` → `"YYYY-MM-DD"`; `tdate = #6.0(tstr)` and `#6.1(epoch)` →
  *   RFC 3339 UTC text (`"2025-01-01T00:00:00Z"`);

@@ -53,7 +53,7 @@ export const authorityKinds = {
   company_signatory: ['firmatecknare'],
 } as const satisfies Record<RepresentationKind, readonly string[]>;
 
-/** EUCC `signatory_rule` (WE BUILD rb-eucc; SPECS.md A.3.4): alone, jointly, two jointly, all jointly, limited. */
+/** EUCC `signatory_rule` (WE BUILD attestation rulebooks, rb-eucc): alone, jointly, two jointly, all jointly, limited. */
 export const signatoryRules = ['sole', 'joint', 'joint_two', 'joint_all', 'limited'] as const;
 export type SignatoryRule = (typeof signatoryRules)[number];
 

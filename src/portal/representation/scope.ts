@@ -1,7 +1,7 @@
 /**
  * Scope codes: what a representation lets the representative do, per service (ARF RP_01 (c)
  * "operations the representative is authorised to perform"), in the style of Mina ombud's
- * per-third-party permission codes (SPECS.md A.4.1).
+ * per-third-party permission codes (Bolagsverket, Mina ombud).
  *
  * A service code names one e-service: `<country>.<organisation>.<service>`, lower case, e.g.
  * `se.skatteverket.deklaration`. A representation grants a list of entries, each a service code,

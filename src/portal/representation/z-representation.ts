@@ -1,10 +1,10 @@
 /**
  * The claims of the representation credential types (docs/representation.md), as zod schemas.
  *
- * The information model follows the WE BUILD "Power of X" rulebook (SPECS.md A.3.4): the
+ * The information model follows the WE BUILD "Power of X" rulebook (WE BUILD attestation rulebooks catalog, rb-poa-pox): the
  * represented party, the representative (PoX `proxy`) and the `authority` (nature, scope,
  * constraints, validity). Parties are identified with the identifiers the PID carries
- * (`personal_administrative_number`, `birthdate`, names; SPECS.md A.1) so that the representative
+ * (`personal_administrative_number`, `birthdate`, names; PID Rulebook) so that the representative
  * can be matched to the PID presented with the credential; organisations by their organisation
  * number. `authority` and `cryptographically_bound_to` are never selectively disclosable (ARF
  * Topic I: nature and operations shall not be concealable).
