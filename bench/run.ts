@@ -35,6 +35,7 @@ import { MDOC_DS_EKU } from '../src/formats/mdoc/document-signer.ts';
 import { openId4VpSessionTranscript } from '../src/formats/mdoc/session-transcript.ts';
 import { verifyDeviceResponse, type MdocVerifyContext } from '../src/formats/mdoc/verify-device-response.ts';
 import { verifySdJwtVcPresentation, type SdJwtVcVerifyContext } from '../src/formats/sd-jwt-vc/verify-sd-jwt-vc.ts';
+import { createFormatCaches } from '../src/formats/caches.ts';
 import { es256VerifyOp, flowBenchReport, spread } from './flows.ts';
 import { DOCTYPE, ELEMENTS, NS, TRANSCRIPT_INPUT } from '../tests/helpers/mdoc-builder.ts';
 
@@ -105,7 +106,8 @@ async function mdocBench(now: Date, distinctCredentials = 1): Promise<Op> {
     );
     responses.push(new Uint8Array(Buffer.from(presentation, 'base64url')));
   }
-  const ctx: MdocVerifyContext = { now, docType: DOCTYPE, categories: ['mdl'], trust, sessionTranscript: openId4VpSessionTranscript(transcript) };
+  // The caches the service composes (formats/caches.ts), as in production.
+  const ctx: MdocVerifyContext = { now, docType: DOCTYPE, categories: ['mdl'], trust, sessionTranscript: openId4VpSessionTranscript(transcript), caches: createFormatCaches() };
   const [doc] = await verifyDeviceResponse(responses[0] as Uint8Array, ctx);
   if (Object.keys(doc?.credential.claims[ns] ?? {}).length !== 8) throw new Error('the mdoc bench response does not disclose 8 elements');
   let next = 0;
@@ -139,7 +141,7 @@ async function sdJwtBench(now: Date): Promise<Op> {
   });
   const presentation = await presentSdJwtVc(issued, { claimPaths: Object.keys(claims).map((k) => [k]), holderKey: holder.privateKey, nonce: 'bench-nonce', audience: 'x509_hash:bench', iat: nowS });
   if (presentation.split('~').length !== 7) throw new Error('the SD-JWT bench presentation does not carry 5 disclosures');
-  const ctx: SdJwtVcVerifyContext = { now, nonce: 'bench-nonce', audience: 'x509_hash:bench', acceptedVcts: ['urn:eudi:pid:1'], categories: ['pid'], trust };
+  const ctx: SdJwtVcVerifyContext = { now, nonce: 'bench-nonce', audience: 'x509_hash:bench', acceptedVcts: ['urn:eudi:pid:1'], categories: ['pid'], trust, caches: createFormatCaches() };
   await verifySdJwtVcPresentation(presentation, ctx);
   return () => verifySdJwtVcPresentation(presentation, ctx);
 }
