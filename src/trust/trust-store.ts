@@ -12,7 +12,7 @@
 import { ServiceError } from '../errors.ts';
 import { CertificateCache, PathCache } from './certificate-cache.ts';
 import type { TrustAnchor, TrustStore } from './types.ts';
-import { type AnchorEntry, type ChainContext, type TimelessPath, validateIssuerChain, validateStatusListSigner } from './validate-issuer-chain.ts';
+import { endEntityAnchorIndex, type AnchorEntry, type ChainContext, type TimelessPath, validateIssuerChain, validateStatusListSigner } from './validate-issuer-chain.ts';
 
 /**
  * Creates a trust store over `anchors`.
@@ -40,7 +40,7 @@ export function createTrustStore(anchors: readonly TrustAnchor[]): TrustStore {
     list.push(entry);
     bySubject.set(entry.certificate.subject, list);
   }
-  const context: ChainContext = { cache, anchorsById: byId, anchorsBySubject: bySubject, paths: new PathCache<TimelessPath>() };
+  const context: ChainContext = { cache, anchorsById: byId, anchorsBySubject: bySubject, paths: new PathCache<TimelessPath>(), endEntityAnchorsByBase64: endEntityAnchorIndex(byId) };
   return {
     anchors: Object.freeze(anchors.filter((anchor) => (anchor.purpose ?? 'issuance') === 'issuance')),
     revocationAnchors: Object.freeze(anchors.filter((anchor) => anchor.purpose === 'revocation')),

@@ -66,6 +66,22 @@ export interface ChainContext {
   readonly anchorsBySubject: ReadonlyMap<string, readonly AnchorEntry[]>;
   /** Paths validated before, by their `x5c` (rules 1–5 and the time-independent part of 7). */
   readonly paths?: PathCache<TimelessPath>;
+  /**
+   * The listed end-entity (non-CA) issuance anchors by the standard base64 of their DER, as an
+   * `x5c` entry carries them (RFC 7515 §4.1.6): direct trust is looked up here, without decoding or
+   * hashing the certificate of every ordinary chain. Absent: computed from `anchorsById`.
+   */
+  readonly endEntityAnchorsByBase64?: ReadonlyMap<string, AnchorEntry>;
+}
+
+/** The listed end-entity issuance anchors of `anchorsById`, by the standard base64 of their DER. */
+export function endEntityAnchorIndex(anchorsById: ReadonlyMap<string, AnchorEntry>): ReadonlyMap<string, AnchorEntry> {
+  const index = new Map<string, AnchorEntry>();
+  for (const entry of anchorsById.values()) {
+    if (entry.certificate.ca || !entry.anchors.some((publication) => (publication.purpose ?? 'issuance') === 'issuance')) continue;
+    index.set(Buffer.from(entry.certificate.der).toString('base64'), entry);
+  }
+  return index;
 }
 
 function fail(code: ErrorCode, detail: string): never {
@@ -248,12 +264,13 @@ async function leafKey(leaf: ParsedCertificate): Promise<CryptoKey> {
  */
 function directIssuanceAnchor(context: ChainContext, x5c: unknown): AnchorEntry | undefined {
   if (!Array.isArray(x5c) || x5c.length !== 1) return undefined;
+  const index = context.endEntityAnchorsByBase64 ?? endEntityAnchorIndex(context.anchorsById);
+  if (index.size === 0) return undefined;
   const [entry] = x5c as unknown[];
   if (typeof entry !== 'string' || entry.length > MAX_X5C_ENTRY_CHARS) return undefined;
+  // An entry in another base64 form than the standard one of the DER names the same certificate.
   const der = decodeBase64Strict(entry);
-  const anchor = der === undefined ? undefined : context.anchorsById.get(sha256Id(der));
-  if (anchor === undefined || anchor.certificate.ca) return undefined;
-  return anchor.anchors.some((publication) => (publication.purpose ?? 'issuance') === 'issuance') ? anchor : undefined;
+  return index.get(entry) ?? (der === undefined ? undefined : index.get(Buffer.from(der).toString('base64')));
 }
 
 /** Rules 3, 6 and the end-entity part of 7 for a directly trusted end-entity anchor. */
