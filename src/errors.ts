@@ -50,6 +50,13 @@ export const errorCatalog = {
   WALLET_ERROR: e(400, 'The wallet returned an error response.', 'access_denied', 'OpenID4VP 1.0 §8.5'),
   FORMAT_UNSUPPORTED: e(400, 'The credential format is not supported.', 'vp_formats_not_supported'),
 
+  // --- transaction data (oid4vp/transaction-data/) ---
+  TRANSACTION_DATA_INVALID: e(400, 'A transaction data item is not of a type registered for this use case, names a credential it may not, or does not match its schema.', 'invalid_request', 'OpenID4VP 1.0 §5.1'),
+  TRANSACTION_DATA_PID_ONLY: e(400, 'A transaction data item may not be authorised by the PID alone: the PID key must not sign transaction data.', 'invalid_request', 'PID Rulebook §5; OpenID4VP 1.0 §5.1'),
+  TRANSACTION_DATA_HASHES_MISSING: e(400, 'The key binding JWT lacks the transaction_data_hashes for the transaction data of this credential.', 'invalid_request', 'OpenID4VP 1.0 §8.4, B.3.3'),
+  TRANSACTION_DATA_HASH_MISMATCH: e(400, 'The transaction_data_hashes do not match the transaction data items of the request as encoded.', 'invalid_request', 'OpenID4VP 1.0 §8.4, B.3.3'),
+  TRANSACTION_DATA_HASH_ALG_UNSUPPORTED: e(400, 'The transaction_data_hashes_alg is not one the request allowed.', 'invalid_request', 'OpenID4VP 1.0 B.3.3'),
+
   // --- store (store/) ---
   STORE_UNAVAILABLE: e(503, 'The storage backend is unavailable. Try again shortly.', 'server_error'),
 

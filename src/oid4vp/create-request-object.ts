@@ -58,6 +58,8 @@ export function requestObjectClaims(input: RequestObjectInput): Record<string, u
     dcql_query: query,
     client_metadata: clientMetadata,
   };
+  // OpenID4VP 1.0 §5.1: the items exactly as encoded at creation; the KB-JWT hashes are over these strings.
+  if (tx.transactionData !== undefined) claims['transaction_data'] = tx.transactionData.map((item) => item.encoded);
   if (input.walletNonce !== undefined) claims['wallet_nonce'] = input.walletNonce;
   return claims;
 }

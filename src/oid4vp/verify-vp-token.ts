@@ -61,6 +61,7 @@ export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase
                 clockSkewSeconds: deps.settings.clockSkewSeconds,
                 kbMaxAgeSeconds: deps.settings.kbMaxAgeSeconds,
                 ...(deps.credentialTypeRules !== undefined && { typeRules: deps.credentialTypeRules }),
+                transactionData: transactionDataFor(tx, queryId),
               }),
             );
             break;
@@ -102,6 +103,7 @@ export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase
     }
     if (verified.length > 0) presented[queryId] = verified;
   }
+  checkTransactionDataAuthorised(tx, presented);
   const evaluated = evaluateResponse(useCase.query, presented, useCase.retention.keep);
   const results: StoredCredentialResult[] = [];
   for (const [queryId, items] of Object.entries(evaluated)) {
@@ -121,6 +123,24 @@ export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase
     }
   }
   return { results, discarded };
+}
+
+/** The encoded transaction data items that name `queryId` (OpenID4VP 1.0 §5.1 `credential_ids`), in request order. */
+function transactionDataFor(tx: Transaction, queryId: string): string[] {
+  return (tx.transactionData ?? []).filter((item) => item.credential_ids.includes(queryId)).map((item) => item.encoded);
+}
+
+/**
+ * Every transaction data item must be authorised by at least one verified presentation of a
+ * credential it names (OpenID4VP 1.0 §8.4): a response that answers a credential set option
+ * without any of them, or whose only authorising presentation was discarded, binds nothing.
+ */
+function checkTransactionDataAuthorised(tx: Transaction, presented: Readonly<Record<string, readonly VerifiedCredential[]>>): void {
+  (tx.transactionData ?? []).forEach((item, k) => {
+    if (!item.credential_ids.some((id) => (presented[id]?.length ?? 0) > 0)) {
+      throw new ServiceError('TRANSACTION_DATA_HASHES_MISSING', `transaction data item ${k} is authorised by no verified presentation`);
+    }
+  });
 }
 
 /** Credential queries that no required credential set names: their presentations may be discarded. */

@@ -121,6 +121,7 @@ export async function runWallet(authorizationRequestUri: string, opts: WalletOpt
             nonce,
             audience: verified.clientId,
             iat: Math.floor(now().getTime() / 1000),
+            transactionData: transactionDataFor(req, String(query['id'])),
             misbehave: mb,
           }),
         );
@@ -156,6 +157,24 @@ export async function runWallet(authorizationRequestUri: string, opts: WalletOpt
     ...(replay !== undefined && { replayStatus: replay.status, replayBody: replay.body }),
     postedForm: form,
   };
+}
+
+/**
+ * The request's `transaction_data` items that name `queryId` (OpenID4VP 1.0 §5.1), as received.
+ * A wallet must refuse an item it cannot read or whose `credential_ids` it cannot honour.
+ */
+function transactionDataFor(req: Record<string, unknown>, queryId: string): string[] {
+  const items = req['transaction_data'];
+  if (items === undefined) return [];
+  if (!Array.isArray(items) || items.length === 0) throw new Error('transaction_data is not a non-empty array');
+  return items.filter((item): item is string => {
+    if (typeof item !== 'string') throw new Error('a transaction_data item is not a string');
+    const decoded = JSON.parse(Buffer.from(item, 'base64url').toString('utf8')) as { type?: unknown; credential_ids?: unknown };
+    if (typeof decoded.type !== 'string' || !Array.isArray(decoded.credential_ids) || decoded.credential_ids.length === 0) {
+      throw new Error('a transaction_data item lacks "type" or "credential_ids"');
+    }
+    return decoded.credential_ids.includes(queryId);
+  });
 }
 
 /** The credential queries to answer: all, or for each credential set the first option the wallet can meet. */
