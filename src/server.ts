@@ -29,6 +29,8 @@ import { composeTrust } from './compose/compose-trust.ts';
 import { composeIdentity } from './compose/compose-identity.ts';
 import { composeClients, requireAnchorsForUseCases, requiredCategories } from './compose/compose-clients.ts';
 import { composeStores } from './compose/compose-stores.ts';
+import { requireUseCasesWithinProfile } from './compose/compose-profile.ts';
+import { describeProfile } from './oid4vp/haip-profile.ts';
 import { composeStatus } from './compose/compose-status.ts';
 import { composePortal } from './compose/compose-portal.ts';
 
@@ -79,6 +81,7 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
   const { identity, previousIdentities } = await composeIdentity(config, dev);
   const { clients, registered, devApiKey } = await composeClients(config, useCases, dev);
   requireAnchorsForUseCases(trust.store(), useCases, registered);
+  requireUseCasesWithinProfile(config.profile, useCases, registered);
 
   const metrics = new Metrics();
   const stores = await composeStores(config, paths.dataDir, now, metrics, logger);
@@ -105,6 +108,7 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
       clockSkewSeconds: config.CLOCK_SKEW_SECONDS,
       kbMaxAgeSeconds: config.KB_MAX_AGE_SECONDS,
       legacyTypVcts: config.legacyTypVcts,
+      profile: config.profile,
     },
     observeVerification: (format, outcome, seconds) => metrics.observeVerification(format, outcome, seconds),
     audit: (e) => {
@@ -148,6 +152,7 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
     readiness: () => {
       const report = trust.manager.report(requiredTrust);
       return {
+        profile: describeProfile(config.profile),
         store: { kind: stores.kind, state: storeUp ? 'up' : 'unreachable' },
         ...(draining && { shutting_down: true }),
         trust_lists: report.lists,

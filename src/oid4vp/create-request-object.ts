@@ -9,6 +9,7 @@ import { sign } from 'node:crypto';
 import type { Transaction } from './transaction.ts';
 import type { VerifierIdentity } from './verifier-identity.ts';
 import type { DcqlQuery } from '../query/z-dcql.ts';
+import { HAIP_VP_FORMATS_SUPPORTED, type Profile } from './haip-profile.ts';
 
 export const REQUEST_OBJECT_TYP = 'oauth-authz-req+jwt';
 export const SELF_ISSUED_AUDIENCE = 'https://self-issued.me/v2';
@@ -27,6 +28,8 @@ export interface RequestObjectInput {
   readonly requestUri: string;
   readonly responseUri: string;
   readonly walletNonce?: string;
+  /** Under `haip`, only ES256 is offered (HAIP 1.0 §7); absent: `open`. */
+  readonly profile?: Profile;
   readonly now: number;
 }
 
@@ -39,7 +42,7 @@ export function publicEncryptionJwk(tx: Transaction): JsonWebKey & { kid: string
 
 export function requestObjectClaims(input: RequestObjectInput): Record<string, unknown> {
   const { tx, query } = input;
-  const clientMetadata: Record<string, unknown> = { vp_formats_supported: VP_FORMATS_SUPPORTED };
+  const clientMetadata: Record<string, unknown> = { vp_formats_supported: input.profile === 'haip' ? HAIP_VP_FORMATS_SUPPORTED : VP_FORMATS_SUPPORTED };
   const encJwk = publicEncryptionJwk(tx);
   if (tx.responseMode === 'direct_post.jwt' && encJwk !== undefined) {
     clientMetadata['jwks'] = { keys: [encJwk] };

@@ -9,6 +9,7 @@ import { requestUriFor, type VerifierDeps } from './verifier-deps.ts';
 import { newEcP256KeyPair } from './jwe-ecdh-es.ts';
 import { randomToken } from '../util/random.ts';
 import { createTransactionData, type TransactionDataInput } from './create-transaction-data.ts';
+import { checkRequestForProfile } from './haip-profile.ts';
 
 export interface InitTransactionInput {
   readonly client: RpClient;
@@ -51,6 +52,7 @@ export async function initTransaction(deps: VerifierDeps, input: InitTransaction
 
   const now = deps.now();
   const responseMode = input.responseMode ?? deps.settings.defaultResponseMode;
+  checkRequestForProfile(deps.settings.profile ?? 'open', { clientIdPrefix: deps.settings.clientIdPrefix, responseMode, useCase });
   const requestUriMethod = input.requestUriMethod ?? 'get';
   const tx: Transaction = {
     id: newTransactionId(),

@@ -39,6 +39,7 @@ export async function retrieveRequestObject(deps: VerifierDeps, input: RetrieveR
     requestUri: requestUriFor(deps, tx.requestId),
     responseUri: responseUriFor(deps, tx.requestId),
     ...(input.walletNonce !== undefined && { walletNonce: input.walletNonce }),
+    ...(deps.settings.profile !== undefined && { profile: deps.settings.profile }),
     now,
   });
 }

@@ -10,6 +10,7 @@ import type { UseCase } from '../use-cases/z-use-case.ts';
 import type { VerifierIdentity } from './verifier-identity.ts';
 import type { ClientIdPrefix } from './client-id.ts';
 import type { ResponseMode, Transaction } from './transaction.ts';
+import type { Profile } from '../config/z-config.ts';
 
 /** Audit events carry identifiers and codes only, never claim values. */
 export interface AuditEvent {
@@ -31,6 +32,8 @@ export interface VerifierSettings {
   readonly clockSkewSeconds: number;
   readonly kbMaxAgeSeconds: number;
   readonly legacyTypVcts: readonly string[];
+  /** The interoperability profile in force (haip-profile.ts); absent: `open`. */
+  readonly profile?: Profile;
 }
 
 export interface VerifierDeps {

@@ -19,6 +19,7 @@ import type { VpToken } from './parse-authorization-response.ts';
 import type { DiscardedPresentation, StoredCredentialResult, Transaction } from './transaction.ts';
 import type { DcqlQuery } from '../query/z-dcql.ts';
 import { responseUriFor, type VerifierDeps } from './verifier-deps.ts';
+import { checkPresentationForProfile } from './haip-profile.ts';
 
 export interface VerifiedVpToken {
   readonly results: StoredCredentialResult[];
@@ -90,6 +91,7 @@ export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase
           default:
             throw new ServiceError('FORMAT_UNSUPPORTED', `format ${credentialQuery.format}`);
         }
+        for (const credential of verified.slice(before)) checkPresentationForProfile(deps.settings.profile ?? 'open', presentation, credential);
         // Token Status List: each verified credential, whatever its format; the use case's policy decides when a list cannot be had.
         for (const credential of verified.slice(before)) statuses.set(credential, await applyStatusPolicy(deps.status, credential, useCase.status_policy ?? 'reject', now));
         outcome = 'ok';
