@@ -64,6 +64,12 @@ export const errorCatalog = {
   PROFILE_ALG_NOT_ALLOWED: e(400, 'A signature of the presentation uses an algorithm other than ES256, which the HAIP profile in force requires.', 'invalid_request', 'HAIP 1.0 §7'),
   PROFILE_STATUS_REQUIRED: e(400, 'The HAIP profile in force requires the credential to carry a Token Status List reference.', 'invalid_request', 'HAIP 1.0 §6; draft-ietf-oauth-status-list'),
 
+  // --- registration certificates (oid4vp/registration-certificate.ts), checked at start ---
+  REGISTRATION_CERTIFICATE_INVALID: e(500, 'A registration certificate is malformed, not of type rc-wrp+jwt, or wrongly signed.', 'server_error', 'ETSI TS 119 475; ARF RPRC_02'),
+  REGISTRATION_CERTIFICATE_EXPIRED: e(500, 'A registration certificate has expired.', 'server_error', 'ETSI TS 119 475; ARF RPRC_17'),
+  REGISTRATION_CERTIFICATE_RP_MISMATCH: e(500, 'A registration certificate names another relying party than the access certificate.', 'server_error', 'ARF RPRC_17a; ETSI EN 319 412-1 §5.1.4'),
+  REGISTRATION_CERTIFICATE_NOT_COVERING: e(500, 'A use case asks for more than its registration certificate registers.', 'server_error', 'ARF RPRC_21; CIR (EU) 2025/848 Annex V'),
+
   // --- store (store/) ---
   STORE_UNAVAILABLE: e(503, 'The storage backend is unavailable. Try again shortly.', 'server_error'),
 

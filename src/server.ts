@@ -30,6 +30,7 @@ import { composeIdentity } from './compose/compose-identity.ts';
 import { composeClients, requireAnchorsForUseCases, requiredCategories } from './compose/compose-clients.ts';
 import { composeStores } from './compose/compose-stores.ts';
 import { requireUseCasesWithinProfile } from './compose/compose-profile.ts';
+import { composeRegistrations } from './compose/compose-registrations.ts';
 import { describeProfile } from './oid4vp/haip-profile.ts';
 import { composeStatus } from './compose/compose-status.ts';
 import { composePortal } from './compose/compose-portal.ts';
@@ -82,6 +83,15 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
   const { clients, registered, devApiKey } = await composeClients(config, useCases, dev);
   requireAnchorsForUseCases(trust.store(), useCases, registered);
   requireUseCasesWithinProfile(config.profile, useCases, registered);
+  const registrations = await composeRegistrations({
+    clients,
+    useCases,
+    identity,
+    trust: trust.store(),
+    now: new Date(now()),
+    ...(dev !== undefined && config.RP_CLIENTS_FILE === undefined && { dev }),
+    warn: (message) => logger.warn(message),
+  });
 
   const metrics = new Metrics();
   const stores = await composeStores(config, paths.dataDir, now, metrics, logger);
@@ -98,6 +108,7 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
     status: composeStatus(config, trust.store, metrics, dev),
     // Representation credentials: claims whose concealment could widen a mandate, and revocability.
     credentialTypeRules: representationTypeRules,
+    registrationCertificate: (rpClientId, useCaseId) => registrations.get(rpClientId)?.get(useCaseId)?.jwt,
     now,
     settings: {
       publicBaseUrl: config.publicBaseUrl,

@@ -28,6 +28,11 @@ export const zRpClient = z.object({
    * or `<url>/*` (any path below it on the same origin).
    */
   redirect_uris: z.array(z.string().min(1).refine(isRedirectPattern, 'must be an http(s) URL, "<scheme>://<host>:*" or "<url>/*"')).default([]),
+  /**
+   * Use case id → a file holding this relying party's registration certificate for that intended
+   * use (ETSI TS 119 475 WRPRC, a compact JWT): checked at start, sent in `verifier_info`.
+   */
+  registration_certificates: z.record(z.string().min(1), z.string().min(1)).optional(),
 });
 export const zRpClients = z.array(zRpClient).superRefine((list, ctx) => {
   const ids = new Set<string>();

@@ -40,6 +40,7 @@ export async function retrieveRequestObject(deps: VerifierDeps, input: RetrieveR
     responseUri: responseUriFor(deps, tx.requestId),
     ...(input.walletNonce !== undefined && { walletNonce: input.walletNonce }),
     ...(deps.settings.profile !== undefined && { profile: deps.settings.profile }),
+    ...registrationOf(deps, tx.rpClientId, tx.useCaseId),
     now,
   });
 }
@@ -71,4 +72,10 @@ function checkWalletMetadata(text: string): void {
   if (Array.isArray(algs) && !algs.includes('ES256')) {
     throw new ServiceError('INVALID_REQUEST', 'wallet does not support ES256 request objects', 'The wallet does not accept ES256-signed request objects.');
   }
+}
+
+/** The RP client's registration certificate for the use case, as `verifier_info` input, if it has one. */
+function registrationOf(deps: VerifierDeps, rpClientId: string, useCaseId: string): { registrationCertificate?: string } {
+  const jwt = deps.registrationCertificate?.(rpClientId, useCaseId);
+  return jwt === undefined ? {} : { registrationCertificate: jwt };
 }

@@ -57,6 +57,11 @@ export interface VerifierDeps {
    * whichever use case asks (never-disclosable claims from Type Metadata, a required status).
    */
   readonly credentialTypeRules?: CredentialTypeRulesLookup;
+  /**
+   * The registration certificate (ETSI TS 119 475 WRPRC, compact JWT) of an RP client for a use
+   * case, checked at start; sent by value in `verifier_info` (ARF RPRC_19). Absent: none is sent.
+   */
+  readonly registrationCertificate?: (rpClientId: string, useCaseId: string) => string | undefined;
   readonly now: () => number;
   readonly settings: VerifierSettings;
   readonly audit: (e: AuditEvent) => void;

@@ -13,6 +13,7 @@ import { chooseMdocElements } from './choose-mdoc-claims.ts';
 import { ecJwkThumbprint } from '../formats/mdoc/session-transcript.ts';
 import { parseAuthorizationRequestUri } from './parse-authorization-request.ts';
 import { verifyRequestObject } from './verify-request-object.ts';
+import { checkVerifierInfo } from './check-verifier-info.ts';
 import { chooseClaimPaths } from './choose-claims.ts';
 import type { WalletFile, WalletCredential } from '../issuer/generate-fixtures.ts';
 import type { TrustStore } from '../trust/types.ts';
@@ -30,6 +31,8 @@ export interface WalletMisbehaviour extends PresentMisbehaviour, MdocPresentMisb
   readonly decline?: boolean;
   /** Post the same response a second time. */
   readonly replay?: boolean;
+  /** Answer without checking the registration certificate in `verifier_info`. */
+  readonly ignoreVerifierInfo?: boolean;
 }
 
 export interface WalletOptions {
@@ -84,6 +87,7 @@ export async function runWallet(authorizationRequestUri: string, opts: WalletOpt
     now: now(),
   });
   const req = verified.payload;
+  if (opts.misbehave?.ignoreVerifierInfo !== true) await checkVerifierInfo(req, { accessCertificateDer: verified.leafDer, trust: opts.trust, now: now() });
   const nonce = String(req['nonce']);
   const state = req['state'] as string | undefined;
   const responseUri = String(req['response_uri']);
