@@ -26,7 +26,7 @@ import { representationTypeRules } from './portal/representation/type-metadata.t
 import { buildDemoPortal } from './web/build-demo-portal.ts';
 import type { DevelopmentDefaults, DevelopmentPaths } from './compose/development.ts';
 import { composeTrust } from './compose/compose-trust.ts';
-import { composeIdentity } from './compose/compose-identity.ts';
+import { composeClientIdentities, composeIdentity } from './compose/compose-identity.ts';
 import { composeClients, requireAnchorsForUseCases, requiredCategories } from './compose/compose-clients.ts';
 import { composeStores } from './compose/compose-stores.ts';
 import { requireUseCasesWithinProfile } from './compose/compose-profile.ts';
@@ -83,10 +83,12 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
   const { clients, registered, devApiKey } = await composeClients(config, useCases, dev);
   requireAnchorsForUseCases(trust.store(), useCases, registered);
   requireUseCasesWithinProfile(config.profile, useCases, registered);
+  const clientIdentities = await composeClientIdentities(config, clients.clients);
   const registrations = await composeRegistrations({
     clients,
     useCases,
     identity,
+    clientIdentities,
     trust: trust.store(),
     now: new Date(now()),
     ...(dev !== undefined && config.RP_CLIENTS_FILE === undefined && { dev }),
@@ -104,6 +106,7 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
     useCases,
     identity,
     previousIdentities,
+    clientIdentities,
     trust: trust.store,
     status: composeStatus(config, trust.store, metrics, dev),
     // Representation credentials: claims whose concealment could widen a mandate, and revocability.

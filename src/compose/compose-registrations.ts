@@ -1,6 +1,6 @@
 /**
  * Registration certificates (ETSI TS 119 475 WRPRC; oid4vp/registration-certificate.ts), loaded and
- * checked once at start: for each RP client, one per use case, from the files its entry in
+ * checked once at start: for each RP client (against its own access certificate, or the service's), one per use case, from the files its entry in
  * RP_CLIENTS_FILE names (`registration_certificates`), or in development issued by the fixture WRPRC
  * provider when the trust lists hold its anchor. Each must chain to a WRPRC providers anchor, be in
  * force, name the relying party of the access certificate, and register every claim the use case
@@ -24,6 +24,8 @@ export interface RegistrationInputs {
   readonly clients: RpClientRegistry;
   readonly useCases: ReadonlyMap<string, UseCase>;
   readonly identity: VerifierIdentity;
+  /** RP clients' own signing identities; a client without one signs with `identity`. */
+  readonly clientIdentities: ReadonlyMap<string, VerifierIdentity>;
   readonly trust: TrustStore;
   readonly now: Date;
   /** Development defaults, when the development client (not an RP_CLIENTS_FILE) is in use. */
@@ -47,19 +49,20 @@ export async function composeRegistrations(input: RegistrationInputs): Promise<R
       for (const [useCaseId, jwt] of await devRegistrations(input)) if (client.use_cases.includes(useCaseId)) jwts.set(useCaseId, jwt);
     }
     const verified = new Map<string, RegistrationCertificate>();
-    for (const [useCaseId, jwt] of jwts) verified.set(useCaseId, await checked(input, client.id, useCaseId, jwt));
+    const access = input.clientIdentities.get(client.id) ?? input.identity;
+    for (const [useCaseId, jwt] of jwts) verified.set(useCaseId, await checked(input, access, client.id, useCaseId, jwt));
     if (verified.size > 0) out.set(client.id, verified);
   }
   return out;
 }
 
-async function checked(input: RegistrationInputs, clientId: string, useCaseId: string, jwt: string): Promise<RegistrationCertificate> {
+async function checked(input: RegistrationInputs, access: VerifierIdentity, clientId: string, useCaseId: string, jwt: string): Promise<RegistrationCertificate> {
   const useCase = input.useCases.get(useCaseId);
   const where = `RP_CLIENTS_FILE: client "${clientId}" use case "${useCaseId}"`;
   if (useCase === undefined) throw new ConfigError(`${where}: no such use case`);
   let registration: RegistrationCertificate;
   try {
-    registration = await verifyRegistrationCertificate(jwt, { trust: input.trust, now: input.now, accessCertificateDer: input.identity.leafDer });
+    registration = await verifyRegistrationCertificate(jwt, { trust: input.trust, now: input.now, accessCertificateDer: access.leafDer });
   } catch (err) {
     if (isServiceError(err)) throw new ConfigError(`${where}: ${err.code}: ${err.detail ?? err.publicMessage}`);
     throw err;

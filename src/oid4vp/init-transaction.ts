@@ -47,7 +47,8 @@ export async function initTransaction(deps: VerifierDeps, input: InitTransaction
     throw new ServiceError('INVALID_REQUEST', 'redirect_uri with cross_device', 'A redirect_uri is only used in the same_device flow.');
   }
   const transactionData = input.transactionData === undefined ? undefined : createTransactionData(useCase, input.transactionData);
-  const clientId = deps.identity.clientIds[deps.settings.clientIdPrefix];
+  // The RP's own access certificate if it has one (its own relying party towards the wallet), else the service's.
+  const clientId = (deps.clientIdentities?.get(input.client.id) ?? deps.identity).clientIds[deps.settings.clientIdPrefix];
   if (clientId === undefined) throw new ServiceError('INTERNAL_ERROR', `client id prefix ${deps.settings.clientIdPrefix} unavailable`);
 
   const now = deps.now();

@@ -47,12 +47,12 @@ export async function retrieveRequestObject(deps: VerifierDeps, input: RetrieveR
 
 /**
  * The identity a transaction was created with: its client_id (x509_hash: the hash of the leaf
- * certificate) names it. The current identity first; after a rotation, requests in flight are
+ * certificate) names it. The current identity first, then the RP clients' own; after a rotation, requests in flight are
  * still signed with the previous key. A transaction whose identity is gone cannot be served.
  */
 export function signingIdentityFor(deps: VerifierDeps, clientId: string): VerifierIdentity {
   const prefix = deps.settings.clientIdPrefix;
-  const identity = [deps.identity, ...(deps.previousIdentities ?? [])].find((i) => i.clientIds[prefix] === clientId);
+  const identity = [deps.identity, ...(deps.clientIdentities?.values() ?? []), ...(deps.previousIdentities ?? [])].find((i) => i.clientIds[prefix] === clientId);
   if (identity === undefined) throw new ServiceError('TRANSACTION_NOT_FOUND', 'the signing key of this transaction has been retired');
   return identity;
 }

@@ -45,6 +45,8 @@ export interface VerifierDeps {
    * transaction's request object is signed by the identity whose client_id it was created with.
    */
   readonly previousIdentities?: readonly VerifierIdentity[];
+  /** RP clients with an access certificate of their own: client id → its signing identity (else `identity`). */
+  readonly clientIdentities?: ReadonlyMap<string, VerifierIdentity>;
   /** The current verified anchor set (it may be replaced by a trust-list refresh). */
   readonly trust: () => TrustStore;
   /**

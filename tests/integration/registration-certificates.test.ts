@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixtureDirs, removeDir, rp, startTestService, type TestService } from '../helpers/test-service.ts';
 import { hashApiKey } from '../../src/config/rp-clients.ts';
 import { issueRegistrationCertificate, type IssueRegistrationCertificateInput } from '../../src/issuer/issue-registration-certificate.ts';
-import { loadIssuedCert, type IssuedCert } from '../../src/issuer/pki.ts';
+import { createLeafCert, loadIssuedCert, privateKeyPem, type IssuedCert } from '../../src/issuer/pki.ts';
 import { DEV_RP_IDENTIFIER } from '../../src/dev/development-defaults.ts';
 import { loadUseCases } from '../../src/use-cases/load-use-cases.ts';
 import { createTrustStore } from '../../src/trust/trust-store.ts';
@@ -81,5 +81,53 @@ describe('the registration certificate travels with every request', () => {
     const again = await rp(t, 'POST', '/v1/presentations', { use_case: 'pid-basic' }, API_KEY);
     const run = await runWallet(String(again.body['authorization_request_uri']), { wallet: await t.wallet('anna'), trust: noProviders, misbehave: { ignoreVerifierInfo: true } });
     expect(run.responseStatus).toBe(200);
+  });
+});
+
+describe('an RP client with an access certificate of its own is its own relying party', () => {
+  const OWN_RP = 'NTRSE-2120000001';
+  async function ownClient(registrationSub: string): Promise<string> {
+    const pki = join(dirs.fixtures, 'pki');
+    const accessCa = await loadIssuedCert(await readFile(join(pki, 'access-ca.pem'), 'utf8'), await readFile(join(pki, 'access-ca.key.pem'), 'utf8'));
+    const access = await createLeafCert(accessCa, { subject: `CN=Agency B e-service, 2.5.4.97=${OWN_RP}, O=Agency B, C=SE`, dnsNames: ['127.0.0.1', 'localhost'] });
+    const dir = await mkdtemp(join(dirs.root, 'rp-own-'));
+    await writeFile(join(dir, 'access.pem'), access.pem);
+    await writeFile(join(dir, 'access.key.pem'), await privateKeyPem(access));
+    await writeFile(join(dir, 'rc.jwt'), await issue({ sub: registrationSub, name: 'Agency B' }));
+    const file = join(dir, 'clients.json');
+    await writeFile(
+      file,
+      JSON.stringify([
+        { id: 'agency-a', api_key_sha256: hashApiKey(API_KEY), use_cases: ['pid-basic'] },
+        {
+          id: 'agency-b',
+          api_key_sha256: hashApiKey(`${API_KEY}-b`),
+          use_cases: ['pid-basic'],
+          access_certificate_file: join(dir, 'access.pem'),
+          access_key_file: join(dir, 'access.key.pem'),
+          registration_certificates: { 'pid-basic': join(dir, 'rc.jwt') },
+        },
+      ]),
+    );
+    return file;
+  }
+
+  it('signs its requests with its own certificate, under its own client_id, with its own registration', async () => {
+    const service = await startTestService(dirs, { RP_CLIENTS_FILE: await ownClient(OWN_RP) });
+    try {
+      const a = await rp(service, 'POST', '/v1/presentations', { use_case: 'pid-basic' }, API_KEY);
+      const b = await rp(service, 'POST', '/v1/presentations', { use_case: 'pid-basic' }, `${API_KEY}-b`);
+      expect(b.body['client_id']).not.toBe(a.body['client_id']);
+      const run = await runWallet(String(b.body['authorization_request_uri']), { wallet: await service.wallet('anna'), trust: service.walletTrust });
+      expect(run.verifier).toMatch(/Agency B e-service/);
+      expect(run.requestObject['verifier_info']).toHaveLength(1);
+      expect(run.responseStatus).toBe(200);
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('a registration certificate naming the service instead of the client stops the service (REGISTRATION_CERTIFICATE_RP_MISMATCH)', async () => {
+    await expect(startTestService(dirs, { RP_CLIENTS_FILE: await ownClient(DEV_RP_IDENTIFIER) })).rejects.toThrow(/client "agency-b" use case "pid-basic": REGISTRATION_CERTIFICATE_RP_MISMATCH/);
   });
 });
