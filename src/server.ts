@@ -83,6 +83,8 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
   const { clients, registered, devApiKey } = await composeClients(config, useCases, dev);
   requireAnchorsForUseCases(trust.store(), useCases, registered);
   requireUseCasesWithinProfile(config.profile, useCases, registered);
+  const metrics = new Metrics();
+  const status = composeStatus(config, trust.store, metrics, dev);
   const clientIdentities = await composeClientIdentities(config, clients.clients);
   const registrations = await composeRegistrations({
     clients,
@@ -90,12 +92,12 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
     identity,
     clientIdentities,
     trust: trust.store(),
+    status,
     now: new Date(now()),
     ...(dev !== undefined && config.RP_CLIENTS_FILE === undefined && { dev }),
     warn: (message) => logger.warn(message),
   });
 
-  const metrics = new Metrics();
   const stores = await composeStores(config, paths.dataDir, now, metrics, logger);
   const store = opts.store ?? stores.transactions;
   const requiredTrust = requiredCategories(useCases, registered);
@@ -108,7 +110,7 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
     previousIdentities,
     clientIdentities,
     trust: trust.store,
-    status: composeStatus(config, trust.store, metrics, dev),
+    status,
     // Representation credentials: claims whose concealment could widen a mandate, and revocability.
     credentialTypeRules: representationTypeRules,
     registrationCertificate: (rpClientId, useCaseId) => registrations.get(rpClientId)?.get(useCaseId)?.jwt,

@@ -14,6 +14,7 @@ import { isServiceError } from '../errors.ts';
 import { organizationIdentifierOf, registrationCovers, verifyRegistrationCertificate, type RegistrationCertificate } from '../oid4vp/registration-certificate.ts';
 import type { VerifierIdentity } from '../oid4vp/verifier-identity.ts';
 import type { TrustStore } from '../trust/types.ts';
+import type { StatusChecker } from '../status/types.ts';
 import type { UseCase } from '../use-cases/z-use-case.ts';
 import type { DevelopmentDefaults } from './development.ts';
 
@@ -27,6 +28,8 @@ export interface RegistrationInputs {
   /** RP clients' own signing identities; a client without one signs with `identity`. */
   readonly clientIdentities: ReadonlyMap<string, VerifierIdentity>;
   readonly trust: TrustStore;
+  /** Checks each certificate's Token Status List entry, when it has one. */
+  readonly status?: StatusChecker;
   readonly now: Date;
   /** Development defaults, when the development client (not an RP_CLIENTS_FILE) is in use. */
   readonly dev?: DevelopmentDefaults;
@@ -62,11 +65,13 @@ async function checked(input: RegistrationInputs, access: VerifierIdentity, clie
   if (useCase === undefined) throw new ConfigError(`${where}: no such use case`);
   let registration: RegistrationCertificate;
   try {
-    registration = await verifyRegistrationCertificate(jwt, { trust: input.trust, now: input.now, accessCertificateDer: access.leafDer });
+    registration = await verifyRegistrationCertificate(jwt, { trust: input.trust, now: input.now, accessCertificateDer: access.leafDer, ...(input.status !== undefined && { status: input.status }) });
   } catch (err) {
     if (isServiceError(err)) throw new ConfigError(`${where}: ${err.code}: ${err.detail ?? err.publicMessage}`);
     throw err;
   }
+  // Revoked or suspended fails above; a status list that cannot be had now does not stop the service, it is logged.
+  if (registration.status === 'unavailable') input.warn(`${where}: the status list of the registration certificate could not be had; it is sent unchecked`);
   const uncovered = registrationCovers(registration.credentials, useCase.query);
   if (uncovered.length > 0) throw new ConfigError(`${where}: REGISTRATION_CERTIFICATE_NOT_COVERING: the use case asks for more than is registered: ${uncovered.join('; ')}`);
   return registration;

@@ -27,6 +27,8 @@ export interface IssueRegistrationCertificateInput {
   readonly credentials?: readonly unknown[];
   readonly iat: number;
   readonly exp?: number;
+  /** A Token Status List entry of the registration (the provider's list). */
+  readonly status?: { readonly idx: number; readonly uri: string };
 }
 
 export async function issueRegistrationCertificate(input: IssueRegistrationCertificateInput): Promise<string> {
@@ -53,6 +55,7 @@ export async function issueRegistrationCertificate(input: IssueRegistrationCerti
     certificate_policy: WRPRC_CERTIFICATE_POLICY,
     iat: input.iat,
     ...(input.exp !== undefined && { exp: input.exp }),
+    ...(input.status !== undefined && { status: { status_list: input.status } }),
   };
   return signCompactJws(header, payload, input.signer.privateKey);
 }

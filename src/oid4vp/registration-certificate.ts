@@ -13,15 +13,18 @@
  * 412-1 §5.1.4) that signs the requests (ARF RPRC_17a); then {@link registrationCovers} says which
  * requested claims the registration does not cover.
  *
- * Does not check: the registration certificate's own status (its `status` reference) — a
- * registration withdrawn by the registrar is found by a restart after the trust list or the file
- * changed, not per request; intermediary linkage; the Service identifier (TS 119 475 V1.2.1 has no
+ * With a status checker, its `status.status_list` entry (a revoked or suspended registration is
+ * refused with the status codes; an unavailable list is reported for the caller to decide).
+ *
+ * Does not check: the status again per request (a registration withdrawn later is found at the
+ * next start); intermediary linkage; the Service identifier (TS 119 475 V1.2.1 has no
  * claim for it).
  */
 import { KeyObject, X509Certificate, verify } from 'node:crypto';
 import { ServiceError } from '../errors.ts';
 import type { TrustStore } from '../trust/types.ts';
 import type { CredentialQuery, DcqlQuery } from '../query/z-dcql.ts';
+import type { StatusChecker, StatusListReference } from '../status/types.ts';
 
 /** JWT `typ` of a registration certificate (ETSI TS 119 475). */
 export const REGISTRATION_CERTIFICATE_TYP = 'rc-wrp+jwt';
@@ -45,6 +48,11 @@ export interface RegistrationCertificate {
   readonly name?: string;
   readonly exp?: number;
   readonly credentials: readonly RegisteredCredential[];
+  /**
+   * Its Token Status List entry: `valid`; `unavailable` when the list could not be had (the caller
+   * decides); `none` without a `status` reference or without a checker.
+   */
+  readonly status: 'valid' | 'unavailable' | 'none';
 }
 
 export interface RegistrationExpectations {
@@ -52,6 +60,8 @@ export interface RegistrationExpectations {
   readonly now: Date;
   /** DER of the access certificate that signs the request objects. */
   readonly accessCertificateDer: Uint8Array;
+  /** Checks the certificate's `status.status_list` entry (signed by its provider or the provider's revocation service). */
+  readonly status?: StatusChecker;
 }
 
 /**
@@ -87,8 +97,16 @@ export async function verifyRegistrationCertificate(jwt: string, expect: Registr
   if (rpId === undefined) throw new ServiceError('REGISTRATION_CERTIFICATE_RP_MISMATCH', 'the access certificate names no organizationIdentifier (ETSI EN 319 412-1 §5.1.4) to compare with "sub"');
   if (sub !== rpId) throw new ServiceError('REGISTRATION_CERTIFICATE_RP_MISMATCH', 'the registration certificate "sub" is not the organizationIdentifier of the access certificate');
 
+  const credentials = registeredCredentials(payload['credentials']);
+  const reference = statusReference(payload['status']);
+  let status: RegistrationCertificate['status'] = 'none';
+  if (reference !== undefined && expect.status !== undefined) {
+    // A revoked or suspended registration, or a status list that lies, throws its status code here.
+    const outcome = await expect.status.check({ format: 'dc+sd-jwt', status: reference, trust: provider.evidence }, expect.now);
+    status = outcome.state;
+  }
   const name = payload['name'];
-  return { jwt: jwt.trim(), sub, ...(typeof name === 'string' && { name }), ...(typeof exp === 'number' && { exp }), credentials: registeredCredentials(payload['credentials']) };
+  return { jwt: jwt.trim(), sub, ...(typeof name === 'string' && { name }), ...(typeof exp === 'number' && { exp }), credentials, status };
 }
 
 /**
@@ -138,6 +156,14 @@ const typeOf = (cq: CredentialQuery): string => (cq.format === 'mso_mdoc' ? (cq.
 function covers(registered: ClaimPath, requested: ClaimPath): boolean {
   if (registered.length > requested.length) return false;
   return registered.every((step, k) => step === null || step === requested[k]);
+}
+
+/** `status.status_list` {idx, uri} (draft-ietf-oauth-status-list §6), as in an SD-JWT VC. */
+function statusReference(value: unknown): StatusListReference | undefined {
+  if (value === undefined) return undefined;
+  const list = (value as { status_list?: { idx?: unknown; uri?: unknown } } | null)?.status_list;
+  if (list === undefined || typeof list.idx !== 'number' || !Number.isInteger(list.idx) || list.idx < 0 || typeof list.uri !== 'string') throw invalid('"status" is not a status_list reference with idx and uri');
+  return { idx: list.idx, uri: list.uri };
 }
 
 function registeredCredentials(value: unknown): RegisteredCredential[] {

@@ -5,7 +5,8 @@
  * an untrusted provider, a wrong type, a use case that asks for more than was registered.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ServiceError } from '../../src/errors.ts';
+import { VerificationError, type ServiceError } from '../../src/errors.ts';
+import type { StatusChecker } from '../../src/status/types.ts';
 import { issueRegistrationCertificate, type IssueRegistrationCertificateInput } from '../../src/issuer/issue-registration-certificate.ts';
 import { signCompactJws } from '../../src/issuer/issue-sd-jwt-vc.ts';
 import { createLeafCert, createRootCa, x5cOf, type IssuedCert } from '../../src/issuer/pki.ts';
@@ -87,6 +88,35 @@ describe('a registration certificate is verified for the relying party that send
     const [h, , s] = (await issue()).split('.');
     const payload = Buffer.from(JSON.stringify({ sub: RP, iat: NOW_S, credentials: [{ format: 'dc+sd-jwt', meta: { vct_values: ['urn:eudi:pid:1'] } }] })).toString('base64url');
     expect(await codeOf(`${h ?? ''}.${payload}.${s ?? ''}`)).toBe('REGISTRATION_CERTIFICATE_INVALID');
+  });
+});
+
+describe('the registration certificate’s own status (Token Status List)', () => {
+  const status = { idx: 7, uri: 'https://registrar.example/status/1' };
+  const checker = (state: 'valid' | 'unavailable' | 'revoked'): StatusChecker & { seen: unknown[] } => {
+    const seen: unknown[] = [];
+    return {
+      seen,
+      check: (subject) => {
+        seen.push(subject);
+        if (state === 'revoked') return Promise.reject(new VerificationError('CREDENTIAL_REVOKED', 'status 1'));
+        return Promise.resolve(state === 'valid' ? { state, checks: [] } : { state, error: new VerificationError('STATUS_LIST_UNAVAILABLE') });
+      },
+    };
+  };
+  const verifyWith = async (c: StatusChecker, jwt?: string) => verifyRegistrationCertificate(jwt ?? (await issue({ status })), { trust, now: NOW, accessCertificateDer: access.der, status: c });
+
+  it('a revoked registration certificate → CREDENTIAL_REVOKED, checked against its provider’s trust evidence', async () => {
+    const revoked = checker('revoked');
+    await expect(verifyWith(revoked)).rejects.toSatisfy((e: unknown) => (e as ServiceError).code === 'CREDENTIAL_REVOKED');
+    expect(revoked.seen).toEqual([expect.objectContaining({ status, trust: expect.objectContaining({ category: 'wrprc' }) })]);
+  });
+  it('a valid entry is valid; an unavailable list is reported for the caller to decide; no reference is not checked', async () => {
+    expect((await verifyWith(checker('valid'))).status).toBe('valid');
+    expect((await verifyWith(checker('unavailable'))).status).toBe('unavailable');
+    const none = checker('revoked');
+    expect((await verifyWith(none, await issue())).status).toBe('none');
+    expect(none.seen).toEqual([]);
   });
 });
 
