@@ -45,7 +45,7 @@ export async function getWalletResponse(
   if (redeemed.kind === 'code_required') return { ...base, response_code_required: true };
   if (status === 'verified') {
     const discarded = tx.error?.discarded;
-    const transactionData = verifiedTransactionData(tx);
+    const transactionData = verifiedTransactionData(tx, deps.useCases.get(tx.useCaseId)?.query);
     return {
       ...base,
       credentials: tx.result ?? [],

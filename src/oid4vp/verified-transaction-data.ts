@@ -7,6 +7,8 @@
  * presentation whose KB-JWT hashed it (verify-vp-token.ts), so this reads; it checks nothing.
  */
 import type { Transaction } from './transaction.ts';
+import type { DcqlQuery } from '../query/z-dcql.ts';
+import { isPidCredentialQuery } from '../query/pid-query.ts';
 
 export interface VerifiedTransactionData {
   readonly type: string;
@@ -17,9 +19,11 @@ export interface VerifiedTransactionData {
   readonly authorised_by: readonly string[];
 }
 
-export function verifiedTransactionData(tx: Transaction): VerifiedTransactionData[] | undefined {
+/** `query`: the use case's, so that PID queries (never authorising, PID Rulebook §5) are left out of `authorised_by`. */
+export function verifiedTransactionData(tx: Transaction, query?: DcqlQuery): VerifiedTransactionData[] | undefined {
   if (tx.status !== 'verified' || tx.transactionData === undefined) return undefined;
-  const presented = new Set((tx.result ?? []).map((r) => r.query_id));
+  const pid = new Set((query?.credentials ?? []).filter(isPidCredentialQuery).map((cq) => cq.id));
+  const presented = new Set((tx.result ?? []).map((r) => r.query_id).filter((id) => !pid.has(id)));
   return tx.transactionData.map((item) => {
     // Our own encoding of an RP-supplied object (create-transaction-data.ts).
     const { type: _type, credential_ids: _ids, ...parameters } = JSON.parse(Buffer.from(item.encoded, 'base64url').toString('utf8')) as Record<string, unknown>;

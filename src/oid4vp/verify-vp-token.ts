@@ -17,7 +17,8 @@ import { evaluateResponse } from '../query/evaluate-response.ts';
 import type { UseCase } from '../use-cases/z-use-case.ts';
 import type { VpToken } from './parse-authorization-response.ts';
 import type { DiscardedPresentation, StoredCredentialResult, Transaction } from './transaction.ts';
-import type { DcqlQuery } from '../query/z-dcql.ts';
+import type { CredentialQuery, DcqlQuery } from '../query/z-dcql.ts';
+import { isPidCredentialQuery } from '../query/pid-query.ts';
 import { responseUriFor, type VerifierDeps } from './verifier-deps.ts';
 import { checkPresentationForProfile } from './haip-profile.ts';
 
@@ -62,7 +63,7 @@ export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase
                 clockSkewSeconds: deps.settings.clockSkewSeconds,
                 kbMaxAgeSeconds: deps.settings.kbMaxAgeSeconds,
                 ...(deps.credentialTypeRules !== undefined && { typeRules: deps.credentialTypeRules }),
-                transactionData: transactionDataFor(tx, queryId),
+                transactionData: transactionDataFor(tx, credentialQuery),
               }),
             );
             break;
@@ -105,7 +106,7 @@ export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase
     }
     if (verified.length > 0) presented[queryId] = verified;
   }
-  checkTransactionDataAuthorised(tx, presented);
+  checkTransactionDataAuthorised(tx, useCase.query, presented);
   const evaluated = evaluateResponse(useCase.query, presented, useCase.retention.keep);
   const results: StoredCredentialResult[] = [];
   for (const [queryId, items] of Object.entries(evaluated)) {
@@ -127,9 +128,15 @@ export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase
   return { results, discarded };
 }
 
-/** The encoded transaction data items that name `queryId` (OpenID4VP 1.0 §5.1 `credential_ids`), in request order. */
-function transactionDataFor(tx: Transaction, queryId: string): string[] {
-  return (tx.transactionData ?? []).filter((item) => item.credential_ids.includes(queryId)).map((item) => item.encoded);
+/**
+ * The encoded transaction data items that name this credential query (OpenID4VP 1.0 §5.1
+ * `credential_ids`), in request order — none for a PID query: the PID key shall not sign
+ * transaction data (PID Rulebook §5), so a PID presentation is never asked for the hashes and
+ * never counts as authorising an item.
+ */
+function transactionDataFor(tx: Transaction, credentialQuery: CredentialQuery): string[] {
+  if (isPidCredentialQuery(credentialQuery)) return [];
+  return (tx.transactionData ?? []).filter((item) => item.credential_ids.includes(credentialQuery.id)).map((item) => item.encoded);
 }
 
 /**
@@ -137,9 +144,13 @@ function transactionDataFor(tx: Transaction, queryId: string): string[] {
  * credential it names (OpenID4VP 1.0 §8.4): a response that answers a credential set option
  * without any of them, or whose only authorising presentation was discarded, binds nothing.
  */
-function checkTransactionDataAuthorised(tx: Transaction, presented: Readonly<Record<string, readonly VerifiedCredential[]>>): void {
+function checkTransactionDataAuthorised(tx: Transaction, query: DcqlQuery, presented: Readonly<Record<string, readonly VerifiedCredential[]>>): void {
+  const authorising = (id: string): boolean => {
+    const cq = query.credentials.find((c) => c.id === id);
+    return cq !== undefined && !isPidCredentialQuery(cq) && (presented[id]?.length ?? 0) > 0;
+  };
   (tx.transactionData ?? []).forEach((item, k) => {
-    if (!item.credential_ids.some((id) => (presented[id]?.length ?? 0) > 0)) {
+    if (!item.credential_ids.some(authorising)) {
       throw new ServiceError('TRANSACTION_DATA_HASHES_MISSING', `transaction data item ${k} is authorised by no verified presentation`);
     }
   });

@@ -125,7 +125,8 @@ export async function runWallet(authorizationRequestUri: string, opts: WalletOpt
             nonce,
             audience: verified.clientId,
             iat: Math.floor(now().getTime() / 1000),
-            transactionData: transactionDataFor(req, String(query['id'])),
+            // The PID key shall not sign transaction data (PID Rulebook §5): another credential named by the item does.
+            transactionData: (query['meta'] as { vct_values?: string[] } | undefined)?.vct_values?.some((v) => v.startsWith('urn:eudi:pid:')) === true ? [] : transactionDataFor(req, String(query['id'])),
             misbehave: mb,
           }),
         );

@@ -115,6 +115,24 @@ describe('the PID key never signs transaction data (PID Rulebook §5)', () => {
     }
   });
 
+  it('an item naming the PID and the signatory is signed by the signatory key only, and the PID presentation carries no hashes', async () => {
+    const service = await startTestService(dirs, { USE_CASE_DIR: await useCaseDir(['company_signatory', 'pid']) });
+    try {
+      const created = await rp(service, 'POST', '/v1/presentations', { use_case: USE_CASE, response_mode: 'direct_post', transaction_data: [ITEM] });
+      expect(created.status).toBe(201);
+      const run = await runWallet(String(created.body['authorization_request_uri']), { wallet: await service.wallet('cecilia'), trust: service.walletTrust });
+      expect(run.responseStatus).toBe(200);
+      const vpToken = JSON.parse(run.postedForm['vp_token'] ?? '{}') as Record<string, string[]>;
+      const kbPayload = (presentation: string | undefined) => JSON.parse(Buffer.from((presentation ?? '').split('~').at(-1)?.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+      expect(kbPayload(vpToken['pid']?.[0])['transaction_data_hashes']).toBeUndefined();
+      expect(kbPayload(vpToken['company_signatory']?.[0])['transaction_data_hashes']).toHaveLength(1);
+      const result = await rp(service, 'GET', `/v1/presentations/${String(created.body['transaction_id'])}`);
+      expect(result.body).toMatchObject({ status: 'verified', transaction_data: [{ credential_ids: ['company_signatory', 'pid'], authorised_by: ['company_signatory'] }] });
+    } finally {
+      await service.stop();
+    }
+  });
+
   it('a use case that registers a type for the PID query alone stops the service at start', async () => {
     await expect(startTestService(dirs, { USE_CASE_DIR: await useCaseDir(['pid']) })).rejects.toThrow(/only PID queries/);
   });

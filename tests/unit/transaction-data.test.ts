@@ -270,6 +270,9 @@ describe('the verified transaction data in the result', () => {
       result: [{ query_id: 'mandate' }, { query_id: 'pid' }],
     } as unknown as Transaction;
     expect(verifiedTransactionData(tx)).toEqual([{ type: TYPE, credential_ids: ['mandate', 'pid'], parameters: { amount: 3, payee: 'Cafe' }, authorised_by: ['mandate', 'pid'] }]);
+    // With the query known, the PID query is never among those that authorised it (PID Rulebook §5).
+    const useCase = parseUseCase(useCaseFile(['mandate', 'pid']), 'sign-payment.json');
+    expect(verifiedTransactionData(tx, useCase.query)?.[0]?.authorised_by).toEqual(['mandate']);
     expect(verifiedTransactionData({ ...tx, status: 'failed' })).toBeUndefined();
   });
 });
