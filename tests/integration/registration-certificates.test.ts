@@ -16,6 +16,8 @@ import { DEV_RP_IDENTIFIER } from '../../src/dev/development-defaults.ts';
 import { loadUseCases } from '../../src/use-cases/load-use-cases.ts';
 import { createTrustStore } from '../../src/trust/trust-store.ts';
 import { runWallet } from '../../src/wallet/wallet.ts';
+import { FIXTURE_STATUS_LIST_BASE, newFixtureStatusList, writeFixtureStatusList } from '../../src/issuer/fixture-status-lists.ts';
+import { setListStatus } from '../../src/issuer/status-list-writer.ts';
 
 const API_KEY = 'agency-a-key-0123456789abcdef';
 const pidBasic = loadUseCases('presentation-definitions').get('pid-basic');
@@ -129,5 +131,18 @@ describe('an RP client with an access certificate of its own is its own relying 
 
   it('a registration certificate naming the service instead of the client stops the service (REGISTRATION_CERTIFICATE_RP_MISMATCH)', async () => {
     await expect(startTestService(dirs, { RP_CLIENTS_FILE: await ownClient(DEV_RP_IDENTIFIER) })).rejects.toThrow(/client "agency-b" use case "pid-basic": REGISTRATION_CERTIFICATE_RP_MISMATCH/);
+  });
+});
+
+describe('a revoked registration certificate stops the service', () => {
+  it('its provider’s status list says revoked → CREDENTIAL_REVOKED at start; the valid entry next to it starts', async () => {
+    const list = newFixtureStatusList();
+    setListStatus(list, 5, 1);
+    const now = new Date();
+    await writeFixtureStatusList({ fixturesDir: dirs.fixtures, name: 'wrprc-test', list, signer: provider, now, exp: new Date(now.getTime() + 86_400_000) });
+    const uri = `${FIXTURE_STATUS_LIST_BASE}wrprc-test`;
+    await expect(startTestService(dirs, { RP_CLIENTS_FILE: await clientsFile(await issue({ status: { idx: 5, uri } })) })).rejects.toThrow(/client "agency-a" use case "pid-basic": CREDENTIAL_REVOKED/);
+    const valid = await startTestService(dirs, { RP_CLIENTS_FILE: await clientsFile(await issue({ status: { idx: 6, uri } })) });
+    await valid.stop();
   });
 });
