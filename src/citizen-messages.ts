@@ -163,6 +163,32 @@ export const citizenMessages: Readonly<Record<ErrorCode, CitizenMessage>> = {
 
   CREDENTIAL_REVOKED: m('Intyget i din plånbok har återkallats av den som utfärdat det. Kontakta utfärdaren.', 'The credential in your wallet has been revoked by its issuer. Please contact the issuer.'),
   CREDENTIAL_SUSPENDED: m('Intyget i din plånbok är tillfälligt spärrat av den som utfärdat det. Kontakta utfärdaren.', 'The credential in your wallet has been suspended by its issuer. Please contact the issuer.'),
+  TRANSACTION_DATA_INVALID: m('Tjänsten bad om något som inte kan godkännas med plånboken. Försök igen eller kontakta tjänsten.', 'The service asked for something that cannot be approved with the wallet. Please try again or contact the service.'),
+  TRANSACTION_DATA_PID_ONLY: m(
+    'Tjänsten bad dig godkänna ett ärende med dina id-uppgifter, vilket inte är tillåtet. Kontakta tjänsten.',
+    'The service asked you to approve an errand with your identity data, which is not allowed. Please contact the service.',
+  ),
+  TRANSACTION_DATA_HASHES_MISSING: m('Plånboken bekräftade inte ärendet du skulle godkänna. Försök igen.', 'The wallet did not confirm the errand you were to approve. Please try again.'),
+  TRANSACTION_DATA_HASH_MISMATCH: m('Plånboken godkände inte samma ärende som tjänsten frågade om. Försök igen.', 'The wallet did not approve the same errand the service asked about. Please try again.'),
+  TRANSACTION_DATA_HASH_ALG_UNSUPPORTED: m('Plånboken bekräftade ärendet på ett sätt som inte godtas. Försök igen.', 'The wallet confirmed the errand in a way that is not accepted. Please try again.'),
+  PROFILE_RESPONSE_MODE_NOT_ALLOWED: m('Tjänsten är felaktigt inställd. Kontakta tjänsten.', 'The service is not set up correctly. Please contact the service.'),
+  PROFILE_CLIENT_ID_PREFIX_NOT_ALLOWED: m('Tjänsten är felaktigt inställd. Kontakta tjänsten.', 'The service is not set up correctly. Please contact the service.'),
+  PROFILE_USE_CASE_NOT_ALLOWED: m('Tjänsten frågar på ett sätt som inte är tillåtet. Kontakta tjänsten.', 'The service asks in a way that is not allowed. Please contact the service.'),
+  PROFILE_ALG_NOT_ALLOWED: m(
+    'Intyget i din plånbok är skyddat på ett sätt som inte godtas här. Kontakta den som utfärdat det.',
+    'The credential in your wallet is protected in a way that is not accepted here. Please contact its issuer.',
+  ),
+  PROFILE_STATUS_REQUIRED: m(
+    'Intyget går inte att kontrollera mot återkallelser och kan därför inte godtas. Kontakta den som utfärdat det.',
+    'The credential cannot be checked for revocation and so cannot be accepted. Please contact its issuer.',
+  ),
+  REGISTRATION_CERTIFICATE_INVALID: m('Tjänsten är felaktigt registrerad. Kontakta tjänsten.', 'The service is not registered correctly. Please contact the service.'),
+  REGISTRATION_CERTIFICATE_EXPIRED: m('Tjänstens registrering har gått ut. Kontakta tjänsten.', "The service's registration has expired. Please contact the service."),
+  REGISTRATION_CERTIFICATE_RP_MISMATCH: m('Tjänsten är felaktigt registrerad. Kontakta tjänsten.', 'The service is not registered correctly. Please contact the service.'),
+  REGISTRATION_CERTIFICATE_NOT_COVERING: m(
+    'Tjänsten frågar efter mer än den är registrerad för. Kontakta tjänsten.',
+    'The service asks for more than it is registered for. Please contact the service.',
+  ),
   STATUS_REFERENCE_MISSING: m(
     'Intyget går inte att kontrollera mot återkallelser och kan därför inte godtas. Kontakta den som utfärdat det.',
     'The credential cannot be checked for revocation and so cannot be accepted. Please contact its issuer.',

@@ -50,6 +50,26 @@ export const errorCatalog = {
   WALLET_ERROR: e(400, 'The wallet returned an error response.', 'access_denied', 'OpenID4VP 1.0 §8.5'),
   FORMAT_UNSUPPORTED: e(400, 'The credential format is not supported.', 'vp_formats_not_supported'),
 
+  // --- transaction data (oid4vp/create-transaction-data.ts, formats/sd-jwt-vc/verify-transaction-data-hashes.ts) ---
+  TRANSACTION_DATA_INVALID: e(400, 'A transaction data item is not of a type registered for this use case, names a credential it may not, or does not match its schema.', 'invalid_request', 'OpenID4VP 1.0 §5.1'),
+  TRANSACTION_DATA_PID_ONLY: e(400, 'A transaction data item may not be authorised by the PID alone: the PID key must not sign transaction data.', 'invalid_request', 'PID Rulebook §5; OpenID4VP 1.0 §5.1'),
+  TRANSACTION_DATA_HASHES_MISSING: e(400, 'The key binding JWT lacks the transaction_data_hashes for the transaction data of this credential.', 'invalid_request', 'OpenID4VP 1.0 §8.4, B.3.3'),
+  TRANSACTION_DATA_HASH_MISMATCH: e(400, 'The transaction_data_hashes do not match the transaction data items of the request as encoded.', 'invalid_request', 'OpenID4VP 1.0 §8.4, B.3.3'),
+  TRANSACTION_DATA_HASH_ALG_UNSUPPORTED: e(400, 'The transaction_data_hashes_alg is not one the request allowed.', 'invalid_request', 'OpenID4VP 1.0 B.3.3'),
+
+  // --- the HAIP profile (oid4vp/haip-profile.ts), when PROFILE=haip ---
+  PROFILE_RESPONSE_MODE_NOT_ALLOWED: e(400, 'The HAIP profile in force allows only the direct_post.jwt response mode.', 'invalid_request', 'HAIP 1.0 §5.1'),
+  PROFILE_CLIENT_ID_PREFIX_NOT_ALLOWED: e(500, 'The HAIP profile in force allows only the x509_hash client identifier prefix.', 'server_error', 'HAIP 1.0 §5.1'),
+  PROFILE_USE_CASE_NOT_ALLOWED: e(400, 'The use case asks for something the HAIP profile in force does not allow.', 'invalid_request', 'HAIP 1.0 §5, §6'),
+  PROFILE_ALG_NOT_ALLOWED: e(400, 'A signature of the presentation uses an algorithm other than ES256, which the HAIP profile in force requires.', 'invalid_request', 'HAIP 1.0 §7'),
+  PROFILE_STATUS_REQUIRED: e(400, 'The HAIP profile in force requires the credential to carry a Token Status List reference.', 'invalid_request', 'HAIP 1.0 §6; draft-ietf-oauth-status-list'),
+
+  // --- registration certificates (oid4vp/registration-certificate.ts), checked at start ---
+  REGISTRATION_CERTIFICATE_INVALID: e(500, 'A registration certificate is malformed, not of type rc-wrp+jwt, or wrongly signed.', 'server_error', 'ETSI TS 119 475; ARF RPRC_02'),
+  REGISTRATION_CERTIFICATE_EXPIRED: e(500, 'A registration certificate has expired.', 'server_error', 'ETSI TS 119 475; ARF RPRC_17'),
+  REGISTRATION_CERTIFICATE_RP_MISMATCH: e(500, 'A registration certificate names another relying party than the access certificate.', 'server_error', 'ARF RPRC_17a; ETSI EN 319 412-1 §5.1.4'),
+  REGISTRATION_CERTIFICATE_NOT_COVERING: e(500, 'A use case asks for more than its registration certificate registers.', 'server_error', 'ARF RPRC_21; CIR (EU) 2025/848 Annex V'),
+
   // --- store (store/) ---
   STORE_UNAVAILABLE: e(503, 'The storage backend is unavailable. Try again shortly.', 'server_error'),
 

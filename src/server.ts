@@ -27,9 +27,12 @@ import { createFormatCaches } from './formats/caches.ts';
 import { buildDemoPortal } from './web/build-demo-portal.ts';
 import type { DevelopmentDefaults, DevelopmentPaths } from './compose/development.ts';
 import { composeTrust } from './compose/compose-trust.ts';
-import { composeIdentity } from './compose/compose-identity.ts';
+import { composeClientIdentities, composeIdentity } from './compose/compose-identity.ts';
 import { composeClients, requireAnchorsForUseCases, requiredCategories } from './compose/compose-clients.ts';
 import { composeStores } from './compose/compose-stores.ts';
+import { requireUseCasesWithinProfile } from './compose/compose-profile.ts';
+import { composeRegistrations } from './compose/compose-registrations.ts';
+import { describeProfile } from './oid4vp/haip-profile.ts';
 import { composeStatus } from './compose/compose-status.ts';
 import { composePortal } from './compose/compose-portal.ts';
 
@@ -80,8 +83,22 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
   const { identity, previousIdentities } = await composeIdentity(config, dev);
   const { clients, registered, devApiKey } = await composeClients(config, useCases, dev);
   requireAnchorsForUseCases(trust.store(), useCases, registered);
-
+  requireUseCasesWithinProfile(config.profile, useCases, registered);
   const metrics = new Metrics();
+  const status = composeStatus(config, trust.store, metrics, dev);
+  const clientIdentities = await composeClientIdentities(config, clients.clients);
+  const registrations = await composeRegistrations({
+    clients,
+    useCases,
+    identity,
+    clientIdentities,
+    trust: trust.store(),
+    status,
+    now: new Date(now()),
+    ...(dev !== undefined && config.RP_CLIENTS_FILE === undefined && { dev }),
+    warn: (message) => logger.warn(message),
+  });
+
   const stores = await composeStores(config, paths.dataDir, now, metrics, logger);
   const store = opts.store ?? stores.transactions;
   const requiredTrust = requiredCategories(useCases, registered);
@@ -92,12 +109,14 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
     useCases,
     identity,
     previousIdentities,
+    clientIdentities,
     trust: trust.store,
-    status: composeStatus(config, trust.store, metrics, dev),
+    status,
     // Representation credentials: claims whose concealment could widen a mandate, and revocability.
     credentialTypeRules: representationTypeRules,
     // Imported keys and parsed document signers, bounded, shared by every presentation of this instance.
     formatCaches: createFormatCaches(),
+    registrationCertificate: (rpClientId, useCaseId) => registrations.get(rpClientId)?.get(useCaseId)?.jwt,
     now,
     settings: {
       publicBaseUrl: config.publicBaseUrl,
@@ -108,6 +127,7 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
       clockSkewSeconds: config.CLOCK_SKEW_SECONDS,
       kbMaxAgeSeconds: config.KB_MAX_AGE_SECONDS,
       legacyTypVcts: config.legacyTypVcts,
+      profile: config.profile,
     },
     observeVerification: (format, outcome, seconds) => metrics.observeVerification(format, outcome, seconds),
     audit: (e) => {
@@ -151,6 +171,7 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
     readiness: () => {
       const report = trust.manager.report(requiredTrust);
       return {
+        profile: describeProfile(config.profile),
         store: { kind: stores.kind, state: storeUp ? 'up' : 'unreachable' },
         ...(draining && { shutting_down: true }),
         trust_lists: report.lists,

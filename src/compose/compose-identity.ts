@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../config/load-config.ts';
 import type { Config } from '../config/z-config.ts';
+import type { RpClient } from '../config/rp-clients.ts';
 import { loadVerifierIdentity, type VerifierIdentity } from '../oid4vp/verifier-identity.ts';
 import type { DevelopmentDefaults } from './development.ts';
 
@@ -39,6 +40,21 @@ export async function composeIdentity(config: Config, dev: DevelopmentDefaults |
         ]
       : [];
   return { identity, previousIdentities };
+}
+
+/** The signing identities of the RP clients that have an access certificate of their own (RP_CLIENTS_FILE `access_certificate_file`). */
+export async function composeClientIdentities(config: Config, clients: readonly RpClient[]): Promise<ReadonlyMap<string, VerifierIdentity>> {
+  const out = new Map<string, VerifierIdentity>();
+  for (const client of clients) {
+    if (client.access_certificate_file === undefined || client.access_key_file === undefined) continue;
+    const settings = `RP_CLIENTS_FILE: client "${client.id}" access_key_file, access_certificate_file`;
+    const identity = await identityOf(settings, await readSetting(`RP_CLIENTS_FILE: client "${client.id}" access_key_file`, client.access_key_file), await readSetting(`RP_CLIENTS_FILE: client "${client.id}" access_certificate_file`, client.access_certificate_file), config.publicBaseUrl);
+    if (identity.clientIds[config.CLIENT_ID_PREFIX] === undefined) {
+      throw new ConfigError(`${settings}: CLIENT_ID_PREFIX ${config.CLIENT_ID_PREFIX} needs a dNSName SAN equal to the host of PUBLIC_BASE_URL`);
+    }
+    out.set(client.id, identity);
+  }
+  return out;
 }
 
 /** A key and certificate that do not make an identity are a configuration error, named by its settings. */

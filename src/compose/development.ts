@@ -10,6 +10,7 @@ import type { RpClient } from '../config/rp-clients.ts';
 import type { BoundedFetch } from '../trust/fetch-bounded.ts';
 import type { TrustStore } from '../trust/types.ts';
 import type { TestWallet } from '../web/test-wallet-port.ts';
+import type { UseCase } from '../use-cases/z-use-case.ts';
 
 export interface DevelopmentPaths {
   readonly dataDir: string;
@@ -24,6 +25,12 @@ export interface DevelopmentDefaults {
   verifierCertificate(publicBaseUrl: string): Promise<{ readonly keyPem: string; readonly certPem: string }>;
   /** The development RP client (every use case) and its API key. */
   rpClient(useCases: readonly string[], publicBaseUrl: string): Promise<{ readonly client: RpClient; readonly apiKey: string }>;
+  /**
+   * Registration certificates (compact JWTs) for the development relying party, one per use case,
+   * issued by the fixture WRPRC provider for the relying party identifier `sub`; registering exactly
+   * what each use case asks for.
+   */
+  registrationCertificates(useCases: readonly UseCase[], sub: string, now: Date): Promise<ReadonlyMap<string, string>>;
   /** The fixture list operator's certificate (PEM file), pinned for the development trust lists. */
   readonly listSignerCertFile: string;
   /** Answers the fixture status list URIs from disk and every other URI through `http`. */

@@ -3,7 +3,7 @@
  * validated by {@link zConfig}. A bad value throws a {@link ConfigError} that names the setting.
  */
 import { readFileSync } from 'node:fs';
-import { configKeys, zConfig, type Config } from './z-config.ts';
+import { configKeys, profileOf, zConfig, type Config } from './z-config.ts';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -24,6 +24,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const raw = parsed.data;
   return {
     ...raw,
+    profile: profileOf(raw),
     publicBaseUrl: (raw.PUBLIC_BASE_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, ''),
     legacyTypVcts: splitList(raw.LEGACY_TYP_VCTS),
     trustListSignerCertFiles: splitList(raw.TRUST_LIST_SIGNER_CERTS ?? ''),

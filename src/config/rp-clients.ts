@@ -28,6 +28,18 @@ export const zRpClient = z.object({
    * or `<url>/*` (any path below it on the same origin).
    */
   redirect_uris: z.array(z.string().min(1).refine(isRedirectPattern, 'must be an http(s) URL, "<scheme>://<host>:*" or "<url>/*"')).default([]),
+  /**
+   * Use case id → a file holding this relying party's registration certificate for that intended
+   * use (ETSI TS 119 475 WRPRC, a compact JWT): checked at start, sent in `verifier_info`.
+   */
+  registration_certificates: z.record(z.string().min(1), z.string().min(1)).optional(),
+  /**
+   * This relying party's own access certificate chain (PEM, leaf first) and PKCS#8 key, when it has
+   * one of its own (each agency's e-service its own relying party); absent: the service's
+   * (VERIFIER_CERT_FILE). Its requests are signed with it and its client_id derives from it.
+   */
+  access_certificate_file: z.string().min(1).optional(),
+  access_key_file: z.string().min(1).optional(),
 });
 export const zRpClients = z.array(zRpClient).superRefine((list, ctx) => {
   const ids = new Set<string>();
@@ -39,6 +51,9 @@ export const zRpClients = z.array(zRpClient).superRefine((list, ctx) => {
       keys.add(hash);
     }
     ids.add(c.id);
+    if ((c.access_certificate_file === undefined) !== (c.access_key_file === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [i, 'access_key_file'], message: `client "${c.id}": access_certificate_file and access_key_file must be set together` });
+    }
   });
 });
 export type RpClient = z.output<typeof zRpClient>;

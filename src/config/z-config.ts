@@ -73,6 +73,11 @@ export const zConfig = z
     /** Key rotation: the previous signing key and chain, still used for transactions created under it (until they expire). */
     VERIFIER_PREVIOUS_KEY_FILE: zPath.optional(),
     VERIFIER_PREVIOUS_CERT_FILE: zPath.optional(),
+    /**
+     * `haip`: the OpenID4VC High Assurance Interoperability Profile 1.0 and nothing looser (docs/haip.md);
+     * `open`: every option this service implements. Default: `haip` in production, `open` in development.
+     */
+    PROFILE: z.enum(['haip', 'open']).optional(),
     CLIENT_ID_PREFIX: z.enum(['x509_hash', 'x509_san_dns']).default('x509_hash'),
     DEFAULT_RESPONSE_MODE: z.enum(['direct_post.jwt', 'direct_post']).default('direct_post.jwt'),
     TRANSACTION_TTL_SECONDS: zPositiveInt(3600).default(300),
@@ -139,6 +144,13 @@ export const zConfig = z
     if (c.STATUS_LIST_CACHE_MIN_SECONDS > c.STATUS_LIST_CACHE_MAX_SECONDS) {
       ctx.addIssue({ code: 'custom', path: ['STATUS_LIST_CACHE_MIN_SECONDS'], message: 'must not exceed STATUS_LIST_CACHE_MAX_SECONDS' });
     }
+    if (profileOf(c) === 'haip') {
+      // HAIP 1.0 §5.1: signed requests by reference with the x509_hash prefix, responses encrypted (direct_post.jwt).
+      if (c.CLIENT_ID_PREFIX !== 'x509_hash') ctx.addIssue({ code: 'custom', path: ['CLIENT_ID_PREFIX'], message: 'PROFILE=haip allows only x509_hash' });
+      if (c.DEFAULT_RESPONSE_MODE !== 'direct_post.jwt') ctx.addIssue({ code: 'custom', path: ['DEFAULT_RESPONSE_MODE'], message: 'PROFILE=haip allows only direct_post.jwt' });
+      // HAIP 1.0 §6: the SD-JWT VC media type is dc+sd-jwt; the older vc+sd-jwt is not accepted.
+      if (c.LEGACY_TYP_VCTS.trim() !== '') ctx.addIssue({ code: 'custom', path: ['LEGACY_TYP_VCTS'], message: 'PROFILE=haip accepts only "typ" dc+sd-jwt: must be empty' });
+    }
     if (c.VERIFIER_MODE === 'production') {
       for (const url of c.TRUST_LIST_URLS.split(',').map((u) => u.trim()).filter((u) => u !== '')) {
         if (!URL.canParse(url) || new URL(url).protocol !== 'https:') ctx.addIssue({ code: 'custom', path: ['TRUST_LIST_URLS'], message: 'production mode fetches trusted lists over https only' });
@@ -158,12 +170,22 @@ export const zConfig = z
     }
   });
 
+/** The interoperability profile in force (docs/haip.md). */
+export type Profile = 'haip' | 'open';
+
+/** PROFILE, or its default for the mode: `haip` in production, `open` in development. */
+export function profileOf(c: { readonly PROFILE?: Profile | undefined; readonly VERIFIER_MODE: 'development' | 'production' }): Profile {
+  return c.PROFILE ?? (c.VERIFIER_MODE === 'production' ? 'haip' : 'open');
+}
+
 export type ConfigInput = z.input<typeof zConfig>;
 export type RawConfig = z.output<typeof zConfig>;
 
 /** The validated configuration with derived values. */
 export interface Config extends RawConfig {
   readonly publicBaseUrl: string;
+  /** The profile in force: PROFILE or the mode's default. */
+  readonly profile: Profile;
   readonly legacyTypVcts: readonly string[];
   readonly trustListSignerCertFiles: readonly string[];
 }

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { DevelopmentDefaults, DevelopmentPaths } from '../compose/development.ts';
-import { ensureDevRpClient, ensureDevVerifierCertificate, ensureFixtures } from './development-defaults.ts';
+import { devRegistrationCertificates, ensureDevRpClient, ensureDevVerifierCertificate, ensureFixtures } from './development-defaults.ts';
 import { fixtureStatusListFetch } from './fixture-status-fetch.ts';
 import { createTestWallet } from './test-wallet.ts';
 
@@ -14,6 +14,7 @@ export function composeDevelopment(paths: DevelopmentPaths): DevelopmentDefaults
     ensureFixtures: (now) => ensureFixtures(paths, now),
     verifierCertificate: (publicBaseUrl) => ensureDevVerifierCertificate(paths, publicBaseUrl),
     rpClient: (useCases, publicBaseUrl) => ensureDevRpClient(paths, useCases, publicBaseUrl),
+    registrationCertificates: (useCases, sub, now) => devRegistrationCertificates(paths, useCases, sub, now),
     listSignerCertFile: join(paths.fixturesDir, 'pki', 'list-signer.pem'),
     statusFetch: (http) => fixtureStatusListFetch(paths.fixturesDir, http),
     testWallet: (trust) => createTestWallet({ fixturesDir: paths.fixturesDir, trust }),

@@ -10,6 +10,11 @@ import { generateFixtures, readValidManifest } from '../issuer/generate-fixtures
 import { createLeafCert, loadIssuedCert, privateKeyPem } from '../issuer/pki.ts';
 import { hashApiKey, newApiKey, type RpClient } from '../config/rp-clients.ts';
 import type { DevelopmentPaths } from '../compose/development.ts';
+import type { UseCase } from '../use-cases/z-use-case.ts';
+import { issueRegistrationCertificate } from '../issuer/issue-registration-certificate.ts';
+
+/** The development relying party's identifier (ETSI EN 319 412-1 §5.1.4 semantics: NTR, Sweden), in its access certificate and registrations. */
+export const DEV_RP_IDENTIFIER = 'NTRSE-2021000000';
 
 type DevPaths = DevelopmentPaths;
 
@@ -34,7 +39,8 @@ export async function ensureDevVerifierCertificate(paths: DevPaths, publicBaseUr
     const [keyPem, certPem] = await Promise.all([readFile(keyFile, 'utf8'), readFile(certFile, 'utf8')]);
     const cert = new X509Certificate(certPem);
     const ca = new X509Certificate(caPem);
-    if (cert.checkIssued(ca) && cert.verify(ca.publicKey) && (cert.subjectAltName ?? '').split(', ').includes(`DNS:${host}`) && new Date(cert.validTo) > new Date()) {
+    const namesRp = cert.subject.split('\n').includes(`organizationIdentifier=${DEV_RP_IDENTIFIER}`);
+    if (namesRp && cert.checkIssued(ca) && cert.verify(ca.publicKey) && (cert.subjectAltName ?? '').split(', ').includes(`DNS:${host}`) && new Date(cert.validTo) > new Date()) {
       return { keyPem, certPem };
     }
   } catch {
@@ -42,7 +48,7 @@ export async function ensureDevVerifierCertificate(paths: DevPaths, publicBaseUr
   }
   const ca = await loadIssuedCert(caPem, await readFile(join(paths.fixturesDir, 'pki', 'access-ca.key.pem'), 'utf8'));
   const dnsNames = [...new Set([host, 'localhost'])];
-  const leaf = await createLeafCert(ca, { subject: 'CN=Development Verifier, O=EUDI Verifier Development RP, C=SE', dnsNames });
+  const leaf = await createLeafCert(ca, { subject: `CN=Development Verifier, 2.5.4.97=${DEV_RP_IDENTIFIER}, O=EUDI Verifier Development RP, C=SE`, dnsNames });
   await mkdir(dir, { recursive: true });
   const keyPem = await privateKeyPem(leaf);
   await writeFile(keyFile, keyPem, { mode: 0o600 });
@@ -70,4 +76,17 @@ export async function ensureDevRpClient(paths: DevPaths, useCases: readonly stri
     redirect_uris: [`${publicBaseUrl}/*`, 'http://localhost:*', 'http://127.0.0.1:*'],
   };
   return { client, apiKey };
+}
+
+/** One registration certificate per use case from the fixture WRPRC provider, valid as long as its certificate. */
+export async function devRegistrationCertificates(paths: DevPaths, useCases: readonly UseCase[], sub: string, now: Date): Promise<ReadonlyMap<string, string>> {
+  const pki = join(paths.fixturesDir, 'pki');
+  const signer = await loadIssuedCert(await readFile(join(pki, 'wrprc-provider.pem'), 'utf8'), await readFile(join(pki, 'wrprc-provider.key.pem'), 'utf8'));
+  const iat = Math.floor(now.getTime() / 1000) - 60;
+  const exp = Math.floor(signer.certificate.notAfter.getTime() / 1000);
+  const out = new Map<string, string>();
+  for (const useCase of useCases) {
+    out.set(useCase.id, await issueRegistrationCertificate({ signer, sub, name: 'EUDI Verifier Development RP', purpose: useCase.purpose, query: useCase.query, iat, exp }));
+  }
+  return out;
 }

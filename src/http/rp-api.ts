@@ -77,5 +77,6 @@ export function presentationInput(rawBody: unknown): Omit<InitTransactionInput, 
     ...(body.redirect_uri !== undefined && { redirectUri: body.redirect_uri }),
     ...(body.response_mode !== undefined && { responseMode: body.response_mode }),
     ...(body.request_uri_method !== undefined && { requestUriMethod: body.request_uri_method }),
+    ...(body.transaction_data !== undefined && { transactionData: body.transaction_data }),
   };
 }

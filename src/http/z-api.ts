@@ -18,6 +18,14 @@ export const zCreatePresentationBody = z
     redirect_uri: z.url({ protocol: /^https?$/ }).max(2000).optional().describe('Same-device only: where the wallet sends the user back; must be registered for the client'),
     response_mode: z.enum(['direct_post.jwt', 'direct_post']).optional(),
     request_uri_method: z.enum(['get', 'post']).optional(),
+    transaction_data: z
+      .array(z.object({ type: z.string().min(1).max(200), credential_ids: z.array(z.string().min(1).max(100)).min(1).max(10).optional() }).catchall(z.unknown()))
+      .min(1)
+      .max(8)
+      .optional()
+      .describe(
+        'OpenID4VP 1.0 §5.1 transaction data: each item a type the use case registers, optionally the credential query ids that may authorise it (default: those registered), and the parameters its JSON Schema describes',
+      ),
   })
   .strict();
 export type CreatePresentationBody = z.output<typeof zCreatePresentationBody>;
@@ -78,6 +86,16 @@ export const zPresentationResult = z.object({
   expires_at: z.iso.datetime(),
   response_code_required: z.boolean().optional().describe('Same-device: the result is read only with the response_code from the wallet redirect'),
   credentials: z.array(zCredentialResult).optional(),
+  transaction_data: z
+    .array(
+      z.object({
+        type: z.string(),
+        credential_ids: z.array(z.string()),
+        parameters: z.record(z.string(), z.unknown()),
+        authorised_by: z.array(z.string()).describe('Credential query ids whose verified key binding signed this item (OpenID4VP 1.0 §8.4)'),
+      }),
+    )
+    .optional(),
   error: zTransactionError.optional(),
   discarded_presentations: z
     .array(zDiscardedPresentation)

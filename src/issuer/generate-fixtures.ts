@@ -12,6 +12,8 @@
  * and in `trustListDir`:
  *   dev-pid-providers.lote.jws          ETSI TS 119 602 LoTE (PID providers: issuance and revocation), signed by pki/list-signer
  *   dev-access-ca.lote.jws              ETSI TS 119 602 LoTE (WRPAC providers), signed by pki/list-signer
+ *   dev-wrprc-providers.lote.jws        ETSI TS 119 602 LoTE (WRPRC providers: pki/wrprc-provider-ca; its leaf
+ *                                       pki/wrprc-provider signs development registration certificates)
  *   dev-eaa-providers.xml               ETSI TS 119 612 trusted list (EAA providers), XAdES-B signed by pki/list-signer
  *   dev-mdl-iaca.lote.jws               ETSI TS 119 602 LoTE (the mDL IACA), signed by pki/list-signer
  *   dev-representation-issuers.lote.jws ETSI TS 119 602 LoTE (representation issuers), signed by pki/list-signer
@@ -63,7 +65,7 @@ export interface WalletFile {
 }
 
 /** Bumped when the fixtures gain content, so that older ones are regenerated. */
-export const FIXTURES_VERSION = 3;
+export const FIXTURES_VERSION = 4;
 
 export interface FixturesManifest {
   readonly version: typeof FIXTURES_VERSION;
@@ -89,6 +91,10 @@ export async function generateFixtures(fixturesDir: string, trustListDir: string
   // The PID provider's revocation service: its CA is published as PID/Revocation; its leaf signs the PID status lists.
   const pidRevocationCa = await createRootCa({ subject: 'CN=Test PID Provider Revocation CA, O=EUDI Verifier Fixtures, C=SE', notBefore });
   const pidStatusSigner = await createLeafCert(pidRevocationCa, { subject: 'CN=Test PID Provider Status Lists, O=EUDI Verifier Fixtures, C=SE', notBefore, notAfter: new Date(validUntil.getTime() + 30 * DAY) });
+  // A provider of registration certificates (ETSI TS 119 475): its CA is the anchor, its leaf signs.
+  const wrprcCa = await createRootCa({ subject: 'CN=Test Registration Certificate Provider CA, O=EUDI Verifier Fixtures, C=SE', notBefore });
+  const wrprcSigner = await createLeafCert(wrprcCa, { subject: 'CN=Test Registration Certificate Provider, O=EUDI Verifier Fixtures, C=SE', notBefore, notAfter: new Date(validUntil.getTime() + 30 * DAY) });
+  for (const [name, cert] of Object.entries({ 'wrprc-provider-ca': wrprcCa, 'wrprc-provider': wrprcSigner })) await writeCert(fixturesDir, name, cert);
   for (const [name, cert] of Object.entries({ 'pid-root-ca': pidRoot, 'pid-issuer': pidIssuer, 'eaa-root-ca': eaaRoot, 'access-ca': accessCa, 'list-signer': listSigner, 'pid-revocation-ca': pidRevocationCa, 'pid-status-signer': pidStatusSigner })) {
     await writeCert(fixturesDir, name, cert);
   }
@@ -116,6 +122,13 @@ export async function generateFixtures(fixturesDir: string, trustListDir: string
     services: [{ name: 'Test Access CA', serviceType: 'http://uri.etsi.org/19602/SvcType/WRPAC/Issuance', certDer: accessCa.der }],
   });
   await writeFile(join(trustListDir, 'dev-access-ca.lote.jws'), await signLote(accessLote, listSigner));
+  const wrprcLote = buildLote({
+    loteType: 'http://uri.etsi.org/19602/LoTEType/EUWRPRCProvidersList',
+    issued,
+    nextUpdate: next,
+    services: [{ name: 'Test Registration Certificate Provider', serviceType: 'http://uri.etsi.org/19602/SvcType/WRPRC/Issuance', certDer: wrprcCa.der }],
+  });
+  await writeFile(join(trustListDir, 'dev-wrprc-providers.lote.jws'), await signLote(wrprcLote, listSigner));
   await writeFile(
     join(trustListDir, 'dev-eaa-providers.xml'),
     await signTrustedListXml(

@@ -9,6 +9,8 @@ import { sign } from 'node:crypto';
 import type { Transaction } from './transaction.ts';
 import type { VerifierIdentity } from './verifier-identity.ts';
 import type { DcqlQuery } from '../query/z-dcql.ts';
+import { HAIP_VP_FORMATS_SUPPORTED, type Profile } from './haip-profile.ts';
+import { REGISTRATION_CERTIFICATE_FORMAT } from './registration-certificate.ts';
 
 export const REQUEST_OBJECT_TYP = 'oauth-authz-req+jwt';
 export const SELF_ISSUED_AUDIENCE = 'https://self-issued.me/v2';
@@ -27,6 +29,10 @@ export interface RequestObjectInput {
   readonly requestUri: string;
   readonly responseUri: string;
   readonly walletNonce?: string;
+  /** The RP's registration certificate for this use case (ETSI TS 119 475), sent by value in `verifier_info`. */
+  readonly registrationCertificate?: string;
+  /** Under `haip`, only ES256 is offered (HAIP 1.0 §7); absent: `open`. */
+  readonly profile?: Profile;
   readonly now: number;
 }
 
@@ -39,7 +45,7 @@ export function publicEncryptionJwk(tx: Transaction): JsonWebKey & { kid: string
 
 export function requestObjectClaims(input: RequestObjectInput): Record<string, unknown> {
   const { tx, query } = input;
-  const clientMetadata: Record<string, unknown> = { vp_formats_supported: VP_FORMATS_SUPPORTED };
+  const clientMetadata: Record<string, unknown> = { vp_formats_supported: input.profile === 'haip' ? HAIP_VP_FORMATS_SUPPORTED : VP_FORMATS_SUPPORTED };
   const encJwk = publicEncryptionJwk(tx);
   if (tx.responseMode === 'direct_post.jwt' && encJwk !== undefined) {
     clientMetadata['jwks'] = { keys: [encJwk] };
@@ -58,6 +64,10 @@ export function requestObjectClaims(input: RequestObjectInput): Record<string, u
     dcql_query: query,
     client_metadata: clientMetadata,
   };
+  // OpenID4VP 1.0 §5.1: the items exactly as encoded at creation; the KB-JWT hashes are over these strings.
+  if (tx.transactionData !== undefined) claims['transaction_data'] = tx.transactionData.map((item) => item.encoded);
+  // OpenID4VP 1.0 §5.1 `verifier_info`; ARF RPRC_19: the one registration certificate of this intended use, by value.
+  if (input.registrationCertificate !== undefined) claims['verifier_info'] = [{ format: REGISTRATION_CERTIFICATE_FORMAT, data: input.registrationCertificate }];
   if (input.walletNonce !== undefined) claims['wallet_nonce'] = input.walletNonce;
   return claims;
 }

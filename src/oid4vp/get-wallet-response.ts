@@ -7,6 +7,7 @@
 import { redeemVerifiedResult } from './redeem-verified-result.ts';
 import type { PublicStatus, StoredCredentialResult, TransactionError, DiscardedPresentation } from './transaction.ts';
 import type { VerifierDeps } from './verifier-deps.ts';
+import { verifiedTransactionData, type VerifiedTransactionData } from './verified-transaction-data.ts';
 
 export interface GetWalletResponseOutput {
   readonly transaction_id: string;
@@ -19,6 +20,8 @@ export interface GetWalletResponseOutput {
   readonly error?: TransactionError;
   /** Optional presentations that failed verification and were set aside, by code (OpenID4VP 1.0 §8.6). */
   readonly discarded_presentations?: readonly DiscardedPresentation[];
+  /** The transaction data the presentation is bound to, each with the credential queries that signed it (OpenID4VP 1.0 §8.4). */
+  readonly transaction_data?: readonly VerifiedTransactionData[];
   /** True when credentials are held back until the response_code is presented. */
   readonly response_code_required?: boolean;
 }
@@ -42,7 +45,13 @@ export async function getWalletResponse(
   if (redeemed.kind === 'code_required') return { ...base, response_code_required: true };
   if (status === 'verified') {
     const discarded = tx.error?.discarded;
-    return { ...base, credentials: tx.result ?? [], ...(discarded !== undefined && { discarded_presentations: discarded }) };
+    const transactionData = verifiedTransactionData(tx, deps.useCases.get(tx.useCaseId)?.query);
+    return {
+      ...base,
+      credentials: tx.result ?? [],
+      ...(transactionData !== undefined && { transaction_data: transactionData }),
+      ...(discarded !== undefined && { discarded_presentations: discarded }),
+    };
   }
   return { ...base, ...(tx.error !== undefined && { error: tx.error }) };
 }

@@ -8,6 +8,8 @@ import { newNonce, newRequestId, newTransactionId, type Flow, type RequestUriMet
 import { requestUriFor, type VerifierDeps } from './verifier-deps.ts';
 import { newEcP256KeyPair } from '../jose/jwe-ecdh-es.ts';
 import { randomToken } from '../util/random.ts';
+import { createTransactionData, type TransactionDataInput } from './create-transaction-data.ts';
+import { checkRequestForProfile } from './haip-profile.ts';
 
 export interface InitTransactionInput {
   readonly client: RpClient;
@@ -17,6 +19,8 @@ export interface InitTransactionInput {
   readonly redirectUri?: string;
   readonly responseMode?: ResponseMode;
   readonly requestUriMethod?: RequestUriMethod;
+  /** Transaction data to bind the presentation to (OpenID4VP 1.0 §5.1), of types the use case registers. */
+  readonly transactionData?: readonly TransactionDataInput[];
 }
 
 export interface InitTransactionOutput {
@@ -42,11 +46,14 @@ export async function initTransaction(deps: VerifierDeps, input: InitTransaction
   } else if (input.redirectUri !== undefined) {
     throw new ServiceError('INVALID_REQUEST', 'redirect_uri with cross_device', 'A redirect_uri is only used in the same_device flow.');
   }
-  const clientId = deps.identity.clientIds[deps.settings.clientIdPrefix];
+  const transactionData = input.transactionData === undefined ? undefined : createTransactionData(useCase, input.transactionData);
+  // The RP's own access certificate if it has one (its own relying party towards the wallet), else the service's.
+  const clientId = (deps.clientIdentities?.get(input.client.id) ?? deps.identity).clientIds[deps.settings.clientIdPrefix];
   if (clientId === undefined) throw new ServiceError('INTERNAL_ERROR', `client id prefix ${deps.settings.clientIdPrefix} unavailable`);
 
   const now = deps.now();
   const responseMode = input.responseMode ?? deps.settings.defaultResponseMode;
+  checkRequestForProfile(deps.settings.profile ?? 'open', { clientIdPrefix: deps.settings.clientIdPrefix, responseMode, useCase });
   const requestUriMethod = input.requestUriMethod ?? 'get';
   const tx: Transaction = {
     id: newTransactionId(),
@@ -60,6 +67,7 @@ export async function initTransaction(deps: VerifierDeps, input: InitTransaction
     ...(input.redirectUri !== undefined && { redirectUri: input.redirectUri }),
     nonce: newNonce(),
     clientId,
+    ...(transactionData !== undefined && { transactionData }),
     ...(responseMode === 'direct_post.jwt' && { encryptionKey: newEncryptionKey() }),
     createdAt: now,
     expiresAt: now + deps.settings.transactionTtlMs,

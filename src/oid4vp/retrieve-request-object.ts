@@ -39,18 +39,20 @@ export async function retrieveRequestObject(deps: VerifierDeps, input: RetrieveR
     requestUri: requestUriFor(deps, tx.requestId),
     responseUri: responseUriFor(deps, tx.requestId),
     ...(input.walletNonce !== undefined && { walletNonce: input.walletNonce }),
+    ...(deps.settings.profile !== undefined && { profile: deps.settings.profile }),
+    ...registrationOf(deps, tx.rpClientId, tx.useCaseId),
     now,
   });
 }
 
 /**
  * The identity a transaction was created with: its client_id (x509_hash: the hash of the leaf
- * certificate) names it. The current identity first; after a rotation, requests in flight are
+ * certificate) names it. The current identity first, then the RP clients' own; after a rotation, requests in flight are
  * still signed with the previous key. A transaction whose identity is gone cannot be served.
  */
 export function signingIdentityFor(deps: VerifierDeps, clientId: string): VerifierIdentity {
   const prefix = deps.settings.clientIdPrefix;
-  const identity = [deps.identity, ...(deps.previousIdentities ?? [])].find((i) => i.clientIds[prefix] === clientId);
+  const identity = [deps.identity, ...(deps.clientIdentities?.values() ?? []), ...(deps.previousIdentities ?? [])].find((i) => i.clientIds[prefix] === clientId);
   if (identity === undefined) throw new ServiceError('TRANSACTION_NOT_FOUND', 'the signing key of this transaction has been retired');
   return identity;
 }
@@ -70,4 +72,10 @@ function checkWalletMetadata(text: string): void {
   if (Array.isArray(algs) && !algs.includes('ES256')) {
     throw new ServiceError('INVALID_REQUEST', 'wallet does not support ES256 request objects', 'The wallet does not accept ES256-signed request objects.');
   }
+}
+
+/** The RP client's registration certificate for the use case, as `verifier_info` input, if it has one. */
+function registrationOf(deps: VerifierDeps, rpClientId: string, useCaseId: string): { registrationCertificate?: string } {
+  const jwt = deps.registrationCertificate?.(rpClientId, useCaseId);
+  return jwt === undefined ? {} : { registrationCertificate: jwt };
 }

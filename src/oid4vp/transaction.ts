@@ -72,6 +72,16 @@ export interface TransactionError {
   readonly discarded?: readonly DiscardedPresentation[];
 }
 
+/**
+ * A transaction data item as sent in the request object (OpenID4VP 1.0 §5.1): the base64url
+ * string exactly as sent (the hashes in the KB-JWT are over it), and what it names.
+ */
+export interface TransactionDataItem {
+  readonly encoded: string;
+  readonly type: string;
+  readonly credential_ids: readonly string[];
+}
+
 export interface Transaction {
   readonly id: TransactionId;
   /** Identifies the request object URI and is the OpenID4VP `state`. */
@@ -87,6 +97,8 @@ export interface Transaction {
   readonly nonce: Nonce;
   /** The full client_id with its prefix, fixed at creation. */
   readonly clientId: string;
+  /** Transaction data the presentation must be bound to (OpenID4VP 1.0 §5.1, §8.4); absent when none. */
+  readonly transactionData?: readonly TransactionDataItem[];
   /** Private JWK for `direct_post.jwt`, fresh per transaction (HAIP 1.0 §5.1). */
   readonly encryptionKey?: JsonWebKey & { kid: string };
   readonly createdAt: number;

@@ -11,6 +11,7 @@ import type { UseCase } from '../use-cases/z-use-case.ts';
 import type { VerifierIdentity } from './verifier-identity.ts';
 import type { ClientIdPrefix } from './client-id.ts';
 import type { ResponseMode, Transaction } from './transaction.ts';
+import type { Profile } from '../config/z-config.ts';
 
 /** Audit events carry identifiers and codes only, never claim values. */
 export interface AuditEvent {
@@ -32,6 +33,8 @@ export interface VerifierSettings {
   readonly clockSkewSeconds: number;
   readonly kbMaxAgeSeconds: number;
   readonly legacyTypVcts: readonly string[];
+  /** The interoperability profile in force (haip-profile.ts); absent: `open`. */
+  readonly profile?: Profile;
 }
 
 export interface VerifierDeps {
@@ -43,6 +46,8 @@ export interface VerifierDeps {
    * transaction's request object is signed by the identity whose client_id it was created with.
    */
   readonly previousIdentities?: readonly VerifierIdentity[];
+  /** RP clients with an access certificate of their own: client id → its signing identity (else `identity`). */
+  readonly clientIdentities?: ReadonlyMap<string, VerifierIdentity>;
   /** The current verified anchor set (it may be replaced by a trust-list refresh). */
   readonly trust: () => TrustStore;
   /**
@@ -57,6 +62,11 @@ export interface VerifierDeps {
   readonly credentialTypeRules?: CredentialTypeRulesLookup;
   /** Imported holder and device keys and parsed document signers, kept between presentations. */
   readonly formatCaches?: FormatCaches;
+  /**
+   * The registration certificate (ETSI TS 119 475 WRPRC, compact JWT) of an RP client for a use
+   * case, checked at start; sent by value in `verifier_info` (ARF RPRC_19). Absent: none is sent.
+   */
+  readonly registrationCertificate?: (rpClientId: string, useCaseId: string) => string | undefined;
   readonly now: () => number;
   readonly settings: VerifierSettings;
   readonly audit: (e: AuditEvent) => void;

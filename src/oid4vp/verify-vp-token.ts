@@ -18,8 +18,10 @@ import { evaluateResponse } from '../query/evaluate-response.ts';
 import type { UseCase } from '../use-cases/z-use-case.ts';
 import type { VpToken } from './parse-authorization-response.ts';
 import type { DiscardedPresentation, StoredCredentialResult, Transaction } from './transaction.ts';
-import type { DcqlQuery } from '../query/z-dcql.ts';
+import type { CredentialQuery, DcqlQuery } from '../query/z-dcql.ts';
+import { isPidCredentialQuery } from '../query/pid-query.ts';
 import { responseUriFor, type VerifierDeps } from './verifier-deps.ts';
+import { checkPresentationForProfile } from './haip-profile.ts';
 
 export interface VerifiedVpToken {
   readonly results: StoredCredentialResult[];
@@ -63,6 +65,7 @@ export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase
                 kbMaxAgeSeconds: deps.settings.kbMaxAgeSeconds,
                 ...(deps.credentialTypeRules !== undefined && { typeRules: deps.credentialTypeRules }),
                 ...(deps.formatCaches !== undefined && { caches: deps.formatCaches }),
+                transactionData: transactionDataFor(tx, credentialQuery),
               }),
             );
             break;
@@ -92,6 +95,7 @@ export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase
           default:
             throw new ServiceError('FORMAT_UNSUPPORTED', `format ${credentialQuery.format}`);
         }
+        for (const credential of verified.slice(before)) checkPresentationForProfile(deps.settings.profile ?? 'open', presentation, credential);
         // Token Status List: each verified credential, whatever its format; the use case's policy decides when a list cannot be had.
         for (const credential of verified.slice(before)) statuses.set(credential, await applyStatusPolicy(deps.status, credential, useCase.status_policy ?? 'reject', now));
         outcome = 'ok';
@@ -105,6 +109,7 @@ export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase
     }
     if (verified.length > 0) presented[queryId] = verified;
   }
+  checkTransactionDataAuthorised(tx, useCase.query, presented);
   const evaluated = evaluateResponse(useCase.query, presented, useCase.retention.keep);
   const results: StoredCredentialResult[] = [];
   for (const [queryId, items] of Object.entries(evaluated)) {
@@ -124,6 +129,34 @@ export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase
     }
   }
   return { results, discarded };
+}
+
+/**
+ * The encoded transaction data items that name this credential query (OpenID4VP 1.0 §5.1
+ * `credential_ids`), in request order — none for a PID query: the PID key shall not sign
+ * transaction data (PID Rulebook §5), so a PID presentation is never asked for the hashes and
+ * never counts as authorising an item.
+ */
+function transactionDataFor(tx: Transaction, credentialQuery: CredentialQuery): string[] {
+  if (isPidCredentialQuery(credentialQuery)) return [];
+  return (tx.transactionData ?? []).filter((item) => item.credential_ids.includes(credentialQuery.id)).map((item) => item.encoded);
+}
+
+/**
+ * Every transaction data item must be authorised by at least one verified presentation of a
+ * credential it names (OpenID4VP 1.0 §8.4): a response that answers a credential set option
+ * without any of them, or whose only authorising presentation was discarded, binds nothing.
+ */
+function checkTransactionDataAuthorised(tx: Transaction, query: DcqlQuery, presented: Readonly<Record<string, readonly VerifiedCredential[]>>): void {
+  const authorising = (id: string): boolean => {
+    const cq = query.credentials.find((c) => c.id === id);
+    return cq !== undefined && !isPidCredentialQuery(cq) && (presented[id]?.length ?? 0) > 0;
+  };
+  (tx.transactionData ?? []).forEach((item, k) => {
+    if (!item.credential_ids.some(authorising)) {
+      throw new ServiceError('TRANSACTION_DATA_HASHES_MISSING', `transaction data item ${k} is authorised by no verified presentation`);
+    }
+  });
 }
 
 /** Credential queries that no required credential set names: their presentations may be discarded. */

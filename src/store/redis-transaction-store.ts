@@ -124,6 +124,8 @@ export class RedisTransactionStore implements TransactionStore {
     const body: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(tx)) if (!MUTABLE.has(k)) body[k] = v;
     if (tx.encryptionKey !== undefined) body['encryptionKey'] = this.cipher.seal(JSON.stringify(tx.encryptionKey), `transaction:${tx.id}:encryptionKey`);
+    // Transaction data may name a person ("an application for …"): sealed like the result.
+    if (tx.transactionData !== undefined) body['transactionData'] = this.cipher.seal(JSON.stringify(tx.transactionData), `transaction:${tx.id}:transactionData`);
     const purgeAt = tx.expiresAt + this.openGraceMs;
     const created = await CREATE.run(this.client, [this.txKey(tx.id), this.reqKey(tx.requestId), this.purgeKey], [
       tx.id,
@@ -201,6 +203,7 @@ export class RedisTransactionStore implements TransactionStore {
     const tx = JSON.parse(h['b']) as Record<string, unknown>;
     const id = String(tx['id']);
     if (typeof tx['encryptionKey'] === 'string') tx['encryptionKey'] = JSON.parse(this.cipher.open(tx['encryptionKey'], `transaction:${id}:encryptionKey`));
+    if (typeof tx['transactionData'] === 'string') tx['transactionData'] = JSON.parse(this.cipher.open(tx['transactionData'], `transaction:${id}:transactionData`));
     tx['status'] = h['s'];
     if (h['r'] !== undefined) tx['result'] = JSON.parse(this.cipher.open(h['r'], `transaction:${id}:result`));
     if (h['e'] !== undefined) tx['error'] = JSON.parse(h['e']);

@@ -79,6 +79,8 @@ export class SqliteTransactionStore implements TransactionStore {
     const body: Record<string, unknown> = { ...tx };
     for (const k of MUTABLE) delete body[k];
     if (tx.encryptionKey !== undefined) body['encryptionKey'] = this.cipher.seal(JSON.stringify(tx.encryptionKey), `transaction:${tx.id}:encryptionKey`);
+    // Transaction data may name a person ("an application for …"): sealed like the result.
+    if (tx.transactionData !== undefined) body['transactionData'] = this.cipher.seal(JSON.stringify(tx.transactionData), `transaction:${tx.id}:transactionData`);
     this.stmts.insert.run({
       id: tx.id,
       request_id: tx.requestId,
@@ -140,6 +142,7 @@ export class SqliteTransactionStore implements TransactionStore {
     if (row === undefined) return undefined;
     const tx = JSON.parse(row.body) as Record<string, unknown>;
     if (typeof tx['encryptionKey'] === 'string') tx['encryptionKey'] = openJson(this.cipher, tx['encryptionKey'], `transaction:${String(tx['id'])}:encryptionKey`);
+    if (typeof tx['transactionData'] === 'string') tx['transactionData'] = openJson(this.cipher, tx['transactionData'], `transaction:${String(tx['id'])}:transactionData`);
     tx['status'] = row.status;
     if (row.result !== null) tx['result'] = openJson(this.cipher, row.result, `transaction:${String(tx['id'])}:result`);
     if (row.error !== null) tx['error'] = JSON.parse(row.error);

@@ -65,6 +65,9 @@ export const loteServiceTypes = {
   pubEaaRevocation: `${SVC}/PubEAA/Revocation`,
   wrpacIssuance: `${SVC}/WRPAC/Issuance`,
   wrpacRevocation: `${SVC}/WRPAC/Revocation`,
+  /** Providers of registration certificates (ETSI TS 119 475 WRPRC). */
+  wrprcIssuance: `${SVC}/WRPRC/Issuance`,
+  wrprcRevocation: `${SVC}/WRPRC/Revocation`,
 } as const;
 
 /** What a LoTE service type grants: a category, and whether it verifies credentials or status lists. */
@@ -81,6 +84,8 @@ export const loteServiceTypeGrants: ReadonlyMap<string, ServiceGrant> = new Map<
   [loteServiceTypes.pubEaaRevocation, { category: 'eaa', purpose: 'revocation' }],
   [loteServiceTypes.wrpacIssuance, { category: 'access', purpose: 'issuance' }],
   [loteServiceTypes.wrpacRevocation, { category: 'access', purpose: 'revocation' }],
+  [loteServiceTypes.wrprcIssuance, { category: 'wrprc', purpose: 'issuance' }],
+  [loteServiceTypes.wrprcRevocation, { category: 'wrprc', purpose: 'revocation' }],
   [localServiceTypes.mdlIaca, { category: 'mdl', purpose: 'issuance' }],
   [localServiceTypes.representationIssuance, { category: 'representation', purpose: 'issuance' }],
   [localServiceTypes.representationRevocation, { category: 'representation', purpose: 'revocation' }],
@@ -96,6 +101,7 @@ export const loteTypes = {
   pidProviders: 'http://uri.etsi.org/19602/LoTEType/EUPIDProvidersList',
   pubEaaProviders: 'http://uri.etsi.org/19602/LoTEType/EUPubEAAProvidersList',
   wrpacProviders: 'http://uri.etsi.org/19602/LoTEType/EUWRPACProvidersList',
+  wrprcProviders: 'http://uri.etsi.org/19602/LoTEType/EUWRPRCProvidersList',
 } as const;
 
 /** The EU service types each EU LoTE profile may publish. */
@@ -103,6 +109,7 @@ const loteTypeServiceTypes: ReadonlyMap<string, ReadonlySet<string>> = new Map<s
   [loteTypes.pidProviders, new Set<string>([loteServiceTypes.pidIssuance, loteServiceTypes.pidRevocation])],
   [loteTypes.pubEaaProviders, new Set<string>([loteServiceTypes.pubEaaIssuance, loteServiceTypes.pubEaaRevocation])],
   [loteTypes.wrpacProviders, new Set<string>([loteServiceTypes.wrpacIssuance, loteServiceTypes.wrpacRevocation])],
+  [loteTypes.wrprcProviders, new Set<string>([loteServiceTypes.wrprcIssuance, loteServiceTypes.wrprcRevocation])],
 ]);
 
 const isLocalServiceType = (serviceType: string): boolean => serviceType.startsWith('urn:se:eudi:svctype:');

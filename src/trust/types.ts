@@ -7,7 +7,7 @@
  */
 
 /** The categories of trust anchors. */
-export const trustCategories = ['pid', 'eaa', 'mdl', 'representation', 'access'] as const;
+export const trustCategories = ['pid', 'eaa', 'mdl', 'representation', 'access', 'wrprc'] as const;
 export type TrustCategory = (typeof trustCategories)[number];
 
 /** One trust anchor, as read from a trusted list. */

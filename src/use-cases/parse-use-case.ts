@@ -11,6 +11,8 @@ import { mapPresentationDefinition } from '../query/presentation-exchange.ts';
 import { formatJsonPath, queryInvalid } from '../query/query-invalid.ts';
 import { isSdJwtCredentialQuery, type DcqlQuery } from '../query/z-dcql.ts';
 import { zUseCaseFile, type UseCase, type UseCaseFile } from './z-use-case.ts';
+import { isPidCredentialQuery } from '../query/pid-query.ts';
+import { compileParameterSchema, type TransactionDataType } from './z-transaction-data-type.ts';
 
 /**
  * Parses a use case. `source` names it in error details (a file name); `expectedId`, when given,
@@ -50,6 +52,8 @@ export function parseUseCase(input: unknown, source: string, expectedId?: string
     if (!vcts.has(vct)) fail(['legacy_typ_vcts', k], 'is not among the vct_values of any credential query');
   });
 
+  const transactionDataTypes = transactionDataTypesOf(file, query, fail);
+
   return {
     id: file.id,
     version: file.version,
@@ -64,7 +68,37 @@ export function parseUseCase(input: unknown, source: string, expectedId?: string
       ...(file.retention.result_ttl_seconds !== undefined && { result_ttl_seconds: file.retention.result_ttl_seconds }),
     },
     ...(file.portal !== undefined && { portal: file.portal }),
+    ...(transactionDataTypes !== undefined && { transactionDataTypes }),
   };
+}
+
+/**
+ * Transaction data types (OpenID4VP 1.0 §5.1): each names credential queries of this use case
+ * that are SD-JWT VC queries with holder binding (the hashes travel in the KB-JWT, B.3.3; no mdoc
+ * equivalent is defined in OpenID4VP 1.0), not only PID queries (PID Rulebook §5: the PID key
+ * shall not sign transaction data), and has a schema that compiles.
+ */
+function transactionDataTypesOf(file: UseCaseFile, query: DcqlQuery, fail: Fail): ReadonlyMap<string, TransactionDataType> | undefined {
+  const section = file.transaction_data_types;
+  if (section === undefined) return undefined;
+  const types = new Map<string, TransactionDataType>();
+  for (const [type, registration] of Object.entries(section)) {
+    const at = ['transaction_data_types', type];
+    registration.credential_ids.forEach((credentialId, k) => {
+      const cq = query.credentials.find((c) => c.id === credentialId);
+      if (cq === undefined) fail([...at, 'credential_ids', k], 'names no credential query');
+      if (!isSdJwtCredentialQuery(cq)) fail([...at, 'credential_ids', k], 'names an mso_mdoc query: OpenID4VP 1.0 binds transaction data only to SD-JWT VC key binding (B.3.3)');
+      if (cq.require_cryptographic_holder_binding === false) fail([...at, 'credential_ids', k], 'names a query without holder binding: transaction data is signed by the holder key');
+    });
+    const authorisers = query.credentials.filter((c) => registration.credential_ids.includes(c.id));
+    if (authorisers.every(isPidCredentialQuery)) {
+      fail([...at, 'credential_ids'], 'names only PID queries: the PID key shall not sign transaction data (PID Rulebook §5)');
+    }
+    const compiled = compileParameterSchema(registration.schema);
+    if (!compiled.ok) fail([...at, 'schema'], `is not a usable JSON Schema: ${compiled.reason}`);
+    types.set(type, { type, credentialIds: registration.credential_ids, schema: registration.schema, parameters: compiled.parameters });
+  }
+  return types;
 }
 
 type Fail = (path: readonly (string | number)[], message: string) => never;

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { trustCategories, type TrustCategory } from '../trust/types.ts';
 import type { DcqlQuery } from '../query/z-dcql.ts';
 import { zPortalSection, type PortalSection } from './z-portal-section.ts';
+import { zTransactionDataTypesFile, type TransactionDataType } from './z-transaction-data-type.ts';
 
 const zText = z.string().regex(/\S/, 'must not be blank');
 
@@ -47,6 +48,8 @@ export const zUseCaseFile = z.object({
     .default({}),
   /** How a verified presentation becomes a portal session; absent for use cases that make none. */
   portal: zPortalSection.optional(),
+  /** Transaction data types an RP may bind a presentation of this use case to (OpenID4VP 1.0 §5.1). */
+  transaction_data_types: zTransactionDataTypesFile.optional(),
 });
 export type UseCaseFile = z.infer<typeof zUseCaseFile>;
 
@@ -70,4 +73,6 @@ export interface UseCase {
   };
   /** The `portal` section as parsed; the portal checks it against the query. */
   readonly portal?: PortalSection;
+  /** Registered transaction data types by `type` (OpenID4VP 1.0 §5.1); absent when none. */
+  readonly transactionDataTypes?: ReadonlyMap<string, TransactionDataType>;
 }

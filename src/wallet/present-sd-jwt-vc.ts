@@ -47,6 +47,12 @@ export interface PresentMisbehaviour {
    * e.g. `[['authority', 'valid_until']]` or `[['authority', 'constraints', null]]`.
    */
   readonly withhold?: readonly PresentClaimPath[];
+  /** Leave `transaction_data_hashes` out of the KB-JWT although the request has transaction data. */
+  readonly omitTransactionDataHashes?: boolean;
+  /** Change one character of the first transaction data hash. */
+  readonly alterTransactionDataHash?: boolean;
+  /** Hash the decoded JSON of each transaction data item instead of the base64url string as received. */
+  readonly hashDecodedTransactionData?: boolean;
 }
 
 export interface PresentSdJwtVcOptions {
@@ -59,6 +65,11 @@ export interface PresentSdJwtVcOptions {
   readonly audience: string;
   /** KB-JWT `iat` in seconds; default the current time. */
   readonly iat?: number;
+  /**
+   * The request's `transaction_data` items (base64url strings as received) that name this
+   * credential query: their hashes go into the KB-JWT (OpenID4VP 1.0 §8.4, B.3.3).
+   */
+  readonly transactionData?: readonly string[];
   readonly misbehave?: PresentMisbehaviour;
 }
 
@@ -109,8 +120,17 @@ export async function presentSdJwtVc(issued: string, options: PresentSdJwtVcOpti
     aud: mb.audArray === true ? [options.audience] : mb.wrongAud === true ? `${options.audience}-wrong` : options.audience,
     iat,
     sd_hash: sha256(mb.wrongSdHash === true ? `${sdJwt}~` : sdJwt),
+    ...transactionDataHashes(options.transactionData ?? [], mb),
   };
   return `${sdJwt}${await sign({ alg: algorithmOf(kbKey), typ: mb.kbTyp ?? 'kb+jwt' }, payload, kbKey)}`;
+}
+
+/** `transaction_data_hashes` over each item's string as received, with the default `sha-256` named (B.3.3). */
+function transactionDataHashes(items: readonly string[], mb: PresentMisbehaviour): Record<string, unknown> {
+  if (items.length === 0 || mb.omitTransactionDataHashes === true) return {};
+  const hashes = items.map((item) => sha256(mb.hashDecodedTransactionData === true ? Buffer.from(item, 'base64url').toString('utf8') : item));
+  if (mb.alterTransactionDataHash === true) hashes[0] = `${(hashes[0] ?? '').startsWith('A') ? 'B' : 'A'}${(hashes[0] ?? '').slice(1)}`;
+  return { transaction_data_hashes: hashes, transaction_data_hashes_alg: 'sha-256' };
 }
 
 function readCredential(issued: string): Credential {

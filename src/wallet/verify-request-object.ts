@@ -13,6 +13,8 @@ export interface VerifiedRequestObject {
   readonly payload: Record<string, unknown>;
   readonly clientId: string;
   readonly leafSubject: string;
+  /** The access certificate that signed the request (the `x5c` leaf). */
+  readonly leafDer: Uint8Array;
 }
 
 export async function verifyRequestObject(
@@ -43,5 +45,5 @@ export async function verifyRequestObject(
   }
   if (expect.walletNonce !== undefined && payload['wallet_nonce'] !== expect.walletNonce) throw new Error('wallet_nonce not echoed');
   if (payload['response_type'] !== 'vp_token') throw new Error('response_type is not vp_token');
-  return { payload, clientId, leafSubject: validated.evidence.leafSubject };
+  return { payload, clientId, leafSubject: validated.evidence.leafSubject, leafDer };
 }

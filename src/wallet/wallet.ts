@@ -13,6 +13,7 @@ import { chooseMdocElements } from './choose-mdoc-claims.ts';
 import { ecJwkThumbprint } from '../jose/jwk-thumbprint.ts';
 import { parseAuthorizationRequestUri } from './parse-authorization-request.ts';
 import { verifyRequestObject } from './verify-request-object.ts';
+import { checkVerifierInfo } from './check-verifier-info.ts';
 import { chooseClaimPaths } from './choose-claims.ts';
 import type { WalletFile, WalletCredential } from '../issuer/generate-fixtures.ts';
 import type { TrustStore } from '../trust/types.ts';
@@ -30,6 +31,8 @@ export interface WalletMisbehaviour extends PresentMisbehaviour, MdocPresentMisb
   readonly decline?: boolean;
   /** Post the same response a second time. */
   readonly replay?: boolean;
+  /** Answer without checking the registration certificate in `verifier_info`. */
+  readonly ignoreVerifierInfo?: boolean;
 }
 
 export interface WalletOptions {
@@ -84,6 +87,7 @@ export async function runWallet(authorizationRequestUri: string, opts: WalletOpt
     now: now(),
   });
   const req = verified.payload;
+  if (opts.misbehave?.ignoreVerifierInfo !== true) await checkVerifierInfo(req, { accessCertificateDer: verified.leafDer, trust: opts.trust, now: now() });
   const nonce = String(req['nonce']);
   const state = req['state'] as string | undefined;
   const responseUri = String(req['response_uri']);
@@ -121,6 +125,8 @@ export async function runWallet(authorizationRequestUri: string, opts: WalletOpt
             nonce,
             audience: verified.clientId,
             iat: Math.floor(now().getTime() / 1000),
+            // The PID key shall not sign transaction data (PID Rulebook §5): another credential named by the item does.
+            transactionData: (query['meta'] as { vct_values?: string[] } | undefined)?.vct_values?.some((v) => v.startsWith('urn:eudi:pid:')) === true ? [] : transactionDataFor(req, String(query['id'])),
             misbehave: mb,
           }),
         );
@@ -156,6 +162,24 @@ export async function runWallet(authorizationRequestUri: string, opts: WalletOpt
     ...(replay !== undefined && { replayStatus: replay.status, replayBody: replay.body }),
     postedForm: form,
   };
+}
+
+/**
+ * The request's `transaction_data` items that name `queryId` (OpenID4VP 1.0 §5.1), as received.
+ * A wallet must refuse an item it cannot read or whose `credential_ids` it cannot honour.
+ */
+function transactionDataFor(req: Record<string, unknown>, queryId: string): string[] {
+  const items = req['transaction_data'];
+  if (items === undefined) return [];
+  if (!Array.isArray(items) || items.length === 0) throw new Error('transaction_data is not a non-empty array');
+  return items.filter((item): item is string => {
+    if (typeof item !== 'string') throw new Error('a transaction_data item is not a string');
+    const decoded = JSON.parse(Buffer.from(item, 'base64url').toString('utf8')) as { type?: unknown; credential_ids?: unknown };
+    if (typeof decoded.type !== 'string' || !Array.isArray(decoded.credential_ids) || decoded.credential_ids.length === 0) {
+      throw new Error('a transaction_data item lacks "type" or "credential_ids"');
+    }
+    return decoded.credential_ids.includes(queryId);
+  });
 }
 
 /** The credential queries to answer: all, or for each credential set the first option the wallet can meet. */

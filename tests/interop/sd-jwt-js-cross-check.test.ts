@@ -9,7 +9,7 @@
  * The certificates come from the test PKI, so the issuer key is found through `x5c` and the trust
  * store exactly as in production.
  */
-import { webcrypto } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
 import { digest, ES256, generateSalt } from '@sd-jwt/crypto-nodejs';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -91,6 +91,17 @@ describe('the reference library issues and presents; our verifier accepts', () =
     expect(verified.holderBound).toBe(true);
   });
 
+  it('a KB-JWT the reference library signs with transaction_data_hashes over the items as sent verifies (OpenID4VP 1.0 B.3.3)', async () => {
+    const item = Buffer.from(JSON.stringify({ type: 'urn:test:transaction-data:1', credential_ids: ['pid'], amount: 3 })).toString('base64url');
+    const hash = createHash('sha256').update(item, 'ascii').digest('base64url');
+    const kb = { aud: AUDIENCE, nonce: NONCE, transaction_data_hashes: [hash], transaction_data_hashes_alg: 'sha-256' } as unknown as { aud: string; nonce: string };
+    const verified = await verifySdJwtVcPresentation(await referencePresentation({ given_name: true }, kb), context({ transactionData: [item] }));
+    expect(verified.checks.join(' ')).toMatch(/transaction_data_hashes/);
+    await expect(verifySdJwtVcPresentation(await referencePresentation({ given_name: true }), context({ transactionData: [item] }))).rejects.toSatisfy(
+      (e: unknown) => e instanceof VerificationError && e.code === 'TRANSACTION_DATA_HASHES_MISSING',
+    );
+  });
+
   it('a presentation made for another nonce or another audience fails with our codes', async () => {
     await expect(verifySdJwtVcPresentation(await referencePresentation({ given_name: true }, { aud: AUDIENCE, nonce: 'another-nonce' }), context())).rejects.toSatisfy(
       (e: unknown) => e instanceof VerificationError && e.code === 'KB_NONCE_MISMATCH',
@@ -116,9 +127,10 @@ describe('our issuer and developer wallet; the reference library verifies', () =
       decoys: 2,
     });
     const holderKey = await webcrypto.subtle.importKey('jwk', holder.privateKey, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
-    const presentation = await presentSdJwtVc(issued, { claimPaths: [['given_name'], ['address', 'locality'], ['nationalities', 1]], holderKey, nonce: NONCE, audience: AUDIENCE, iat: NOW_S });
+    const item = Buffer.from(JSON.stringify({ type: 'urn:test:transaction-data:1', credential_ids: ['pid'] })).toString('base64url');
+    const presentation = await presentSdJwtVc(issued, { claimPaths: [['given_name'], ['address', 'locality'], ['nationalities', 1]], holderKey, nonce: NONCE, audience: AUDIENCE, iat: NOW_S, transactionData: [item] });
     const result = await (await reference()).verify(presentation, { keyBindingNonce: NONCE, currentDate: NOW_S });
     expect(result.payload).toMatchObject({ given_name: 'Anna', address: { locality: 'Stockholm' }, nationalities: ['FI'] });
-    expect(result.kb?.payload).toMatchObject({ nonce: NONCE, aud: AUDIENCE });
+    expect(result.kb?.payload).toMatchObject({ nonce: NONCE, aud: AUDIENCE, transaction_data_hashes: [createHash('sha256').update(item, 'ascii').digest('base64url')] });
   });
 });

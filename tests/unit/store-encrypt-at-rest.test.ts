@@ -33,6 +33,8 @@ const redis = useRedisServer();
 const T0 = Date.UTC(2030, 0, 1);
 const SECRET_D = 'private-scalar-d-3f9a1c0e7b2d';
 const CLAIM = 'Åsa-Birgitta-Hjärtström';
+/** A transaction data item naming a person, as the request object carries it (base64url JSON). */
+const TRANSACTION_DATA = Buffer.from(JSON.stringify({ type: 'urn:test:td:1', credential_ids: ['mandate'], submitted_for: CLAIM }), 'utf8').toString('base64url');
 let n = 0;
 const tx = (): Transaction => {
   const i = n++;
@@ -47,6 +49,7 @@ const tx = (): Transaction => {
     nonce: `nonce-${i}-cccccccccccccccccccccccccccc` as Nonce,
     clientId: 'x509_hash:abc',
     encryptionKey: { kty: 'EC', crv: 'P-256', x: 'xx', y: 'yy', d: SECRET_D, kid: `kid-${i}` },
+    transactionData: [{ encoded: TRANSACTION_DATA, type: 'urn:test:td:1', credential_ids: ['mandate'] }],
     createdAt: T0,
     expiresAt: T0 + 300_000,
     status: 'pending',
@@ -230,7 +233,7 @@ describe.each(storeKinds)('sealed at rest (%s): no stored byte holds a claim val
     const t = tx();
     await stores.txs.create(t);
     await stores.txs.complete(t.id, { status: 'verified', result, resultExpiresAt: T0 + 600_000 }, T0 + 1);
-    expect(await stores.txs.get(t.id)).toMatchObject({ encryptionKey: { d: SECRET_D }, result });
+    expect(await stores.txs.get(t.id)).toMatchObject({ encryptionKey: { d: SECRET_D }, result, transactionData: t.transactionData });
 
     const session = { id: `session-id-for-sealing-test-${n++}-0000000000` as SessionId, version: 1, accountKey: 'k', subjectCredentials: [{ claims: { given_name: CLAIM } }], idleExpiresAt: T0 + 1000, absoluteExpiresAt: T0 + 2000 } as unknown as Session;
     await stores.sessions.create(session);
@@ -243,6 +246,7 @@ describe.each(storeKinds)('sealed at rest (%s): no stored byte holds a claim val
     const raw = await stores.raw();
     expect(raw).toContain(t.id);
     expect(raw).not.toContain(SECRET_D);
+    expect(raw).not.toContain(TRANSACTION_DATA);
     expect(raw).not.toContain(CLAIM);
     expect(raw).not.toContain(Buffer.from(CLAIM, 'utf8').toString('latin1'));
     expect(raw).not.toContain('given_name');

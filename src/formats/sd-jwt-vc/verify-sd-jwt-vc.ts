@@ -9,10 +9,11 @@
  * certificate, with `iss` bound to its SANs when it has any (ADR 0120); `vct` accepted; the
  * type's own rules, when it has any (`check-type-rules.ts`: claims its Type Metadata marks
  * `sd: never`, a required `status`); `status` shape; holder binding — required unless `requireKeyBinding === false`, decided
- * from policy and never from whether a KB-JWT was sent (a KB-JWT that is sent is always verified).
+ * from policy and never from whether a KB-JWT was sent (a KB-JWT that is sent is always verified);
+ * with transaction data for this query, key binding is required and `transaction_data_hashes` checked.
  *
  * Does not check: the credential's status in its status list, Type Metadata, `vct` extension or
- * `aka_vcts`, nonce replay across transactions, `transaction_data_hashes`, or whether the
+ * `aka_vcts`, nonce replay across transactions, or whether the
  * disclosed claims satisfy the query.
  */
 import { VerificationError, isServiceError } from '../../errors.ts';
@@ -24,6 +25,7 @@ import { checkNeverDisclosable, checkStatusRequired, type CredentialTypeRulesLoo
 import { parseSdJwt } from './parse-sd-jwt.ts';
 import { neverDisclosableClaims, optionalString, readStatus, requiredString, subjectClaims } from './vc-claims.ts';
 import { verifyKeyBinding } from './verify-key-binding.ts';
+import { verifyTransactionDataHashes } from './verify-transaction-data-hashes.ts';
 import { numericDate, verifySdJwt } from './verify-sd-jwt.ts';
 import { clockSkew } from '../clock-skew.ts';
 import type { FormatCaches } from '../caches.ts';
@@ -53,6 +55,11 @@ export interface SdJwtVcVerifyContext {
   readonly caches?: Pick<FormatCaches, 'holderKeys'>;
   /** Sees each check as it passes, before the outcome is known (the result lists them all). */
   readonly onCheck?: (check: string) => void;
+  /**
+   * The request's transaction data items that name this credential query, as sent (OpenID4VP 1.0
+   * §8.4, B.3.3). When non-empty, holder binding is required and the KB-JWT must hash exactly these.
+   */
+  readonly transactionData?: readonly string[];
 }
 
 const TYP = 'dc+sd-jwt';
@@ -139,7 +146,9 @@ async function verify(presentation: string, ctx: SdJwtVcVerifyContext): Promise<
 }
 
 async function checkHolderBinding(sdJwt: ReturnType<typeof parseSdJwt>, payload: JsonObject, ctx: SdJwtVcVerifyContext, checks: string[]): Promise<boolean> {
-  const required = ctx.requireKeyBinding !== false;
+  const transactionData = ctx.transactionData ?? [];
+  // Transaction data is authorised by the holder key: it makes key binding required (OpenID4VP 1.0 §8.4).
+  const required = ctx.requireKeyBinding !== false || transactionData.length > 0;
   if (required) {
     const cnf = payload['cnf'];
     if (cnf === undefined || (isJsonObject(cnf) && cnf['jwk'] === undefined)) {
@@ -159,6 +168,7 @@ async function checkHolderBinding(sdJwt: ReturnType<typeof parseSdJwt>, payload:
     ...(ctx.caches !== undefined && { holderKeys: ctx.caches.holderKeys }),
   });
   checks.push(...kb.checks);
+  if (transactionData.length > 0) checks.push(...verifyTransactionDataHashes(kb.payload, transactionData));
   return true;
 }
 

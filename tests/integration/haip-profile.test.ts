@@ -1,0 +1,69 @@
+/**
+ * PROFILE=haip on the real server: a use case outside the profile stops the service naming it;
+ * `/readyz` states the profile in force; an unencrypted response mode is refused with its code; the
+ * developer wallet's honest SD-JWT VC and mdoc presentations are verified. And PROFILE=open next to
+ * it, so the refusals are seen to come from the profile.
+ */
+import { copyFile, mkdtemp } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFixtureDirs, removeDir, rp, startTestService, type TestService } from '../helpers/test-service.ts';
+import { runWallet } from '../../src/wallet/wallet.ts';
+
+let dirs: Awaited<ReturnType<typeof createFixtureDirs>>;
+let haip: TestService;
+let open: TestService;
+const within = ['pid-basic', 'pid-mdoc', 'company-application-submit'];
+
+beforeAll(async () => {
+  dirs = await createFixtureDirs();
+  const useCases = await mkdtemp(join(dirs.root, 'haip-use-cases-'));
+  for (const id of within) await copyFile(`presentation-definitions/${id}.json`, join(useCases, `${id}.json`));
+  haip = await startTestService(dirs, { PROFILE: 'haip', USE_CASE_DIR: useCases });
+  open = await startTestService(dirs, { PROFILE: 'open', USE_CASE_DIR: useCases });
+});
+afterAll(async () => {
+  await haip.stop();
+  await open.stop();
+  await removeDir(dirs.root);
+});
+
+describe('PROFILE=haip at start', () => {
+  it('a registered Presentation Exchange use case stops the service, naming the use case and the path', async () => {
+    await expect(startTestService(dirs, { PROFILE: 'haip' })).rejects.toThrow(/PROFILE=haip: .*use case "pid-basic-pe": \$\.presentation_definition/);
+  });
+
+  it('/readyz states the profile in force', async () => {
+    const body = (await (await fetch(`${haip.baseUrl}/readyz`)).json()) as { profile: Record<string, unknown> };
+    expect(body.profile).toMatchObject({ name: 'haip', client_id_prefixes: ['x509_hash'], response_modes: ['direct_post.jwt'] });
+    const openBody = (await (await fetch(`${open.baseUrl}/readyz`)).json()) as { profile: Record<string, unknown> };
+    expect(openBody.profile).toMatchObject({ name: 'open' });
+  });
+});
+
+describe('PROFILE=haip at request time', () => {
+  it('response_mode direct_post → 400 PROFILE_RESPONSE_MODE_NOT_ALLOWED (accepted under open)', async () => {
+    const refused = await rp(haip, 'POST', '/v1/presentations', { use_case: 'pid-basic', response_mode: 'direct_post' });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ code: 'PROFILE_RESPONSE_MODE_NOT_ALLOWED' });
+    expect((await rp(open, 'POST', '/v1/presentations', { use_case: 'pid-basic', response_mode: 'direct_post' })).status).toBe(201);
+  });
+
+  it.each([
+    ['pid-basic', 'anna'],
+    ['pid-mdoc', 'anna'],
+    ['company-application-submit', 'cecilia'],
+  ])('an honest wallet answering %s is verified; the request offers ES256 only and is encrypted', async (useCase, person) => {
+    const created = await rp(haip, 'POST', '/v1/presentations', { use_case: useCase });
+    expect(created.status).toBe(201);
+    expect(String(created.body['client_id'])).toMatch(/^x509_hash:/);
+    const run = await runWallet(String(created.body['authorization_request_uri']), { wallet: await haip.wallet(person), trust: haip.walletTrust });
+    expect(run.requestObject['response_mode']).toBe('direct_post.jwt');
+    expect((run.requestObject['client_metadata'] as { vp_formats_supported: unknown }).vp_formats_supported).toEqual({
+      'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256'], 'kb-jwt_alg_values': ['ES256'] },
+      mso_mdoc: { issuerauth_alg_values: [-7], deviceauth_alg_values: [-7] },
+    });
+    expect(run.responseStatus).toBe(200);
+    expect((await rp(haip, 'GET', `/v1/presentations/${String(created.body['transaction_id'])}`)).body['status']).toBe('verified');
+  });
+});
