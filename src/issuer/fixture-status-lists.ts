@@ -6,7 +6,7 @@
  * token for `https://pid-issuer.test.eudi.example/status-lists/<name>`, signed by
  * `pki/pid-status-signer` — a certificate of the PID provider's revocation service
  * (`pki/pid-revocation-ca`, published as `…/PID/Revocation` in the PID providers LoTE). In
- * development the service answers these URIs from the files (`status/fixture-status-lists.ts`);
+ * development the service answers these URIs from the files (`dev/fixture-status-fetch.ts`);
  * nothing here is ever trusted in production.
  *
  * Entries are 2 bits (VALID, INVALID, SUSPENDED), at random distinct indices (HAIP 1.0: unique,

@@ -16,26 +16,25 @@
  * there, as claim 16 of the claims set (at least one, and no other value); the signer certificate
  * from `x5chain` (33); the signature with that certificate's key; only then the payload, with the
  * bounded decoder allowing byte-string keys. Every untrusted byte goes through the bounded decoder
- * (`formats/mdoc/cbor/decode-cbor.ts`); nothing is decoded without limits.
+ * (`cbor/decode-cbor.ts`, through `read-cwt.ts`); nothing is decoded without limits.
  *
  * Does not check: `sub` against the referenced URI, the signer's binding to the issuer, whether an
  * identifier is listed (`check-credential-status.ts`).
  */
 import { type KeyObject, X509Certificate } from 'node:crypto';
-import { VerificationError, isServiceError } from '../errors.ts';
-import { CborBytesMap, CborTag, type CborLimits, type CborValue, decodeCbor } from '../cbor/decode-cbor.ts';
+import { CborBytesMap, type CborLimits, type CborValue } from '../cbor/decode-cbor.ts';
 import { coseSignatureAlgorithm, curveOfNamedCurve } from '../cose/cose-algorithms.ts';
-import { type CoseMessage, headerParameter, parseCoseMessage } from '../cose/parse-cose-message.ts';
+import { type CoseMessage, headerParameter } from '../cose/parse-cose-message.ts';
 import { verifyCoseSignature } from '../cose/verify-cose-sign1.ts';
 import { cwtClaims } from './verify-status-list-cwt.ts';
 import { checkTimeClaims } from './verify-status-list-jwt.ts';
+import { invalidToken, readCwtClaims, readCwtEnvelope } from './read-cwt.ts';
 
 export const IDENTIFIER_LIST_CWT_MEDIA_TYPE = 'application/identifierlist+cwt';
 /** The `identifier_list` claim key (ISO/IEC 18013-5 2nd ed. §12.3.6.4). */
 export const IDENTIFIER_LIST_CLAIM = 65530;
 const TYP = 16;
 const X5CHAIN = 33;
-const CWT_TAG = 61;
 
 /** Largest accepted token, in bytes. */
 export const MAX_IDENTIFIER_LIST_CWT_BYTES = 8 * 1024 * 1024;
@@ -43,7 +42,6 @@ export const MAX_IDENTIFIER_LIST_CWT_BYTES = 8 * 1024 * 1024;
 export const MAX_IDENTIFIER_LIST_ITEMS = 2_000_000;
 const MAX_X5CHAIN = 8;
 
-const envelopeLimits: CborLimits = { maxDepth: 8, maxItems: 64, maxTagNesting: 2 };
 const payloadLimits: CborLimits = { maxDepth: 8, maxItems: MAX_IDENTIFIER_LIST_ITEMS, maxTagNesting: 2, byteStringKeys: true };
 
 /** An identifier list after its signature verified. */
@@ -60,17 +58,7 @@ export interface IdentifierListToken {
 }
 
 const WHAT = 'identifier list CWT';
-const invalid = (detail: string): VerificationError => new VerificationError('STATUS_LIST_INVALID', `${WHAT}: ${detail}`);
-
-/** Runs `step`, turning the mdoc decoder's and COSE parser's codes into `STATUS_LIST_INVALID`. */
-function asListError<T>(step: () => T): T {
-  try {
-    return step();
-  } catch (error) {
-    if (isServiceError(error) && error.code !== 'STATUS_LIST_INVALID') throw invalid(error.detail ?? error.code);
-    throw error;
-  }
-}
+const invalid = (detail: string) => invalidToken(WHAT, detail);
 
 /**
  * Verifies an identifier list CWT and returns its claims.
@@ -78,11 +66,7 @@ function asListError<T>(step: () => T): T {
  */
 export function verifyIdentifierListCwt(token: Uint8Array, options: { readonly now: Date; readonly clockSkewSeconds: number }): IdentifierListToken {
   if (!(token instanceof Uint8Array) || token.byteLength === 0 || token.byteLength > MAX_IDENTIFIER_LIST_CWT_BYTES) throw invalid('not a token of acceptable size');
-  const message = asListError(() => {
-    let value: CborValue = decodeCbor(token, WHAT, envelopeLimits);
-    if (value instanceof CborTag && value.tag === CWT_TAG) value = value.value;
-    return parseCoseMessage(value, 'sign1', WHAT);
-  });
+  const message = readCwtEnvelope(token, WHAT, { requireCoseTag: false });
   const alg = coseSignatureAlgorithm(message.protectedHeader.get(1));
   if (alg === undefined) throw invalid('protected "alg" is absent or not ES256, ES384 or ES512');
   const headerTyp = message.protectedHeader.get(TYP);
@@ -94,7 +78,7 @@ export function verifyIdentifierListCwt(token: Uint8Array, options: { readonly n
     throw invalid('the signature does not verify with the key of x5chain[0]');
   }
   const payload = message.payload;
-  const claims = asListError(() => decodeCbor(payload, `${WHAT} payload`, payloadLimits));
+  const claims = readCwtClaims(payload, WHAT, payloadLimits);
   if (!(claims instanceof Map)) throw invalid('the payload is not a claims map');
   const claimTyp = claims.get(TYP);
   if (claimTyp !== undefined && claimTyp !== IDENTIFIER_LIST_CWT_MEDIA_TYPE) throw invalid(`claim "typ" (16) must be "${IDENTIFIER_LIST_CWT_MEDIA_TYPE}"`);

@@ -13,14 +13,14 @@
  * Does not check: `sub` against the referenced URI, the signer's binding to an issuer, entries.
  */
 import { KeyObject, type webcrypto } from 'node:crypto';
-import { VerificationError, isServiceError } from '../errors.ts';
-import { CborTag, type CborLimits, type CborValue, decodeCbor } from '../cbor/decode-cbor.ts';
+import type { CborLimits } from '../cbor/decode-cbor.ts';
 import { coseSignatureAlgorithm } from '../cose/cose-algorithms.ts';
-import { type CoseMessage, headerParameter, parseCoseMessage } from '../cose/parse-cose-message.ts';
+import { type CoseMessage, headerParameter } from '../cose/parse-cose-message.ts';
 import { verifyCoseSignature } from '../cose/verify-cose-sign1.ts';
 import { decodeStatusList } from './decode-status-list.ts';
 import type { StatusListToken } from './types.ts';
 import { checkTimeClaims, type VerifyStatusListOptions } from './verify-status-list-jwt.ts';
+import { invalidToken, readCwtClaims, readCwtEnvelope } from './read-cwt.ts';
 
 export const STATUS_LIST_CWT_MEDIA_TYPE = 'application/statuslist+cwt';
 
@@ -32,27 +32,13 @@ export const MAX_STATUS_LIST_CWT_BYTES = 16 * 1024 * 1024;
 
 /** COSE header labels (RFC 9052 §3.1; RFC 9596 `typ`; RFC 9360 `x5chain`). */
 const HEADER = { alg: 1, kid: 4, typ: 16, x5chain: 33 } as const;
-const CWT_TAG = 61;
-const COSE_SIGN1_TAG = 18;
 const MAX_X5CHAIN = 8;
 
-/** The envelope: a tag or two around four items and two small header maps. */
-const envelopeLimits: CborLimits = { maxDepth: 8, maxItems: 64, maxTagNesting: 2 };
 /** The claims: a handful of claims and the status list map; `lst` is one byte string however long. */
 const payloadLimits: CborLimits = { maxDepth: 8, maxItems: 256, maxTagNesting: 1 };
 
 const WHAT = 'status list CWT';
-const invalid = (detail: string): VerificationError => new VerificationError('STATUS_LIST_INVALID', `${WHAT}: ${detail}`);
-
-/** Runs `step`, turning the decoder's and COSE parser's codes into `STATUS_LIST_INVALID`. */
-function asListError<T>(step: () => T): T {
-  try {
-    return step();
-  } catch (error) {
-    if (isServiceError(error) && error.code !== 'STATUS_LIST_INVALID') throw invalid(error.detail ?? error.code);
-    throw error;
-  }
-}
+const invalid = (detail: string) => invalidToken(WHAT, detail);
 
 /**
  * Verifies a status list token in CWT format and returns its claims.
@@ -60,13 +46,7 @@ function asListError<T>(step: () => T): T {
  */
 export async function verifyStatusListCwt(token: Uint8Array, options: VerifyStatusListOptions): Promise<StatusListToken> {
   if (!(token instanceof Uint8Array) || token.byteLength === 0 || token.byteLength > MAX_STATUS_LIST_CWT_BYTES) throw invalid('not a token of acceptable size');
-  const message = asListError(() => {
-    let value: CborValue = decodeCbor(token, WHAT, envelopeLimits);
-    if (value instanceof CborTag && value.tag === CWT_TAG) value = value.value;
-    // RFC 8392 §6: a CWT is a tagged COSE object (COSE_Sign1_Tagged, 18).
-    if (!(value instanceof CborTag) || value.tag !== COSE_SIGN1_TAG) throw invalid('not a tagged COSE_Sign1');
-    return parseCoseMessage(value, 'sign1', WHAT);
-  });
+  const message = readCwtEnvelope(token, WHAT, { requireCoseTag: true });
   const alg = coseSignatureAlgorithm(message.protectedHeader.get(HEADER.alg));
   if (alg === undefined) throw invalid('protected "alg" must be ES256, ES384 or ES512');
   if (message.protectedHeader.get(HEADER.typ) !== STATUS_LIST_CWT_MEDIA_TYPE) throw invalid(`protected "typ" must be "${STATUS_LIST_CWT_MEDIA_TYPE}"`);
@@ -79,7 +59,7 @@ export async function verifyStatusListCwt(token: Uint8Array, options: VerifyStat
   }
 
   const payload = message.payload;
-  const claims = asListError(() => decodeCbor(payload, `${WHAT} payload`, payloadLimits));
+  const claims = readCwtClaims(payload, WHAT, payloadLimits);
   if (!(claims instanceof Map)) throw invalid('the payload is not a claims map');
   const sub = claims.get(cwtClaims.sub);
   if (typeof sub !== 'string' || sub === '') throw invalid('"sub" (2) is missing or not a text string');

@@ -1,5 +1,5 @@
 /**
- * The bounded CBOR decoder of `formats/mdoc/cbor/` (RFC 8949): it agrees with cbor-x on
+ * The bounded CBOR decoder of `cbor/` (RFC 8949): it agrees with cbor-x on
  * well-formed input, keeps integer map keys and embedded items exactly, and refuses — with
  * MDOC_MALFORMED, before allocating — everything outside its rules and limits.
  */

@@ -1,5 +1,5 @@
 /**
- * The ECDH-ES + AES-GCM compact JWE of src/oid4vp/jwe-ecdh-es.ts (RFC 7516, RFC 7518 §4.6, §5.3):
+ * The ECDH-ES + AES-GCM compact JWE of src/jose/jwe-ecdh-es.ts (RFC 7516, RFC 7518 §4.6, §5.3):
  * interoperable with jose in both directions, with and without apu/apv, and every malformed part
  * refused with a JweDecryptionError.
  */

@@ -1,6 +1,6 @@
 /**
- * The SessionStore and SharingLogStore contracts (src/store/session-ports.ts,
- * sharing-log-ports.ts), run against every adapter: memory and SQLite on a real file. One suite,
+ * The SessionStore and SharingLogStore contracts (src/portal/ports.ts),
+ * run against every adapter: memory and SQLite on a real file. One suite,
  * so the adapters cannot drift apart (a Redis adapter joins the same table).
  */
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * The TransactionStore contract (src/store/ports.ts), run against every adapter: the in-memory
+ * The TransactionStore contract (src/oid4vp/ports.ts), run against every adapter: the in-memory
  * store and the SQLite store on a real file. One suite, so the adapters cannot drift apart.
  */
 import { spawnSync } from 'node:child_process';
