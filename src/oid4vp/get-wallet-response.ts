@@ -43,15 +43,15 @@ export async function getWalletResponse(
   };
   if (redeemed.kind === 'pending') return base;
   if (redeemed.kind === 'code_required') return { ...base, response_code_required: true };
-  if (status === 'verified') {
-    const discarded = tx.error?.discarded;
+  if (tx.status === 'verified') {
+    const discarded = tx.discarded;
     const transactionData = verifiedTransactionData(tx, deps.useCases.get(tx.useCaseId)?.query);
     return {
       ...base,
-      credentials: tx.result ?? [],
+      credentials: tx.result,
       ...(transactionData !== undefined && { transaction_data: transactionData }),
       ...(discarded !== undefined && { discarded_presentations: discarded }),
     };
   }
-  return { ...base, ...(tx.error !== undefined && { error: tx.error }) };
+  return tx.status === 'failed' ? { ...base, error: tx.error } : base;
 }

@@ -30,7 +30,7 @@ export async function loadOpenTransaction(deps: VerifierDeps, requestIdText: str
 export async function loadRpTransaction(deps: VerifierDeps, rpClientId: string, transactionIdText: string, now: number): Promise<Transaction> {
   const id = parseTransactionId(transactionIdText);
   const tx = id === undefined ? undefined : await deps.store.get(id);
-  if (tx === undefined || tx.rpClientId !== rpClientId || (tx.resultExpiresAt !== undefined && tx.resultExpiresAt <= now)) {
+  if (tx === undefined || tx.rpClientId !== rpClientId || ((tx.status === 'verified' || tx.status === 'failed') && tx.resultExpiresAt <= now)) {
     throw new ServiceError('TRANSACTION_NOT_FOUND');
   }
   return tx;

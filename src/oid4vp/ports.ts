@@ -3,15 +3,10 @@
  * that needs them (store/ holds the adapters: memory for tests, SQLite as the embedded default,
  * Redis). Small interfaces; every state change of a transaction is one atomic operation.
  */
-import type { Transaction, TransactionId, RequestId, TransactionStatus, StoredCredentialResult, TransactionError } from './transaction.ts';
+import type { Completion, Transaction, TransactionId, RequestId } from './transaction.ts';
 
-export interface CompleteTransaction {
-  readonly status: Extract<TransactionStatus, 'verified' | 'failed'>;
-  readonly result?: readonly StoredCredentialResult[];
-  readonly error?: TransactionError;
-  readonly responseCodeHash?: string;
-  readonly resultExpiresAt: number;
-}
+/** The transition to a final state: verified with its result, or failed with its error. */
+export type CompleteTransaction = Completion;
 
 export interface TransactionStore {
   create(tx: Transaction): Promise<void>;

@@ -13,7 +13,7 @@ import { parseStrictJson } from '../util/strict-json.ts';
 import { decryptResponse } from './decrypt-response.ts';
 import { loadOpenTransaction } from './load-open-transaction.ts';
 import { parseAuthorizationResponse, type AuthorizationResponse } from './parse-authorization-response.ts';
-import { newResponseCode, type StoredCredentialResult, type Transaction, type TransactionError } from './transaction.ts';
+import { newResponseCode, type DiscardedPresentation, type StoredCredentialResult, type Transaction, type TransactionError } from './transaction.ts';
 import { verifyVpToken } from './verify-vp-token.ts';
 import { resultTtlMs } from './redeem-verified-result.ts';
 import type { VerifierDeps } from './verifier-deps.ts';
@@ -40,50 +40,46 @@ export async function postWalletResponse(deps: VerifierDeps, input: PostWalletRe
   if (response.state !== tx.requestId) throw new ServiceError('STATE_MISMATCH');
 
   const useCase = deps.useCases.get(tx.useCaseId);
-  let result: StoredCredentialResult[] | undefined;
-  let error: TransactionError | undefined;
+  let outcome: { readonly result: StoredCredentialResult[]; readonly discarded: DiscardedPresentation[] } | { readonly error: TransactionError };
   let failure: ServiceError | undefined;
-  let discardedNote: TransactionError | undefined;
   if (response.kind === 'error') {
-    error = { code: 'WALLET_ERROR', wallet_error: response.error };
+    outcome = { error: { code: 'WALLET_ERROR', wallet_error: response.error } };
   } else {
     try {
       if (useCase === undefined) throw new ServiceError('INTERNAL_ERROR', `use case ${tx.useCaseId} is no longer loaded`);
       const verified = await verifyVpToken(deps, tx, useCase, response.vpToken);
-      result = verified.results;
-      if (verified.discarded.length > 0) discardedNote = { code: 'PRESENTATIONS_DISCARDED', discarded: verified.discarded };
+      outcome = { result: verified.results, discarded: verified.discarded };
     } catch (err) {
       if (!isServiceError(err)) throw err;
       failure = err;
-      error = { code: err.code };
+      outcome = { error: { code: err.code } };
     }
   }
 
   const code = tx.flow === 'same_device' ? newResponseCode() : undefined;
   const now = deps.now();
-  const completion: CompleteTransaction = {
-    status: error === undefined ? 'verified' : 'failed',
-    ...(result !== undefined && error === undefined && { result }),
-    ...(error !== undefined ? { error } : discardedNote !== undefined && { error: discardedNote }),
-    ...(code !== undefined && { responseCodeHash: hashResponseCode(code) }),
-    resultExpiresAt: now + resultTtlMs(deps, useCase),
-  };
+  const final = { ...(code !== undefined && { responseCodeHash: hashResponseCode(code) }), resultExpiresAt: now + resultTtlMs(deps, useCase) };
+  const completion: CompleteTransaction =
+    'error' in outcome
+      ? { status: 'failed', error: outcome.error, ...final }
+      : { status: 'verified', result: outcome.result, ...(outcome.discarded.length > 0 && { discarded: outcome.discarded }), ...final };
   const accepted = await deps.store.complete(tx.id, completion, now);
   if (!accepted) {
     deps.audit({ event: 'response_rejected', transaction_id: tx.id, code: 'RESPONSE_REPLAYED' });
     throw new ServiceError('RESPONSE_REPLAYED', `transaction ${tx.id} completed concurrently or expired`);
   }
-  if (error === undefined) {
+  if (completion.status === 'verified') {
     deps.onVerified?.({ ...tx, ...completion });
     deps.audit({
       event: 'response_verified',
       transaction_id: tx.id,
       use_case: tx.useCaseId,
-      credential_types: result?.map((r) => r.type) ?? [],
-      trust_anchors: result?.map((r) => r.trust.anchorId) ?? [],
-      ...(discardedNote?.discarded !== undefined && { code: `DISCARDED:${discardedNote.discarded.map((d) => d.code).join(',')}` }),
+      credential_types: completion.result.map((r) => r.type),
+      trust_anchors: completion.result.map((r) => r.trust.anchorId),
+      ...(completion.discarded !== undefined && { code: `DISCARDED:${completion.discarded.map((d) => d.code).join(',')}` }),
     });
   } else {
+    const { error } = completion;
     deps.audit({ event: 'response_failed', transaction_id: tx.id, use_case: tx.useCaseId, code: error.wallet_error === undefined ? error.code : `WALLET_ERROR:${error.wallet_error}` });
   }
   const body = code !== undefined && tx.redirectUri !== undefined ? { redirect_uri: appendResponseCode(tx.redirectUri, code) } : {};

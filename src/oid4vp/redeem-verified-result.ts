@@ -13,7 +13,7 @@
 import { ServiceError } from '../errors.ts';
 import { hashResponseCode } from './post-wallet-response.ts';
 import { loadRpTransaction } from './load-open-transaction.ts';
-import { publicStatus, type PublicStatus, type Transaction } from './transaction.ts';
+import { publicStatus, type FinalTransaction, type PublicStatus, type Transaction } from './transaction.ts';
 import type { VerifierDeps } from './verifier-deps.ts';
 import type { UseCase } from '../use-cases/z-use-case.ts';
 
@@ -21,9 +21,9 @@ export type RedeemedResult =
   /** Not final yet: no result to redeem. */
   | { readonly kind: 'pending'; readonly tx: Transaction; readonly status: PublicStatus }
   /** Final, same-device, and no response_code was given: the result stays held back. */
-  | { readonly kind: 'code_required'; readonly tx: Transaction; readonly status: PublicStatus }
+  | { readonly kind: 'code_required'; readonly tx: FinalTransaction; readonly status: 'verified' | 'failed' }
   /** Final, and released to this caller (the response_code, if the flow has one, is now spent). */
-  | { readonly kind: 'redeemed'; readonly tx: Transaction; readonly status: 'verified' | 'failed' };
+  | { readonly kind: 'redeemed'; readonly tx: FinalTransaction; readonly status: 'verified' | 'failed' };
 
 /** @throws ServiceError `TRANSACTION_NOT_FOUND`, `RESPONSE_CODE_INVALID` */
 export async function redeemVerifiedResult(
@@ -32,8 +32,8 @@ export async function redeemVerifiedResult(
 ): Promise<RedeemedResult> {
   const now = deps.now();
   const tx = await loadRpTransaction(deps, input.rpClientId, input.transactionId, now);
-  const status = publicStatus(tx, now);
-  if (status !== 'verified' && status !== 'failed') return { kind: 'pending', tx, status };
+  if (tx.status !== 'verified' && tx.status !== 'failed') return { kind: 'pending', tx, status: publicStatus(tx, now) };
+  const status = tx.status;
   if (tx.flow === 'same_device') {
     if (input.responseCode === undefined) return { kind: 'code_required', tx, status };
     if (tx.responseCodeHash === undefined || !(await deps.store.consumeResponseCode(tx.id, hashResponseCode(input.responseCode)))) {

@@ -6,6 +6,7 @@
  * accepted from `pending` or `request_retrieved` only, once, by one atomic compare-and-set in the
  * store (OpenID4VP 1.0 §13.3; the EU reference verifier's Requested → RequestObjectRetrieved → Submitted).
  */
+import type { ErrorCode } from '../errors.ts';
 import { randomToken } from '../util/random.ts';
 import type { VerifiedCredential } from '../formats/types.ts';
 import type { CredentialStatusResult } from '../status/types.ts';
@@ -58,18 +59,14 @@ export interface StoredCredentialResult {
 /** An optional presentation that failed verification and was set aside (OpenID4VP 1.0 §8.6). */
 export interface DiscardedPresentation {
   readonly query_id: string;
-  readonly code: string;
+  readonly code: ErrorCode;
 }
 
-/**
- * What went wrong. For a failed transaction: why it failed. For a verified one, only when optional
- * presentations were discarded: `code` is `PRESENTATIONS_DISCARDED` and `discarded` lists them.
- */
+/** Why a transaction failed. */
 export interface TransactionError {
-  readonly code: string;
+  readonly code: ErrorCode;
   /** For wallet error responses: the OAuth error value the wallet sent. */
   readonly wallet_error?: string;
-  readonly discarded?: readonly DiscardedPresentation[];
 }
 
 /**
@@ -82,7 +79,8 @@ export interface TransactionDataItem {
   readonly credential_ids: readonly string[];
 }
 
-export interface Transaction {
+/** What a transaction holds from its creation on, whatever its state. */
+interface TransactionBase {
   readonly id: TransactionId;
   /** Identifies the request object URI and is the OpenID4VP `state`. */
   readonly requestId: RequestId;
@@ -103,13 +101,42 @@ export interface Transaction {
   readonly encryptionKey?: JsonWebKey & { kid: string };
   readonly createdAt: number;
   readonly expiresAt: number;
-  readonly status: TransactionStatus;
-  readonly responseCodeHash?: string;
-  readonly result?: readonly StoredCredentialResult[];
-  readonly error?: TransactionError;
-  /** When the stored result (personal data) is deleted. */
-  readonly resultExpiresAt?: number;
 }
+
+/** Awaiting the wallet: created (`pending`), or its request object fetched (`request_retrieved`). */
+export interface OpenTransaction extends TransactionBase {
+  readonly status: 'pending' | 'request_retrieved';
+}
+
+/** What every final state holds: the same-device response code (hashed) and when the result is deleted. */
+interface FinalState {
+  readonly responseCodeHash?: string;
+  /** When the stored result (personal data) is deleted. */
+  readonly resultExpiresAt: number;
+}
+
+/** Verified: the kept claims, and the optional presentations that were set aside with their codes. */
+export interface VerifiedState extends FinalState {
+  readonly status: 'verified';
+  readonly result: readonly StoredCredentialResult[];
+  readonly discarded?: readonly DiscardedPresentation[];
+}
+
+/** Failed: an attributed response that did not verify, or the wallet's error. */
+export interface FailedState extends FinalState {
+  readonly status: 'failed';
+  readonly error: TransactionError;
+}
+
+/** The one atomic transition out of an open state (the store's `complete`). */
+export type Completion = VerifiedState | FailedState;
+
+export type VerifiedTransaction = TransactionBase & VerifiedState;
+export type FailedTransaction = TransactionBase & FailedState;
+export type FinalTransaction = VerifiedTransaction | FailedTransaction;
+
+/** A transaction in one of its states; `status` tells which members it has. */
+export type Transaction = OpenTransaction | FinalTransaction;
 
 export const publicStatus = (tx: Transaction, now: number): PublicStatus =>
   (tx.status === 'pending' || tx.status === 'request_retrieved') && now >= tx.expiresAt ? 'expired' : tx.status;

@@ -23,7 +23,7 @@ export interface VerifiedTransactionData {
 export function verifiedTransactionData(tx: Transaction, query?: DcqlQuery): VerifiedTransactionData[] | undefined {
   if (tx.status !== 'verified' || tx.transactionData === undefined) return undefined;
   const pid = new Set((query?.credentials ?? []).filter(isPidCredentialQuery).map((cq) => cq.id));
-  const presented = new Set((tx.result ?? []).map((r) => r.query_id).filter((id) => !pid.has(id)));
+  const presented = new Set(tx.result.map((r) => r.query_id).filter((id) => !pid.has(id)));
   return tx.transactionData.map((item) => {
     // Our own encoding of an RP-supplied object (create-transaction-data.ts).
     const { type: _type, credential_ids: _ids, ...parameters } = JSON.parse(Buffer.from(item.encoded, 'base64url').toString('utf8')) as Record<string, unknown>;

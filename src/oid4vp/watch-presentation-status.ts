@@ -40,7 +40,7 @@ export async function readPresentationStatus(deps: VerifierDeps, input: { readon
     transaction_id: tx.id,
     status,
     expires_at: new Date(tx.expiresAt).toISOString(),
-    ...(status === 'failed' && tx.error !== undefined && { error: { code: tx.error.code, ...(tx.error.wallet_error !== undefined && { wallet_error: tx.error.wallet_error }) } }),
+    ...(tx.status === 'failed' && { error: { code: tx.error.code, ...(tx.error.wallet_error !== undefined && { wallet_error: tx.error.wallet_error }) } }),
   };
 }
 

@@ -26,7 +26,7 @@ export async function buildRoles(deps: PortalDeps, vp: VerifiedPresentation, sub
     deps.audit({ event: 'representation_rejected', transaction_id: vp.tx.id, use_case: vp.tx.useCaseId, credential_type: credentialType, code });
   };
   // Representation presentations the verifier discarded (expired, revoked, untrusted …) are refused with their code.
-  for (const d of vp.tx.error?.discarded ?? []) {
+  for (const d of vp.tx.discarded ?? []) {
     if (vp.policy.representations.includes(d.query_id)) refuse(queryType(vp, d.query_id), d.code as ErrorCode);
   }
   for (const result of vp.results) {

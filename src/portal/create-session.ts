@@ -46,7 +46,7 @@ export async function createSession(deps: PortalDeps, input: CreateSessionInput)
     idleExpiresAt: Math.min(now + deps.settings.idleMs, now + deps.settings.absoluteMs),
     absoluteExpiresAt: now + deps.settings.absoluteMs,
   };
-  if (!(await deps.sessions.claimTransaction(vp.tx.id, session.id, vp.tx.resultExpiresAt ?? now + deps.verifier.settings.resultTtlMs))) {
+  if (!(await deps.sessions.claimTransaction(vp.tx.id, session.id, vp.tx.resultExpiresAt))) {
     throw new ServiceError('SESSION_ALREADY_CREATED', `transaction ${vp.tx.id}`);
   }
   await deps.sessions.create(session);

@@ -49,7 +49,7 @@ function personalIdentifier(r: PresentedCredential): string | undefined {
  * Does nothing for a transaction that is not verified or identifies nobody.
  */
 export async function recordPresentation(deps: PortalDeps, tx: Transaction, role: RoleKind, at: number): Promise<void> {
-  if (publicStatus(tx, at) !== 'verified' || tx.result === undefined) return;
+  if (publicStatus(tx, at) !== 'verified' || tx.status !== 'verified') return;
   const accountKey = presenterKey(deps, tx, tx.result);
   if (accountKey === undefined) return;
   const entry: DisclosureEntry = {

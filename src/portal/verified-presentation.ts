@@ -6,7 +6,7 @@
  */
 import { ServiceError } from '../errors.ts';
 import { redeemVerifiedResult, resultTtlMs } from '../oid4vp/redeem-verified-result.ts';
-import type { StoredCredentialResult, Transaction } from '../oid4vp/transaction.ts';
+import type { StoredCredentialResult, VerifiedTransaction } from '../oid4vp/transaction.ts';
 import type { UseCase } from '../use-cases/z-use-case.ts';
 import { accountKeyHash } from './account-key.ts';
 import type { PortalDeps } from './portal-deps.ts';
@@ -19,7 +19,7 @@ import type { PortalPolicy } from './z-portal-policy.ts';
 export type PresentedCredential = StoredCredentialResult;
 
 export interface VerifiedPresentation {
-  readonly tx: Transaction;
+  readonly tx: VerifiedTransaction;
   readonly useCase: UseCase;
   readonly policy: PortalPolicy;
   readonly results: readonly PresentedCredential[];
@@ -36,8 +36,8 @@ export async function loadVerifiedPresentation(
   input: { readonly rpClientId: string; readonly transactionId: string; readonly responseCode?: string | undefined },
 ): Promise<VerifiedPresentation> {
   const redeemed = await redeemVerifiedResult(deps.verifier, input);
-  const { tx, status } = redeemed;
-  if (status !== 'verified' || tx.result === undefined) throw new ServiceError('SESSION_TRANSACTION_NOT_VERIFIED', `transaction ${tx.id} is ${status}`);
+  const { tx } = redeemed;
+  if (tx.status !== 'verified') throw new ServiceError('SESSION_TRANSACTION_NOT_VERIFIED', `transaction ${tx.id} is ${redeemed.status}`);
   if (redeemed.kind === 'code_required') throw new ServiceError('RESPONSE_CODE_REQUIRED');
   const policy = deps.policies.get(tx.useCaseId);
   if (policy === undefined) throw new ServiceError('SESSION_USE_CASE_NOT_PORTAL', `use case ${tx.useCaseId}`);
@@ -45,7 +45,7 @@ export async function loadVerifiedPresentation(
   if (useCase === undefined) throw new ServiceError('INTERNAL_ERROR', `use case ${tx.useCaseId} is no longer loaded`);
   // The store does not record the completion time; the result's deletion time is completion + result TTL.
   const now = deps.verifier.now();
-  const verifiedAt = tx.resultExpiresAt === undefined ? now : Math.min(now, tx.resultExpiresAt - resultTtlMs(deps.verifier, useCase));
+  const verifiedAt = Math.min(now, tx.resultExpiresAt - resultTtlMs(deps.verifier, useCase));
   return { tx, useCase, policy, results: tx.result, verifiedAt };
 }
 

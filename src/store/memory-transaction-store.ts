@@ -81,7 +81,7 @@ export class MemoryTransactionStore implements TransactionStore {
   async close(): Promise<void> {}
 
   private entry(tx: Transaction, purgeAt: number, codeUsed: boolean): Entry {
-    return { status: tx.status, expiresAt: tx.expiresAt, requestId: tx.requestId, responseCodeHash: tx.responseCodeHash, sealed: sealJson(this.cipher, tx, `transaction:${tx.id}`), purgeAt, codeUsed };
+    return { status: tx.status, expiresAt: tx.expiresAt, requestId: tx.requestId, responseCodeHash: tx.status === 'verified' || tx.status === 'failed' ? tx.responseCodeHash : undefined, sealed: sealJson(this.cipher, tx, `transaction:${tx.id}`), purgeAt, codeUsed };
   }
 
   private open(id: string, e: Entry): Transaction {

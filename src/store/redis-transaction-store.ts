@@ -17,6 +17,7 @@ import type { TransactionStore, CompleteTransaction } from '../oid4vp/ports.ts';
 import type { Transaction, TransactionId, RequestId } from '../oid4vp/transaction.ts';
 import type { AtRestCipher } from './encrypt-at-rest.ts';
 import { LuaScript, expiryMs } from './redis-client.ts';
+import { finalStateFields, readErrorField } from './final-state-fields.ts';
 
 export interface RedisTransactionStoreOptions {
   readonly cipher: AtRestCipher;
@@ -156,11 +157,12 @@ export class RedisTransactionStore implements TransactionStore {
 
   async complete(id: TransactionId, u: CompleteTransaction, now: number): Promise<boolean> {
     const present = (v: string | undefined): string => (v === undefined ? '' : `=${v}`);
+    const fields = finalStateFields(u);
     const done = await COMPLETE.run(this.client, [this.txKey(id), this.purgeKey], [
       now,
       u.status,
-      present(u.result === undefined ? undefined : this.cipher.seal(JSON.stringify(u.result), `transaction:${id}:result`)),
-      present(u.error === undefined ? undefined : JSON.stringify(u.error)),
+      present(fields.result === undefined ? undefined : this.cipher.seal(fields.result, `transaction:${id}:result`)),
+      present(fields.error),
       present(u.responseCodeHash),
       u.resultExpiresAt,
       expiryMs(u.resultExpiresAt, this.clock(), this.slackMs),
@@ -206,7 +208,7 @@ export class RedisTransactionStore implements TransactionStore {
     if (typeof tx['transactionData'] === 'string') tx['transactionData'] = JSON.parse(this.cipher.open(tx['transactionData'], `transaction:${id}:transactionData`));
     tx['status'] = h['s'];
     if (h['r'] !== undefined) tx['result'] = JSON.parse(this.cipher.open(h['r'], `transaction:${id}:result`));
-    if (h['e'] !== undefined) tx['error'] = JSON.parse(h['e']);
+    if (h['e'] !== undefined) readErrorField(tx, h['e']);
     if (h['h'] !== undefined) tx['responseCodeHash'] = h['h'];
     if (h['q'] !== undefined) tx['resultExpiresAt'] = Number(h['q']);
     return tx as unknown as Transaction;

@@ -11,6 +11,7 @@ import { closeSqlite, openSqlite } from './open-sqlite.ts';
 import type { TransactionStore, CompleteTransaction } from '../oid4vp/ports.ts';
 import type { Transaction, TransactionId, RequestId } from '../oid4vp/transaction.ts';
 import { openJson, type AtRestCipher } from './encrypt-at-rest.ts';
+import { finalStateFields, readErrorField } from './final-state-fields.ts';
 
 interface Row {
   body: string;
@@ -104,12 +105,13 @@ export class SqliteTransactionStore implements TransactionStore {
   }
 
   async complete(id: TransactionId, u: CompleteTransaction, now: number): Promise<boolean> {
+    const fields = finalStateFields(u);
     const info = this.stmts.complete.run({
       id,
       now,
       status: u.status,
-      result: u.result === undefined ? null : this.seal(JSON.stringify(u.result), `transaction:${id}:result`),
-      error: u.error === undefined ? null : JSON.stringify(u.error),
+      result: fields.result === undefined ? null : this.seal(fields.result, `transaction:${id}:result`),
+      error: fields.error ?? null,
       response_code_hash: u.responseCodeHash ?? null,
       result_expires_at: u.resultExpiresAt,
     });
@@ -145,7 +147,7 @@ export class SqliteTransactionStore implements TransactionStore {
     if (typeof tx['transactionData'] === 'string') tx['transactionData'] = openJson(this.cipher, tx['transactionData'], `transaction:${String(tx['id'])}:transactionData`);
     tx['status'] = row.status;
     if (row.result !== null) tx['result'] = openJson(this.cipher, row.result, `transaction:${String(tx['id'])}:result`);
-    if (row.error !== null) tx['error'] = JSON.parse(row.error);
+    if (row.error !== null) readErrorField(tx, row.error);
     if (row.response_code_hash !== null) tx['responseCodeHash'] = row.response_code_hash;
     if (row.result_expires_at !== null) tx['resultExpiresAt'] = row.result_expires_at;
     return tx as unknown as Transaction;

@@ -208,12 +208,9 @@ export async function portalHarness(o: { roleStatus?: RoleStatusCheck } = {}): P
       const code = flow === 'same_device' ? newResponseCode() : undefined;
       const ok = await transactions.complete(
         tx.id,
-        {
-          status: v.status ?? 'verified',
-          ...((v.status ?? 'verified') === 'verified' ? { result: results } : { error: { code: 'KB_NONCE_MISMATCH' } }),
-          ...(code !== undefined && { responseCodeHash: hashResponseCode(code) }),
-          resultExpiresAt: clock + RESULT_TTL_MS,
-        },
+        (v.status ?? 'verified') === 'verified'
+          ? { status: 'verified', result: results, ...(code !== undefined && { responseCodeHash: hashResponseCode(code) }), resultExpiresAt: clock + RESULT_TTL_MS }
+          : { status: 'failed', error: { code: 'KB_NONCE_MISMATCH' }, ...(code !== undefined && { responseCodeHash: hashResponseCode(code) }), resultExpiresAt: clock + RESULT_TTL_MS },
         clock,
       );
       if (!ok) throw new Error('could not complete the test transaction');

@@ -11,7 +11,7 @@ import { createLeafCert, createRootCa, privateKeyPem } from '../../src/issuer/pk
 import { getWalletResponse } from '../../src/oid4vp/get-wallet-response.ts';
 import { initTransaction, type InitTransactionInput } from '../../src/oid4vp/init-transaction.ts';
 import { hashResponseCode, postWalletResponse } from '../../src/oid4vp/post-wallet-response.ts';
-import type { StoredCredentialResult, Transaction, TransactionId } from '../../src/oid4vp/transaction.ts';
+import type { StoredCredentialResult, Transaction, TransactionError, TransactionId } from '../../src/oid4vp/transaction.ts';
 import type { AuditEvent, VerifierDeps } from '../../src/oid4vp/verifier-deps.ts';
 import { loadVerifierIdentity, type VerifierIdentity } from '../../src/oid4vp/verifier-identity.ts';
 import { loadUseCases } from '../../src/use-cases/load-use-cases.ts';
@@ -83,7 +83,10 @@ async function start(input: Partial<InitTransactionInput> = {}): Promise<Transac
   return current(out.transaction_id);
 }
 
-async function current(id: string): Promise<Transaction> {
+/** The stored transaction, read without narrowing its state (assertions look at every member). */
+type AnyState = Transaction & { readonly result?: unknown; readonly error?: TransactionError; readonly discarded?: unknown; readonly responseCodeHash?: string; readonly resultExpiresAt?: number };
+
+async function current(id: string): Promise<AnyState> {
   const tx = await store.get(id as TransactionId);
   if (tx === undefined) throw new Error('no such transaction in the store');
   return tx;

@@ -11,7 +11,7 @@ import { createIntermediateCa, createLeafCert, createRootCa, privateKeyPem, x5cO
 import { clientIdFor, x509Hash } from '../../src/oid4vp/client-id.ts';
 import { createRequestObject, ENC_VALUES_SUPPORTED, REQUEST_OBJECT_TYP, SELF_ISSUED_AUDIENCE } from '../../src/oid4vp/create-request-object.ts';
 import { initTransaction, type InitTransactionInput } from '../../src/oid4vp/init-transaction.ts';
-import type { Nonce, RequestId, Transaction, TransactionId } from '../../src/oid4vp/transaction.ts';
+import type { Nonce, OpenTransaction, RequestId, Transaction, TransactionId } from '../../src/oid4vp/transaction.ts';
 import type { AuditEvent, VerifierDeps, VerifierSettings } from '../../src/oid4vp/verifier-deps.ts';
 import { loadVerifierIdentity, type VerifierIdentity } from '../../src/oid4vp/verifier-identity.ts';
 import { loadUseCases } from '../../src/use-cases/load-use-cases.ts';
@@ -91,7 +91,7 @@ async function storedTx(store: MemoryTransactionStore, id: string): Promise<Tran
   return tx;
 }
 
-function txFor(responseMode: Transaction['responseMode'], extra: Partial<Transaction> = {}): Transaction {
+function txFor(responseMode: Transaction['responseMode'], extra: Partial<OpenTransaction> = {}): OpenTransaction {
   return {
     id: 'tx-aaaaaaaaaaaaaaaaaaaaaaaa' as TransactionId,
     requestId: 'req-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb' as RequestId,

@@ -13,7 +13,7 @@ import { RedisSharingLogStore } from '../../src/store/redis-sharing-log-store.ts
 import { AtRestCipher, newStoreKey } from '../../src/store/encrypt-at-rest.ts';
 import { guardStore } from '../../src/store/guard-store.ts';
 import type { TransactionStore } from '../../src/oid4vp/ports.ts';
-import type { Nonce, RequestId, Transaction, TransactionId } from '../../src/oid4vp/transaction.ts';
+import type { Nonce, OpenTransaction, RequestId, TransactionId } from '../../src/oid4vp/transaction.ts';
 import type { Session, SessionId } from '../../src/portal/session.ts';
 import type { DisclosureEntry } from '../../src/portal/sharing-log-entry.ts';
 import { startRedisServer, useRedisServer, type RedisServer } from '../helpers/redis-server.ts';
@@ -22,7 +22,7 @@ const redis = useRedisServer();
 const cipher = AtRestCipher.fromConfig(newStoreKey());
 const NOW = Date.now();
 let n = 0;
-const tx = (overrides: Partial<Transaction> = {}): Transaction => {
+const tx = (overrides: Partial<OpenTransaction> = {}): OpenTransaction => {
   const i = n++;
   return {
     id: `redis-tx-${i}-aaaaaaaaaaaaaaaaaaaaaa` as TransactionId,
@@ -96,10 +96,11 @@ describe.runIf(redis.available)('Redis adapters', () => {
       const stores = others.map((c) => new RedisTransactionStore(c, { cipher, keyPrefix: 'cas:', openGraceMs: 60_000 }));
       const t = tx();
       await stores[0]!.create(t);
-      const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => stores[i % 4]!.complete(t.id, { status: 'failed', error: { code: `C${i}` }, resultExpiresAt: NOW + 1000 }, NOW + 1)));
+      // Twenty completions, each with its own wallet error text, so the stored one names the winner.
+      const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => stores[i % 4]!.complete(t.id, { status: 'failed', error: { code: 'WALLET_ERROR', wallet_error: `C${i}` }, resultExpiresAt: NOW + 1000 }, NOW + 1)));
       expect(outcomes.filter(Boolean)).toHaveLength(1);
       const winner = outcomes.indexOf(true);
-      expect((await stores[1]!.get(t.id))?.error).toEqual({ code: `C${winner}` });
+      expect(await stores[1]!.get(t.id)).toMatchObject({ status: 'failed', error: { code: 'WALLET_ERROR', wallet_error: `C${winner}` } });
     } finally {
       for (const c of others) c.disconnect();
     }

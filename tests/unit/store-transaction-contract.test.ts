@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { CompleteTransaction, TransactionStore } from '../../src/oid4vp/ports.ts';
+import type { ErrorCode } from '../../src/errors.ts';
 import { MemoryTransactionStore } from '../../src/store/memory-transaction-store.ts';
 import { SqliteTransactionStore } from '../../src/store/sqlite-transaction-store.ts';
-import type { Nonce, RequestId, StoredCredentialResult, Transaction, TransactionId } from '../../src/oid4vp/transaction.ts';
+import type { Nonce, RequestId, StoredCredentialResult, Transaction, TransactionId, OpenTransaction, VerifiedState } from '../../src/oid4vp/transaction.ts';
 import { RedisTransactionStore } from '../../src/store/redis-transaction-store.ts';
 import { AtRestCipher, newStoreKey } from '../../src/store/encrypt-at-rest.ts';
 import { useRedisServer } from '../helpers/redis-server.ts';
@@ -27,9 +28,12 @@ const T0 = Date.UTC(2030, 0, 1);
 const TTL = 300_000;
 const GRACE = 600_000;
 
+/** A stored transaction read without narrowing its state, for assertions about every member. */
+const loose = (tx: Transaction | undefined) => tx as (Transaction & { result?: unknown; error?: unknown; discarded?: unknown; responseCodeHash?: string; resultExpiresAt?: number }) | undefined;
+
 let seq = 0;
 /** A transaction with every optional creation field set. */
-function fullTx(overrides: Partial<Transaction> = {}): Transaction {
+function fullTx(overrides: Partial<OpenTransaction> = {}): OpenTransaction {
   const n = seq++;
   return {
     id: `tx-id-${n}-aaaaaaaaaaaaaaaaaaaa` as TransactionId,
@@ -78,7 +82,7 @@ const RESULT: StoredCredentialResult[] = [
   },
 ];
 
-const verified = (overrides: Partial<CompleteTransaction> = {}): CompleteTransaction => ({
+const verified = (overrides: Partial<VerifiedState> = {}): VerifiedState => ({
   status: 'verified',
   result: RESULT,
   responseCodeHash: 'response-code-hash',
@@ -192,7 +196,7 @@ describe.each(adapters)('TransactionStore contract: $name', (adapter) => {
       const store = open();
       const tx = fullTx();
       await store.create(tx);
-      const update = status === 'verified' ? verified() : { status, error: { code: 'KB_NONCE_MISMATCH' }, resultExpiresAt: T0 + TTL };
+      const update: CompleteTransaction = status === 'verified' ? verified() : { status, error: { code: 'KB_NONCE_MISMATCH' }, resultExpiresAt: T0 + TTL };
       expect(await store.complete(tx.id, update, T0 + 1)).toBe(true);
       const before = await store.get(tx.id);
       expect(await store.markRequestRetrieved(tx.id, T0 + 2)).toBe(false);
@@ -210,12 +214,12 @@ describe.each(adapters)('TransactionStore contract: $name', (adapter) => {
       const store = open();
       const tx = fullTx();
       await store.create(tx);
-      const updates = Array.from({ length: 20 }, (_, i): CompleteTransaction => ({
-        status: i % 2 === 0 ? 'verified' : 'failed',
-        ...(i % 2 === 0 ? { result: [{ ...RESULT[0]!, claims: { i } }] } : { error: { code: `CODE_${i}` } }),
-        responseCodeHash: `hash-${i}`,
-        resultExpiresAt: T0 + TTL + i,
-      }));
+      const updates = Array.from({ length: 20 }, (_, i): CompleteTransaction => {
+        const final = { responseCodeHash: `hash-${i}`, resultExpiresAt: T0 + TTL + i };
+        return i % 2 === 0
+          ? { status: 'verified', result: [{ ...RESULT[0]!, claims: { i } }], ...final }
+          : { status: 'failed', error: { code: (i % 4 === 1 ? 'KB_NONCE_MISMATCH' : 'WALLET_ERROR') as ErrorCode }, ...final };
+      });
       const outcomes = await Promise.all(updates.map((u) => store.complete(tx.id, u, T0 + 1)));
       expect(outcomes.filter((ok) => ok)).toHaveLength(1);
       const winner = updates[outcomes.indexOf(true)]!;
@@ -262,7 +266,7 @@ describe.each(adapters)('TransactionStore contract: $name', (adapter) => {
       await store.create(tx);
       const update = verified();
       await store.complete(tx.id, update, T0 + 1);
-      const got = await store.get(tx.id);
+      const got = loose(await store.get(tx.id));
       expect(got?.status).toBe('verified');
       expect(got?.result).toEqual(RESULT);
       expect(got?.responseCodeHash).toBe('response-code-hash');
@@ -271,12 +275,24 @@ describe.each(adapters)('TransactionStore contract: $name', (adapter) => {
       expect(await store.getByRequestId(tx.requestId)).toEqual(got);
     });
 
+    it('keeps the optional presentations set aside as the verified transaction\'s discarded list, never as an error', async () => {
+      const store = open();
+      const tx = minimalTx();
+      await store.create(tx);
+      const discarded = [{ query_id: 'power_of_attorney', code: 'CLAIM_NOT_DISCLOSABLE' as const }];
+      await store.complete(tx.id, verified({ discarded }), T0 + 1);
+      const got = loose(await store.get(tx.id));
+      expect(got?.status).toBe('verified');
+      expect(got?.discarded).toEqual(discarded);
+      expect(got?.error).toBeUndefined();
+    });
+
     it('persists the error of a failed transaction, with no result', async () => {
       const store = open();
       const tx = minimalTx();
       await store.create(tx);
       await store.complete(tx.id, { status: 'failed', error: { code: 'WALLET_ERROR', wallet_error: 'access_denied' }, resultExpiresAt: T0 + 9 }, T0 + 1);
-      const got = await store.get(tx.id);
+      const got = loose(await store.get(tx.id));
       expect(got).toEqual({ ...tx, status: 'failed', error: { code: 'WALLET_ERROR', wallet_error: 'access_denied' }, resultExpiresAt: T0 + 9 });
       expect(got?.result).toBeUndefined();
       expect(got?.responseCodeHash).toBeUndefined();

@@ -273,6 +273,6 @@ describe('the verified transaction data in the result', () => {
     // With the query known, the PID query is never among those that authorised it (PID Rulebook §5).
     const useCase = parseUseCase(useCaseFile(['mandate', 'pid']), 'sign-payment.json');
     expect(verifiedTransactionData(tx, useCase.query)?.[0]?.authorised_by).toEqual(['mandate']);
-    expect(verifiedTransactionData({ ...tx, status: 'failed' })).toBeUndefined();
+    expect(verifiedTransactionData({ ...tx, status: 'failed', error: { code: 'WALLET_ERROR' } } as unknown as Transaction)).toBeUndefined();
   });
 });
