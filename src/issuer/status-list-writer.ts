@@ -88,11 +88,6 @@ export async function createStatusListCwt(options: StatusListTokenOptions): Prom
     if (value === undefined) protectedHeader.delete(label);
     else protectedHeader.set(label, value);
   }
-  const unprotectedHeader = new Map<number, unknown>();
-  if (options.x5c.length > 0) {
-    const certificates = options.x5c.map((b64) => Buffer.from(b64, 'base64'));
-    unprotectedHeader.set(33, certificates.length === 1 ? certificates[0] : certificates);
-  }
   const claims = new Map<number, unknown>([
     [cwtClaims.sub, options.uri],
     [cwtClaims.iat, options.iat],
@@ -106,13 +101,7 @@ export async function createStatusListCwt(options: StatusListTokenOptions): Prom
       ['lst', Buffer.from(options.lst ?? compressStatusList(options.list.bytes))],
     ]),
   );
-  const protectedBytes = new Uint8Array(encoder.encode(protectedHeader));
-  const payload = new Uint8Array(encoder.encode(claims));
-  const signature = new Uint8Array(
-    await webcrypto.subtle.sign({ name: 'ECDSA', hash: hashOf[alg] as string }, options.signerKey as webcrypto.CryptoKey, sigStructure(protectedBytes, payload)),
-  );
-  const tagged = Buffer.concat([Buffer.from([0xd2]), encoder.encode([Buffer.from(protectedBytes), unprotectedHeader, Buffer.from(payload), Buffer.from(signature)])]);
-  return new Uint8Array(tagged);
+  return signCoseSign1(protectedHeader, new Uint8Array(encoder.encode(claims)), options.x5c, options.signerKey, alg);
 }
 
 export interface IdentifierListTokenOptions {
@@ -162,16 +151,20 @@ export async function createIdentifierListCwt(options: IdentifierListTokenOption
     if (value === undefined) protectedHeader.delete(label);
     else protectedHeader.set(label, value);
   }
+  return signCoseSign1(protectedHeader, options.payloadBytes ?? identifierListClaimsBytes(options), options.x5c, options.signerKey, alg);
+}
+
+/**
+ * A tagged COSE_Sign1 (RFC 9052 §4.2) over `payload`: the protected header as given, `x5chain`
+ * (RFC 9360, label 33) in the unprotected header when there are certificates.
+ */
+async function signCoseSign1(protectedHeader: Map<number, unknown>, payload: Uint8Array, x5c: readonly string[], signerKey: unknown, alg: keyof typeof hashOf): Promise<Uint8Array> {
   const unprotectedHeader = new Map<number, unknown>();
-  if (options.x5c.length > 0) {
-    const certificates = options.x5c.map((b64) => Buffer.from(b64, 'base64'));
+  if (x5c.length > 0) {
+    const certificates = x5c.map((b64) => Buffer.from(b64, 'base64'));
     unprotectedHeader.set(33, certificates.length === 1 ? certificates[0] : certificates);
   }
   const protectedBytes = new Uint8Array(encoder.encode(protectedHeader));
-  const payload = options.payloadBytes ?? identifierListClaimsBytes(options);
-  const signature = new Uint8Array(
-    await webcrypto.subtle.sign({ name: 'ECDSA', hash: hashOf[alg] as string }, options.signerKey as webcrypto.CryptoKey, sigStructure(protectedBytes, payload)),
-  );
-  const tagged = Buffer.concat([Buffer.from([0xd2]), encoder.encode([Buffer.from(protectedBytes), unprotectedHeader, Buffer.from(payload), Buffer.from(signature)])]);
-  return new Uint8Array(tagged);
+  const signature = new Uint8Array(await webcrypto.subtle.sign({ name: 'ECDSA', hash: hashOf[alg] as string }, signerKey as webcrypto.CryptoKey, sigStructure(protectedBytes, payload)));
+  return new Uint8Array(Buffer.concat([Buffer.from([0xd2]), encoder.encode([Buffer.from(protectedBytes), unprotectedHeader, Buffer.from(payload), Buffer.from(signature)])]));
 }
