@@ -17,13 +17,14 @@ const P256_ENC_LENGTH = 65;
 
 /**
  * @param recipient the private P-256 JWK (`d`, `x`, `y`) the request published the public half of
+ * @param aad additional authenticated data; Annex C uses none (the empty string)
  * @throws ServiceError `RESPONSE_DECRYPTION_FAILED` (wrong key, altered ciphertext, `enc` or `info`)
  */
-export async function openHpke(recipient: JsonWebKey, enc: Uint8Array, ciphertext: Uint8Array, info: Uint8Array): Promise<Uint8Array> {
+export async function openHpke(recipient: JsonWebKey, enc: Uint8Array, ciphertext: Uint8Array, info: Uint8Array, aad: Uint8Array = new Uint8Array(0)): Promise<Uint8Array> {
   if (enc.length !== P256_ENC_LENGTH) throw new ServiceError('RESPONSE_DECRYPTION_FAILED', 'HPKE enc is not an uncompressed P-256 point');
   try {
     const recipientKey = await ANNEX_C_SUITE.kem.importKey('jwk', { kty: 'EC', crv: 'P-256', x: recipient.x, y: recipient.y, d: recipient.d } as JsonWebKey, false);
-    return new Uint8Array(await ANNEX_C_SUITE.open({ recipientKey, enc: copy(enc), info: copy(info) }, copy(ciphertext)));
+    return new Uint8Array(await ANNEX_C_SUITE.open({ recipientKey, enc: copy(enc), info: copy(info) }, copy(ciphertext), copy(aad)));
   } catch {
     throw new ServiceError('RESPONSE_DECRYPTION_FAILED', 'HPKE open failed');
   }
