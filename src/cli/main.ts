@@ -21,6 +21,11 @@ Commands:
                               restart a running service afterwards (it keeps the certificates it loaded)
   wallet <openid4vp-uri>      answer a presentation request as the developer wallet
   wallet --demo <use-case>    start a presentation with the development RP client, answer it, print the result
+  wallet --dc-api --origin <origin> <request.json|->
+                              answer a Digital Credentials API request as navigator.credentials.get would,
+                              print the DigitalCredential (--annex-c: only org-iso-mdoc requests)
+  wallet --demo <use-case> --dc-api [--unsigned] | --annex-c
+                              the same through the service, as the RP page would post it
 ${TRUST_LIST_USAGE}
 ${VERIFY_USAGE}
 

@@ -5,7 +5,11 @@
  * DigitalCredential is verified against the registered origin, and the RP reads the result with the
  * response_code. Each rejection names the rule it protects.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { dcApiWalletCommand } from '../../src/cli/wallet-dc-api.ts';
+import type { Config } from '../../src/config/z-config.ts';
 import { createFixtureDirs, removeDir, rp, startTestService, type TestService } from '../helpers/test-service.ts';
 import { answerDcApiRequest, type DcApiMisbehaviour } from '../../src/wallet/dc-api-wallet.ts';
 import type { WalletFile } from '../../src/issuer/generate-fixtures.ts';
@@ -187,3 +191,35 @@ async function rejectedBeforeVerification(c: Created, misbehave: DcApiMisbehavio
   const posted = await post(c.responseUri, credential);
   expect(posted.body['code']).toBe(code);
 }
+
+describe('eudi-verifier wallet --dc-api / --annex-c', () => {
+  it.each([
+    ['pid-basic', 'openid4vp-v1-unsigned', false],
+    ['pid-mdoc', 'org-iso-mdoc', true],
+  ] as const)('answers the %s %s request given as JSON (the RP answer) and prints the DigitalCredential the page posts', async (useCase, protocol, annexC) => {
+    const res = await rp(t, 'POST', '/v1/presentations', { use_case: useCase, flow: 'dc_api', dc_api_protocol: protocol });
+    const file = join(dirs.root, `dc-api-${protocol}.json`);
+    await writeFile(file, JSON.stringify(res.body));
+    const printed: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const code = await dcApiWalletCommand({ config: {} as Config, wallet, trust: t.walletTrust, annexC, unsigned: false, origin, demo: undefined, requestFile: file, misbehave: {} });
+      expect(code).toBe(0);
+    } finally {
+      log.mockRestore();
+      err.mockRestore();
+    }
+    const credential = JSON.parse(printed[0] ?? '{}') as { protocol: string };
+    expect(credential.protocol).toBe(protocol);
+    const dc = res.body['dc_api'] as { response_uri: string };
+    expect((await post(dc.response_uri, credential)).status).toBe(200);
+  });
+
+  it('--annex-c refuses an OpenID4VP request', async () => {
+    const res = await rp(t, 'POST', '/v1/presentations', { use_case: 'pid-basic', flow: 'dc_api' });
+    const file = join(dirs.root, 'dc-api-signed.json');
+    await writeFile(file, JSON.stringify(res.body));
+    await expect(dcApiWalletCommand({ config: {} as Config, wallet, trust: t.walletTrust, annexC: true, unsigned: false, origin, demo: undefined, requestFile: file, misbehave: {} })).rejects.toThrow(/--annex-c answers org-iso-mdoc/);
+  });
+});
