@@ -242,6 +242,13 @@ export function openApiDocument(publicBaseUrl: string): JsonObject {
           },
         },
       },
+      '/v1/dc-api.js': {
+        get: {
+          tags: ['wallet'],
+          summary: 'The browser module an RP page embeds for the W3C Digital Credentials API (plain ES module; public, CORS-readable; docs/dc-api.md)',
+          responses: { '200': { description: 'ES module', content: { 'text/javascript': { schema: { type: 'string' } } } } },
+        },
+      },
       '/wallet/dc-api/{request_id}': {
         post: {
           tags: ['wallet'],
