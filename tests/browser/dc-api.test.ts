@@ -74,11 +74,13 @@ async function rpPage(req: IncomingMessage, res: ServerResponse): Promise<void> 
     return { status: r.status, body: await r.text() };
   };
   if (url.pathname === '/page') {
+    // The embed of the README: the wallet opens from a click.
     const script = `import { signInWithWallet } from '${svc.baseUrl}/v1/dc-api.js';
-signInWithWallet({ start: '/start' + location.search, finish: '/finish', fallback: '/fallback' })
+document.getElementById('wallet').onclick = () => signInWithWallet({ start: '/start' + location.search, finish: '/finish', fallback: '/fallback' })
   .then((r) => { document.body.dataset.result = JSON.stringify(r); })
-  .catch((e) => { document.body.dataset.error = e.code || 'unknown'; });`;
-    return send(200, 'text/html', `<!doctype html><html lang="en"><head><title>RP</title></head><body><h1>RP page</h1><script type="module">${script}</script></body></html>`);
+  .catch((e) => { document.body.dataset.error = e.code || 'unknown'; });
+document.body.dataset.ready = 'yes';`;
+    return send(200, 'text/html', `<!doctype html><html lang="en"><head><title>RP</title></head><body><h1>RP page</h1><button id="wallet">Log in with the wallet</button><script type="module">${script}</script></body></html>`);
   }
   if (url.pathname === '/fallback') return send(200, 'text/html', '<!doctype html><html lang="en"><head><title>QR</title></head><body><h1>QR fallback</h1></body></html>');
   if (url.pathname === '/start' && req.method === 'POST') {
@@ -131,6 +133,8 @@ async function runRpPage(query: Record<string, string>, withApi = true): Promise
   const { context, problems } = await walletContext(withApi);
   const page = await context.newPage();
   await page.goto(`${rpOrigin}/page?${new URLSearchParams(query).toString()}`);
+  await expect.poll(() => page.locator('body').getAttribute('data-ready')).toBe('yes');
+  await page.getByRole('button', { name: 'Log in with the wallet' }).click();
   await expect.poll(async () => (await page.locator('body').getAttribute('data-result')) ?? (await page.locator('body').getAttribute('data-error')), { timeout: 20_000 }).not.toBeNull();
   const result = await page.locator('body').getAttribute('data-result');
   const error = await page.locator('body').getAttribute('data-error');
@@ -204,6 +208,8 @@ describe('an RP page on its own origin embeds /v1/dc-api.js', { timeout: 90_000 
     const { context } = await walletContext(false);
     const page = await context.newPage();
     await page.goto(`${rpOrigin}/page?use_case=pid-basic`);
+    await expect.poll(() => page.locator('body').getAttribute('data-ready')).toBe('yes');
+    await page.getByRole('button', { name: 'Log in with the wallet' }).click();
     await page.waitForURL(`${rpOrigin}/fallback`);
     await expect.poll(() => page.locator('h1').textContent()).toBe('QR fallback');
   });

@@ -4,7 +4,9 @@
  * W3C Digital Credentials API (navigator.credentials.get({ digital })) and post the answer back.
  *
  *   import { signInWithWallet } from 'https://verifier.example/v1/dc-api.js';
- *   signInWithWallet({ start: '/wallet/start', finish: '/wallet/finish', fallback: '/login/qr' });
+ *   button.onclick = () => signInWithWallet({ start: '/wallet/start', finish: '/wallet/finish', fallback: '/login/qr' });
+ *
+ * Browsers open the wallet only within a user gesture: call it from a click.
  *
  * `start` is the RP's own backend route: it calls POST /v1/presentations with "flow": "dc_api"
  * (its API key never reaches the browser) and returns that answer as JSON. The module runs the
