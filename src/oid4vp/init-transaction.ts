@@ -4,10 +4,10 @@
  */
 import { ServiceError } from '../errors.ts';
 import { redirectUriAllowed, type RpClient } from '../config/rp-clients.ts';
-import { newNonce, newRequestId, newTransactionId, type DcApiBinding, type DcApiProtocol, type Flow, type RequestUriMethod, type ResponseMode, type Transaction } from './transaction.ts';
+import { newNonce, newRequestId, newTransactionId, type DcApiProtocol, type Flow, type RequestUriMethod, type ResponseMode, type Transaction } from './transaction.ts';
 import { requestUriFor, type VerifierDeps } from './verifier-deps.ts';
-import { randomBytes } from 'node:crypto';
-import { deviceRequestOf, encryptionInfoOf } from './dc-api/create-annex-c-request.ts';
+import { deviceRequestOf } from './dc-api/create-annex-c-request.ts';
+import { annexCBinding, dcApiBindingFor, responseModeFor } from './dc-api/resolve-dc-api-binding.ts';
 import type { UseCase } from '../use-cases/z-use-case.ts';
 import { newEcP256KeyPair } from '../jose/jwe-ecdh-es.ts';
 import { randomToken } from '../util/random.ts';
@@ -100,7 +100,7 @@ export async function createTransaction(deps: VerifierDeps, input: InitTransacti
     clientId,
     ...(transactionData !== undefined && { transactionData }),
     ...(encryptionKey !== undefined && { encryptionKey }),
-    ...(dcApi !== undefined && { dcApi: dcApi.protocol === 'org-iso-mdoc' && encryptionKey !== undefined ? { ...dcApi, encryptionInfo: Buffer.from(encryptionInfoOf({ x: String(encryptionKey.x), y: String(encryptionKey.y) }, randomBytes(16))).toString('base64url') } : dcApi }),
+    ...(dcApi !== undefined && { dcApi: dcApi.protocol === 'org-iso-mdoc' && encryptionKey !== undefined ? annexCBinding(dcApi, encryptionKey) : dcApi }),
     createdAt: now,
     expiresAt: now + deps.settings.transactionTtlMs,
     status: 'pending',
@@ -109,40 +109,6 @@ export async function createTransaction(deps: VerifierDeps, input: InitTransacti
   deps.audit({ event: 'transaction_created', transaction_id: tx.id, rp_client_id: tx.rpClientId, use_case: tx.useCaseId });
 
   return { tx, useCase, clientId };
-}
-
-/**
- * The origin a `dc_api` transaction is bound to: the one the RP names, which must be registered
- * for it, or its only registered origin (OpenID4VP 1.0 Appendix A.2: the wallet receives the origin
- * from the browser, and the verifier checks it against what it expects — never what the request alone says).
- * @throws ServiceError `DC_API_ORIGIN_NOT_REGISTERED`, `INVALID_REQUEST`
- */
-function dcApiBindingFor(input: InitTransactionInput): DcApiBinding {
-  if (input.redirectUri !== undefined || input.requestUriMethod !== undefined) {
-    throw new ServiceError('INVALID_REQUEST', 'redirect_uri or request_uri_method with dc_api', 'The dc_api flow has no redirect_uri and no request_uri.');
-  }
-  const registered = input.client.origins ?? [];
-  const origin = input.origin ?? (registered.length === 1 ? registered[0] : undefined);
-  if (origin === undefined || !registered.includes(origin)) throw new ServiceError('DC_API_ORIGIN_NOT_REGISTERED', `client ${input.client.id}: origin not registered`);
-  return { protocol: input.dcApiProtocol ?? 'openid4vp-v1-signed', origin };
-}
-
-/** `dc_api.jwt` (encrypted, HAIP 1.0 §5.2) unless the RP asks `dc_api`; the redirect modes only outside the DC API. */
-function responseModeFor(input: InitTransactionInput, defaultMode: ResponseMode, dcApi: DcApiBinding | undefined): ResponseMode {
-  if (dcApi === undefined) {
-    if (input.dcApiProtocol !== undefined || input.origin !== undefined) throw new ServiceError('INVALID_REQUEST', 'dc_api parameters without the dc_api flow', 'dc_api_protocol and origin belong to the dc_api flow.');
-    const mode = input.responseMode ?? defaultMode;
-    if (mode === 'dc_api' || mode === 'dc_api.jwt') throw new ServiceError('DC_API_PROTOCOL_NOT_ALLOWED', `response_mode ${mode} outside the dc_api flow`);
-    return mode;
-  }
-  if (dcApi.protocol === 'org-iso-mdoc') {
-    // Annex C encrypts with HPKE to the EncryptionInfo key; an OpenID4VP response mode does not apply.
-    if (input.responseMode !== undefined) throw new ServiceError('DC_API_PROTOCOL_NOT_ALLOWED', 'response_mode with org-iso-mdoc');
-    return 'dc_api';
-  }
-  const mode = input.responseMode ?? 'dc_api.jwt';
-  if (mode !== 'dc_api' && mode !== 'dc_api.jwt') throw new ServiceError('DC_API_PROTOCOL_NOT_ALLOWED', `response_mode ${mode} with the dc_api flow`);
-  return mode;
 }
 
 /** A fresh ECDH-ES P-256 key for this transaction only (HAIP 1.0 §5.1: ephemeral per request). */
