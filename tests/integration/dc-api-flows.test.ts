@@ -144,6 +144,21 @@ describe('OpenID4VP 1.0 Appendix A over the Digital Credentials API', () => {
     expect(redirect.body['code']).toBe('DC_API_PROTOCOL_NOT_ALLOWED');
   });
 
+  it('refuses redirect parameters with dc_api, dc_api parameters without it, and a response mode for Annex C', async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ flow: 'dc_api', redirect_uri: `${t.baseUrl}/cb` }, 'INVALID_REQUEST'],
+      [{ flow: 'dc_api', request_uri_method: 'post' }, 'INVALID_REQUEST'],
+      [{ flow: 'cross_device', origin }, 'INVALID_REQUEST'],
+      [{ flow: 'cross_device', dc_api_protocol: 'openid4vp-v1-signed' }, 'INVALID_REQUEST'],
+      [{ flow: 'dc_api', use_case: 'pid-mdoc', dc_api_protocol: 'org-iso-mdoc', response_mode: 'dc_api.jwt' }, 'DC_API_PROTOCOL_NOT_ALLOWED'],
+      [{ flow: 'dc_api', origin: `${origin}/` }, 'DC_API_ORIGIN_NOT_REGISTERED'],
+    ];
+    for (const [body, code] of cases) {
+      const res = await rp(t, 'POST', '/v1/presentations', { use_case: 'pid-basic', ...body });
+      expect(res.body['code'], JSON.stringify(body)).toBe(code);
+    }
+  });
+
   it('refuses an unencrypted vp_token for dc_api.jwt, another protocol, and the redirect endpoints for a dc_api transaction', async () => {
     await rejectedBeforeVerification(await create({ use_case: 'pid-basic' }), { skipEncryption: true }, 'RESPONSE_MODE_MISMATCH');
     const c = await create({ use_case: 'pid-basic' });
