@@ -58,11 +58,17 @@ export const errorCatalog = {
   TRANSACTION_DATA_HASH_ALG_UNSUPPORTED: e(400, 'The transaction_data_hashes_alg is not one the request allowed.', 'invalid_request', 'OpenID4VP 1.0 B.3.3'),
 
   // --- the HAIP profile (oid4vp/haip-profile.ts), when PROFILE=haip ---
-  PROFILE_RESPONSE_MODE_NOT_ALLOWED: e(400, 'The HAIP profile in force allows only the direct_post.jwt response mode.', 'invalid_request', 'HAIP 1.0 §5.1'),
+  PROFILE_RESPONSE_MODE_NOT_ALLOWED: e(400, 'The HAIP profile in force allows only encrypted responses: direct_post.jwt, or dc_api.jwt over the Digital Credentials API.', 'invalid_request', 'HAIP 1.0 §5.1, §5.2'),
   PROFILE_CLIENT_ID_PREFIX_NOT_ALLOWED: e(500, 'The HAIP profile in force allows only the x509_hash client identifier prefix.', 'server_error', 'HAIP 1.0 §5.1'),
   PROFILE_USE_CASE_NOT_ALLOWED: e(400, 'The use case asks for something the HAIP profile in force does not allow.', 'invalid_request', 'HAIP 1.0 §5, §6'),
   PROFILE_ALG_NOT_ALLOWED: e(400, 'A signature of the presentation uses an algorithm other than ES256, which the HAIP profile in force requires.', 'invalid_request', 'HAIP 1.0 §7'),
   PROFILE_STATUS_REQUIRED: e(400, 'The HAIP profile in force requires the credential to carry a Token Status List reference.', 'invalid_request', 'HAIP 1.0 §6; draft-ietf-oauth-status-list'),
+
+  // --- the W3C Digital Credentials API (oid4vp/dc-api/): OpenID4VP 1.0 Appendix A, ISO/IEC 18013-7 Annex C ---
+  DC_API_ORIGIN_NOT_REGISTERED: e(403, 'The origin is not one registered for this client; a Digital Credentials API request is bound to a registered origin.', 'invalid_client', 'OpenID4VP 1.0 Appendix A.2'),
+  DC_API_FLOW_MISMATCH: e(400, 'This endpoint does not serve the flow of this transaction (Digital Credentials API or redirect).', 'invalid_request', 'OpenID4VP 1.0 Appendix A'),
+  DC_API_PROTOCOL_MISMATCH: e(400, 'The response was made with another protocol than the request.', 'invalid_request', 'W3C Digital Credentials API §4'),
+  DC_API_PROTOCOL_NOT_ALLOWED: e(400, 'The protocol cannot serve this request: ISO/IEC 18013-7 Annex C asks for mdoc documents only, with the dc_api response modes only over the Digital Credentials API.', 'invalid_request', 'ISO/IEC 18013-7 Annex C'),
 
   // --- registration certificates (oid4vp/registration-certificate.ts), checked at start ---
   REGISTRATION_CERTIFICATE_INVALID: e(500, 'A registration certificate is malformed, not of type rc-wrp+jwt, or wrongly signed.', 'server_error', 'ETSI TS 119 475; ARF RPRC_02'),
@@ -106,7 +112,7 @@ export const errorCatalog = {
   KB_ALG_NOT_ALLOWED: e(400, 'The KB-JWT signature algorithm is not allowed.', 'invalid_request', 'RFC 9901 §7.3'),
   KB_SIGNATURE_INVALID: e(400, 'The KB-JWT signature does not verify with the holder key (cnf).', 'invalid_request', 'RFC 9901 §7.3'),
   KB_NONCE_MISMATCH: e(400, 'The KB-JWT nonce does not match the request nonce.', 'invalid_request', 'OpenID4VP 1.0 B.3.6'),
-  KB_AUD_MISMATCH: e(400, 'The KB-JWT audience must be the full client_id, as a single string.', 'invalid_request', 'OpenID4VP 1.0 B.3.6'),
+  KB_AUD_MISMATCH: e(400, 'The KB-JWT audience must be the full client_id (origin:<origin> over the Digital Credentials API), as a single string.', 'invalid_request', 'OpenID4VP 1.0 B.3.6, A.4'),
   KB_IAT_INVALID: e(400, 'The KB-JWT "iat" is missing or outside the accepted window.', 'invalid_request', 'RFC 9901 §7.3'),
   KB_SD_HASH_MISMATCH: e(400, 'The KB-JWT "sd_hash" does not match the presented SD-JWT.', 'invalid_request', 'RFC 9901 §7.3'),
 

@@ -8,6 +8,7 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { pino, type Logger } from 'pino';
 import type { Config } from './config/z-config.ts';
 import { ConfigError } from './config/load-config.ts';
@@ -218,10 +219,10 @@ async function developmentDefaults(paths: DevelopmentPaths): Promise<Development
   return composeDevelopment(paths);
 }
 
-/** Listens and resolves once the port is bound. */
-export function listen(app: RequestListener, host: string, port: number): Promise<Server> {
+/** Listens and resolves once the port is bound: HTTPS with `tls` (TLS_CERT_FILE, TLS_KEY_FILE), else HTTP. */
+export function listen(app: RequestListener, host: string, port: number, tls?: { readonly cert: string; readonly key: string }): Promise<Server | HttpsServer> {
   return new Promise((resolvePromise, reject) => {
-    const server = createServer(app);
+    const server = tls === undefined ? createServer(app) : createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, app);
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);

@@ -2,11 +2,13 @@
  * The `eudi-verifier` command: `serve`, `fixtures`, `wallet`, `trust-list`, `credential-status`, `verify`.
  */
 import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { loadConfig, ConfigError } from '../config/load-config.ts';
 import { buildService, listen } from '../server.ts';
 import { StoreOpenError } from '../store/store-errors.ts';
 import { generateFixtures } from '../issuer/generate-fixtures.ts';
 import { walletCommand } from './wallet-command.ts';
+import { devCertCommand } from './dev-cert-command.ts';
 import { credentialStatusCommand, trustListCommand, TRUST_LIST_USAGE } from './trust-list-command.ts';
 import { verifyCommand, VERIFY_USAGE } from './verify-command.ts';
 import { commandUsage, wrapList } from './usage.ts';
@@ -17,10 +19,17 @@ const USAGE = `Usage: eudi-verifier <command> [--help]
 
 Commands:
   serve                       start the service (settings from the environment, see docs/operating.md)
+  dev-cert [--host <name|ip>]  make a local CA and an HTTPS certificate for this machine's LAN addresses
+                              (under DATA_DIR/tls) and print how to serve HTTPS and trust the CA on a phone
   fixtures                    (re)generate development fixtures: test CAs, trust lists, PID credentials;
                               restart a running service afterwards (it keeps the certificates it loaded)
   wallet <openid4vp-uri>      answer a presentation request as the developer wallet
   wallet --demo <use-case>    start a presentation with the development RP client, answer it, print the result
+  wallet --dc-api --origin <origin> <request.json|->
+                              answer a Digital Credentials API request as navigator.credentials.get would,
+                              print the DigitalCredential (--annex-c: only org-iso-mdoc requests)
+  wallet --demo <use-case> --dc-api [--unsigned] | --annex-c
+                              the same through the service, as the RP page would post it
 ${TRUST_LIST_USAGE}
 ${VERIFY_USAGE}
 
@@ -52,6 +61,9 @@ export async function main(argv: string[]): Promise<void> {
       }
       case 'wallet':
         process.exitCode = await walletCommand(rest);
+        return;
+      case 'dev-cert':
+        process.exitCode = await devCertCommand(rest);
         return;
       case 'trust-list':
         process.exitCode = await trustListCommand(rest);
@@ -97,7 +109,8 @@ export async function main(argv: string[]): Promise<void> {
 async function serve(): Promise<void> {
   const config = loadConfig();
   const service = await buildService(config);
-  const server = await listen(service.app, config.HOST, config.PORT);
+  const tls = await readTls(config);
+  const server = await listen(service.app, config.HOST, config.PORT, tls);
   // Graceful shutdown: /readyz turns 503, no new connections, requests in flight finish, then the stores close.
   const stop = (signal: string) => {
     service.logger.info({ signal }, 'shutting down: finishing requests in flight');
@@ -116,7 +129,7 @@ async function serve(): Promise<void> {
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
   const lines = [
-    `EUDI wallet verifier (${config.VERIFIER_MODE}) listening on http://${config.HOST}:${config.PORT}`,
+    `EUDI wallet verifier (${config.VERIFIER_MODE}) listening on ${tls === undefined ? 'http' : 'https'}://${config.HOST}:${config.PORT}`,
     `  public URL:   ${config.publicBaseUrl}`,
     `  use cases:    ${[...service.deps.useCases.keys()].join(', ')}`,
     `  trust lists:  ${service.trustLists.map((l) => `${l.name} (${l.anchors} anchor${l.anchors === 1 ? '' : 's'}${l.signed ? ', signed' : ', UNSIGNED'})`).join('; ')}`,
@@ -128,6 +141,13 @@ async function serve(): Promise<void> {
     lines.push(`  try it:       ${tryItEnv(config.PORT)}npm run wallet -- --demo pid-basic`);
   }
   console.log(lines.join('\n'));
+}
+
+/** The certificate chain and key of TLS_CERT_FILE and TLS_KEY_FILE, when set. */
+async function readTls(config: { readonly TLS_CERT_FILE?: string | undefined; readonly TLS_KEY_FILE?: string | undefined }): Promise<{ cert: string; key: string } | undefined> {
+  if (config.TLS_CERT_FILE === undefined || config.TLS_KEY_FILE === undefined) return undefined;
+  const read = (setting: string, path: string) => readFile(path, 'utf8').catch(() => { throw new ConfigError(`${setting}: cannot read ${path}`); });
+  return { cert: await read('TLS_CERT_FILE', config.TLS_CERT_FILE), key: await read('TLS_KEY_FILE', config.TLS_KEY_FILE) };
 }
 
 /**

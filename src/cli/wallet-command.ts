@@ -11,6 +11,7 @@ import { runWallet, type WalletMisbehaviour } from '../wallet/wallet.ts';
 import { parseAuthorizationRequestUri } from '../wallet/parse-authorization-request.ts';
 import { readTestPerson } from './read-test-person.ts';
 import { UsageError } from './user-mistake.ts';
+import { dcApiWalletCommand } from './wallet-dc-api.ts';
 
 const FLAGS: Record<string, WalletMisbehaviour> = {
   'wrong-nonce': { wrongNonce: true },
@@ -58,6 +59,10 @@ export async function walletCommand(argv: string[]): Promise<number> {
       demo: { type: 'string' },
       'same-device': { type: 'boolean', default: false },
       'direct-post': { type: 'boolean', default: false },
+      'dc-api': { type: 'boolean', default: false },
+      'annex-c': { type: 'boolean', default: false },
+      unsigned: { type: 'boolean', default: false },
+      origin: { type: 'string' },
     },
   });
   const config = loadConfig();
@@ -67,7 +72,7 @@ export async function walletCommand(argv: string[]): Promise<number> {
     if (m === undefined) throw new UsageError(`unknown --misbehave flag "${flag}"; the flags are ${MISBEHAVE_FLAGS.join(', ')}`);
     Object.assign(misbehave, m);
   }
-  if (values.demo !== undefined && positionals.length > 0) throw new UsageError('give either an openid4vp:// URI or --demo <use-case>, not both');
+  if (values.demo !== undefined && positionals.length > 0 && !values['dc-api'] && !values['annex-c']) throw new UsageError('give either an openid4vp:// URI or --demo <use-case>, not both');
   if (values.demo === undefined && values['same-device']) throw new UsageError('--same-device goes with --demo');
   if (values.demo === undefined && values['direct-post']) throw new UsageError('--direct-post goes with --demo');
   const wallet = await readTestPerson(resolve(config.FIXTURES_DIR), values.person);
@@ -79,6 +84,20 @@ export async function walletCommand(argv: string[]): Promise<number> {
     warn: () => {},
   });
 
+  if (values['dc-api'] || values['annex-c']) {
+    return dcApiWalletCommand({
+      config,
+      wallet,
+      trust: store,
+      annexC: values['annex-c'],
+      unsigned: values.unsigned,
+      origin: values.origin,
+      demo: values.demo,
+      requestFile: positionals[0],
+      misbehave,
+    });
+  }
+  if (values.unsigned || values.origin !== undefined) throw new UsageError('--unsigned and --origin go with --dc-api');
   let uri = positionals[0];
   let transactionId: string | undefined;
   const keyFile = join(resolve(config.DATA_DIR), 'dev-api-key.txt');

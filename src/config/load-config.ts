@@ -25,7 +25,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   return {
     ...raw,
     profile: profileOf(raw),
-    publicBaseUrl: (raw.PUBLIC_BASE_URL ?? `http://localhost:${raw.PORT}`).replace(/\/+$/, ''),
+    publicBaseUrl: (raw.PUBLIC_BASE_URL ?? `${raw.TLS_CERT_FILE === undefined ? 'http' : 'https'}://localhost:${raw.PORT}`).replace(/\/+$/, ''),
     legacyTypVcts: splitList(raw.LEGACY_TYP_VCTS),
     trustListSignerCertFiles: splitList(raw.TRUST_LIST_SIGNER_CERTS ?? ''),
   };

@@ -29,6 +29,12 @@ export const zRpClient = z.object({
    */
   redirect_uris: z.array(z.string().min(1).refine(isRedirectPattern, 'must be an http(s) URL, "<scheme>://<host>:*" or "<url>/*"')).default([]),
   /**
+   * The web origins (`https://host[:port]`, serialised as a browser does) of this relying party's
+   * pages that may start a Digital Credentials API flow: the request is bound to one of them
+   * (OpenID4VP 1.0 Appendix A.2), never to an origin the request alone names.
+   */
+  origins: z.array(z.string().refine(isWebOrigin, 'must be a web origin such as "https://rp.example" (scheme, host and port only)')).max(20).optional(),
+  /**
    * Use case id → a file holding this relying party's registration certificate for that intended
    * use (ETSI TS 119 475 WRPRC, a compact JWT): checked at start, sent in `verifier_info`.
    */
@@ -127,6 +133,12 @@ function isRedirectPattern(pattern: string): boolean {
   if (pattern.endsWith(':*')) return parseHttpUrl(`${pattern.slice(0, -2)}/`) !== undefined;
   if (pattern.endsWith('/*')) return parseHttpUrl(pattern.slice(0, -1)) !== undefined;
   return !pattern.includes('*') && parseHttpUrl(pattern) !== undefined;
+}
+
+/** An origin exactly as the browser serialises it (RFC 6454 §6.1): http(s), host, port if not the default. */
+export function isWebOrigin(text: string): boolean {
+  const u = parseHttpUrl(text);
+  return u !== undefined && u.origin === text;
 }
 
 function parseHttpUrl(text: string): URL | undefined {

@@ -30,6 +30,13 @@ export const zConfig = z
       }, 'must be an http(s) origin and optional path, without query, fragment or user info')
       .optional(),
     DATA_DIR: zPath.default('data'),
+    /**
+     * Serve HTTPS directly (node:https, the same handler): the server certificate chain (PEM, leaf
+     * first) and its private key (PEM). Unset: plain HTTP, e.g. behind a TLS-terminating reverse
+     * proxy (docs/dc-api.md). `eudi-verifier dev-cert` makes a local CA and certificate for a LAN.
+     */
+    TLS_CERT_FILE: zPath.optional(),
+    TLS_KEY_FILE: zPath.optional(),
     TRUST_LIST_DIR: zPath.default('trust-lists'),
     /** Pinned signer certificates (PEM files, comma separated) for signed trusted lists. */
     TRUST_LIST_SIGNER_CERTS: z.string().optional(),
@@ -128,6 +135,9 @@ export const zConfig = z
     DEMO_PORTAL_CLIENT_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be the id of a registered RP client').optional(),
   })
   .superRefine((c, ctx) => {
+    if ((c.TLS_CERT_FILE === undefined) !== (c.TLS_KEY_FILE === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['TLS_CERT_FILE'], message: 'TLS_CERT_FILE and TLS_KEY_FILE must be set together' });
+    }
     if ((c.VERIFIER_KEY_FILE === undefined) !== (c.VERIFIER_CERT_FILE === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['VERIFIER_CERT_FILE'], message: 'VERIFIER_KEY_FILE and VERIFIER_CERT_FILE must be set together' });
     }

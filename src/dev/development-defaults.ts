@@ -74,6 +74,8 @@ export async function ensureDevRpClient(paths: DevPaths, useCases: readonly stri
     api_key_sha256: hashApiKey(apiKey),
     use_cases: [...useCases],
     redirect_uris: [`${publicBaseUrl}/*`, 'http://localhost:*', 'http://127.0.0.1:*'],
+    // The demo portal's own pages start Digital Credentials API flows (OpenID4VP 1.0 Appendix A.2).
+    origins: [new URL(publicBaseUrl).origin],
   };
   return { client, apiKey };
 }

@@ -24,6 +24,7 @@ import { clientOf, rpApiRoutes } from './rp-api.ts';
 import { walletApiRoutes } from './wallet-api.ts';
 import { sessionsApiRoutes } from './sessions-api.ts';
 import { catalogApiRoutes } from './catalog-api.ts';
+import { dcApiScriptRoutes } from './dc-api-script.ts';
 import { sendProblem } from './problem.ts';
 import { sendJson, sendText } from './respond.ts';
 import { openApiDocument } from './openapi.ts';
@@ -64,6 +65,7 @@ export function createApp(opts: AppOptions): RequestListener {
     ...walletApiRoutes(opts.deps, opts.bodyLimitBytes),
     ...(opts.portal === undefined ? [] : sessionsApiRoutes(opts.portal)),
     ...catalogApiRoutes(opts.deps, opts.portal),
+    ...dcApiScriptRoutes(),
   ]);
   const headers = securityHeaders();
   const perIp = opts.rateLimit !== undefined && opts.rateLimit.perIp > 0 ? new FixedWindowLimiter(opts.rateLimit.perIp, opts.rateLimit.windowMs) : undefined;

@@ -9,7 +9,8 @@
  * - **CORS**: the wallet endpoints (`/wallet/*`) answer any origin without credentials — a
  *   browser-based wallet must be able to fetch the request object and post the response; the RP
  *   API (`/v1/*`) grants no origin at all (no `Access-Control-Allow-*` header, preflights refused),
- *   and its Bearer key cannot be sent by a cross-site form.
+ *   and its Bearer key cannot be sent by a cross-site form — except the public browser module
+ *   `/v1/dc-api.js`, which an RP page on another origin loads as a module script (CORS mode).
  * - **Content types and body limits per route** (api-routes.ts, read-body.ts): RP API bodies are
  *   `application/json` of at most 64 KiB; the wallet's request-URI POST is a form of at most
  *   64 KiB; only the wallet's response may use the full `BODY_LIMIT_BYTES`.
@@ -55,7 +56,7 @@ export const isRpPath = (path: string): boolean => path.startsWith('/v1/') || pa
  * @throws METHOD_NOT_ALLOWED for a preflight to the RP API
  */
 export function applyCors(req: IncomingMessage, res: ServerResponse, path: string): boolean {
-  if (isWalletPath(path)) {
+  if (isWalletPath(path) || path === '/v1/dc-api.js') {
     res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     if (req.method === 'OPTIONS') {

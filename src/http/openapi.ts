@@ -242,6 +242,29 @@ export function openApiDocument(publicBaseUrl: string): JsonObject {
           },
         },
       },
+      '/v1/dc-api.js': {
+        get: {
+          tags: ['wallet'],
+          summary: 'The browser module an RP page embeds for the W3C Digital Credentials API (plain ES module; public, CORS-readable; docs/dc-api.md)',
+          responses: { '200': { description: 'ES module', content: { 'text/javascript': { schema: { type: 'string' } } } } },
+        },
+      },
+      '/wallet/dc-api/{request_id}': {
+        post: {
+          tags: ['wallet'],
+          summary: 'The DigitalCredential the browser returned, posted by the RP page (W3C Digital Credentials API; OpenID4VP 1.0 Appendix A; ISO/IEC 18013-7 Annex C)',
+          parameters: [{ name: 'request_id', in: 'path', required: true, schema: { type: 'string' } }],
+          requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { protocol: { type: 'string' }, data: { type: 'object' } }, required: ['protocol', 'data'] } } } },
+          responses: {
+            '200': {
+              description: 'Accepted; the response_code reads the result once (GET /v1/presentations/{id}?response_code=…)',
+              content: { 'application/json': { schema: { type: 'object', properties: { response_code: { type: 'string' } }, additionalProperties: false } } },
+            },
+            '400': problem('Rejected, with the code and the OAuth error value'),
+            ...otherProblems,
+          },
+        },
+      },
       ...sessionPaths(),
       '/healthz': {
         get: {

@@ -5,6 +5,7 @@
 import { ServiceError } from '../errors.ts';
 import type { RpClient, RpClientRegistry } from '../config/rp-clients.ts';
 import { initTransaction, type InitTransactionInput } from '../oid4vp/init-transaction.ts';
+import { initDcApiTransaction } from '../oid4vp/dc-api/init-dc-api-transaction.ts';
 import { getWalletResponse } from '../oid4vp/get-wallet-response.ts';
 import type { VerifierDeps } from '../oid4vp/verifier-deps.ts';
 import { zCreatePresentationBody } from './z-api.ts';
@@ -29,7 +30,8 @@ export function rpApiRoutes(deps: VerifierDeps, shutdown?: AbortSignal): ApiRout
       body: RP_JSON_BODY,
       handler: async (req) => {
         const client = requireClient(req);
-        const out = await initTransaction(deps, { client, ...presentationInput(req.body) });
+        const input = { client, ...presentationInput(req.body) };
+        const out = input.flow === 'dc_api' ? await initDcApiTransaction(deps, input) : await initTransaction(deps, input);
         sendJson(req.res, 201, out, { Location: `/v1/presentations/${out.transaction_id}` });
       },
     },
@@ -78,5 +80,7 @@ export function presentationInput(rawBody: unknown): Omit<InitTransactionInput, 
     ...(body.response_mode !== undefined && { responseMode: body.response_mode }),
     ...(body.request_uri_method !== undefined && { requestUriMethod: body.request_uri_method }),
     ...(body.transaction_data !== undefined && { transactionData: body.transaction_data }),
+    ...(body.dc_api_protocol !== undefined && { dcApiProtocol: body.dc_api_protocol }),
+    ...(body.origin !== undefined && { origin: body.origin }),
   };
 }

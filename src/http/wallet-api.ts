@@ -4,10 +4,11 @@
  * §8.2/8.3). Both POSTs take `application/x-www-form-urlencoded` only. These endpoints never
  * answer with an HTTP redirect.
  */
+import { postDcApiResponse } from '../oid4vp/dc-api/post-dc-api-response.ts';
 import { retrieveRequestObject } from '../oid4vp/retrieve-request-object.ts';
 import { postWalletResponse } from '../oid4vp/post-wallet-response.ts';
 import type { VerifierDeps } from '../oid4vp/verifier-deps.ts';
-import { zWalletRequestPost } from './z-api.ts';
+import { zDcApiCredential, zWalletRequestPost } from './z-api.ts';
 import { parseBody } from './parse-body.ts';
 import { sendProblem } from './problem.ts';
 import { errorCatalog, type ErrorCode } from '../errors.ts';
@@ -62,6 +63,20 @@ export function walletApiRoutes(deps: VerifierDeps, responseLimitBytes: number):
       body: { kind: 'form', limitBytes: responseLimitBytes, maxFormFields: 50 },
       handler: async (req) => {
         const out = await postWalletResponse(deps, { requestId: String(req.params['requestId']), form: (req.body ?? {}) as Record<string, unknown> });
+        if (out.failure !== undefined) {
+          sendProblem(req.res, out.failure, attributedFailureStatus(out.failure.code));
+          return;
+        }
+        sendJson(req.res, 200, out.body);
+      },
+    },
+    {
+      // The DigitalCredential the browser returned, posted by the RP page (W3C Digital Credentials API; docs/dc-api.md).
+      method: 'POST',
+      path: '/wallet/dc-api/:requestId',
+      body: { kind: 'json', limitBytes: responseLimitBytes, maxFormFields: 0 },
+      handler: async (req) => {
+        const out = await postDcApiResponse(deps, { requestId: String(req.params['requestId']), body: parseBody(zDcApiCredential, req.body) });
         if (out.failure !== undefined) {
           sendProblem(req.res, out.failure, attributedFailureStatus(out.failure.code));
           return;

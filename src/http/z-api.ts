@@ -14,9 +14,17 @@ export const zCreatePresentationBody = z
   .object({
     use_case: z.string().min(1).max(100).describe('Id of a use case registered for this client (a file in presentation-definitions/)'),
     purpose: z.string().min(1).max(500).optional().describe('Purpose text shown to the user, overriding the use case purpose'),
-    flow: z.enum(['same_device', 'cross_device']).default('cross_device'),
+    flow: z
+      .enum(['same_device', 'cross_device', 'dc_api'])
+      .default('cross_device')
+      .describe('dc_api: the RP page hands the request to navigator.credentials.get (W3C Digital Credentials API); see docs/dc-api.md'),
     redirect_uri: z.url({ protocol: /^https?$/ }).max(2000).optional().describe('Same-device only: where the wallet sends the user back; must be registered for the client'),
-    response_mode: z.enum(['direct_post.jwt', 'direct_post']).optional(),
+    response_mode: z.enum(['direct_post.jwt', 'direct_post', 'dc_api.jwt', 'dc_api']).optional().describe('dc_api flow: dc_api.jwt (default, encrypted) or dc_api'),
+    dc_api_protocol: z
+      .enum(['openid4vp-v1-signed', 'openid4vp-v1-unsigned', 'org-iso-mdoc'])
+      .optional()
+      .describe('dc_api flow: OpenID4VP 1.0 Appendix A signed (default) or unsigned request, or ISO/IEC 18013-7 Annex C'),
+    origin: z.string().min(1).max(300).optional().describe("dc_api flow: the origin of the RP page, one of the client's registered origins (default: its only one)"),
     request_uri_method: z.enum(['get', 'post']).optional(),
     transaction_data: z
       .array(z.object({ type: z.string().min(1).max(200), credential_ids: z.array(z.string().min(1).max(100)).min(1).max(10).optional() }).catchall(z.unknown()))
@@ -33,11 +41,24 @@ export type CreatePresentationBody = z.output<typeof zCreatePresentationBody>;
 export const zCreatePresentationResponse = z.object({
   transaction_id: z.string(),
   client_id: z.string(),
-  request_uri: z.string(),
-  request_uri_method: z.enum(['get', 'post']),
-  authorization_request_uri: z.string().describe('openid4vp:// link for a QR code or a same-device redirect'),
+  request_uri: z.string().optional().describe('Redirect flows'),
+  request_uri_method: z.enum(['get', 'post']).optional().describe('Redirect flows'),
+  authorization_request_uri: z.string().optional().describe('Redirect flows: openid4vp:// link for a QR code or a same-device redirect'),
+  dc_api: z
+    .object({
+      origin: z.string().describe('The registered origin the request is bound to'),
+      request: z
+        .object({ protocol: z.enum(['openid4vp-v1-signed', 'openid4vp-v1-unsigned', 'org-iso-mdoc']), data: z.record(z.string(), z.unknown()) })
+        .describe('One entry of navigator.credentials.get({ digital: { requests: [...] } })'),
+      response_uri: z.string().describe('Where the page posts { protocol, data } of the DigitalCredential; the answer holds the response_code'),
+    })
+    .optional()
+    .describe('dc_api flow only'),
   expires_at: z.iso.datetime(),
 });
+
+/** `POST /wallet/dc-api/{request_id}`: the DigitalCredential the browser returned. */
+export const zDcApiCredential = z.object({ protocol: z.string().min(1).max(100), data: z.record(z.string(), z.unknown()) });
 
 export const zTrustEvidence = z
   .object({
@@ -81,10 +102,10 @@ export const zPresentationResult = z.object({
   transaction_id: z.string(),
   status: z.enum(['pending', 'request_retrieved', 'verified', 'failed', 'expired']),
   use_case: z.string(),
-  flow: z.enum(['same_device', 'cross_device']),
+  flow: z.enum(['same_device', 'cross_device', 'dc_api']),
   created_at: z.iso.datetime(),
   expires_at: z.iso.datetime(),
-  response_code_required: z.boolean().optional().describe('Same-device: the result is read only with the response_code from the wallet redirect'),
+  response_code_required: z.boolean().optional().describe('Same-device and dc_api: the result is read only with the response_code from the wallet redirect or the dc_api answer'),
   credentials: z.array(zCredentialResult).optional(),
   transaction_data: z
     .array(

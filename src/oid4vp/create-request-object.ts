@@ -43,24 +43,29 @@ export function publicEncryptionJwk(tx: Transaction): JsonWebKey & { kid: string
   return { kty: k.kty, crv: k.crv, x: k.x, y: k.y, kid: k.kid, use: 'enc', alg: 'ECDH-ES' } as JsonWebKey & { kid: string };
 }
 
+/**
+ * The request parameters. Redirect flows: the whole signed Request Object (OpenID4VP 1.0 §5).
+ * Digital Credentials API (Appendix A.3): no `response_uri` and no `state`; a signed request adds
+ * `client_id` and `expected_origins` (the one registered origin the transaction is bound to); an
+ * unsigned one leaves out `client_id` and the JWT claims.
+ */
 export function requestObjectClaims(input: RequestObjectInput): Record<string, unknown> {
   const { tx, query } = input;
   const clientMetadata: Record<string, unknown> = { vp_formats_supported: input.profile === 'haip' ? HAIP_VP_FORMATS_SUPPORTED : VP_FORMATS_SUPPORTED };
   const encJwk = publicEncryptionJwk(tx);
-  if (tx.responseMode === 'direct_post.jwt' && encJwk !== undefined) {
+  if ((tx.responseMode === 'direct_post.jwt' || tx.responseMode === 'dc_api.jwt') && encJwk !== undefined) {
     clientMetadata['jwks'] = { keys: [encJwk] };
     clientMetadata['encrypted_response_enc_values_supported'] = [...ENC_VALUES_SUPPORTED];
   }
+  const signed = tx.dcApi === undefined || tx.dcApi.protocol === 'openid4vp-v1-signed';
   const claims: Record<string, unknown> = {
-    aud: SELF_ISSUED_AUDIENCE,
-    iat: Math.floor(input.now / 1000),
-    exp: Math.floor(tx.expiresAt / 1000),
-    client_id: tx.clientId,
+    ...(signed && { aud: SELF_ISSUED_AUDIENCE, iat: Math.floor(input.now / 1000), exp: Math.floor(tx.expiresAt / 1000), client_id: tx.clientId }),
+    // OpenID4VP 1.0 Appendix A.2: the wallet compares the browser's origin with these, exact string match.
+    ...(tx.dcApi !== undefined && signed && { expected_origins: [tx.dcApi.origin] }),
     response_type: 'vp_token',
     response_mode: tx.responseMode,
-    response_uri: input.responseUri,
+    ...(tx.dcApi === undefined && { response_uri: input.responseUri, state: tx.requestId }),
     nonce: tx.nonce,
-    state: tx.requestId,
     dcql_query: query,
     client_metadata: clientMetadata,
   };
@@ -74,8 +79,13 @@ export function requestObjectClaims(input: RequestObjectInput): Record<string, u
 
 /** Compact JWS (RFC 7515 §7.1), ES256 with the identity's key, imported once; the header is encoded once per identity. */
 export async function createRequestObject(input: RequestObjectInput): Promise<string> {
-  const signingInput = `${encodedHeaderOf(input.identity)}.${Buffer.from(JSON.stringify(requestObjectClaims(input)), 'utf8').toString('base64url')}`;
-  const signature = sign('sha256', Buffer.from(signingInput, 'ascii'), { key: input.identity.privateKey, dsaEncoding: 'ieee-p1363' });
+  return signRequestObject(input.identity, requestObjectClaims(input));
+}
+
+/** Signs request parameters as a Request Object (RFC 9101) with the identity's key and `x5c`. */
+export function signRequestObject(identity: VerifierIdentity, claims: Record<string, unknown>): string {
+  const signingInput = `${encodedHeaderOf(identity)}.${Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url')}`;
+  const signature = sign('sha256', Buffer.from(signingInput, 'ascii'), { key: identity.privateKey, dsaEncoding: 'ieee-p1363' });
   return `${signingInput}.${signature.toString('base64url')}`;
 }
 

@@ -23,7 +23,7 @@ import { parseDeviceSigned } from '../formats/mdoc/parse-device-signed.ts';
 import { HEADER, headerParameter, parseCoseMessage } from '../cose/parse-cose-message.ts';
 import type { UseCase } from '../use-cases/z-use-case.ts';
 import type { ClientIdPrefix } from './client-id.ts';
-import type { ResponseMode } from './transaction.ts';
+import type { DcApiProtocol, ResponseMode } from './transaction.ts';
 
 export type { Profile } from '../config/z-config.ts';
 
@@ -43,7 +43,7 @@ export function describeProfile(profile: Profile): Record<string, unknown> {
     name: 'haip',
     specification: 'OpenID4VC High Assurance Interoperability Profile 1.0',
     client_id_prefixes: ['x509_hash'],
-    response_modes: ['direct_post.jwt'],
+    response_modes: ['direct_post.jwt', 'dc_api.jwt'],
     request_object: 'by reference (request_uri), ES256, x5c',
     response_encryption: 'ECDH-ES P-256, ephemeral key per transaction, A128GCM or A256GCM',
     query_language: 'dcql',
@@ -77,12 +77,25 @@ export function useCaseProfileViolations(profile: Profile, useCase: UseCase): st
  * the profile (configuration has checked all three; this holds them at request time too).
  * @throws ServiceError `PROFILE_CLIENT_ID_PREFIX_NOT_ALLOWED`, `PROFILE_RESPONSE_MODE_NOT_ALLOWED`, `PROFILE_USE_CASE_NOT_ALLOWED`
  */
-export function checkRequestForProfile(profile: Profile, request: { readonly clientIdPrefix: ClientIdPrefix; readonly responseMode: ResponseMode; readonly useCase: UseCase }): void {
+export function checkRequestForProfile(
+  profile: Profile,
+  request: { readonly clientIdPrefix: ClientIdPrefix; readonly responseMode: ResponseMode; readonly useCase: UseCase; readonly dcApiProtocol?: DcApiProtocol },
+): void {
   if (profile === 'open') return;
   if (request.clientIdPrefix !== 'x509_hash') throw new ServiceError('PROFILE_CLIENT_ID_PREFIX_NOT_ALLOWED', `client id prefix ${request.clientIdPrefix}`);
-  if (request.responseMode !== 'direct_post.jwt') throw new ServiceError('PROFILE_RESPONSE_MODE_NOT_ALLOWED', `response_mode ${request.responseMode}`);
+  if (!responseModeAllowed(request.responseMode, request.dcApiProtocol)) throw new ServiceError('PROFILE_RESPONSE_MODE_NOT_ALLOWED', `response_mode ${request.responseMode}`);
   const violations = useCaseProfileViolations(profile, request.useCase);
   if (violations.length > 0) throw new ServiceError('PROFILE_USE_CASE_NOT_ALLOWED', violations.join('; '));
+}
+
+/**
+ * Encrypted responses only: `direct_post.jwt` in the redirect flows (HAIP 1.0 §5.1), `dc_api.jwt`
+ * over the Digital Credentials API (HAIP 1.0 §5.2). ISO/IEC 18013-7 Annex C answers are always
+ * HPKE-encrypted to the transaction's key (Annex C.6), so they pass (docs/adr/0241).
+ */
+function responseModeAllowed(mode: ResponseMode, dcApiProtocol: DcApiProtocol | undefined): boolean {
+  if (dcApiProtocol === 'org-iso-mdoc') return true;
+  return dcApiProtocol === undefined ? mode === 'direct_post.jwt' : mode === 'dc_api.jwt';
 }
 
 /**

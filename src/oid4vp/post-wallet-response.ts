@@ -36,9 +36,27 @@ export const hashResponseCode = (code: string): string => createHash('sha256').u
 
 export async function postWalletResponse(deps: VerifierDeps, input: PostWalletResponseInput): Promise<PostWalletResponseOutput> {
   const tx = await loadOpenTransaction(deps, input.requestId, deps.now());
+  if (tx.dcApi !== undefined) throw new ServiceError('DC_API_FLOW_MISMATCH', 'direct_post to a dc_api transaction');
   const response = await readResponse(tx, input.form);
   if (response.state !== tx.requestId) throw new ServiceError('STATE_MISMATCH');
+  const settled = await settleResponse(deps, tx, response);
+  const body = settled.responseCode !== undefined && tx.redirectUri !== undefined ? { redirect_uri: appendResponseCode(tx.redirectUri, settled.responseCode) } : {};
+  return settled.failure === undefined ? { body } : { body, failure: settled.failure };
+}
 
+export interface SettledResponse {
+  /** The fresh single-use response code of a same-device or Digital Credentials API flow (§13.3). */
+  readonly responseCode?: string;
+  /** Set when the response was attributed to the transaction but failed verification. */
+  readonly failure?: ServiceError;
+}
+
+/**
+ * Verifies an attributed response and makes the one atomic transition to verified or failed, with
+ * its audit event. Shared by the redirect response URI and the Digital Credentials API endpoint.
+ * @throws ServiceError `RESPONSE_REPLAYED` when the transaction completed concurrently or expired
+ */
+export async function settleResponse(deps: VerifierDeps, tx: Transaction, response: AuthorizationResponse): Promise<SettledResponse> {
   const useCase = deps.useCases.get(tx.useCaseId);
   let outcome: { readonly result: StoredCredentialResult[]; readonly discarded: DiscardedPresentation[] } | { readonly error: TransactionError };
   let failure: ServiceError | undefined;
@@ -56,7 +74,7 @@ export async function postWalletResponse(deps: VerifierDeps, input: PostWalletRe
     }
   }
 
-  const code = tx.flow === 'same_device' ? newResponseCode() : undefined;
+  const code = tx.flow === 'cross_device' ? undefined : newResponseCode();
   const now = deps.now();
   const final = { ...(code !== undefined && { responseCodeHash: hashResponseCode(code) }), resultExpiresAt: now + resultTtlMs(deps, useCase) };
   const completion: CompleteTransaction =
@@ -82,14 +100,19 @@ export async function postWalletResponse(deps: VerifierDeps, input: PostWalletRe
     const { error } = completion;
     deps.audit({ event: 'response_failed', transaction_id: tx.id, use_case: tx.useCaseId, code: error.wallet_error === undefined ? error.code : `WALLET_ERROR:${error.wallet_error}` });
   }
-  const body = code !== undefined && tx.redirectUri !== undefined ? { redirect_uri: appendResponseCode(tx.redirectUri, code) } : {};
-  return failure === undefined ? { body } : { body, failure };
+  return { ...(code !== undefined && { responseCode: code }), ...(failure !== undefined && { failure }) };
 }
 
-async function readResponse(tx: Transaction, form: Readonly<Record<string, unknown>>): Promise<AuthorizationResponse> {
+/**
+ * The Authorization Response from its parameters: a `response` JWE is decrypted (only when the
+ * transaction asked for an encrypted mode), else the plain parameters are read — never a plain
+ * `vp_token` for an encrypted mode (§8.3; Appendix A.2 `dc_api.jwt`).
+ */
+export async function readResponse(tx: Transaction, form: Readonly<Record<string, unknown>>): Promise<AuthorizationResponse> {
+  const encrypted = tx.responseMode === 'direct_post.jwt' || tx.responseMode === 'dc_api.jwt';
   const jwe = form['response'];
   if (jwe !== undefined) {
-    if (tx.responseMode !== 'direct_post.jwt') throw new ServiceError('RESPONSE_MODE_MISMATCH', 'encrypted response for direct_post');
+    if (!encrypted) throw new ServiceError('RESPONSE_MODE_MISMATCH', `encrypted response for ${tx.responseMode}`);
     if (typeof jwe !== 'string') throw new ServiceError('RESPONSE_MALFORMED', 'response is not a string');
     const plaintext = await decryptResponse(tx, jwe);
     let payload: unknown;
@@ -103,8 +126,8 @@ async function readResponse(tx: Transaction, form: Readonly<Record<string, unkno
   }
   const parsed = parseAuthorizationResponse(form);
   // A wallet that cannot encrypt may still send an unencrypted error (§8.3); never an unencrypted vp_token.
-  if (tx.responseMode === 'direct_post.jwt' && parsed.kind === 'vp_token') {
-    throw new ServiceError('RESPONSE_MODE_MISMATCH', 'unencrypted vp_token for direct_post.jwt');
+  if (encrypted && parsed.kind === 'vp_token') {
+    throw new ServiceError('RESPONSE_MODE_MISMATCH', `unencrypted vp_token for ${tx.responseMode}`);
   }
   return parsed;
 }

@@ -34,7 +34,7 @@ export async function redeemVerifiedResult(
   const tx = await loadRpTransaction(deps, input.rpClientId, input.transactionId, now);
   if (tx.status !== 'verified' && tx.status !== 'failed') return { kind: 'pending', tx, status: publicStatus(tx, now) };
   const status = tx.status;
-  if (tx.flow === 'same_device') {
+  if (tx.flow !== 'cross_device') {
     if (input.responseCode === undefined) return { kind: 'code_required', tx, status };
     if (tx.responseCodeHash === undefined || !(await deps.store.consumeResponseCode(tx.id, hashResponseCode(input.responseCode)))) {
       throw new ServiceError('RESPONSE_CODE_INVALID');

@@ -21,6 +21,8 @@ const walletNoncePattern = /^[A-Za-z0-9._~-]{1,256}$/;
 export async function retrieveRequestObject(deps: VerifierDeps, input: RetrieveRequestObjectInput): Promise<string> {
   const now = deps.now();
   const tx = await loadOpenTransaction(deps, input.requestId, now);
+  // A Digital Credentials API request travels through the browser only, bound to its origin (OpenID4VP 1.0 Appendix A).
+  if (tx.dcApi !== undefined) throw new ServiceError('DC_API_FLOW_MISMATCH', 'request_uri of a dc_api transaction');
   if (input.method === 'post' && tx.requestUriMethod !== 'post') {
     throw new ServiceError('REQUEST_URI_METHOD_INVALID', 'POST to a request_uri offered for GET');
   }
@@ -75,7 +77,7 @@ function checkWalletMetadata(text: string): void {
 }
 
 /** The RP client's registration certificate for the use case, as `verifier_info` input, if it has one. */
-function registrationOf(deps: VerifierDeps, rpClientId: string, useCaseId: string): { registrationCertificate?: string } {
+export function registrationOf(deps: VerifierDeps, rpClientId: string, useCaseId: string): { registrationCertificate?: string } {
   const jwt = deps.registrationCertificate?.(rpClientId, useCaseId);
   return jwt === undefined ? {} : { registrationCertificate: jwt };
 }

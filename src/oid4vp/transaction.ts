@@ -13,8 +13,25 @@ import type { CredentialStatusResult } from '../status/types.ts';
 
 export type TransactionStatus = 'pending' | 'request_retrieved' | 'verified' | 'failed';
 export type PublicStatus = TransactionStatus | 'expired';
-export type Flow = 'same_device' | 'cross_device';
-export type ResponseMode = 'direct_post' | 'direct_post.jwt';
+/** `dc_api`: the browser hands the request to the wallet (W3C Digital Credentials API; OpenID4VP 1.0 Appendix A). */
+export type Flow = 'same_device' | 'cross_device' | 'dc_api';
+/** `dc_api` and `dc_api.jwt` only with the `dc_api` flow (OpenID4VP 1.0 Appendix A.2), the others only without it. */
+export type ResponseMode = 'direct_post' | 'direct_post.jwt' | 'dc_api' | 'dc_api.jwt';
+/**
+ * The Digital Credentials API protocol identifiers this service speaks: OpenID4VP 1.0 Appendix A.1
+ * (unsigned and signed requests) and ISO/IEC 18013-7 Annex C (`org-iso-mdoc`).
+ */
+export const DC_API_PROTOCOLS = ['openid4vp-v1-unsigned', 'openid4vp-v1-signed', 'org-iso-mdoc'] as const;
+export type DcApiProtocol = (typeof DC_API_PROTOCOLS)[number];
+
+/** What a `dc_api` transaction holds besides the common fields; fixed at creation. */
+export interface DcApiBinding {
+  readonly protocol: DcApiProtocol;
+  /** The web origin the request is bound to: one of the RP client's registered origins (OpenID4VP 1.0 Appendix A.2). */
+  readonly origin: string;
+  /** ISO/IEC 18013-7 Annex C: the base64url EncryptionInfo exactly as sent (the SessionTranscript hashes it). */
+  readonly encryptionInfo?: string;
+}
 export type RequestUriMethod = 'get' | 'post';
 
 declare const brand: unique symbol;
@@ -97,7 +114,12 @@ interface TransactionBase {
   readonly clientId: string;
   /** Transaction data the presentation must be bound to (OpenID4VP 1.0 §5.1, §8.4); absent when none. */
   readonly transactionData?: readonly TransactionDataItem[];
-  /** Private JWK for `direct_post.jwt`, fresh per transaction (HAIP 1.0 §5.1). */
+  /** The Digital Credentials API binding of a `dc_api` transaction; absent in the redirect flows. */
+  readonly dcApi?: DcApiBinding;
+  /**
+   * Private JWK for `direct_post.jwt` and `dc_api.jwt` (ECDH-ES), or the HPKE recipient key of
+   * ISO/IEC 18013-7 Annex C; fresh per transaction (HAIP 1.0 §5.1).
+   */
   readonly encryptionKey?: JsonWebKey & { kid: string };
   readonly createdAt: number;
   readonly expiresAt: number;

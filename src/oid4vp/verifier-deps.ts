@@ -78,3 +78,5 @@ export interface VerifierDeps {
 
 export const requestUriFor = (deps: VerifierDeps, requestId: string): string => `${deps.settings.publicBaseUrl}/wallet/request/${requestId}`;
 export const responseUriFor = (deps: VerifierDeps, requestId: string): string => `${deps.settings.publicBaseUrl}/wallet/response/${requestId}`;
+/** Where the relying party's page posts the wallet's Digital Credentials API answer (open to any origin, like the response URI). */
+export const dcApiResponseUriFor = (deps: VerifierDeps, requestId: string): string => `${deps.settings.publicBaseUrl}/wallet/dc-api/${requestId}`;

@@ -1,6 +1,7 @@
 /**
  * VP Token validation (OpenID4VP 1.0 §8.6): every presentation is verified for its format with
- * the transaction's nonce and full client_id as audience, against the trust categories the use
+ * the transaction's nonce and its audience or SessionTranscript (presentation-binding.ts: the full
+ * client_id, or the origin over the Digital Credentials API), against the trust categories the use
  * case names for it, and its status checked; then the whole response must satisfy the DCQL query.
  * A failing presentation fails the response, except one answering a credential query that only
  * optional credential sets name: that one is discarded (§8.6) and reported by its code, and the
@@ -9,8 +10,7 @@
 import { ServiceError, isServiceError } from '../errors.ts';
 import { verifySdJwtVcPresentation } from '../formats/sd-jwt-vc/verify-sd-jwt-vc.ts';
 import { verifyMdocPresentation } from '../formats/mdoc/verify-device-response.ts';
-import { openId4VpSessionTranscript } from '../formats/mdoc/session-transcript.ts';
-import { ecJwkThumbprint } from '../jose/jwk-thumbprint.ts';
+import { presentationBinding } from './presentation-binding.ts';
 import type { VerifiedCredential } from '../formats/types.ts';
 import { applyStatusPolicy } from '../status/apply-status-policy.ts';
 import type { CredentialStatusResult } from '../status/types.ts';
@@ -35,6 +35,7 @@ export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase
   const statuses = new Map<VerifiedCredential, CredentialStatusResult>();
   const optional = optionalQueryIds(useCase.query);
   const discarded: DiscardedPresentation[] = [];
+  const binding = presentationBinding(tx, responseUriFor(deps, tx.requestId));
   for (const [queryId, presentations] of Object.entries(vpToken)) {
     const credentialQuery = useCase.query.credentials.find((c) => c.id === queryId);
     if (credentialQuery === undefined) throw new ServiceError('CREDENTIAL_UNEXPECTED', `vp_token key ${queryId} not in query`);
@@ -55,7 +56,7 @@ export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase
               await verifySdJwtVcPresentation(presentation, {
                 now,
                 nonce: tx.nonce,
-                audience: tx.clientId,
+                audience: binding.audience,
                 acceptedVcts: meta.vct_values,
                 legacyTypVcts: [...deps.settings.legacyTypVcts, ...(useCase.legacy_typ_vcts ?? [])],
                 categories,
@@ -78,13 +79,8 @@ export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase
                 docType: meta.doctype_value,
                 categories,
                 trust,
-                // OpenID4VP 1.0 B.2.6.1: the SessionTranscript from OUR stored request values, never the wallet's.
-                sessionTranscript: openId4VpSessionTranscript({
-                  clientId: tx.clientId,
-                  nonce: tx.nonce,
-                  jwkThumbprint: tx.responseMode === 'direct_post.jwt' && tx.encryptionKey !== undefined ? ecJwkThumbprint(tx.encryptionKey) : null,
-                  responseUri: responseUriFor(deps, tx.requestId),
-                }),
+                // OpenID4VP 1.0 B.2.6: the SessionTranscript from OUR stored request values, never the wallet's.
+                sessionTranscript: binding.sessionTranscript(),
                 multiple: credentialQuery.multiple,
                 clockSkewSeconds: deps.settings.clockSkewSeconds,
                 ...(deps.formatCaches !== undefined && { caches: deps.formatCaches }),

@@ -37,8 +37,10 @@ export interface MdocPresentMisbehaviour {
 export interface PresentMdocOptions {
   /** The `[namespace, element]` pairs to disclose. */
   readonly elements: readonly (readonly [string, string])[];
-  /** The SessionTranscript inputs, from the verified request object. */
-  readonly transcript: OpenId4VpHandoverInput;
+  /** The SessionTranscript inputs, from the verified request object (redirect flows). */
+  readonly transcript?: OpenId4VpHandoverInput;
+  /** The SessionTranscript itself, when the flow builds another handover (Digital Credentials API). */
+  readonly sessionTranscript?: Uint8Array;
   readonly misbehave?: MdocPresentMisbehaviour;
 }
 
@@ -112,7 +114,9 @@ export async function presentMdoc(credential: MdocWalletCredential, options: Pre
   }
 
   const deviceNameSpaces = encodeCbor(new Map());
-  const payload = deviceAuthenticationBytes(transcriptOf(options.transcript, mb.wrongTranscript), credential.doctype, embedCbor(deviceNameSpaces));
+  const transcript = options.sessionTranscript ?? (options.transcript === undefined ? undefined : transcriptOf(options.transcript, mb.wrongTranscript));
+  if (transcript === undefined) throw new Error('presentMdoc needs a SessionTranscript or its inputs');
+  const payload = deviceAuthenticationBytes(transcript, credential.doctype, embedCbor(deviceNameSpaces));
   const key = await deviceKeyOf(credential, mb.otherDeviceKey === true);
   const alg = COSE_ALG[(credential.device_private_jwk.crv ?? 'P-256') as keyof typeof COSE_ALG];
   const deviceSignature = await signCoseSign1(key, new Map([[1, alg]]), new Map(), null, payload);

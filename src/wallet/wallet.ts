@@ -168,7 +168,7 @@ export async function runWallet(authorizationRequestUri: string, opts: WalletOpt
  * The request's `transaction_data` items that name `queryId` (OpenID4VP 1.0 §5.1), as received.
  * A wallet must refuse an item it cannot read or whose `credential_ids` it cannot honour.
  */
-function transactionDataFor(req: Record<string, unknown>, queryId: string): string[] {
+export function transactionDataFor(req: Record<string, unknown>, queryId: string): string[] {
   const items = req['transaction_data'];
   if (items === undefined) return [];
   if (!Array.isArray(items) || items.length === 0) throw new Error('transaction_data is not a non-empty array');
@@ -183,7 +183,7 @@ function transactionDataFor(req: Record<string, unknown>, queryId: string): stri
 }
 
 /** The credential queries to answer: all, or for each credential set the first option the wallet can meet. */
-function selectQueries(dcql: { credentials: Array<Record<string, unknown>>; credential_sets?: Array<{ options: string[][]; required?: boolean }> }, held: readonly WalletCredential[]) {
+export function selectQueries(dcql: { credentials: Array<Record<string, unknown>>; credential_sets?: Array<{ options: string[][]; required?: boolean }> }, held: readonly WalletCredential[]) {
   if (dcql.credential_sets === undefined) return dcql.credentials;
   const ids = new Set<string>();
   for (const set of dcql.credential_sets) {
@@ -197,7 +197,7 @@ function selectQueries(dcql: { credentials: Array<Record<string, unknown>>; cred
   return dcql.credentials.filter((c) => ids.has(String(c['id'])));
 }
 
-function findCredential(query: Record<string, unknown>, held: readonly WalletCredential[], mb: WalletMisbehaviour): WalletCredential | undefined {
+export function findCredential(query: Record<string, unknown>, held: readonly WalletCredential[], mb: WalletMisbehaviour): WalletCredential | undefined {
   if (query['format'] === 'mso_mdoc') {
     const doctype = (query['meta'] as { doctype_value?: string } | undefined)?.doctype_value;
     return held.find((c) => c.format === 'mso_mdoc' && c.doctype === doctype && (c.test_variant === 'expired-mso') === (mb.expiredMso === true));
@@ -208,10 +208,10 @@ function findCredential(query: Record<string, unknown>, held: readonly WalletCre
 }
 
 /** The RFC 7638 thumbprint of the key the response will be encrypted to, or null for `direct_post` (OpenID4VP 1.0 B.2.6.1). */
-function encryptionThumbprint(req: Record<string, unknown>): Uint8Array | null {
-  if (req['response_mode'] !== 'direct_post.jwt') return null;
+export function encryptionThumbprint(req: Record<string, unknown>): Uint8Array | null {
+  if (req['response_mode'] !== 'direct_post.jwt' && req['response_mode'] !== 'dc_api.jwt') return null;
   const jwk = encryptionJwk(req);
-  if (jwk === undefined) throw new Error('direct_post.jwt without an ECDH-ES key in client_metadata.jwks');
+  if (jwk === undefined) throw new Error(`${String(req['response_mode'])} without an ECDH-ES key in client_metadata.jwks`);
   return ecJwkThumbprint(jwk);
 }
 
@@ -220,10 +220,11 @@ function encryptionJwk(req: Record<string, unknown>): (JWK & { kid?: string }) |
   return meta?.jwks?.keys?.find((k) => k.alg === 'ECDH-ES' && (k.use === undefined || k.use === 'enc'));
 }
 
-async function encodeResponse(req: Record<string, unknown>, params: Record<string, unknown>, mb: WalletMisbehaviour): Promise<Record<string, string>> {
+export async function encodeResponse(req: Record<string, unknown>, params: Record<string, unknown>, mb: WalletMisbehaviour): Promise<Record<string, string>> {
   const flat = (): Record<string, string> =>
     Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
-  if (req['response_mode'] !== 'direct_post.jwt' || mb.skipEncryption === true || params['error'] !== undefined) return flat();
+  const encrypted = req['response_mode'] === 'direct_post.jwt' || req['response_mode'] === 'dc_api.jwt';
+  if (!encrypted || mb.skipEncryption === true || params['error'] !== undefined) return flat();
   const meta = req['client_metadata'] as { jwks?: { keys?: Array<JWK & { kid?: string }> }; encrypted_response_enc_values_supported?: string[] } | undefined;
   const jwk = meta?.jwks?.keys?.find((k) => k.alg === 'ECDH-ES' && (k.use === undefined || k.use === 'enc'));
   if (jwk === undefined) throw new Error('direct_post.jwt without an ECDH-ES key in client_metadata.jwks');

@@ -9,6 +9,7 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { ServiceError, isServiceError } from '../errors.ts';
 import { initTransaction, type InitTransactionOutput } from '../oid4vp/init-transaction.ts';
+import { initDcApiTransaction } from '../oid4vp/dc-api/init-dc-api-transaction.ts';
 import { readPresentationStatus, watchPresentationStatus, type PresentationStatus } from '../oid4vp/watch-presentation-status.ts';
 import { sendStatusEvents } from '../http/presentation-events.ts';
 import { createSession } from '../portal/create-session.ts';
@@ -37,6 +38,7 @@ export interface Routes {
 const zFlow = z.object({ flow: z.enum(['cross_device', 'same_device']).optional() });
 const zTestWallet = z.object({ person: z.string().max(40), answer: z.enum(['share', 'share_pid', 'decline']) });
 const zComplete = z.object({ response_code: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/).optional() });
+const zDcApiFinish = z.object({ transaction_id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/), response_code: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/) });
 const zStepUp = z.object({ form: z.string().regex(/^[a-z0-9-]{1,64}$/), need: z.enum(['role', 'claims']) });
 
 /** Parses a form body; a bad one is an ordinary bad request (the page names no value). */
@@ -66,6 +68,28 @@ export function loginRoutes(deps: WebDeps, router: Router, routes: Routes): void
     w.update({ pending, flash: undefined });
     return pending;
   }
+
+  // The W3C Digital Credentials API (assets/portal-dc-api.js with /v1/dc-api.js): the page asks for
+  // a dc_api presentation bound to this portal's origin, the browser hands it to the wallet, the
+  // module posts the answer to the service, and the page completes the login with the response_code.
+  routes.post('/login/dc-api/start', async (w, _req, res) => {
+    res.locals['webJson'] = true;
+    if (w.state.sid !== undefined) return w.json(200, { redirect: '/portal' });
+    const out = await initDcApiTransaction(verifier, { client, useCase: deps.loginUseCase, flow: 'dc_api', origin: new URL(verifier.settings.publicBaseUrl).origin });
+    const pending: PendingRequest = { kind: 'login', tx: out.transaction_id, uri: out.dc_api.response_uri, flow: 'dc_api', useCase: deps.loginUseCase, exp: Date.parse(out.expires_at) };
+    w.update({ pending, flash: undefined });
+    w.json(200, { transaction_id: out.transaction_id, dc_api: out.dc_api });
+  });
+
+  routes.post('/login/dc-api/finish', async (w, req, res) => {
+    res.locals['webJson'] = true;
+    const body = formBody(zDcApiFinish, req.body);
+    const p = pendingOf(w);
+    if (p.flow !== 'dc_api' || p.kind !== 'login' || p.tx !== body.transaction_id) throw new ServiceError('WEB_NO_PENDING_REQUEST', 'dc_api finish for another request');
+    const session = await createSession(deps.portal, { rpClientId: client.id, transactionId: p.tx, responseCode: body.response_code });
+    w.replace({ v: 1, exp: session.absoluteExpiresAt, csrf: newToken(), lang: w.lang, sid: session.id });
+    w.json(200, { redirect: '/portal' });
+  });
 
   const pendingOf = (w: WebRequest): PendingRequest => {
     const p = w.state.pending;

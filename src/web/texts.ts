@@ -22,6 +22,9 @@ export interface Texts {
     readonly points: readonly string[];
     readonly loginButton: string;
     readonly noWallet: string;
+    /** Shown only when the browser offers the W3C Digital Credentials API. */
+    readonly dcApiButton: string;
+    readonly dcApiFailed: string;
   };
 
   readonly flash: { readonly logged_out: string; readonly role_switched: string; readonly step_up_done: string; readonly cancelled: string; readonly test_wallet_failed: string };
@@ -203,6 +206,8 @@ const sv: Texts = {
       'Du kan alltid se vad du har delat, med vem och varför – och vem som har gjort något för din räkning.',
     ],
     loginButton: 'Logga in med id-plånboken',
+    dcApiButton: 'Logga in med plånboken i den här webbläsaren',
+    dcApiFailed: 'Det gick inte att logga in med plånboken i webbläsaren. Försök igen, eller logga in med knappen ovan.',
     noWallet: 'I den här demon finns en testplånbok på nästa sida, så att du kan prova utan mobil.',
   },
 
@@ -394,6 +399,8 @@ const en: Texts = {
       'You can always see what you shared, with whom and why – and who has done something on your behalf.',
     ],
     loginButton: 'Log in with the identity wallet',
+    dcApiButton: 'Log in with the wallet in this browser',
+    dcApiFailed: 'Logging in with the wallet in the browser did not work. Please try again, or log in with the button above.',
     noWallet: 'In this demo there is a test wallet on the next page, so you can try it without a phone.',
   },
 

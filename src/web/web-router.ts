@@ -30,7 +30,7 @@ function prefersHtml(req: Request): boolean {
 
 export function createWebRouter(deps: WebDeps): Router {
   const router = express.Router();
-  const assets = { css: asset('portal.css'), js: asset('portal.js'), icon: asset('favicon.svg') };
+  const assets = { css: asset('portal.css'), js: asset('portal.js'), dcApi: asset('portal-dc-api.js'), icon: asset('favicon.svg') };
 
   router.get('/assets/portal.css', (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
@@ -39,6 +39,10 @@ export function createWebRouter(deps: WebDeps): Router {
   router.get('/assets/portal.js', (_req, res) => {
     res.setHeader('Cache-Control', 'no-cache');
     res.type('text/javascript').send(assets.js);
+  });
+  router.get('/assets/portal-dc-api.js', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-cache');
+    res.type('text/javascript').send(assets.dcApi);
   });
   router.get(['/assets/favicon.svg', '/favicon.ico'], (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=86400');

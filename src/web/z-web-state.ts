@@ -19,9 +19,10 @@ export const zPendingRequest = z.strictObject({
   /** `login` makes a session; `step_up` adds to the session. */
   kind: z.enum(['login', 'step_up']),
   tx: z.string().min(1).max(100),
-  /** The `openid4vp://` URI for the wallet (QR code or link). */
+  /** The `openid4vp://` URI for the wallet (QR code or link); `dc_api`: where the page posts the answer. */
   uri: z.string().min(1).max(2000),
-  flow: z.enum(['cross_device', 'same_device']),
+  /** `dc_api`: the browser hands the request to the wallet (W3C Digital Credentials API). */
+  flow: z.enum(['cross_device', 'same_device', 'dc_api']),
   useCase: z.string().min(1).max(100),
   /** Step-up: the form it was started from. */
   form: z.string().max(64).optional(),

@@ -38,7 +38,7 @@ export async function createFixtureDirs(): Promise<{ root: string; fixtures: str
 export async function startTestService(
   fixtureDirs: { root: string; fixtures: string; trustLists: string },
   env: Record<string, string> = {},
-  opts: { host?: string; publicHost?: string; now?: () => number; logger?: Logger } = {},
+  opts: { host?: string; publicHost?: string; now?: () => number; logger?: Logger; tls?: { cert: string; key: string } } = {},
 ): Promise<TestService> {
   const host = opts.host ?? '127.0.0.1';
   const data = await mkdtemp(join(fixtureDirs.root, 'data-'));
@@ -46,7 +46,7 @@ export async function startTestService(
   const probe = await listenProbe(host);
   const port = (probe.address() as AddressInfo).port;
   await new Promise<void>((r) => probe.close(() => r()));
-  const baseUrl = `http://${opts.publicHost ?? host}:${port}`;
+  const baseUrl = `${opts.tls === undefined ? 'http' : 'https'}://${opts.publicHost ?? host}:${port}`;
   const config = loadConfig({
     VERIFIER_MODE: 'development',
     HOST: host,
@@ -60,7 +60,7 @@ export async function startTestService(
     ...env,
   });
   const service = await buildService(config, { logger: opts.logger ?? pino({ level: 'silent' }), ...(opts.now !== undefined && { now: opts.now }) });
-  const server = await listen(service.app, host, port);
+  const server = await listen(service.app, host, port, opts.tls);
   const signer = await readFile(join(fixtureDirs.fixtures, 'pki', 'list-signer.pem'), 'utf8');
   const { store: walletTrust } = await loadTrustDirectory(fixtureDirs.trustLists, {
     mode: 'development',

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixtureDirs, removeDir, rp, startTestService, type TestService } from '../helpers/test-service.ts';
 import { runWallet } from '../../src/wallet/wallet.ts';
+import { answerDcApiRequest } from '../../src/wallet/dc-api-wallet.ts';
 
 let dirs: Awaited<ReturnType<typeof createFixtureDirs>>;
 let haip: TestService;
@@ -35,7 +36,7 @@ describe('PROFILE=haip at start', () => {
 
   it('/readyz states the profile in force', async () => {
     const body = (await (await fetch(`${haip.baseUrl}/readyz`)).json()) as { profile: Record<string, unknown> };
-    expect(body.profile).toMatchObject({ name: 'haip', client_id_prefixes: ['x509_hash'], response_modes: ['direct_post.jwt'] });
+    expect(body.profile).toMatchObject({ name: 'haip', client_id_prefixes: ['x509_hash'], response_modes: ['direct_post.jwt', 'dc_api.jwt'] });
     const openBody = (await (await fetch(`${open.baseUrl}/readyz`)).json()) as { profile: Record<string, unknown> };
     expect(openBody.profile).toMatchObject({ name: 'open' });
   });
@@ -65,5 +66,20 @@ describe('PROFILE=haip at request time', () => {
     });
     expect(run.responseStatus).toBe(200);
     expect((await rp(haip, 'GET', `/v1/presentations/${String(created.body['transaction_id'])}`)).body['status']).toBe('verified');
+  });
+
+  it('the Digital Credentials API: dc_api.jwt (signed or unsigned) and Annex C are accepted; unencrypted dc_api → 400 PROFILE_RESPONSE_MODE_NOT_ALLOWED (accepted under open)', async () => {
+    const refused = await rp(haip, 'POST', '/v1/presentations', { use_case: 'pid-basic', flow: 'dc_api', response_mode: 'dc_api' });
+    expect(refused.body).toMatchObject({ code: 'PROFILE_RESPONSE_MODE_NOT_ALLOWED' });
+    expect((await rp(open, 'POST', '/v1/presentations', { use_case: 'pid-basic', flow: 'dc_api', response_mode: 'dc_api' })).status).toBe(201);
+    const origin = new URL(haip.baseUrl).origin;
+    for (const [useCase, protocol] of [['pid-basic', 'openid4vp-v1-signed'], ['pid-mdoc', 'openid4vp-v1-unsigned'], ['pid-mdoc', 'org-iso-mdoc']] as const) {
+      const created = await rp(haip, 'POST', '/v1/presentations', { use_case: useCase, flow: 'dc_api', dc_api_protocol: protocol });
+      expect(created.status).toBe(201);
+      const dc = created.body['dc_api'] as { request: { protocol: string; data: Record<string, unknown> }; response_uri: string };
+      const { credential } = await answerDcApiRequest(dc.request, { wallet: await haip.wallet('anna'), trust: haip.walletTrust, origin });
+      const posted = await fetch(dc.response_uri, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credential) });
+      expect(posted.status).toBe(200);
+    }
   });
 });

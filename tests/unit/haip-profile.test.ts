@@ -39,7 +39,7 @@ describe('the profile in force', () => {
   });
 
   it('is stated with what it allows', () => {
-    expect(describeProfile('haip')).toMatchObject({ name: 'haip', client_id_prefixes: ['x509_hash'], response_modes: ['direct_post.jwt'] });
+    expect(describeProfile('haip')).toMatchObject({ name: 'haip', client_id_prefixes: ['x509_hash'], response_modes: ['direct_post.jwt', 'dc_api.jwt'] });
     expect(describeProfile('open')).toMatchObject({ name: 'open' });
   });
 });
@@ -102,6 +102,12 @@ describe('request time: a transaction outside the profile is refused with its co
   it('a Presentation Exchange use case → PROFILE_USE_CASE_NOT_ALLOWED', () => {
     expect(codeOf(() => checkRequestForProfile('haip', { clientIdPrefix: 'x509_hash', responseMode: 'direct_post.jwt', useCase: useCases.get('pid-basic-pe') ?? pidBasic }))).toBe('PROFILE_USE_CASE_NOT_ALLOWED');
     expect(codeOf(() => checkRequestForProfile('haip', { clientIdPrefix: 'x509_hash', responseMode: 'direct_post.jwt', useCase: pidBasic }))).toBe('ok');
+    // The Digital Credentials API (HAIP 1.0 §5.2): dc_api.jwt only; Annex C answers are always HPKE-encrypted.
+    expect(codeOf(() => checkRequestForProfile('haip', { clientIdPrefix: 'x509_hash', responseMode: 'dc_api.jwt', useCase: pidBasic, dcApiProtocol: 'openid4vp-v1-unsigned' }))).toBe('ok');
+    expect(codeOf(() => checkRequestForProfile('haip', { clientIdPrefix: 'x509_hash', responseMode: 'dc_api', useCase: pidBasic, dcApiProtocol: 'openid4vp-v1-signed' }))).toBe('PROFILE_RESPONSE_MODE_NOT_ALLOWED');
+    expect(codeOf(() => checkRequestForProfile('haip', { clientIdPrefix: 'x509_hash', responseMode: 'dc_api.jwt', useCase: pidBasic }))).toBe('PROFILE_RESPONSE_MODE_NOT_ALLOWED');
+    expect(codeOf(() => checkRequestForProfile('haip', { clientIdPrefix: 'x509_hash', responseMode: 'direct_post.jwt', useCase: pidBasic, dcApiProtocol: 'openid4vp-v1-signed' }))).toBe('PROFILE_RESPONSE_MODE_NOT_ALLOWED');
+    expect(codeOf(() => checkRequestForProfile('haip', { clientIdPrefix: 'x509_hash', responseMode: 'dc_api', useCase: pidBasic, dcApiProtocol: 'org-iso-mdoc' }))).toBe('ok');
   });
   it('the request object offers ES256 only under haip, and the wider set under open', () => {
     const tx = { responseMode: 'direct_post.jwt', expiresAt: 0 } as unknown as Transaction;

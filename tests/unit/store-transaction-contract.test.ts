@@ -132,6 +132,15 @@ describe.each(adapters)('TransactionStore contract: $name', (adapter) => {
       expect(await store.getByRequestId(tx.requestId)).toEqual(tx);
     });
 
+    it('round-trips a Digital Credentials API transaction: its protocol, origin and Annex C EncryptionInfo', async () => {
+      const store = open();
+      const { redirectUri: _r, ...base } = fullTx({ flow: 'dc_api', responseMode: 'dc_api', requestUriMethod: 'get' });
+      const tx: Transaction = { ...base, dcApi: { protocol: 'org-iso-mdoc', origin: 'https://rp.example:8443', encryptionInfo: 'gmVkY2FwaaJlbm9uY2U' } };
+      await store.create(tx);
+      expect(await store.get(tx.id)).toEqual(tx);
+      expect(await store.getByRequestId(tx.requestId)).toEqual(tx);
+    });
+
     it('round-trips a transaction without optional fields, adding none', async () => {
       const store = open();
       const tx = minimalTx();

@@ -14,6 +14,11 @@ ${opts.flash === undefined ? '' : html`<p class="flash" role="status">${ctx.t.fl
   ${csrfField(ctx)}
   <button type="submit" class="button big">${t.loginButton}</button>
 </form>
+<div id="dc-api-login" class="login-form" hidden>
+  <form method="post" action="/login/dc-api/start">${csrfField(ctx)}<button type="submit" class="button big secondary">${t.dcApiButton}</button></form>
+  <p class="flash" role="status" id="dc-api-message" data-failed="${t.dcApiFailed}" hidden></p>
+</div>
+<script type="module" src="/assets/portal-dc-api.js"></script>
 ${opts.testWallet ? html`<p class="hint">${t.noWallet}</p>` : ''}
 `;
   return layout(ctx, { title: t.title, body, name: 'start' });
