@@ -52,6 +52,8 @@ export interface AppOptions {
   readonly web?: express.Router;
   /** Per-IP and per-RP rate limits; none when absent. */
   readonly rateLimit?: RateLimitSettings;
+  /** The OpenID Connect bridge (oidc/), when enabled: every path under its prefix. */
+  readonly oidc?: { readonly prefix: string; handle(req: IncomingMessage, res: ServerResponse): void };
 }
 
 /** Paths that belong to the API even where no route matches (they never reach the demo portal). */
@@ -127,6 +129,12 @@ export function createApp(opts: AppOptions): RequestListener {
     });
     // From here on, log lines (audit events included) carry the request id.
     runInRequest(reqId, () => {
+      const oidc = opts.oidc;
+      if (oidc !== undefined && (path === oidc.prefix || path.startsWith(`${oidc.prefix}/`))) {
+        label.route = 'oidc';
+        oidc.handle(req, res);
+        return;
+      }
       serveApi(req, res, path, q === -1 ? '' : url.slice(q + 1), label)
         .then((served) => {
           if (served || web === undefined) return;
