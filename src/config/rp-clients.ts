@@ -14,7 +14,7 @@ export const keyHashesOf = (c: { readonly api_key_sha256: string | readonly stri
 
 /** An exact absolute http(s) URL without fragment or user info (OpenID Connect Core 1.0 §3.1.2.1: redirect URIs compare exactly). */
 const zExactUrl = z.string().refine((u) => {
-  const url = parseHttpUrl(u);
+  const url = u.includes('*') ? undefined : parseHttpUrl(u);
   return url !== undefined && url.hash === '' && url.username === '' && url.password === '';
 }, 'must be an absolute http(s) URL without fragment or user info');
 

@@ -139,7 +139,11 @@ export async function handleInteraction(deps: InteractionDeps, req: IncomingMess
   const purpose = deps.portal.verifier.useCases.get(useCase.useCaseId)?.purpose[lang] ?? '';
   const clientName = client.display_name?.[lang] ?? client.name ?? client.id;
   if (record.login === undefined && record.flow === 'cross_device') {
-    const status = await readPresentationStatus(deps.portal.verifier, { rpClientId: client.id, transactionId: record.tx }).catch(() => ({ status: 'expired' as const }));
+    // A transaction already purged counts as expired.
+    const status = await readPresentationStatus(deps.portal.verifier, { rpClientId: client.id, transactionId: record.tx }).catch((err: unknown) => {
+      if (err instanceof ServiceError && err.code === 'TRANSACTION_NOT_FOUND') return { status: 'expired' as const };
+      throw err;
+    });
     if (status.status === 'verified') {
       const login = await redeemWalletLogin(deps.portal, { rpClientId: client.id, transactionId: record.tx });
       record = { ...record, login };

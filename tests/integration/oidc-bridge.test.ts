@@ -253,3 +253,46 @@ describe('what the bridge refuses', () => {
     expect(await stranger.text()).toContain('påbörjades i en annan webbläsare');
   });
 });
+
+describe('the same-device flow', () => {
+  it('the wallet on the same device returns to the bridge with a response_code, which completes the login once', async () => {
+    const config = await configFor('e-tjanst');
+    const auth = await authorize(config, 'openid pid');
+    const jar = new CookieJar();
+    const first = await follow(jar, auth.url, t.baseUrl);
+    const interaction = first.url.split('?')[0] ?? '';
+    const toWallet = await jar.fetch(`${interaction}/same-device`, { method: 'POST' });
+    expect(toWallet.status).toBe(303);
+    const walletUri = toWallet.headers.get('location') ?? '';
+    expect(walletUri).toMatch(/^openid4vp:\/\//);
+    const { runWallet } = await import('../../src/wallet/wallet.ts');
+    const run = await runWallet(walletUri, { wallet: await t.wallet('anna'), trust: t.walletTrust });
+    const back = new URL(run.redirectUri ?? '');
+    expect(back.href.startsWith(`${interaction}/callback#`)).toBe(true);
+    const callbackPage = await jar.fetch(back.href.split('#')[0] ?? '');
+    expect(await callbackPage.text()).toContain('/complete');
+    const code = new URLSearchParams(back.hash.slice(1)).get('response_code') ?? '';
+    const form = (c: string) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ response_code: c }).toString() });
+    const wrong = await jar.fetch(`${interaction}/complete`, form('not-the-code'));
+    expect(wrong.status).toBe(403);
+    const completed = await jar.fetch(`${interaction}/complete`, form(code));
+    expect(completed.status).toBe(303);
+    const replayed = await jar.fetch(`${interaction}/complete`, form(code));
+    expect(replayed.status).toBe(403);
+    const done = await follow(jar, `${interaction}/confirm`, t.baseUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'role=self' });
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(done.external ?? ''), { pkceCodeVerifier: auth.verifier, expectedState: auth.state, expectedNonce: auth.nonce });
+    expect(tokens.claims()).toMatchObject({ given_name: 'Anna' });
+  });
+
+  it('cancelling sends access_denied back to the e-service', async () => {
+    const config = await configFor('e-tjanst');
+    const auth = await authorize(config, 'openid pid');
+    const jar = new CookieJar();
+    const first = await follow(jar, auth.url, t.baseUrl);
+    const interaction = first.url.split('?')[0] ?? '';
+    const done = await follow(jar, `${interaction}/cancel`, t.baseUrl, { method: 'POST' });
+    const back = new URL(done.external ?? '');
+    expect(back.searchParams.get('error')).toBe('access_denied');
+    expect(back.searchParams.get('state')).toBe(auth.state);
+  });
+});
