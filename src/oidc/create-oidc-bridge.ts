@@ -19,7 +19,7 @@ import { unsafeRaw } from '../web/html.ts';
 import { adapterClassFor } from './artifact-adapter.ts';
 import { ACR_EIDAS_HIGH, SCOPE_CLAIMS } from './oidc-claims.ts';
 import { ACCOUNT_MODEL, handleInteraction, type AccountRecord } from './interaction-routes.ts';
-import { CALLBACK_SCRIPT, PAGE_CSS, errorPage, loggedOutPage, logoutPage, type Lang } from './interaction-pages.ts';
+import { CALLBACK_SCRIPT, PAGE_CSS, WAIT_SCRIPT, errorPage, loggedOutPage, logoutPage, type Lang } from './interaction-pages.ts';
 import type { OidcArtifactStore } from './ports.ts';
 import type { BridgeClient } from './wallet-login.ts';
 
@@ -48,6 +48,13 @@ export interface OidcBridge {
 }
 
 const INTERACTION_TTL_SECONDS = 600;
+
+/** The pages' own files (their CSP allows scripts and styles of this origin only). */
+const ASSETS: ReadonlyMap<string, { readonly type: string; readonly body: string }> = new Map([
+  ['/interaction/assets/page.css', { type: 'text/css; charset=utf-8', body: PAGE_CSS }],
+  ['/interaction/assets/callback.js', { type: 'text/javascript; charset=utf-8', body: CALLBACK_SCRIPT }],
+  ['/interaction/assets/wait.js', { type: 'text/javascript; charset=utf-8', body: WAIT_SCRIPT }],
+]);
 
 export function createOidcBridge(opts: OidcBridgeOptions): OidcBridge {
   const issuer = `${opts.publicBaseUrl}${opts.prefix}`;
@@ -171,10 +178,11 @@ export function createOidcBridge(opts: OidcBridgeOptions): OidcBridge {
         if (res.headersSent) return void res.end();
         send(res, serviceError.spec.status, errorPage(lang, citizenMessages[serviceError.code][lang]));
       };
-      if (path === '/interaction/assets/page.css' || path === '/interaction/assets/callback.js') {
-        res.setHeader('Content-Type', path.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8');
+      const asset = ASSETS.get(path);
+      if (asset !== undefined) {
+        res.setHeader('Content-Type', asset.type);
         res.setHeader('Cache-Control', 'public, max-age=3600');
-        res.end(path.endsWith('.css') ? PAGE_CSS : CALLBACK_SCRIPT);
+        res.end(asset.body);
         return;
       }
       if (path.startsWith('/interaction/')) {
@@ -197,7 +205,7 @@ export function createOidcBridge(opts: OidcBridgeOptions): OidcBridge {
 /** The pages' CSP: this origin's files; forms may go to this origin, the wallet, and (through redirects) the e-service. */
 function pageCsp(client: BridgeClient | undefined): string {
   const origins = client === undefined ? [] : [...new Set(client.oidc.redirect_uris.map((u) => new URL(u).origin))];
-  return `default-src 'none'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self' openid4vp: ${origins.join(' ')}; frame-ancestors 'none'; base-uri 'none'`;
+  return `default-src 'none'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self' openid4vp: ${origins.join(' ')}; frame-ancestors 'none'; base-uri 'none'`;
 }
 
 /** oidc-provider's client metadata (RFC 7591 names) from an RP client's `oidc` section. */

@@ -1,6 +1,7 @@
 /**
  * The bridge's pages, server-rendered: the wallet request (who asks and why, a QR code for another
- * device, a button for this device, the status, refreshed by `<meta http-equiv="refresh">`), the
+ * device, a button for this device, the status: wait.js asks for it and reloads the page once the
+ * wallet has answered; without script, a link reloads it), the
  * same-device return page, the confirmation (what the e-service will receive, the role to act in)
  * and the error page. Swedish and English; no inline script or style (the pages' CSP allows only
  * this origin's files); every value escaped by the `html` template.
@@ -20,6 +21,7 @@ const TEXT = {
   scan: w('Skanna koden med plånboksappen i din telefon.', 'Scan the code with the wallet app on your phone.'),
   thisDevice: w('Öppna plånboken på den här enheten', 'Open the wallet on this device'),
   waiting: w('Väntar på svar från din plånbok …', 'Waiting for your wallet to answer …'),
+  answered: w('Jag har svarat i plånboken', 'I have answered in the wallet'),
   failed: w('Din plånbok kunde inte visa de uppgifter som behövs.', 'Your wallet could not show the details needed.'),
   expired: w('Frågan till din plånbok har gått ut.', 'The request to your wallet has expired.'),
   retry: w('Försök igen', 'Try again'),
@@ -50,13 +52,12 @@ const CLAIM_WORDS: Readonly<Record<string, { sv: string; en: string }>> = {
 
 export const claimWords = (name: string, lang: Lang): string => CLAIM_WORDS[name]?.[lang] ?? name;
 
-function page(lang: Lang, title: string, body: SafeHtml, opts: { readonly refreshSeconds?: number; readonly script?: string; readonly langHref?: string } = {}): string {
+function page(lang: Lang, title: string, body: SafeHtml, opts: { readonly script?: string; readonly langHref?: string } = {}): string {
   const other: Lang = lang === 'sv' ? 'en' : 'sv';
   return `<!doctype html>\n${html`<html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-${opts.refreshSeconds === undefined ? '' : html`<meta http-equiv="refresh" content="${opts.refreshSeconds}">`}
 <title>${title}</title>
 <link rel="stylesheet" href="/oidc/interaction/assets/page.css">
 ${opts.script === undefined ? '' : html`<script src="${opts.script}" defer></script>`}
@@ -90,12 +91,13 @@ ${
   v.status === 'pending'
     ? html`<figure class="qr" data-authorization-request="${v.authorizationRequestUri}">${v.qr ?? ''}<figcaption id="qr-label">${TEXT.scan[l]}</figcaption></figure>
 <form method="post" action="${v.action}/same-device"><button type="submit" class="button">${TEXT.thisDevice[l]}</button></form>
-<p id="status" role="status" data-status="pending">${TEXT.waiting[l]}</p>`
+<p id="status" role="status" data-status="pending" data-poll="${v.action}/status">${TEXT.waiting[l]}</p>
+<p><a href="${v.action}" class="button secondary">${TEXT.answered[l]}</a></p>`
     : html`<p id="status" role="alert" data-status="${v.status}">${v.status === 'expired' ? TEXT.expired[l] : TEXT.failed[l]}</p>
 <form method="post" action="${v.action}/retry"><button type="submit" class="button">${TEXT.retry[l]}</button></form>`
 }
 <form method="post" action="${v.action}/cancel"><button type="submit" class="button secondary">${TEXT.cancel[l]}</button></form>`;
-  return page(l, TEXT.title[l], body, { ...(v.status === 'pending' && { refreshSeconds: 2 }), langHref: v.action });
+  return page(l, TEXT.title[l], body, { ...(v.status === 'pending' && { script: '/oidc/interaction/assets/wait.js' }), langHref: v.action });
 }
 
 export interface ConfirmView {
@@ -156,6 +158,21 @@ export const CALLBACK_SCRIPT = `(function () {
   if (!form) return;
   document.getElementById('response-code').value = code || '';
   form.submit();
+})();
+`;
+
+/** Polls the request's status every two seconds and reloads the page when it is no longer pending. */
+export const WAIT_SCRIPT = `(function () {
+  var box = document.getElementById('status');
+  if (!box) return;
+  var url = box.getAttribute('data-poll');
+  function tick() {
+    fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin' })
+      .then(function (r) { return r.ok ? r.json() : { status: 'pending' }; })
+      .then(function (s) { if (s.status !== 'pending') location.reload(); else setTimeout(tick, 2000); })
+      .catch(function () { setTimeout(tick, 4000); });
+  }
+  setTimeout(tick, 2000);
 })();
 `;
 

@@ -73,12 +73,12 @@ export interface InteractionDeps {
 
 /** Handles `{prefix}/interaction/{uid}[/{step}]`; false when the path is not one of them. */
 export async function handleInteraction(deps: InteractionDeps, req: IncomingMessage, res: ServerResponse, path: string, lang: Lang): Promise<boolean> {
-  const m = /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(same-device|callback|complete|retry|confirm|cancel))?$/.exec(path);
+  const m = /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(same-device|callback|status|complete|retry|confirm|cancel))?$/.exec(path);
   if (m === null) return false;
   const uid = m[1] ?? '';
   const step = m[2];
   const method = req.method ?? 'GET';
-  const wantsGet = step === undefined || step === 'callback';
+  const wantsGet = step === undefined || step === 'callback' || step === 'status';
   if ((wantsGet && method !== 'GET') || (!wantsGet && method !== 'POST')) throw new ServiceError('METHOD_NOT_ALLOWED');
   const action = `${deps.prefix}/interaction/${uid}`;
 
@@ -104,6 +104,13 @@ export async function handleInteraction(deps: InteractionDeps, req: IncomingMess
     return true;
   }
   let record = (await deps.store.find(INTERACTION_MODEL, uid)) as InteractionRecord | undefined;
+  if (step === 'status') {
+    // For wait.js: whether the page should be shown again (no result, no claim in it).
+    const status = record === undefined ? 'expired' : record.login !== undefined ? 'verified' : await statusOf(deps, client, record.tx);
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ status }));
+    return true;
+  }
 
   switch (step) {
     case 'same-device': {
@@ -139,11 +146,7 @@ export async function handleInteraction(deps: InteractionDeps, req: IncomingMess
   const purpose = deps.portal.verifier.useCases.get(useCase.useCaseId)?.purpose[lang] ?? '';
   const clientName = client.display_name?.[lang] ?? client.name ?? client.id;
   if (record.login === undefined && record.flow === 'cross_device') {
-    // A transaction already purged counts as expired.
-    const status = await readPresentationStatus(deps.portal.verifier, { rpClientId: client.id, transactionId: record.tx }).catch((err: unknown) => {
-      if (err instanceof ServiceError && err.code === 'TRANSACTION_NOT_FOUND') return { status: 'expired' as const };
-      throw err;
-    });
+    const status = { status: await statusOf(deps, client, record.tx) };
     if (status.status === 'verified') {
       const login = await redeemWalletLogin(deps.portal, { rpClientId: client.id, transactionId: record.tx });
       record = { ...record, login };
@@ -159,10 +162,22 @@ export async function handleInteraction(deps: InteractionDeps, req: IncomingMess
     deps.send(res, 200, walletRequestPage({ lang, action, clientName, purpose, status: 'pending', authorizationRequestUri: record.uri, qr: await qrCodeSvg(record.uri, 'qr-label') }), client);
     return true;
   }
-  const claims = releasableClaims(client.oidc, useCase.scopes).filter((c) => c !== 'sub' && (c !== 'represents' || record.login?.roles.length !== 0));
-  const roles = useCase.scopes.includes('representation') ? record.login.roles : [];
+  // What will be released: the verified claims the client may have, and the role when there is one to choose.
+  const releasable = releasableClaims(client.oidc, useCase.scopes);
+  const roles = releasable.includes('represents') ? record.login.roles : [];
+  const claims = [...Object.keys(releasedClaims(record.login.pidClaims, releasable, undefined)), ...(roles.length > 0 ? ['represents'] : [])];
   deps.send(res, 200, confirmPage({ lang, action, clientName, purpose, claims, roles, selfName: partyName(record.login.pidClaims) ?? null }), client);
   return true;
+}
+
+/** The transaction's public status; one already purged counts as expired. */
+async function statusOf(deps: InteractionDeps, client: BridgeClient, tx: string): Promise<string> {
+  try {
+    return (await readPresentationStatus(deps.portal.verifier, { rpClientId: client.id, transactionId: tx })).status;
+  } catch (err) {
+    if (err instanceof ServiceError && err.code === 'TRANSACTION_NOT_FOUND') return 'expired';
+    throw err;
+  }
 }
 
 async function interactionOf(deps: InteractionDeps, req: IncomingMessage, res: ServerResponse, uid: string): Promise<InteractionDetails> {
@@ -199,7 +214,7 @@ async function confirm(
 ): Promise<void> {
   let role: RepresentationRole | undefined;
   if (roleId !== 'self') {
-    role = useCase.scopes.includes('representation') ? login.roles.find((r) => r.id === roleId) : undefined;
+    role = releasableClaims(client.oidc, useCase.scopes).includes('represents') ? login.roles.find((r) => r.id === roleId) : undefined;
     if (role === undefined) throw new ServiceError('OIDC_ROLE_NOT_FOUND', 'role not among the verified roles');
   }
   const claims = releasedClaims(login.pidClaims, releasableClaims(client.oidc, useCase.scopes), role);
