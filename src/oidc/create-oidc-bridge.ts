@@ -60,7 +60,11 @@ export function createOidcBridge(opts: OidcBridgeOptions): OidcBridge {
   const issuer = `${opts.publicBaseUrl}${opts.prefix}`;
   const clients = new Map<string, BridgeClient>(opts.clients.flatMap((c) => (c.oidc === undefined ? [] : [[c.id, c as BridgeClient] as const])));
   const nowSeconds = () => Math.floor(opts.now() / 1000);
-  const langOf = (req: IncomingMessage): Lang => (/[?&]lang=en\b/.test(req.url ?? '') ? 'en' : /[?&]ui_locales=en\b/.test(req.url ?? '') ? 'en' : 'sv');
+  /** The language the page asked for (`?lang=sv|en`), if any. */
+  const askedLang = (req: IncomingMessage): Lang | undefined => {
+    const m = /[?&]lang=(sv|en)(?:&|$)/.exec(req.url ?? '');
+    return m === null ? undefined : (m[1] as Lang);
+  };
 
   const policy = interactionPolicy.base();
   // Consent memory off (the default): every authorization request is a new wallet presentation.
@@ -171,7 +175,8 @@ export function createOidcBridge(opts: OidcBridgeOptions): OidcBridge {
       const url = req.url ?? '/';
       const q = url.indexOf('?');
       const path = (q === -1 ? url : url.slice(0, q)).slice(opts.prefix.length) || '/';
-      const lang = langOf(req);
+      const asked = askedLang(req);
+      const lang = asked ?? 'sv';
       const fail = (err: unknown) => {
         const serviceError = isServiceError(err) ? err : new ServiceError('INTERNAL_ERROR', 'oidc interaction');
         opts.log(serviceError.code === 'INTERNAL_ERROR' ? 'error' : 'info', { code: serviceError.code, detail: serviceError.detail, ...(serviceError.code === 'INTERNAL_ERROR' && err instanceof Error && { err: err.name }) }, 'oidc interaction rejected');
@@ -186,7 +191,7 @@ export function createOidcBridge(opts: OidcBridgeOptions): OidcBridge {
         return;
       }
       if (path.startsWith('/interaction/')) {
-        handleInteraction(interactionDeps, req, res, path, lang)
+        handleInteraction(interactionDeps, req, res, path, asked)
           .then((handled) => {
             if (!handled) throw new ServiceError('NOT_FOUND');
           })

@@ -90,13 +90,13 @@ export function walletRequestPage(v: WalletRequestView): string {
 ${
   v.status === 'pending'
     ? html`<figure class="qr" data-authorization-request="${v.authorizationRequestUri}">${v.qr ?? ''}<figcaption id="qr-label">${TEXT.scan[l]}</figcaption></figure>
-<form method="post" action="${v.action}/same-device"><button type="submit" class="button">${TEXT.thisDevice[l]}</button></form>
+<form method="post" action="${v.action}/same-device?lang=${l}"><button type="submit" class="button">${TEXT.thisDevice[l]}</button></form>
 <p id="status" role="status" data-status="pending" data-poll="${v.action}/status">${TEXT.waiting[l]}</p>
-<p><a href="${v.action}" class="button secondary">${TEXT.answered[l]}</a></p>`
+<p><a href="${v.action}?lang=${l}" class="button secondary">${TEXT.answered[l]}</a></p>`
     : html`<p id="status" role="alert" data-status="${v.status}">${v.status === 'expired' ? TEXT.expired[l] : TEXT.failed[l]}</p>
-<form method="post" action="${v.action}/retry"><button type="submit" class="button">${TEXT.retry[l]}</button></form>`
+<form method="post" action="${v.action}/retry?lang=${l}"><button type="submit" class="button">${TEXT.retry[l]}</button></form>`
 }
-<form method="post" action="${v.action}/cancel"><button type="submit" class="button secondary">${TEXT.cancel[l]}</button></form>`;
+<form method="post" action="${v.action}/cancel?lang=${l}"><button type="submit" class="button secondary">${TEXT.cancel[l]}</button></form>`;
   return page(l, TEXT.title[l], body, { ...(v.status === 'pending' && { script: '/oidc/interaction/assets/wait.js' }), langHref: v.action });
 }
 
@@ -116,7 +116,7 @@ export function confirmPage(v: ConfirmView): string {
   const body = html`
 <h1>${TEXT.confirmTitle[l]}</h1>
 <p class="purpose"><strong>${TEXT.why[l]}</strong> ${v.purpose}</p>
-<form method="post" action="${v.action}/confirm">
+<form method="post" action="${v.action}/confirm?lang=${l}">
 ${
   v.roles.length === 0
     ? ''
@@ -129,7 +129,7 @@ ${v.roles.map((r) => html`<label><input type="radio" name="role" value="${r.id}"
 <ul class="claims">${v.claims.map((c) => html`<li data-claim="${c}">${claimWords(c, l)}</li>`)}</ul>
 <button type="submit" class="button">${TEXT.continue[l]}</button>
 </form>
-<form method="post" action="${v.action}/cancel"><button type="submit" class="button secondary">${TEXT.cancel[l]}</button></form>`;
+<form method="post" action="${v.action}/cancel?lang=${l}"><button type="submit" class="button secondary">${TEXT.cancel[l]}</button></form>`;
   return page(l, TEXT.confirmTitle[l], body, { langHref: v.action });
 }
 
@@ -139,7 +139,7 @@ export function callbackPage(lang: Lang, action: string): string {
 <h1>${TEXT.callbackTitle[lang]}</h1>
 <p id="callback-status" role="status">${TEXT.callbackWorking[lang]}</p>
 <noscript><p>${TEXT.callbackNeedsScript[lang]}</p></noscript>
-<form id="callback-form" method="post" action="${action}/complete" hidden>
+<form id="callback-form" method="post" action="${action}/complete?lang=${lang}" hidden>
 <input type="hidden" name="response_code" id="response-code" value="">
 <button type="submit" class="button">${TEXT.continueButton[lang]}</button>
 </form>`;

@@ -72,7 +72,7 @@ export interface InteractionDeps {
 }
 
 /** Handles `{prefix}/interaction/{uid}[/{step}]`; false when the path is not one of them. */
-export async function handleInteraction(deps: InteractionDeps, req: IncomingMessage, res: ServerResponse, path: string, lang: Lang): Promise<boolean> {
+export async function handleInteraction(deps: InteractionDeps, req: IncomingMessage, res: ServerResponse, path: string, asked: Lang | undefined): Promise<boolean> {
   const m = /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(same-device|callback|status|complete|retry|confirm|cancel))?$/.exec(path);
   if (m === null) return false;
   const uid = m[1] ?? '';
@@ -83,10 +83,13 @@ export async function handleInteraction(deps: InteractionDeps, req: IncomingMess
   const action = `${deps.prefix}/interaction/${uid}`;
 
   if (step === 'callback') {
-    deps.send(res, 200, callbackPage(lang, action));
+    deps.send(res, 200, callbackPage(asked ?? 'sv', action));
     return true;
   }
   const details = await interactionOf(deps, req, res, uid);
+  // The language asked for on the page (`?lang=`), else the e-service's ui_locales (OpenID Connect Core 1.0 §3.1.2.1), else Swedish.
+  const lang: Lang = asked ?? (String(details.params['ui_locales'] ?? '').split(' ')[0]?.startsWith('en') === true ? 'en' : 'sv');
+  const here = `${action}?lang=${lang}`;
   const client = deps.clients.get(String(details.params['client_id']));
   if (client === undefined) throw new ServiceError('OIDC_INTERACTION_NOT_FOUND', 'client no longer registered');
   const form = method === 'POST' ? await readForm(req) : new URLSearchParams();
@@ -106,7 +109,8 @@ export async function handleInteraction(deps: InteractionDeps, req: IncomingMess
   let record = (await deps.store.find(INTERACTION_MODEL, uid)) as InteractionRecord | undefined;
   if (step === 'status') {
     // For wait.js: whether the page should be shown again (no result, no claim in it).
-    const status = record === undefined ? 'expired' : record.login !== undefined ? 'verified' : await statusOf(deps, client, record.tx);
+    // A same-device answer is completed by the return page (it holds the response_code): until then this page waits.
+    const status = record === undefined ? 'expired' : record.login !== undefined ? 'verified' : record.flow === 'same_device' ? 'pending' : await statusOf(deps, client, record.tx);
     res.setHeader('Content-Type', 'application/json');
     res.end(JSON.stringify({ status }));
     return true;
@@ -120,7 +124,7 @@ export async function handleInteraction(deps: InteractionDeps, req: IncomingMess
     }
     case 'retry': {
       await start(deps, uid, client, useCase.useCaseId, 'cross_device');
-      redirect(res, action);
+      redirect(res, here);
       return true;
     }
     case 'complete': {
@@ -129,7 +133,7 @@ export async function handleInteraction(deps: InteractionDeps, req: IncomingMess
       if (!/^[A-Za-z0-9_-]{1,200}$/.test(code)) throw new ServiceError('RESPONSE_CODE_INVALID', 'malformed response_code');
       const login = await redeemWalletLogin(deps.portal, { rpClientId: client.id, transactionId: record.tx, responseCode: code });
       await save(deps, uid, { ...record, login });
-      redirect(res, action);
+      redirect(res, here);
       return true;
     }
     case 'confirm': {

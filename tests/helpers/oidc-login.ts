@@ -85,7 +85,7 @@ export async function loginWithWallet(authorizationUrl: string, origin: string, 
   const run = await runWallet(walletRequestOf(await first.res.text()), { wallet, trust });
   const confirm = await jar.fetch(interaction);
   const confirmPage = await confirm.text();
-  if (!confirmPage.includes('/confirm"')) throw new Error(`no confirmation page (${confirm.status})`);
+  if (!/\/confirm\?lang=(sv|en)"/.test(confirmPage)) throw new Error(`no confirmation page (${confirm.status})`);
   const role = opts.role === undefined ? 'self' : rolesOf(confirmPage).find((r) => r.label.includes(opts.role ?? ''))?.value;
   if (role === undefined) throw new Error(`no role "${opts.role}" offered`);
   const done = await follow(jar, `${interaction}/confirm`, origin, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ role }).toString() });

@@ -296,3 +296,22 @@ describe('the same-device flow', () => {
     expect(back.searchParams.get('state')).toBe(auth.state);
   });
 });
+
+describe('in English', () => {
+  it('ui_locales=en gives the English page and the use case’s English purpose; ?lang=sv switches and stays', async () => {
+    const config = await configFor('e-tjanst');
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid pid', state: 's', ui_locales: 'en', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+    const jar = new CookieJar();
+    const first = await follow(jar, url.href, t.baseUrl);
+    const page = await first.res.text();
+    expect(page).toContain('Log in with your digital identity wallet');
+    expect(page).toContain('The example municipality e-service wants to know who you are.');
+    expect(page).toContain('We need to know who you are');
+    const interaction = first.url.split('?')[0] ?? '';
+    const swedish = await (await jar.fetch(`${interaction}?lang=sv`)).text();
+    expect(swedish).toContain('Exempelkommunens e-tjänst vill veta vem du är.');
+    expect(swedish).toContain('action="/oidc/interaction/');
+    expect(swedish).toContain('/same-device?lang=sv"');
+  });
+});
