@@ -132,7 +132,9 @@ export function createApp(opts: AppOptions): RequestListener {
       const oidc = opts.oidc;
       if (oidc !== undefined && (path === oidc.prefix || path.startsWith(`${oidc.prefix}/`))) {
         label.route = 'oidc';
-        oidc.handle(req, res);
+        // The bridge answers browsers and e-services: the per-IP limit of the API applies to it too.
+        if (perIp !== undefined && !perIp.take(ipKey(req.socket.remoteAddress), res)) fail(new ServiceError('RATE_LIMITED'), req, res, path, label.route);
+        else oidc.handle(req, res);
         return;
       }
       serveApi(req, res, path, q === -1 ? '' : url.slice(q + 1), label)

@@ -164,6 +164,7 @@ export function createOidcBridge(opts: OidcBridgeOptions): OidcBridge {
       return grant.save();
     },
     send,
+    audit: (event: { readonly event: string }) => opts.log('info', { audit: event }, event.event),
   };
 
   const allOrigins = [...clients.values()].flatMap((c) => [...c.oidc.redirect_uris, ...c.oidc.post_logout_redirect_uris].map((u) => new URL(u).origin));

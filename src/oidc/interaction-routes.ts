@@ -69,6 +69,8 @@ export interface InteractionDeps {
   finish(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>): Promise<void>;
   newGrant(accountId: string, clientId: string, scope: string): Promise<string>;
   send(res: ServerResponse, status: number, body: string, client?: BridgeClient): void;
+  /** The audit line of an issued login: identifiers and kinds only, never a claim value. */
+  audit(event: { readonly event: 'oidc_login_issued'; readonly rp_client_id: string; readonly use_case: string; readonly transaction_id: string; readonly role_kind: string; readonly claims: readonly string[] }): void;
 }
 
 /** Handles `{prefix}/interaction/{uid}[/{step}]`; false when the path is not one of them. */
@@ -228,6 +230,7 @@ async function confirm(
   const account: AccountRecord = { accountId, sub: pairwiseSubject(client.id, login.accountKey), clientId: client.id, claims };
   await deps.store.upsert(ACCOUNT_MODEL, grantId, account, deps.accountTtlSeconds);
   await recordIssuance(deps.portal, { client, useCaseId: useCase.useCaseId, login, claims, role, eventId: `oidc:${grantId}` });
+  deps.audit({ event: 'oidc_login_issued', rp_client_id: client.id, use_case: useCase.useCaseId, transaction_id: login.transactionId, role_kind: role?.kind ?? 'self', claims: Object.keys(claims).sort() });
   await deps.store.destroy(INTERACTION_MODEL, uid);
   await deps.finish(req, res, { login: { accountId, acr: ACR_EIDAS_HIGH, amr: amrOf(login.format), remember: false }, consent: { grantId } });
 }

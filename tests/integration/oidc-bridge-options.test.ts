@@ -95,3 +95,12 @@ describe.runIf(redis.available)('on the Redis store', () => {
     expect(keys.some((k) => k.startsWith('oidc-e2e:oidc:{WalletAccount:'))).toBe(true);
   });
 });
+
+describe('rate limit', () => {
+  it('the per-IP limit of the API applies to the bridge too (429 RATE_LIMITED)', async () => {
+    const t = await start({ RATE_LIMIT_PER_IP: '3', RATE_LIMIT_WINDOW_SECONDS: '600' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await fetch(`${t.baseUrl}/oidc/.well-known/openid-configuration`)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+});
