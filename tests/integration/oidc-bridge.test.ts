@@ -9,7 +9,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { createFixtureDirs, removeDir, startTestService, type TestService } from '../helpers/test-service.ts';
-import { CookieJar, follow, loginWithWallet, writeOidcClients } from '../helpers/oidc-login.ts';
+import { CookieJar, follow, loginWithWallet, walletRequestOf, writeOidcClients } from '../helpers/oidc-login.ts';
 import { join } from 'node:path';
 import type { SharingLogEntry } from '../../src/portal/sharing-log-entry.ts';
 
@@ -115,6 +115,9 @@ describe('a citizen logs in to an e-service with the wallet', () => {
     const tokens = await oidc.authorizationCodeGrant(config, new URL(login.callback), { pkceCodeVerifier: auth.verifier, expectedState: auth.state, expectedNonce: auth.nonce });
     const represents = tokens.claims()?.['represents'] as Record<string, unknown>;
     expect(represents).toMatchObject({ kind: 'guardianship', party: { type: 'natural_person', given_name: 'Oskar', family_name: 'Andersson' }, credential_type: 'urn:se:eudi:representation:guardianship:1' });
+    // Oskar's acted-on-my-behalf log says who logged in for him, at which e-service.
+    const acted = appended.filter((e) => e.kind === 'acted_on_behalf' && e.id.startsWith('acted:oidc:'));
+    expect(acted.at(-1)).toMatchObject({ action: 'role_activated', rpClientId: 'e-tjanst', actor: { name: 'Anna Andersson' }, representation: { kind: 'guardianship' } });
   });
 
   it('the same citizen gets the same pairwise sub from one e-service each time, and a new wallet presentation each login (no consent memory)', async () => {
@@ -234,6 +237,32 @@ describe('what the bridge refuses', () => {
     expect(location.searchParams.get('error')).toBe('invalid_scope');
   });
 
+  it('granted scope tokens in a combination the client did not register: invalid_scope back to the e-service (OIDC_SCOPE_NOT_REGISTERED)', async () => {
+    const config = await configFor('e-tjanst');
+    const auth = await authorize(config, 'openid address');
+    const done = await follow(new CookieJar(), auth.url, t.baseUrl);
+    const back = new URL(done.external ?? '');
+    expect(back.origin + back.pathname).toBe(REDIRECT);
+    expect(back.searchParams.get('error')).toBe('invalid_scope');
+    expect(back.searchParams.get('error_description')).toBe('The requested scopes name no use case registered for this client.');
+  });
+
+  it('a wallet that declines: the page says so and "try again" starts a new request', async () => {
+    const config = await configFor('e-tjanst');
+    const auth = await authorize(config, 'openid pid');
+    const jar = new CookieJar();
+    const first = await follow(jar, auth.url, t.baseUrl);
+    const interaction = first.url.split('?')[0] ?? '';
+    const firstRequest = walletRequestOf(await first.res.text());
+    const { runWallet } = await import('../../src/wallet/wallet.ts');
+    await runWallet(firstRequest, { wallet: await t.wallet('anna'), trust: t.walletTrust, misbehave: { decline: true } });
+    const failed = await (await jar.fetch(interaction)).text();
+    expect(failed).toContain('data-status="failed"');
+    const retried = await follow(jar, `${interaction}/retry?lang=sv`, t.baseUrl, { method: 'POST' });
+    const second = walletRequestOf(await retried.res.text());
+    expect(second).not.toBe(firstRequest);
+  });
+
   it('a role that the presentation does not give is refused (OIDC_ROLE_NOT_FOUND); a step from another browser is OIDC_INTERACTION_NOT_FOUND', async () => {
     const config = await configFor('e-tjanst');
     const auth = await authorize(config, 'openid pid representation');
@@ -241,7 +270,6 @@ describe('what the bridge refuses', () => {
     const first = await follow(jar, auth.url, t.baseUrl);
     const interaction = first.url.split('?')[0] ?? '';
     const { runWallet } = await import('../../src/wallet/wallet.ts');
-    const { walletRequestOf } = await import('../helpers/oidc-login.ts');
     await runWallet(walletRequestOf(await first.res.text()), { wallet: await t.wallet('anna'), trust: t.walletTrust });
     expect((await jar.fetch(interaction)).status).toBe(200);
     const form = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'role=rl_not-a-role' };
