@@ -85,11 +85,11 @@ export function createOidcBridge(opts: OidcBridgeOptions): OidcBridge {
         enabled: true,
         logoutSource: (ctx: KoaContextWithOIDC, form: string) => {
           ctx.type = 'html';
-          ctx.body = logoutPage('sv', unsafeRaw(form));
+          ctx.body = logoutPage(localeOf(ctx), unsafeRaw(form));
         },
         postLogoutSuccessSource: (ctx: KoaContextWithOIDC) => {
           ctx.type = 'html';
-          ctx.body = loggedOutPage('sv');
+          ctx.body = loggedOutPage(localeOf(ctx));
         },
       },
       userinfo: { enabled: true },
@@ -133,7 +133,8 @@ export function createOidcBridge(opts: OidcBridgeOptions): OidcBridge {
     renderError: (ctx: KoaContextWithOIDC, out: { error?: string }) => {
       // The e-service's mistakes (unknown client, wrong redirect_uri): a plain page, the OAuth error code only.
       ctx.type = 'html';
-      ctx.body = errorPage('sv', `${citizenMessages.INVALID_REQUEST.sv} (${String(out.error ?? 'invalid_request')})`);
+      const lang = localeOf(ctx);
+      ctx.body = errorPage(lang, `${citizenMessages.INVALID_REQUEST[lang]} (${String(out.error ?? 'invalid_request')})`);
     },
   });
   // Behind a TLS-terminating proxy the issuer's scheme and host are the public ones.
@@ -206,6 +207,11 @@ export function createOidcBridge(opts: OidcBridgeOptions): OidcBridge {
       callback(req, res);
     },
   };
+}
+
+/** The language of oidc-provider's own pages: the request's `ui_locales` (OpenID Connect Core 1.0 §3.1.2.1), else Swedish. */
+function localeOf(ctx: KoaContextWithOIDC): Lang {
+  return String(ctx.oidc?.params?.['ui_locales'] ?? '').split(' ')[0]?.startsWith('en') === true ? 'en' : 'sv';
 }
 
 /** The pages' CSP: this origin's files; forms may go to this origin, the wallet, and (through redirects) the e-service. */

@@ -174,6 +174,15 @@ describe('what the bridge refuses', () => {
     expect(await res.text()).toContain('invalid_redirect_uri');
   });
 
+  it('an unknown client gets an error page in the language asked for, with the OAuth error code only', async () => {
+    const res = await fetch(`${issuer}/auth?client_id=nobody&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(REDIRECT)}&ui_locales=en`, { redirect: 'manual' });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('location')).toBeNull();
+    const page = await res.text();
+    expect(page).toContain('<html lang="en">');
+    expect(page).toContain('(invalid_client)');
+  });
+
   it('an authorization request without PKCE is refused (invalid_request to the e-service)', async () => {
     const config = await configFor('e-tjanst');
     const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid pid', state: 's' });
