@@ -9,7 +9,7 @@
  */
 
 /** The production request path's I/O, composition and entry points. */
-const outer = ['http', 'store', 'web', 'cli', 'server', 'compose'];
+const outer = ['http', 'store', 'web', 'oidc', 'cli', 'server', 'compose'];
 /** Development-only rooms: the development composition, fixture issuer and developer wallet. */
 const devOnly = ['dev', 'issuer', 'wallet'];
 
@@ -38,8 +38,11 @@ export const forbiddenImports = {
   portal: [...outer, ...devOnly],
   // Adapters import the domain, never the other way.
   store: ['http', 'web', 'cli', 'server', 'compose', ...devOnly],
-  http: ['store', 'web', 'cli', 'server', 'compose', ...devOnly],
-  web: ['store', 'cli', 'server', 'compose', ...devOnly],
+  http: ['store', 'web', 'oidc', 'cli', 'server', 'compose', ...devOnly],
+  web: ['store', 'oidc', 'cli', 'server', 'compose', ...devOnly],
+  // The OpenID Connect bridge (oidc-provider in front of the verifier): loaded by the composition root's
+  // dynamic import only when enabled; its store port (oidc/ports.ts) is implemented in store/.
+  oidc: ['store', 'http', 'cli', 'server', 'compose', ...devOnly],
   // The composition root: builds everything from configuration; development code only by dynamic import.
   compose: ['cli', 'server', ...devOnly],
   server: ['cli', ...devOnly],

@@ -240,4 +240,7 @@ export const citizenMessages: Readonly<Record<ErrorCode, CitizenMessage>> = {
   WEB_CSRF_TOKEN_INVALID: m('Formuläret kunde inte skickas. Ladda om sidan och försök igen.', 'The form could not be sent. Please reload the page and try again.'),
   WEB_NO_PENDING_REQUEST: m('Det finns ingen pågående fråga till din plånbok. Börja om.', 'There is no request to your wallet in progress. Please start again.'),
   WEB_TEST_WALLET_FAILED: technical,
+  OIDC_SCOPE_NOT_REGISTERED: technical,
+  OIDC_INTERACTION_NOT_FOUND: m('Inloggningen gäller inte längre, eller påbörjades i en annan webbläsare. Gå tillbaka till e-tjänsten och börja om.', 'The login is no longer valid, or was started in another browser. Go back to the e-service and start again.'),
+  OIDC_ROLE_NOT_FOUND: m('Den roll du valde finns inte bland dina behörigheter. Välj en av de roller som visas.', 'The role you chose is not among your authorisations. Please choose one of the roles shown.'),
 };

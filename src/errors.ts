@@ -200,6 +200,11 @@ export const errorCatalog = {
   WEB_CSRF_TOKEN_INVALID: e(403, 'The form was not sent from a page of this portal (the CSRF token is missing or wrong).'),
   WEB_NO_PENDING_REQUEST: e(409, 'No wallet request is in progress.'),
   WEB_TEST_WALLET_FAILED: e(500, 'The test wallet could not answer the request.', 'server_error'),
+
+  // --- the OpenID Connect bridge (oidc/) ---
+  OIDC_SCOPE_NOT_REGISTERED: e(400, 'The requested scopes name no use case registered for this client.', 'invalid_request', 'OpenID Connect Core 1.0 §5.4; RFC 6749 §3.3'),
+  OIDC_INTERACTION_NOT_FOUND: e(400, 'The login is unknown, has expired, or was started in another browser.', 'invalid_request', 'OpenID Connect Core 1.0 §3.1.2.1'),
+  OIDC_ROLE_NOT_FOUND: e(400, 'The chosen role is not one the verified presentation gives.', 'access_denied'),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -36,6 +36,7 @@ import { composeRegistrations } from './compose/compose-registrations.ts';
 import { describeProfile } from './oid4vp/haip-profile.ts';
 import { composeStatus } from './compose/compose-status.ts';
 import { composePortal } from './compose/compose-portal.ts';
+import { composeOidc } from './compose/compose-oidc.ts';
 
 export interface Service {
   readonly app: RequestListener;
@@ -144,10 +145,12 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
   // Shutdown ends open event streams; the demo portal (development, or DEMO_PORTAL=true) is an RP of this service.
   const shutdown = new AbortController();
   let web: Awaited<ReturnType<typeof buildDemoPortal>>;
+  let oidc: Awaited<ReturnType<typeof composeOidc>>;
   try {
     const portalStores = { sessions: opts.sessionStore ?? stores.sessions, sharingLog: opts.sharingLogStore ?? stores.sharingLog };
     portal = await composePortal(config, { verifier: deps, clients, dataDir: paths.dataDir, logger, stores: portalStores, ...(opts.roleStatusCheck !== undefined && { roleStatusCheck: opts.roleStatusCheck }) });
     web = await buildDemoPortal(config, { portal, clients, dataDir: paths.dataDir, logger, shutdown: shutdown.signal, ...(dev !== undefined && { testWallet: dev.testWallet(trust.store) }) });
+    oidc = await composeOidc(config, { portal, clients, store: stores.oidc, dataDir: paths.dataDir, now, logger });
   } catch (err) {
     // A refusal here must not leave the store connection open (it would keep the process alive).
     trust.stop();
@@ -182,12 +185,14 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
     ...(portal !== undefined && { portal }),
     shutdown: shutdown.signal,
     ...(web !== undefined && { web }),
+    ...(oidc !== undefined && { oidc }),
   });
   const sweep = setInterval(() => {
     const failed = (what: string) => (err: unknown) => logger.error({ err: err instanceof Error ? err.message : 'unknown' }, `${what} purge failed`);
     store.purgeExpired(now()).catch(failed('transaction'));
     portal?.sessions.purgeExpired(now()).catch(failed('session'));
     portal?.sharingLog.purgeExpired(now()).catch(failed('sharing log'));
+    stores.oidc.purgeExpired(now()).catch(failed('oidc'));
   }, 30_000);
   sweep.unref();
   return {

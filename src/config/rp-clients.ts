@@ -12,6 +12,46 @@ const zKeyHash = z.string().regex(/^[0-9a-f]{64}$/);
 /** Every API key hash of a client (one, or several during rotation). */
 export const keyHashesOf = (c: { readonly api_key_sha256: string | readonly string[] }): readonly string[] => (typeof c.api_key_sha256 === 'string' ? [c.api_key_sha256] : c.api_key_sha256);
 
+/** An exact absolute http(s) URL without fragment or user info (OpenID Connect Core 1.0 §3.1.2.1: redirect URIs compare exactly). */
+const zExactUrl = z.string().refine((u) => {
+  const url = u.includes('*') ? undefined : parseHttpUrl(u);
+  return url !== undefined && url.hash === '' && url.username === '' && url.password === '';
+}, 'must be an absolute http(s) URL without fragment or user info');
+
+/** The scopes of the OpenID Connect bridge beside `openid` (docs/oidc.md): each combination a client may ask for names one use case. */
+export const OIDC_SCOPES = ['pid', 'address', 'representation'] as const;
+const zScopeCombination = z
+  .string()
+  .regex(/^[a-z ]{1,100}$/)
+  .refine((s) => s.split(' ').every((t) => (OIDC_SCOPES as readonly string[]).includes(t)), `a space-separated combination of ${OIDC_SCOPES.join(', ')}`);
+
+/**
+ * A client of the OpenID Connect bridge (docs/oidc.md). Additive: a client without it is an RP API
+ * client only.
+ */
+export const zOidcClient = z.strictObject({
+  /** Exact redirect URIs (no patterns). */
+  redirect_uris: z.array(zExactUrl).min(1).max(20),
+  /** Where RP-initiated logout may return to (OpenID Connect RP-Initiated Logout 1.0 §2). */
+  post_logout_redirect_uris: z.array(zExactUrl).max(20).default([]),
+  /**
+   * `none`: a public client (PKCE S256 is required of every client anyway); `private_key_jwt`: the
+   * client authenticates with a JWT signed by a key of `jwks` (RFC 7523, OpenID Connect Core 1.0 §9).
+   * No shared secret: the clients file holds no secret.
+   */
+  token_endpoint_auth_method: z.enum(['none', 'private_key_jwt']).default('none'),
+  jwks: z.strictObject({ keys: z.array(z.record(z.string(), z.unknown())).min(1).max(10) }).optional(),
+  /** Scope combination (without `openid`, space-separated, any order) → the use case it runs, e.g. `{ "pid": "login-pid", "pid address": "login-pid-address" }`. */
+  scopes: z.record(zScopeCombination, z.string().min(1)).refine((r) => Object.keys(r).length > 0, 'at least one scope combination'),
+  /** Claims the client may receive (a subset of what its scopes carry); absent: all of them. */
+  claims: z.array(z.string().regex(/^[a-z_]{1,64}$/)).max(50).optional(),
+});
+export type OidcClient = z.output<typeof zOidcClient>;
+
+/** The scope tokens of a combination in one canonical order. */
+export const normalizeScopeCombination = (combination: string): string =>
+  [...new Set(combination.split(' ').filter((t) => t !== ''))].sort().join(' ');
+
 export const zRpClient = z.object({
   id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/),
   name: z.string().min(1).max(200).optional(),
@@ -46,6 +86,8 @@ export const zRpClient = z.object({
    */
   access_certificate_file: z.string().min(1).optional(),
   access_key_file: z.string().min(1).optional(),
+  /** This client also logs citizens in through the OpenID Connect bridge (docs/oidc.md). */
+  oidc: zOidcClient.optional(),
 });
 export const zRpClients = z.array(zRpClient).superRefine((list, ctx) => {
   const ids = new Set<string>();
@@ -59,6 +101,18 @@ export const zRpClients = z.array(zRpClient).superRefine((list, ctx) => {
     ids.add(c.id);
     if ((c.access_certificate_file === undefined) !== (c.access_key_file === undefined)) {
       ctx.addIssue({ code: 'custom', path: [i, 'access_key_file'], message: `client "${c.id}": access_certificate_file and access_key_file must be set together` });
+    }
+    if (c.oidc !== undefined) {
+      if ((c.oidc.token_endpoint_auth_method === 'private_key_jwt') !== (c.oidc.jwks !== undefined)) {
+        ctx.addIssue({ code: 'custom', path: [i, 'oidc', 'jwks'], message: `client "${c.id}": jwks is required with private_key_jwt and only then` });
+      }
+      const seen = new Set<string>();
+      for (const [combination, useCase] of Object.entries(c.oidc.scopes)) {
+        const key = normalizeScopeCombination(combination);
+        if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [i, 'oidc', 'scopes'], message: `client "${c.id}": scope combination "${key}" is given twice` });
+        seen.add(key);
+        if (!c.use_cases.includes(useCase)) ctx.addIssue({ code: 'custom', path: [i, 'oidc', 'scopes'], message: `client "${c.id}": scope "${combination}" names use case "${useCase}", which is not in its use_cases` });
+      }
     }
   });
 });

@@ -133,6 +133,15 @@ export const zConfig = z
     DEMO_PORTAL_COOKIE_SECRET: z.string().min(32).optional(),
     /** The registered RP client the demo portal acts as (production); development uses the development client. */
     DEMO_PORTAL_CLIENT_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be the id of a registered RP client').optional(),
+    // --- the OpenID Connect bridge (oidc/, docs/oidc.md) ---
+    /** The OpenID Provider at `PUBLIC_BASE_URL/oidc`: on in development unless `false`; in production only when `true`. */
+    OIDC: z.enum(['true', 'false']).optional(),
+    /** The ID token signing key (ES256): a PKCS#8 PEM P-256 key. Generated under DATA_DIR in development; required in production with OIDC=true. */
+    OIDC_SIGNING_KEY_FILE: zPath.optional(),
+    /** Keys of the bridge's signed cookies, comma-separated (the first signs, the others are still read): each ≥ 32 characters. Generated under DATA_DIR in development; required in production with OIDC=true. */
+    OIDC_COOKIE_SECRET: z.string().min(32).optional(),
+    /** Remember a citizen's login and grant for a client while the bridge's session lasts: off by default (every login is a new wallet presentation). */
+    OIDC_REMEMBER_CONSENT: z.enum(['true', 'false']).default('false'),
   })
   .superRefine((c, ctx) => {
     if ((c.TLS_CERT_FILE === undefined) !== (c.TLS_KEY_FILE === undefined)) {
@@ -173,6 +182,9 @@ export const zConfig = z
       }
       if (c.DEMO_PORTAL === 'true' && (c.DEMO_PORTAL_COOKIE_SECRET === undefined || c.DEMO_PORTAL_CLIENT_ID === undefined)) {
         ctx.addIssue({ code: 'custom', path: ['DEMO_PORTAL'], message: 'production mode with DEMO_PORTAL=true requires DEMO_PORTAL_COOKIE_SECRET and DEMO_PORTAL_CLIENT_ID' });
+      }
+      if (c.OIDC === 'true' && (c.OIDC_SIGNING_KEY_FILE === undefined || c.OIDC_COOKIE_SECRET === undefined)) {
+        ctx.addIssue({ code: 'custom', path: ['OIDC'], message: 'production mode with OIDC=true requires OIDC_SIGNING_KEY_FILE and OIDC_COOKIE_SECRET' });
       }
       if (c.PUBLIC_BASE_URL === undefined || !c.PUBLIC_BASE_URL.startsWith('https://')) {
         ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'production mode requires an https PUBLIC_BASE_URL' });

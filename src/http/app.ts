@@ -53,6 +53,8 @@ export interface AppOptions {
   readonly web?: express.Router;
   /** Per-IP and per-RP rate limits; none when absent. */
   readonly rateLimit?: RateLimitSettings;
+  /** The OpenID Connect bridge (oidc/), when enabled: every path under its prefix. */
+  readonly oidc?: { readonly prefix: string; handle(req: IncomingMessage, res: ServerResponse): void };
 }
 
 /** Paths that belong to the API even where no route matches (they never reach the demo portal). */
@@ -129,6 +131,14 @@ export function createApp(opts: AppOptions): RequestListener {
     });
     // From here on, log lines (audit events included) carry the request id.
     runInRequest(reqId, () => {
+      const oidc = opts.oidc;
+      if (oidc !== undefined && (path === oidc.prefix || path.startsWith(`${oidc.prefix}/`))) {
+        label.route = 'oidc';
+        // The bridge answers browsers and e-services: the per-IP limit of the API applies to it too.
+        if (perIp !== undefined && !perIp.take(ipKey(req.socket.remoteAddress), res)) fail(new ServiceError('RATE_LIMITED'), req, res, path, label.route);
+        else oidc.handle(req, res);
+        return;
+      }
       serveApi(req, res, path, q === -1 ? '' : url.slice(q + 1), label)
         .then((served) => {
           if (served || web === undefined) return;

@@ -12,12 +12,15 @@ import type { Redis } from 'ioredis';
 import type { TransactionStore } from '../oid4vp/ports.ts';
 import type { SessionStore } from '../portal/ports.ts';
 import type { SharingLogStore } from '../portal/ports.ts';
+import type { OidcArtifactStore } from '../oidc/ports.ts';
 import { AtRestCipher, ensureDevStoreKey } from './encrypt-at-rest.ts';
 import { guardStore, type StoreErrorObserver } from './guard-store.ts';
 import { connectRedis, type RedisClientOptions } from './redis-client.ts';
 import { RedisTransactionStore } from './redis-transaction-store.ts';
 import { RedisSessionStore } from './redis-session-store.ts';
 import { RedisSharingLogStore } from './redis-sharing-log-store.ts';
+import { RedisOidcStore } from './redis-oidc-store.ts';
+import { SqliteOidcStore } from './sqlite-oidc-store.ts';
 import { SqliteTransactionStore } from './sqlite-transaction-store.ts';
 import { SqliteSessionStore } from './sqlite-session-store.ts';
 import { SqliteSharingLogStore } from './sqlite-sharing-log-store.ts';
@@ -30,6 +33,8 @@ export interface Stores {
   readonly transactions: TransactionStore;
   readonly sessions: SessionStore;
   readonly sharingLog: SharingLogStore;
+  /** The OpenID Connect bridge's artefacts (oidc/ports.ts). */
+  readonly oidc: OidcArtifactStore;
   /** True when the backend answers now. */
   ping(): Promise<boolean>;
   /** Closes every store and the connection. */
@@ -63,6 +68,7 @@ export async function openStores(opts: OpenStoresOptions): Promise<Stores> {
       transactions: guard('transactions', new RedisTransactionStore(client, { ...common, openGraceMs: opts.openGraceMs })),
       sessions: guard('sessions', new RedisSessionStore(client, common)),
       sharingLog: guard('sharing_log', new RedisSharingLogStore(client, common)),
+      oidc: guard('oidc', new RedisOidcStore(client, common)),
     });
   }
   if (opts.sqliteFile === undefined) throw new StoreOpenError('SQLite: no database file');
@@ -70,11 +76,13 @@ export async function openStores(opts: OpenStoresOptions): Promise<Stores> {
   const transactions = new SqliteTransactionStore(opts.sqliteFile, opts.openGraceMs, { cipher: opts.cipher });
   const sessions = new SqliteSessionStore(opts.sqliteFile, { cipher: opts.cipher });
   const sharingLog = new SqliteSharingLogStore(opts.sqliteFile, { cipher: opts.cipher });
+  const oidc = new SqliteOidcStore(opts.sqliteFile, { cipher: opts.cipher, ...(opts.clock !== undefined && { clock: opts.clock }) });
   return {
     kind: 'sqlite',
     transactions: guard('transactions', transactions),
     sessions: guard('sessions', sessions),
     sharingLog: guard('sharing_log', sharingLog),
+    oidc: guard('oidc', oidc),
     ping: async () => {
       try {
         return transactions.ping();
@@ -86,11 +94,12 @@ export async function openStores(opts: OpenStoresOptions): Promise<Stores> {
       await transactions.close();
       await sessions.close();
       await sharingLog.close();
+      await oidc.close();
     },
   };
 }
 
-function redisStores(client: Redis, stores: Pick<Stores, 'transactions' | 'sessions' | 'sharingLog'>): Stores {
+function redisStores(client: Redis, stores: Pick<Stores, 'transactions' | 'sessions' | 'sharingLog' | 'oidc'>): Stores {
   return {
     kind: 'redis',
     ...stores,

@@ -106,9 +106,14 @@ describe('the rooms of src/', () => {
 
   it('development code is loaded only by the composition root, by dynamic import', () => {
     const dynamicEdges = [...roomGraph('dynamic')].flatMap(([from, edges]) => [...edges.keys()].map((to) => `${from} -> ${to}`));
-    expect(dynamicEdges).toEqual(['server -> dev']);
+    expect(dynamicEdges.sort()).toEqual(['compose -> oidc', 'server -> dev']);
     const intoDev = [...staticGraph].filter(([from, edges]) => from !== 'cli' && edges.has('dev')).map(([from]) => from);
     expect(intoDev).toEqual([]);
+  });
+
+  it('the OpenID Connect bridge (and oidc-provider with it) is loaded only by the composition root, by dynamic import; other rooms reach only its port', () => {
+    const intoOidc = [...staticGraph].flatMap(([from, edges]) => (edges.get('oidc') ?? []).map((edge) => `${from}: ${edge}`));
+    expect(intoOidc.filter((edge) => !edge.endsWith('/oidc/ports.ts'))).toEqual([]);
   });
 
   it('pure rooms keep no module-level mutable state: caches are passed in (formats/caches.ts)', () => {

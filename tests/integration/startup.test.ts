@@ -105,20 +105,25 @@ describe('production composes no development code', () => {
       ].join('\n'),
     );
     await run(process.execPath, ['--import', 'tsx', join(dir, 'main.mjs')], { cwd: process.cwd(), env: { ...process.env, LOG_LEVEL: 'silent', ...env, MODULE_LOG: log } });
-    return (await readFile(log, 'utf8')).split('\n').filter((l) => l.includes('/src/'));
+    return (await readFile(log, 'utf8')).split('\n').filter((l) => l !== '');
   }
+  /** The OpenID Connect bridge and its library (ADR 0220: loaded only when the bridge is on). */
+  const bridgeCode = /\/src\/oidc\/(?!ports\.ts)|\/node_modules\/oidc-provider\//;
   const developmentCode = /\/src\/(dev|issuer|wallet)\//;
 
-  it('production mode loads no module of dev/, issuer/ or wallet/', async () => {
+  it('production mode loads no module of dev/, issuer/ or wallet/, nor the OpenID Connect bridge and oidc-provider', async () => {
     const loaded = await modulesLoaded(production);
     expect(loaded.some((u) => u.endsWith('/src/server.ts'))).toBe(true);
     expect(loaded.filter((u) => developmentCode.test(u))).toEqual([]);
+    expect(loaded.filter((u) => bridgeCode.test(u))).toEqual([]);
   });
 
   it('development mode does load them (the check above sees what it looks for)', async () => {
     const data = await mkdtemp(join(dirs.root, 'dev-data-'));
     const loaded = await modulesLoaded({ VERIFIER_MODE: 'development', DATA_DIR: data, FIXTURES_DIR: dirs.fixtures, TRUST_LIST_DIR: dirs.trustLists, LOG_LEVEL: 'silent' });
     expect(loaded.some((u) => u.endsWith('/src/dev/compose-development.ts'))).toBe(true);
+    // The bridge is on in development: oidc-provider is loaded (the check above sees what it looks for).
+    expect(loaded.some((u) => bridgeCode.test(u))).toBe(true);
   });
 });
 
