@@ -12,6 +12,9 @@ import type { Redis } from 'ioredis';
 import type { TransactionStore } from '../oid4vp/ports.ts';
 import type { SessionStore } from '../portal/ports.ts';
 import type { SharingLogStore } from '../portal/ports.ts';
+import type { MandateStore } from '../mandates/ports.ts';
+import { RedisMandateStore } from './redis-mandate-store.ts';
+import { SqliteMandateStore } from './sqlite-mandate-store.ts';
 import { AtRestCipher, ensureDevStoreKey } from './encrypt-at-rest.ts';
 import { guardStore, type StoreErrorObserver } from './guard-store.ts';
 import { connectRedis, type RedisClientOptions } from './redis-client.ts';
@@ -30,6 +33,8 @@ export interface Stores {
   readonly transactions: TransactionStore;
   readonly sessions: SessionStore;
   readonly sharingLog: SharingLogStore;
+  /** Powers of attorney granted here (mandates/). */
+  readonly mandates: MandateStore;
   /** True when the backend answers now. */
   ping(): Promise<boolean>;
   /** Closes every store and the connection. */
@@ -63,6 +68,7 @@ export async function openStores(opts: OpenStoresOptions): Promise<Stores> {
       transactions: guard('transactions', new RedisTransactionStore(client, { ...common, openGraceMs: opts.openGraceMs })),
       sessions: guard('sessions', new RedisSessionStore(client, common)),
       sharingLog: guard('sharing_log', new RedisSharingLogStore(client, common)),
+      mandates: guard('mandates', new RedisMandateStore(client, common)),
     });
   }
   if (opts.sqliteFile === undefined) throw new StoreOpenError('SQLite: no database file');
@@ -70,11 +76,13 @@ export async function openStores(opts: OpenStoresOptions): Promise<Stores> {
   const transactions = new SqliteTransactionStore(opts.sqliteFile, opts.openGraceMs, { cipher: opts.cipher });
   const sessions = new SqliteSessionStore(opts.sqliteFile, { cipher: opts.cipher });
   const sharingLog = new SqliteSharingLogStore(opts.sqliteFile, { cipher: opts.cipher });
+  const mandates = new SqliteMandateStore(opts.sqliteFile, { cipher: opts.cipher });
   return {
     kind: 'sqlite',
     transactions: guard('transactions', transactions),
     sessions: guard('sessions', sessions),
     sharingLog: guard('sharing_log', sharingLog),
+    mandates: guard('mandates', mandates),
     ping: async () => {
       try {
         return transactions.ping();
@@ -86,11 +94,12 @@ export async function openStores(opts: OpenStoresOptions): Promise<Stores> {
       await transactions.close();
       await sessions.close();
       await sharingLog.close();
+      await mandates.close();
     },
   };
 }
 
-function redisStores(client: Redis, stores: Pick<Stores, 'transactions' | 'sessions' | 'sharingLog'>): Stores {
+function redisStores(client: Redis, stores: Pick<Stores, 'transactions' | 'sessions' | 'sharingLog' | 'mandates'>): Stores {
   return {
     kind: 'redis',
     ...stores,
