@@ -21,6 +21,8 @@ Commands:
                               restart a running service afterwards (it keeps the certificates it loaded)
   wallet <openid4vp-uri>      answer a presentation request as the developer wallet
   wallet --demo <use-case>    start a presentation with the development RP client, answer it, print the result
+  wallet <openid-credential-offer-uri>
+                              collect an offered credential with OpenID4VCI into the person's wallet file
 ${TRUST_LIST_USAGE}
 ${VERIFY_USAGE}
 

@@ -12,7 +12,7 @@
  */
 import type { MandateDeps } from '../mandates/mandate-deps.ts';
 import { grantMandate, granterMandate, replaceMandate, revokeMandate } from '../mandates/grant-mandate.ts';
-import { issueCredential, redeemPreAuthorizedCode } from '../mandates/issue-credential.ts';
+import { issueCredential, prepareIssuer, redeemPreAuthorizedCode } from '../mandates/issue-credential.ts';
 import { authorizationServerMetadata, credentialIssuerMetadata, vciPaths } from '../mandates/issuer-metadata.ts';
 import { createCNonce } from '../mandates/c-nonce.ts';
 import { parseMandateId, type MandateId } from '../mandates/mandate.ts';
@@ -33,6 +33,7 @@ const CREDENTIAL_BODY = { kind: 'json', limitBytes: 64 * 1024, maxFormFields: 0 
 export function openid4vciRoutes(deps: MandateDeps): ApiRoute[] {
   const metadata = JSON.stringify(credentialIssuerMetadata(deps));
   const asMetadata = JSON.stringify(authorizationServerMetadata(deps));
+  const prepared = prepareIssuer(deps);
   return [
     { method: 'GET', path: '/.well-known/openid-credential-issuer', handler: (req) => sendText(req.res, 200, 'application/json; charset=utf-8', metadata) },
     { method: 'GET', path: '/.well-known/oauth-authorization-server', handler: (req) => sendText(req.res, 200, 'application/json; charset=utf-8', asMetadata) },
@@ -51,7 +52,7 @@ export function openid4vciRoutes(deps: MandateDeps): ApiRoute[] {
       method: 'POST',
       path: vciPaths.credential,
       body: CREDENTIAL_BODY,
-      handler: async (req) => sendJson(req.res, 200, await issueCredential(deps, req.raw.headers.authorization, req.body)),
+      handler: async (req) => sendJson(req.res, 200, await issueCredential(deps, req.raw.headers.authorization, req.body, prepared)),
     },
     {
       method: 'GET',

@@ -58,11 +58,23 @@ export async function redeemPreAuthorizedCode(deps: MandateDeps, form: URLSearch
   return { access_token: token, token_type: 'Bearer', expires_in: Math.floor(deps.settings.accessTokenTtlMs / 1000) };
 }
 
+/** The library's issuer and this issuer's metadata, built once per service (they depend on the settings only). */
+export interface PreparedIssuer {
+  readonly issuer: Openid4vciIssuer;
+  readonly metadata: IssuerMetadataResult;
+}
+
+export const prepareIssuer = (deps: MandateDeps): PreparedIssuer => ({ issuer: libraryIssuer(), metadata: issuerMetadataResult(deps) });
+
 /** The credential endpoint: the bearer token and the JSON request in, the credentials out. */
-export async function issueCredential(deps: MandateDeps, authorization: string | undefined, body: unknown): Promise<{ readonly credentials: { readonly credential: string }[] }> {
+export async function issueCredential(
+  deps: MandateDeps,
+  authorization: string | undefined,
+  body: unknown,
+  prepared: PreparedIssuer = prepareIssuer(deps),
+): Promise<{ readonly credentials: { readonly credential: string }[] }> {
   const mandate = await mandateOfToken(deps, authorization);
-  const issuer = libraryIssuer();
-  const metadata = issuerMetadataResult(deps);
+  const { issuer, metadata } = prepared;
   let request: ParseCredentialRequestReturn;
   try {
     request = issuer.parseCredentialRequest({ issuerMetadata: metadata, credentialRequest: body as Record<string, unknown> });
