@@ -152,7 +152,15 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
     const portalStores = { sessions: opts.sessionStore ?? stores.sessions, sharingLog: opts.sharingLogStore ?? stores.sharingLog };
     portal = await composePortal(config, { verifier: deps, clients, dataDir: paths.dataDir, logger, stores: portalStores, ...(opts.roleStatusCheck !== undefined && { roleStatusCheck: opts.roleStatusCheck }) });
     mandates = await composeMandates(config, paths.fixturesDir, stores.mandates, portal, now);
-    web = await buildDemoPortal(config, { portal, clients, dataDir: paths.dataDir, logger, shutdown: shutdown.signal, ...(dev !== undefined && { testWallet: dev.testWallet(trust.store) }) });
+    web = await buildDemoPortal(config, {
+      portal,
+      clients,
+      dataDir: paths.dataDir,
+      logger,
+      shutdown: shutdown.signal,
+      ...(dev !== undefined && { testWallet: dev.testWallet(trust.store) }),
+      ...(mandates !== undefined && { mandates }),
+    });
   } catch (err) {
     // A refusal here must not leave the store connection open (it would keep the process alive).
     trust.stop();

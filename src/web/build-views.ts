@@ -90,6 +90,7 @@ export function portalView(deps: WebDeps, session: Session, view: SessionView, t
   const swedish = country === undefined || country === 'SE';
   const others = view.roles.filter((r) => r.id !== view.active_role);
   return {
+    ...(deps.mandates !== undefined && { mandates: true }),
     person: {
       name: view.subject.display_name,
       ...(typeof claims['birthdate'] === 'string' && { birthdate: claims['birthdate'] }),
