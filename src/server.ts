@@ -151,7 +151,7 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
   try {
     const portalStores = { sessions: opts.sessionStore ?? stores.sessions, sharingLog: opts.sharingLogStore ?? stores.sharingLog };
     portal = await composePortal(config, { verifier: deps, clients, dataDir: paths.dataDir, logger, stores: portalStores, ...(opts.roleStatusCheck !== undefined && { roleStatusCheck: opts.roleStatusCheck }) });
-    mandates = await composeMandates(config, paths.fixturesDir, stores.mandates, portal, now);
+    mandates = await composeMandates(config, paths.fixturesDir, stores.mandates, portal, now, (event) => logger.error({ event }, 'mandate receipt write failed'));
     web = await buildDemoPortal(config, {
       portal,
       clients,

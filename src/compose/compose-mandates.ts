@@ -19,7 +19,14 @@ import type { PortalDeps } from '../portal/portal-deps.ts';
 /** Entries in the mandates' status list (one bit each: 16 KiB uncompressed). */
 const STATUS_LIST_SIZE = 131_072;
 
-export async function composeMandates(config: Config, fixturesDir: string, store: MandateStore, portal: PortalDeps | undefined, now: () => number): Promise<MandateDeps | undefined> {
+export async function composeMandates(
+  config: Config,
+  fixturesDir: string,
+  store: MandateStore,
+  portal: PortalDeps | undefined,
+  now: () => number,
+  receiptFailed?: (event: string) => void,
+): Promise<MandateDeps | undefined> {
   if (portal === undefined) return undefined;
   const files =
     config.MANDATE_ISSUER_KEY_FILE !== undefined && config.MANDATE_ISSUER_CERT_FILE !== undefined
@@ -38,6 +45,7 @@ export async function composeMandates(config: Config, fixturesDir: string, store
     nonceSecret: new Uint8Array(createHmac('sha256', secret).update('eudi-openid4vci-c-nonce-key:v1').digest()),
     signer: await readSigner(files.key, files.cert),
     now,
+    receipts: { store: portal.sharingLog, retentionMs: portal.settings.sharingLogRetentionMs, ...(receiptFailed !== undefined && { failed: receiptFailed }) },
     settings: {
       credentialIssuer: config.publicBaseUrl,
       offerTtlMs: config.MANDATE_OFFER_TTL_SECONDS * 1000,

@@ -20,6 +20,8 @@ import { mandateView } from '../mandates/mandate-view.ts';
 import { mandatesForAgent, offerMandate } from '../mandates/offer-mandate.ts';
 import { MANDATE_STATUS_LIST_PATH, publishStatusList } from '../mandates/publish-status-list.ts';
 import { sessionPerson } from '../mandates/session-person.ts';
+import { readReceipts } from '../mandates/mandate-receipts.ts';
+import { entryView } from '../portal/read-sharing-log.ts';
 import { ServiceError } from '../errors.ts';
 import type { PortalDeps } from '../portal/portal-deps.ts';
 import { RP_JSON_BODY } from './rp-api.ts';
@@ -86,8 +88,8 @@ export function mandatesApiRoutes(deps: MandateDeps, portal: PortalDeps): ApiRou
       path: '/v1/sessions/:id/mandates',
       handler: async (req) => {
         const granter = await person(req);
-        const [granted, offered] = await Promise.all([deps.store.listByGranter(granter.accountKey), mandatesForAgent(deps, granter.person)]);
-        sendJson(req.res, 200, { granted: granted.map(view), granted_to_me: offered.map(view) });
+        const [granted, offered, receipts] = await Promise.all([deps.store.listByGranter(granter.accountKey), mandatesForAgent(deps, granter.person), readReceipts(deps, granter.accountKey)]);
+        sendJson(req.res, 200, { granted: granted.map(view), granted_to_me: offered.map(view), receipts: receipts.map((r) => entryView(r, granter.accountKey)) });
       },
     },
     {
@@ -111,7 +113,7 @@ export function mandatesApiRoutes(deps: MandateDeps, portal: PortalDeps): ApiRou
       path: '/v1/sessions/:id/mandates/:mandateId/offer',
       handler: async (req) => {
         const agent = await person(req);
-        const offer = await offerMandate(deps, agent.person, mandateId(req));
+        const offer = await offerMandate(deps, agent.person, mandateId(req), agent.accountKey);
         sendJson(req.res, 201, { credential_offer_uri: offer.uri, credential_offer: offer.offer, expires_at: new Date(offer.expiresAt).toISOString() });
       },
     },

@@ -29,6 +29,21 @@ export const zMandateView = z.object({
 export const zMandateList = z.object({
   granted: z.array(zMandateView).describe('Granted by the logged-in person, newest first'),
   granted_to_me: z.array(zMandateView).describe('Granted to the logged-in person (confirmed by name), newest first'),
+  receipts: z
+    .array(
+      z.object({
+        id: z.string(),
+        at: z.iso.datetime(),
+        rp: z.object({ id: z.string(), name: z.string().optional(), display_name: z.object({ sv: z.string(), en: z.string() }).optional() }),
+        use_case: z.string(),
+        purpose: z.object({ sv: z.string(), en: z.string() }),
+        event: z.enum(['granted', 'changed', 'collected', 'received', 'revoked']),
+        reference: z.string(),
+        scope: z.array(z.string()),
+        counterpart: z.string().describe('The other party by name: the agent for the granter, the granter for the agent'),
+      }),
+    )
+    .describe('Receipts in the sharing log, newest first'),
 });
 
 export const zMandateOffer = z.object({

@@ -13,6 +13,7 @@ import { randomToken } from '../util/random.ts';
 import { agentPersonKey, newMandateId, type Mandate, type MandateId, type MandatePerson } from './mandate.ts';
 import type { MandateDeps } from './mandate-deps.ts';
 import { validateGrant } from './validate-grant.ts';
+import { recordReceipt } from './mandate-receipts.ts';
 
 /** The logged-in granter: their account key (keyed hash) and their PID's identifying claims. */
 export interface Granter {
@@ -43,6 +44,7 @@ export async function grantMandate(deps: MandateDeps, granter: Granter | undefin
     ...(replaces !== undefined && { replaces }),
   };
   await deps.store.create(mandate);
+  await recordReceipt(deps, mandate.granterKey, replaces === undefined ? 'granted' : 'changed', mandate);
   return mandate;
 }
 
@@ -67,12 +69,14 @@ export async function granterMandate(deps: MandateDeps, granter: Granter | undef
 
 export async function revokeMandate(deps: MandateDeps, granter: Granter | undefined, id: MandateId): Promise<Mandate> {
   await granterMandate(deps, granter, id);
-  return changeMandate(deps, id, (m) => {
+  const revoked = await changeMandate(deps, id, (m) => {
     if (m.state === 'revoked') throw new ServiceError('MANDATE_STATE_CONFLICT', 'mandate already revoked');
     // The offer and token stop working at once; the credential at the verifiers' next status refresh.
     const { offer: _offer, accessToken: _token, ...rest } = m;
     return { ...rest, state: 'revoked', revokedAt: deps.now() };
   });
+  await recordReceipt(deps, revoked.granterKey, 'revoked', revoked);
+  return revoked;
 }
 
 /** Change = revoke and grant anew with the new terms; the new mandate is offered to the agent afresh. */

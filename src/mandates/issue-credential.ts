@@ -32,6 +32,7 @@ import { authorizationServerMetadata, BATCH_SIZE, credentialIssuerMetadata, CRED
 import { secretHash, type Mandate } from './mandate.ts';
 import type { MandateDeps } from './mandate-deps.ts';
 import { mandateStatusListUri } from './publish-status-list.ts';
+import { recordReceipt } from './mandate-receipts.ts';
 
 export interface TokenResponse {
   readonly access_token: string;
@@ -109,6 +110,8 @@ export async function issueCredential(
       issuingAuthority: 'Fullmaktstjänsten',
     }),
   }));
+  await recordReceipt(deps, claimed.granterKey, 'collected', claimed);
+  if (claimed.agentAccountKey !== undefined) await recordReceipt(deps, claimed.agentAccountKey, 'received', claimed);
   return { credentials };
 }
 

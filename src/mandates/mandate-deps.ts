@@ -4,6 +4,7 @@
  */
 import type { MandateStore } from './ports.ts';
 import type { CredentialSigner } from './credential-signer.ts';
+import type { SharingLogStore } from '../portal/ports.ts';
 
 export interface MandateSettings {
   /** The credential issuer identifier (OpenID4VCI 1.0 §12.2.1): the service's public base URL. */
@@ -31,4 +32,6 @@ export interface MandateDeps {
   readonly signer: CredentialSigner;
   readonly now: () => number;
   readonly settings: MandateSettings;
+  /** Receipts in the citizen's sharing log (mandate-receipts.ts); none when absent. */
+  readonly receipts?: { readonly store: SharingLogStore; readonly retentionMs: number; readonly failed?: (event: string) => void };
 }

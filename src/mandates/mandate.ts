@@ -81,6 +81,8 @@ export interface Mandate {
   readonly accessToken?: MandateAccessToken;
   /** The agent as their own PID named them when they asked for the offer: the credential's `representative`. */
   readonly agentPid?: MandatePerson;
+  /** Keyed hash of the account the agent claimed with (their receipts go there). */
+  readonly agentAccountKey?: string;
   /** When the credential was issued. */
   readonly claimedAt?: number;
   readonly revokedAt?: number;

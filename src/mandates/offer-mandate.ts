@@ -34,7 +34,8 @@ export async function mandatesForAgent(deps: MandateDeps, agent: MandatePerson |
   return all.filter((m) => isAgentOf(m, agent));
 }
 
-export async function offerMandate(deps: MandateDeps, agent: MandatePerson | undefined, id: MandateId): Promise<CredentialOffer> {
+/** @param agentAccountKey the agent's session account key, where their receipt of the credential goes */
+export async function offerMandate(deps: MandateDeps, agent: MandatePerson | undefined, id: MandateId, agentAccountKey?: string): Promise<CredentialOffer> {
   if (agent === undefined) throw new ServiceError('MANDATE_LOGIN_REQUIRED', 'offer without a logged-in PID');
   const code = randomToken(32);
   const expiresAt = deps.now() + deps.settings.offerTtlMs;
@@ -43,7 +44,7 @@ export async function offerMandate(deps: MandateDeps, agent: MandatePerson | und
     if (m.state !== 'offered') throw new ServiceError('MANDATE_STATE_CONFLICT', `mandate ${m.state}`);
     if (m.validUntil < swedishDate(deps.now())) throw new ServiceError('MANDATE_STATE_CONFLICT', 'mandate period over');
     const { accessToken: _token, ...rest } = m;
-    return { ...rest, offer: { codeHash: secretHash(code), expiresAt }, agentPid: personOf(agent) };
+    return { ...rest, offer: { codeHash: secretHash(code), expiresAt }, agentPid: personOf(agent), ...(agentAccountKey !== undefined && { agentAccountKey }) };
   });
   const offer = {
     credential_issuer: deps.settings.credentialIssuer,

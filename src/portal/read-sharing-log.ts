@@ -37,7 +37,7 @@ export async function readActedOnMyBehalf(deps: PortalDeps, input: { readonly rp
 const retentionDays = (deps: PortalDeps): number => Math.round(deps.settings.sharingLogRetentionMs / 86_400_000);
 
 /** An entry as the reader sees it; `reader` is the reader's account key, to tell them their own actions. */
-function entryView(e: SharingLogEntry, reader: string): Record<string, unknown> {
+export function entryView(e: SharingLogEntry, reader: string): Record<string, unknown> {
   const base = {
     id: e.id,
     at: new Date(e.at).toISOString(),
@@ -48,6 +48,7 @@ function entryView(e: SharingLogEntry, reader: string): Record<string, unknown> 
   if (e.kind === 'disclosure') {
     return { ...base, role: e.role, credentials: e.credentials.map((c) => ({ type: c.type, claim_names: c.claimNames, ...(c.subjectName !== undefined && { subject_name: c.subjectName }) })) };
   }
+  if (e.kind === 'mandate_receipt') return { ...base, event: e.event, reference: e.reference, scope: e.scope, counterpart: e.counterpart };
   return {
     ...base,
     action: e.action,

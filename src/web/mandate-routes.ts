@@ -19,6 +19,7 @@ import { mandateView } from '../mandates/mandate-view.ts';
 import { mandatesForAgent, offerMandate } from '../mandates/offer-mandate.ts';
 import { delegableServices } from '../mandates/service-catalogue.ts';
 import { personOfSession } from '../mandates/session-person.ts';
+import { readReceipts } from '../mandates/mandate-receipts.ts';
 import { citizenMessages } from '../citizen-messages.ts';
 import { logsView } from './build-views.ts';
 import type { Routes } from './login-routes.ts';
@@ -68,6 +69,7 @@ export function mandateRoutes(deps: WebDeps, mandates: MandateDeps, routes: Rout
     const view = sessionView(deps.portal, await openSession(deps.portal, client.id, sid));
     const actedWords = logsView(deps, view, await readDisclosures(deps.portal, input), acted, w.t, w.lang).acted;
     const done = String(req.query['done'] ?? '');
+    const receipts = (await readReceipts(mandates, p.granter.accountKey)).map((r) => ({ at: new Date(r.at).toISOString(), event: r.event, who: r.counterpart, reference: r.reference }));
     w.page(
       200,
       mandatesPage(w.context(req, p.name), {
@@ -84,6 +86,7 @@ export function mandateRoutes(deps: WebDeps, mandates: MandateDeps, routes: Rout
         }),
         toMe: toMe.map((m) => rowOf(m, `${m.granter.given_name} ${m.granter.family_name}`, w.lang)),
         ...(DONE.has(done as never) && { done: done as 'granted' | 'revoked' | 'changed' }),
+        receipts,
       }),
     );
   });
@@ -162,7 +165,7 @@ export function mandateRoutes(deps: WebDeps, mandates: MandateDeps, routes: Rout
 
   routes.post('/portal/mandates/:id/offer', async (w, req) => {
     const p = await required(w);
-    const offer = await offerMandate(mandates, p.granter.person, idOf(req));
+    const offer = await offerMandate(mandates, p.granter.person, idOf(req), p.granter.accountKey);
     w.page(200, offerPage(w.context(req, p.name), { uri: offer.uri, qr: await qrCodeSvg(offer.uri, 'offer-qr-label'), expiresAt: new Date(offer.expiresAt).toISOString() }));
   });
 }

@@ -111,6 +111,7 @@ describe('grant, collect, act, follow, revoke', { timeout: 120_000 }, () => {
     await greta.page.waitForURL(`${t.baseUrl}/portal/mandates?done=revoked`);
     expect(await granted.getAttribute('data-state')).toBe('revoked');
     expect(await granted.locator('.mandate-revoked-note').innerText()).toContain('senast inom 1 sekunder');
+    expect(await greta.page.locator('#mandate-receipts li').evaluateAll((li) => li.map((e) => e.getAttribute('data-event')))).toEqual(['revoked', 'collected', 'granted']);
     await clean(greta.page, greta.problems, '63-mandate-revoked');
 
     // Once the list's ttl has passed, Erik's next presentation of it is refused.

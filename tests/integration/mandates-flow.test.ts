@@ -119,6 +119,16 @@ describe('Greta grants, Erik collects and acts, Greta revokes', () => {
   it('Greta revokes; once the status list ttl has passed, Erik’s next presentation of it is refused with CREDENTIAL_REVOKED', async () => {
     const res = await t.call('POST', `/v1/sessions/${greta.session_id}/mandates/${mandate.id}/revoke`);
     expect(res.body).toMatchObject({ state: 'revoked', revocation_effective_within_seconds: 1 });
+    // Receipts in the sharing log: Greta's, newest first; Erik's of the credential he received.
+    const greta_ = await t.call('GET', `/v1/sessions/${greta.session_id}/mandates`);
+    expect((greta_.body['receipts'] as Array<Record<string, unknown>>).map((r) => [r['event'], r['counterpart'], r['reference']])).toEqual([
+      ['revoked', 'Erik Johansson', mandate['reference']],
+      ['collected', 'Erik Johansson', mandate['reference']],
+      ['granted', 'Erik Johansson', mandate['reference']],
+    ]);
+    expect(greta_.text).not.toContain('197911024516');
+    const erik_ = await t.call('GET', `/v1/sessions/${erik.session_id}/mandates`);
+    expect((erik_.body['receipts'] as Array<Record<string, unknown>>).map((r) => [r['event'], r['counterpart']])).toEqual([['received', 'Greta Lindqvist']]);
     // Until verifiers refresh the list (its ttl), the mandate still counts: that is what "effective at the next refresh" means.
     const before = await login(erikWallet);
     expect(before.view.roles.map((r) => r['kind'])).toEqual(['self', 'power_of_attorney']);

@@ -50,6 +50,15 @@ export const mandateTexts = {
     offerLink: 'Öppna i plånboken på den här enheten',
     qrLabel: 'QR-kod med erbjudandet om fullmakten',
     expires: (t: string) => `Erbjudandet gäller till ${t}.`,
+    receiptsHeading: 'Kvitton',
+    receiptsEmpty: 'Inga kvitton ännu.',
+    receipt: {
+      granted: (who: string, ref: string) => `Du gav ${who} fullmakt ${ref}.`,
+      changed: (who: string, ref: string) => `Du ändrade fullmakten till ${who}; den nya har nummer ${ref}.`,
+      collected: (who: string, ref: string) => `${who} hämtade fullmakt ${ref} till sin plånbok.`,
+      received: (who: string, ref: string) => `Du hämtade fullmakt ${ref} från ${who} till din plånbok.`,
+      revoked: (who: string, ref: string) => `Du återkallade fullmakt ${ref} till ${who}.`,
+    },
   },
   en: {
     title: 'Powers of attorney',
@@ -91,6 +100,15 @@ export const mandateTexts = {
     offerLink: 'Open in the wallet on this device',
     qrLabel: 'QR code with the offer of the power of attorney',
     expires: (t: string) => `The offer is valid until ${t}.`,
+    receiptsHeading: 'Receipts',
+    receiptsEmpty: 'No receipts yet.',
+    receipt: {
+      granted: (who: string, ref: string) => `You gave ${who} power of attorney ${ref}.`,
+      changed: (who: string, ref: string) => `You changed the power of attorney of ${who}; the new one is number ${ref}.`,
+      collected: (who: string, ref: string) => `${who} collected power of attorney ${ref} to their wallet.`,
+      received: (who: string, ref: string) => `You collected power of attorney ${ref} from ${who} to your wallet.`,
+      revoked: (who: string, ref: string) => `You revoked power of attorney ${ref} of ${who}.`,
+    },
   },
 } as const;
 
@@ -110,6 +128,7 @@ export interface MandatesPageView {
   readonly granted: readonly MandateRow[];
   readonly toMe: readonly MandateRow[];
   readonly done?: 'granted' | 'revoked' | 'changed';
+  readonly receipts: ReadonlyArray<{ readonly at: string; readonly event: 'granted' | 'changed' | 'collected' | 'received' | 'revoked'; readonly who: string; readonly reference: string }>;
 }
 
 const tx = (lang: Lang) => mandateTexts[lang];
@@ -162,6 +181,14 @@ ${v.done === undefined ? '' : html`<p class="flash" role="status">${t.done[v.don
 <section aria-labelledby="to-me-h">
   <h2 id="to-me-h">${t.toMeHeading}</h2>
   ${v.toMe.length === 0 ? html`<p>${t.toMeEmpty}</p>` : html`<ol class="log-list" id="mandates-to-me">${v.toMe.map((r) => row(ctx, r, 'toMe'))}</ol>`}
+</section>
+<section aria-labelledby="receipts-h">
+  <h2 id="receipts-h">${t.receiptsHeading}</h2>
+  ${
+    v.receipts.length === 0
+      ? html`<p>${t.receiptsEmpty}</p>`
+      : html`<ul class="plain" id="mandate-receipts">${v.receipts.map((r) => html`<li data-event="${r.event}"><time datetime="${r.at}">${ctx.t.dateTime(r.at)}</time>: ${t.receipt[r.event](r.who, r.reference)}</li>`)}</ul>`
+  }
 </section>`;
   return layout(ctx, { title: t.title, body, name: 'mandates' });
 }
