@@ -235,7 +235,7 @@ export function logsView(deps: WebDeps, view: SessionView, shared: LogView, acte
         rp: rpOf(e),
       };
     }),
-    ...(company && active?.display_name != null && { company: active.display_name }),
+    ...((company || acted.party === 'child') && active?.display_name != null && { company: active.display_name }),
   };
 }
 
