@@ -54,7 +54,15 @@ export function openid4vciRoutes(deps: MandateDeps): ApiRoute[] {
       method: 'POST',
       path: vciPaths.credential,
       body: CREDENTIAL_BODY,
-      handler: async (req) => sendJson(req.res, 200, await issueCredential(deps, req.raw.headers.authorization, req.body, prepared)),
+      handler: async (req) => {
+        try {
+          sendJson(req.res, 200, await issueCredential(deps, req.raw.headers.authorization, req.body, prepared));
+        } catch (err) {
+          // RFC 6750 §3: a refused bearer token is answered with its challenge.
+          if (err instanceof ServiceError && err.code === 'VCI_TOKEN_INVALID') req.res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
+          throw err;
+        }
+      },
     },
     {
       method: 'GET',
