@@ -14,7 +14,7 @@ const outer = ['http', 'store', 'web', 'oidc', 'cli', 'server', 'compose'];
 const devOnly = ['dev', 'issuer', 'wallet'];
 
 /** Every room above the crypto kernel. */
-const aboveKernel = ['config', 'trust', 'formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal'];
+const aboveKernel = ['config', 'trust', 'formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', 'mandates'];
 
 /** room → rooms it must never import. */
 export const forbiddenImports = {
@@ -23,19 +23,21 @@ export const forbiddenImports = {
   jose: ['cbor', 'cose', ...aboveKernel, ...outer, ...devOnly],
   cose: [...aboveKernel, ...outer, ...devOnly],
   // The ground floor: settings, the error catalogue, tiny helpers.
-  errors: ['cbor', 'jose', 'cose', 'config', 'util', 'trust', 'formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
-  util: ['cbor', 'jose', 'cose', 'config', 'trust', 'formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
-  config: ['cbor', 'jose', 'cose', 'trust', 'formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
+  errors: ['cbor', 'jose', 'cose', 'config', 'util', 'trust', 'formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', 'mandates', ...outer, ...devOnly],
+  util: ['cbor', 'jose', 'cose', 'config', 'trust', 'formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', 'mandates', ...outer, ...devOnly],
+  config: ['cbor', 'jose', 'cose', 'trust', 'formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', 'mandates', ...outer, ...devOnly],
   // Pure rooms: bytes + context → verified value or typed error.
-  trust: ['formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
-  formats: ['status', 'query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
-  status: ['query', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
-  query: ['status', 'use-cases', 'oid4vp', 'portal', ...outer, ...devOnly],
+  trust: ['formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', 'mandates', ...outer, ...devOnly],
+  formats: ['status', 'query', 'use-cases', 'oid4vp', 'portal', 'mandates', ...outer, ...devOnly],
+  status: ['query', 'use-cases', 'oid4vp', 'portal', 'mandates', ...outer, ...devOnly],
+  query: ['status', 'use-cases', 'oid4vp', 'portal', 'mandates', ...outer, ...devOnly],
   // The one model of a use case, loaded once.
-  'use-cases': ['status', 'oid4vp', 'portal', ...outer, ...devOnly],
+  'use-cases': ['status', 'oid4vp', 'portal', 'mandates', ...outer, ...devOnly],
   // The domain: use cases with their own ports.
-  oid4vp: ['portal', ...outer, ...devOnly],
-  portal: [...outer, ...devOnly],
+  oid4vp: ['portal', 'mandates', ...outer, ...devOnly],
+  portal: ['mandates', ...outer, ...devOnly],
+  // Powers of attorney granted here and issued with OpenID4VCI (the credential service half).
+  mandates: [...outer, ...devOnly],
   // Adapters import the domain, never the other way.
   store: ['http', 'web', 'cli', 'server', 'compose', ...devOnly],
   http: ['store', 'web', 'oidc', 'cli', 'server', 'compose', ...devOnly],

@@ -37,6 +37,7 @@ import { verifyDeviceResponse, type MdocVerifyContext } from '../src/formats/mdo
 import { verifySdJwtVcPresentation, type SdJwtVcVerifyContext } from '../src/formats/sd-jwt-vc/verify-sd-jwt-vc.ts';
 import { createFormatCaches } from '../src/formats/caches.ts';
 import { es256VerifyOp, flowBenchReport, spread } from './flows.ts';
+import { issuanceBenchReport } from './issuance.ts';
 import { DOCTYPE, ELEMENTS, NS, TRANSCRIPT_INPUT } from '../tests/helpers/mdoc-builder.ts';
 
 const WARMUP_MS = 1500;
@@ -212,11 +213,13 @@ async function main(): Promise<void> {
   console.log(`mdoc DeviceResponse verify         ${f(mdoc.median)} /s   (min ${f(mdoc.min)}, max ${f(mdoc.max)})   ratio ${g(result.mdoc.ratio_to_es256.median)} (${g(result.mdoc.ratio_to_es256.min)}–${g(result.mdoc.ratio_to_es256.max)})`);
   console.log(`mdoc, every device key imported  ${f(mdocCold.median)} /s   (min ${f(mdocCold.min)}, max ${f(mdocCold.max)})   ratio ${g(result.mdoc_cold_device_key.ratio_to_es256.median)} (${g(result.mdoc_cold_device_key.ratio_to_es256.min)}–${g(result.mdoc_cold_device_key.ratio_to_es256.max)})`);
   console.log(`SD-JWT VC + KB verify              ${f(sdjwt.median)} /s   (min ${f(sdjwt.min)}, max ${f(sdjwt.max)})   ratio ${g(result.sd_jwt_vc.ratio_to_es256.median)} (${g(result.sd_jwt_vc.ratio_to_es256.min)}–${g(result.sd_jwt_vc.ratio_to_es256.max)})`);
+  // Powers of attorney issued with OpenID4VCI, beside ES256 signing (bench/issuance.ts).
+  const issuance = await issuanceBenchReport();
   // End-to-end flows over HTTP with SQLite and Redis, and memory per pending transaction (bench/flows.ts).
   // `--verify-only`: the verification benchmarks alone, e.g. under `node --cpu-prof`.
   const flows = process.argv.includes('--verify-only') ? undefined : await flowBenchReport(yardstick);
   const out = new URL('./results.json', import.meta.url);
-  await writeFile(out, `${JSON.stringify({ ...result, flows }, null, 2)}\n`);
+  await writeFile(out, `${JSON.stringify({ ...result, issuance, flows }, null, 2)}\n`);
   console.log(`written to bench/results.json`);
 }
 

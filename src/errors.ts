@@ -10,7 +10,20 @@
 export interface ErrorSpec {
   readonly status: number;
   readonly title: string;
-  readonly oauth: 'invalid_request' | 'invalid_client' | 'access_denied' | 'vp_formats_not_supported' | 'invalid_request_uri_method' | 'server_error';
+  readonly oauth:
+    | 'invalid_request'
+    | 'invalid_client'
+    | 'access_denied'
+    | 'vp_formats_not_supported'
+    | 'invalid_request_uri_method'
+    | 'server_error'
+    // OpenID4VCI 1.0 §6.3 (RFC 6749 §5.2), §8.3.1.2, RFC 6750 §3.1
+    | 'invalid_grant'
+    | 'invalid_token'
+    | 'invalid_proof'
+    | 'invalid_nonce'
+    | 'invalid_credential_request'
+    | 'unknown_credential_configuration';
   /** The specification clause the rule comes from, where there is one. */
   readonly spec?: string;
 }
@@ -193,6 +206,22 @@ export const errorCatalog = {
   FORM_NOT_ALLOWED_FOR_ROLE: e(403, 'The form is not available for the active role.', 'access_denied'),
   STEP_UP_NOT_FOUND: e(404, 'No such step-up presentation in this session.'),
   STEP_UP_SUBJECT_MISMATCH: e(403, 'The step-up presentation identifies another person than the one logged in.', 'access_denied'),
+
+  // --- powers of attorney granted here and issued with OpenID4VCI 1.0 (mandates/) ---
+  MANDATE_LOGIN_REQUIRED: e(401, 'Granting, following or claiming a power of attorney needs a login with a verified PID.', 'access_denied'),
+  MANDATE_SELF_GRANT: e(400, 'A power of attorney cannot be granted to oneself.'),
+  MANDATE_AGENT_INVALID: e(400, 'The agent must be named by a valid Swedish personal identity number (12 digits with check digit), a given name and a family name.'),
+  MANDATE_PERIOD_INVALID: e(400, 'The period of the power of attorney is invalid: it must not end in the past, must end on or after its start and may last at most the allowed number of days.'),
+  MANDATE_SCOPE_UNKNOWN: e(400, 'The scope names a service code that is not offered.', 'invalid_request', 'docs/representation.md'),
+  MANDATE_SCOPE_NOT_DELEGABLE: e(403, 'The scope names services the granter may not delegate (a wildcard or another service that is not delegable by a power of attorney).', 'access_denied', 'ARF RP_01 (c)'),
+  MANDATE_NOT_FOUND: e(404, 'No such power of attorney for this person.'),
+  MANDATE_STATE_CONFLICT: e(409, 'The power of attorney is not in a state that allows this (already revoked, or already claimed).'),
+  VCI_GRANT_INVALID: e(400, 'The pre-authorized code is unknown, expired or already redeemed.', 'invalid_grant', 'OpenID4VCI 1.0 §6.3; RFC 6749 §5.2'),
+  VCI_TOKEN_INVALID: e(401, 'The access token is missing, unknown, expired or already used.', 'invalid_token', 'OpenID4VCI 1.0 §8.3.1.2; RFC 6750 §3.1'),
+  VCI_CREDENTIAL_REQUEST_INVALID: e(400, 'The credential request is malformed or asks for a credential this token does not cover.', 'invalid_credential_request', 'OpenID4VCI 1.0 §8.3.1.2'),
+  VCI_NONCE_INVALID: e(400, 'The key proof does not carry a current nonce from this credential issuer.', 'invalid_nonce', 'OpenID4VCI 1.0 §7, §8.3.1.2'),
+  VCI_PROOF_INVALID: e(400, 'The key proof is malformed, wrongly signed or not addressed to this credential issuer.', 'invalid_proof', 'OpenID4VCI 1.0 §8.2.1.1, Appendix F.1'),
+  VCI_PROOF_KEY_REUSED: e(400, 'Two key proofs name the same key; one credential is issued per key.', 'invalid_proof', 'OpenID4VCI 1.0 §8.2'),
 
   // --- web (web/) ---
   WEB_COOKIE_INVALID: e(400, 'The portal cookie is not valid (altered, or signed by another server); it has been removed.'),

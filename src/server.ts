@@ -37,6 +37,8 @@ import { describeProfile } from './oid4vp/haip-profile.ts';
 import { composeStatus } from './compose/compose-status.ts';
 import { composePortal } from './compose/compose-portal.ts';
 import { composeOidc } from './compose/compose-oidc.ts';
+import { composeMandates } from './compose/compose-mandates.ts';
+import type { MandateDeps } from './mandates/mandate-deps.ts';
 
 export interface Service {
   readonly app: RequestListener;
@@ -47,6 +49,8 @@ export interface Service {
   readonly trustLists: ReadonlyArray<{ name: string; anchors: number; signed: boolean }>;
   /** Portal sessions; undefined when no client may create one and no account key secret is configured (production). */
   readonly portal?: PortalDeps;
+  /** Powers of attorney issued here, when on (portal sessions and a representation issuer key). */
+  readonly mandates?: MandateDeps;
   /** Shutdown begins: `/readyz` answers 503 so that a load balancer stops sending requests. */
   drain(): void;
   close(): Promise<void>;
@@ -87,7 +91,8 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
   requireAnchorsForUseCases(trust.store(), useCases, registered);
   requireUseCasesWithinProfile(config.profile, useCases, registered);
   const metrics = new Metrics();
-  const status = composeStatus(config, trust.store, metrics, dev);
+  let mandates: MandateDeps | undefined;
+  const status = composeStatus(config, trust.store, metrics, dev, () => mandates);
   const clientIdentities = await composeClientIdentities(config, clients.clients);
   const registrations = await composeRegistrations({
     clients,
@@ -149,7 +154,16 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
   try {
     const portalStores = { sessions: opts.sessionStore ?? stores.sessions, sharingLog: opts.sharingLogStore ?? stores.sharingLog };
     portal = await composePortal(config, { verifier: deps, clients, dataDir: paths.dataDir, logger, stores: portalStores, ...(opts.roleStatusCheck !== undefined && { roleStatusCheck: opts.roleStatusCheck }) });
-    web = await buildDemoPortal(config, { portal, clients, dataDir: paths.dataDir, logger, shutdown: shutdown.signal, ...(dev !== undefined && { testWallet: dev.testWallet(trust.store) }) });
+    mandates = await composeMandates(config, paths.fixturesDir, stores.mandates, portal, now, (event) => logger.error({ event }, 'mandate receipt write failed'));
+    web = await buildDemoPortal(config, {
+      portal,
+      clients,
+      dataDir: paths.dataDir,
+      logger,
+      shutdown: shutdown.signal,
+      ...(dev !== undefined && { testWallet: dev.testWallet(trust.store) }),
+      ...(mandates !== undefined && { mandates }),
+    });
     oidc = await composeOidc(config, { portal, clients, store: stores.oidc, dataDir: paths.dataDir, now, logger });
   } catch (err) {
     // A refusal here must not leave the store connection open (it would keep the process alive).
@@ -183,6 +197,7 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
       };
     },
     ...(portal !== undefined && { portal }),
+    ...(mandates !== undefined && { mandates }),
     shutdown: shutdown.signal,
     ...(web !== undefined && { web }),
     ...(oidc !== undefined && { oidc }),
@@ -202,6 +217,7 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
     ...(devApiKey !== undefined && { devApiKey }),
     trustLists: trust.lists.map((l) => ({ name: l.name, anchors: l.anchors, signed: l.signed })),
     ...(portal !== undefined && { portal }),
+    ...(mandates !== undefined && { mandates }),
     drain() {
       draining = true;
       shutdown.abort();

@@ -30,6 +30,8 @@ Commands:
                               print the DigitalCredential (--annex-c: only org-iso-mdoc requests)
   wallet --demo <use-case> --dc-api [--unsigned] | --annex-c
                               the same through the service, as the RP page would post it
+  wallet <openid-credential-offer-uri>
+                              collect an offered credential with OpenID4VCI into the person's wallet file
 ${TRUST_LIST_USAGE}
 ${VERIFY_USAGE}
 

@@ -1,7 +1,7 @@
 /**
  * `eudi-verifier wallet`: the developer wallet on the command line.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config.ts';
@@ -10,6 +10,7 @@ import { pemCertificatesDer } from '../oid4vp/verifier-identity.ts';
 import { runWallet, type WalletMisbehaviour } from '../wallet/wallet.ts';
 import { parseAuthorizationRequestUri } from '../wallet/parse-authorization-request.ts';
 import { readTestPerson } from './read-test-person.ts';
+import { receiveCredentialOffer, withCredential } from '../wallet/receive-credential-offer.ts';
 import { UsageError } from './user-mistake.ts';
 import { dcApiWalletCommand } from './wallet-dc-api.ts';
 
@@ -76,6 +77,14 @@ export async function walletCommand(argv: string[]): Promise<number> {
   if (values.demo === undefined && values['same-device']) throw new UsageError('--same-device goes with --demo');
   if (values.demo === undefined && values['direct-post']) throw new UsageError('--direct-post goes with --demo');
   const wallet = await readTestPerson(resolve(config.FIXTURES_DIR), values.person);
+  const offer = positionals[0];
+  if (offer?.startsWith('openid-credential-offer://') === true) {
+    // OpenID4VCI 1.0: collect the credential and keep it in the person's wallet file, to present later.
+    const { credential } = await receiveCredentialOffer(offer);
+    await writeFile(join(resolve(config.FIXTURES_DIR), 'wallet', `${values.person}.json`), `${JSON.stringify(withCredential(wallet, credential), null, 2)}\n`);
+    console.log(`Wallet (${wallet.person.given_name} ${wallet.person.family_name}) collected a ${credential.vct} and keeps it in fixtures/wallet/${values.person}.json`);
+    return 0;
+  }
   const signer = await readFile(resolve(config.FIXTURES_DIR, 'pki', 'list-signer.pem'), 'utf8');
   const { store } = await loadTrustDirectory(resolve(config.TRUST_LIST_DIR), {
     mode: 'development',

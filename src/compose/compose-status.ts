@@ -10,11 +10,25 @@ import { boundedFetcher } from '../trust/fetch-bounded.ts';
 import type { TrustStore } from '../trust/types.ts';
 import { fetchPolicy } from './compose-trust.ts';
 import type { DevelopmentDefaults } from './development.ts';
+import type { BoundedFetch } from '../trust/fetch-bounded.ts';
+import type { MandateDeps } from '../mandates/mandate-deps.ts';
+import { mandateStatusListUri, publishStatusList } from '../mandates/publish-status-list.ts';
 
-export function composeStatus(config: Config, trust: () => TrustStore, metrics: Metrics, dev: DevelopmentDefaults | undefined): StatusChecker {
+/**
+ * @param mandates the service's own mandates, once composed: their status list is answered
+ *   in-process (and verified like any fetched list), never fetched over the network.
+ */
+export function composeStatus(config: Config, trust: () => TrustStore, metrics: Metrics, dev: DevelopmentDefaults | undefined, mandates: () => MandateDeps | undefined = () => undefined): StatusChecker {
   const http = boundedFetcher(fetchPolicy(config, config.STATUS_LIST_FETCH_TIMEOUT_MS, config.STATUS_LIST_MAX_BYTES));
+  const fetch = dev === undefined ? http : dev.statusFetch(http);
+  const ownList = mandateStatusListUri(config.publicBaseUrl);
+  const withOwn: BoundedFetch = async (url, accept) => {
+    const own = url === ownList ? mandates() : undefined;
+    if (own === undefined) return fetch(url, accept);
+    return { status: 200, contentType: 'application/statuslist+jwt', body: Buffer.from(await publishStatusList(own), 'utf8'), url };
+  };
   return createStatusChecker({
-    fetch: dev === undefined ? http : dev.statusFetch(http),
+    fetch: withOwn,
     trust,
     limits: { maxBytes: config.STATUS_LIST_MAX_DECOMPRESSED_BYTES, maxRatio: config.STATUS_LIST_MAX_INFLATE_RATIO },
     clockSkewSeconds: config.CLOCK_SKEW_SECONDS,

@@ -126,6 +126,15 @@ export const zConfig = z
     SHARING_LOG_RETENTION_DAYS: zPositiveInt(3650).default(365),
     /** Key of the keyed hash (HMAC-SHA-256) of account keys: base64url of ≥ 32 bytes. Generated under DATA_DIR in development; required in production when a client may create sessions. */
     ACCOUNT_KEY_SECRET: z.string().min(32).optional(),
+    // --- powers of attorney issued with OpenID4VCI (mandates/; docs/mandates.md) ---
+    /** The representation issuer's ECDSA private key (PKCS#8 PEM) that signs issued powers of attorney and their status list. Development: the fixture representation issuer. */
+    MANDATE_ISSUER_KEY_FILE: zPath.optional(),
+    /** Its certificate chain (PEM, leaf first), ending below a trust anchor of the `representation` category. */
+    MANDATE_ISSUER_CERT_FILE: zPath.optional(),
+    /** How long a credential offer's pre-authorized code may be redeemed. */
+    MANDATE_OFFER_TTL_SECONDS: zPositiveInt(86_400).default(900),
+    /** The `ttl` of the mandates' status list: a revocation reaches verifiers within this many seconds. */
+    MANDATE_STATUS_LIST_TTL_SECONDS: zPositiveInt(86_400).default(300),
     // --- demo portal (web/) ---
     /** The demo portal's pages at `/`: on in development unless `false`; in production only when `true`. */
     DEMO_PORTAL: z.enum(['true', 'false']).optional(),
@@ -169,6 +178,9 @@ export const zConfig = z
       if (c.DEFAULT_RESPONSE_MODE !== 'direct_post.jwt') ctx.addIssue({ code: 'custom', path: ['DEFAULT_RESPONSE_MODE'], message: 'PROFILE=haip allows only direct_post.jwt' });
       // HAIP 1.0 §6: the SD-JWT VC media type is dc+sd-jwt; the older vc+sd-jwt is not accepted.
       if (c.LEGACY_TYP_VCTS.trim() !== '') ctx.addIssue({ code: 'custom', path: ['LEGACY_TYP_VCTS'], message: 'PROFILE=haip accepts only "typ" dc+sd-jwt: must be empty' });
+    }
+    if ((c.MANDATE_ISSUER_KEY_FILE === undefined) !== (c.MANDATE_ISSUER_CERT_FILE === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['MANDATE_ISSUER_CERT_FILE'], message: 'MANDATE_ISSUER_KEY_FILE and MANDATE_ISSUER_CERT_FILE must be set together' });
     }
     if (c.VERIFIER_MODE === 'production') {
       for (const url of c.TRUST_LIST_URLS.split(',').map((u) => u.trim()).filter((u) => u !== '')) {

@@ -25,6 +25,8 @@ import { walletApiRoutes } from './wallet-api.ts';
 import { sessionsApiRoutes } from './sessions-api.ts';
 import { catalogApiRoutes } from './catalog-api.ts';
 import { dcApiScriptRoutes } from './dc-api-script.ts';
+import type { MandateDeps } from '../mandates/mandate-deps.ts';
+import { mandatesApiRoutes, openid4vciRoutes } from './mandates-api.ts';
 import { sendProblem } from './problem.ts';
 import { sendJson, sendText } from './respond.ts';
 import { openApiDocument } from './openapi.ts';
@@ -47,6 +49,8 @@ export interface AppOptions {
   readonly readiness?: () => Record<string, unknown>;
   /** Portal sessions (`/v1/sessions`), when enabled. */
   readonly portal?: PortalDeps;
+  /** Powers of attorney issued with OpenID4VCI (`/openid4vci/*`, `/v1/sessions/{id}/mandates`), when on. */
+  readonly mandates?: MandateDeps;
   /** Aborted when shutdown begins: open event streams end. */
   readonly shutdown?: AbortSignal;
   /** The demo portal's pages (src/web/), when enabled: development, or DEMO_PORTAL=true. */
@@ -68,6 +72,8 @@ export function createApp(opts: AppOptions): RequestListener {
     ...(opts.portal === undefined ? [] : sessionsApiRoutes(opts.portal)),
     ...catalogApiRoutes(opts.deps, opts.portal),
     ...dcApiScriptRoutes(),
+    ...(opts.mandates === undefined ? [] : openid4vciRoutes(opts.mandates)),
+    ...(opts.mandates === undefined || opts.portal === undefined ? [] : mandatesApiRoutes(opts.mandates, opts.portal)),
   ]);
   const headers = securityHeaders();
   const perIp = opts.rateLimit !== undefined && opts.rateLimit.perIp > 0 ? new FixedWindowLimiter(opts.rateLimit.perIp, opts.rateLimit.windowMs) : undefined;

@@ -29,6 +29,7 @@ import {
 } from './z-api.ts';
 import { zCompleteStepUpBody, zCreateSessionBody, zLogView, zPrefilledForm, zSessionView, zSwitchRoleBody } from './z-sessions-api.ts';
 import { openApiExamples } from './openapi-examples.ts';
+import { zGrantMandateBody, zMandateList, zMandateOffer, zMandateView } from './z-mandates-api.ts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -49,6 +50,9 @@ const answers = {
   LogView: zLogView,
   UseCases: zUseCases,
   Forms: zForms,
+  MandateView: zMandateView,
+  MandateList: zMandateList,
+  MandateOffer: zMandateOffer,
 } as const;
 
 /** Request bodies (input): a defaulted member may be left out. */
@@ -58,6 +62,7 @@ const bodies = {
   SwitchRoleBody: zSwitchRoleBody,
   CompleteStepUpBody: zCompleteStepUpBody,
   WalletRequestPost: zWalletRequestPost,
+  GrantMandateBody: zGrantMandateBody,
 } as const;
 
 type SchemaName = keyof typeof answers | keyof typeof bodies;
@@ -72,7 +77,7 @@ function clean(node: unknown): unknown {
   for (const [key, value] of Object.entries(node as JsonObject)) {
     if (key === '$schema' || key === '$id') continue;
     if ((key === 'minimum' && value === -MAX_SAFE) || (key === 'maximum' && value === MAX_SAFE)) continue;
-    if (key === 'pattern' && (node as JsonObject)['format'] === 'date-time') continue;
+    if (key === 'pattern' && ((node as JsonObject)['format'] === 'date-time' || (node as JsonObject)['format'] === 'date')) continue;
     if (key === 'propertyNames' && JSON.stringify(value) === '{"type":"string"}') continue;
     out[key] = clean(value);
   }
@@ -266,6 +271,7 @@ export function openApiDocument(publicBaseUrl: string): JsonObject {
         },
       },
       ...sessionPaths(),
+      ...mandatePaths(),
       '/healthz': {
         get: {
           tags: ['operations'],
@@ -407,6 +413,62 @@ function sessionPaths(): JsonObject {
           ...gone,
           '404': problem('Unknown session (SESSION_NOT_FOUND) or step-up (STEP_UP_NOT_FOUND)'),
         },
+      },
+    },
+  };
+}
+
+/** Powers of attorney on behalf of a portal session (docs/mandates.md). */
+function mandatePaths(): JsonObject {
+  const tags = ['sessions'];
+  const id = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'Session id' };
+  const mandateId = { name: 'mandateId', in: 'path', required: true, schema: { type: 'string' }, description: 'Mandate id' };
+  const gone = {
+    ...unauthorized,
+    '404': problem('Unknown session (SESSION_NOT_FOUND), or no such mandate of this person (MANDATE_NOT_FOUND)'),
+    '410': problem('The session has expired (SESSION_EXPIRED)'),
+    ...otherProblems,
+  };
+  const refused = problem('A grant refused: MANDATE_SELF_GRANT, MANDATE_AGENT_INVALID, MANDATE_PERIOD_INVALID, MANDATE_SCOPE_UNKNOWN, INVALID_REQUEST');
+  return {
+    '/v1/sessions/{id}/mandates': {
+      post: {
+        tags,
+        summary: 'Grant a power of attorney as the logged-in person; it is offered to the agent',
+        security,
+        parameters: [id],
+        requestBody: { required: true, content: json('GrantMandateBody') },
+        responses: { '201': { description: 'Granted', content: json('MandateView') }, '400': refused, '403': problem('A scope the granter may not delegate (MANDATE_SCOPE_NOT_DELEGABLE)'), ...gone, '401': problem('Not logged in with a full PID (MANDATE_LOGIN_REQUIRED) or a wrong API key (UNAUTHORIZED)') },
+      },
+      get: { tags, summary: 'The mandates the logged-in person granted, and those granted to them', security, parameters: [id], responses: { '200': { description: 'Both lists', content: json('MandateList') }, ...gone } },
+    },
+    '/v1/sessions/{id}/mandates/{mandateId}': {
+      get: { tags, summary: 'One mandate the logged-in person granted', security, parameters: [id, mandateId], responses: { '200': { description: 'The mandate', content: json('MandateView') }, ...gone } },
+      put: {
+        tags,
+        summary: 'Change: revoke the mandate and grant a new one with these terms',
+        security,
+        parameters: [id, mandateId],
+        requestBody: { required: true, content: json('GrantMandateBody') },
+        responses: { '201': { description: 'The new mandate', content: json('MandateView') }, '400': refused, '409': problem('Already revoked (MANDATE_STATE_CONFLICT)'), ...gone },
+      },
+    },
+    '/v1/sessions/{id}/mandates/{mandateId}/revoke': {
+      post: {
+        tags,
+        summary: 'Revoke: effective at the verifiers\' next status list refresh',
+        security,
+        parameters: [id, mandateId],
+        responses: { '200': { description: 'The revoked mandate', content: json('MandateView') }, '409': problem('Already revoked (MANDATE_STATE_CONFLICT)'), ...gone },
+      },
+    },
+    '/v1/sessions/{id}/mandates/{mandateId}/offer': {
+      post: {
+        tags,
+        summary: 'As the agent: a credential offer (OpenID4VCI 1.0) with a pre-authorized code bound to them',
+        security,
+        parameters: [id, mandateId],
+        responses: { '201': { description: 'The offer', content: json('MandateOffer') }, '409': problem('Not offered any more (MANDATE_STATE_CONFLICT)'), ...gone },
       },
     },
   };

@@ -92,7 +92,7 @@ export const zPrefilledForm = z.object({
 });
 
 export const zLogView = z.object({
-  party: z.enum(['self', 'organisation']),
+  party: z.enum(['self', 'organisation', 'child']),
   retention_days: z.number().int(),
   entries: z.array(
     z.object({

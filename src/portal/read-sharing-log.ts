@@ -14,8 +14,8 @@ import type { SharingLogEntry } from './sharing-log-entry.ts';
 export const LOG_PAGE_SIZE = 500;
 
 export interface LogView {
-  /** Whose log: the logged-in person, or the organisation of the active company role. */
-  readonly party: 'self' | 'organisation';
+  /** Whose log: the logged-in person, the organisation of the active company role, or the child of the active guardianship role. */
+  readonly party: 'self' | 'organisation' | 'child';
   readonly retention_days: number;
   readonly entries: readonly Record<string, unknown>[];
 }
@@ -29,15 +29,19 @@ export async function readDisclosures(deps: PortalDeps, input: { readonly rpClie
 export async function readActedOnMyBehalf(deps: PortalDeps, input: { readonly rpClientId: string; readonly sessionId: string }): Promise<LogView> {
   const session = await openSession(deps, input.rpClientId, input.sessionId);
   const role = activeRole(session);
-  const company = role?.kind === 'company_signatory' ? role : undefined;
-  const entries = await deps.sharingLog.list(company?.representedAccountKey ?? session.accountKey, 'acted_on_behalf', deps.verifier.now(), LOG_PAGE_SIZE);
-  return { party: company === undefined ? 'self' : 'organisation', retention_days: retentionDays(deps), entries: entries.map((e) => entryView(e, session.accountKey)) };
+  // Acting for a company, its log; acting as the custodian of a child (a guardianship role, valid
+  // now: roles are re-checked whenever the session is used), the child's log — what others did on
+  // the child's behalf, which the custodian may follow (FB 6 kap.).
+  const represented = role?.kind === 'company_signatory' || role?.kind === 'guardianship' ? role : undefined;
+  const entries = await deps.sharingLog.list(represented?.representedAccountKey ?? session.accountKey, 'acted_on_behalf', deps.verifier.now(), LOG_PAGE_SIZE);
+  const party = represented === undefined ? 'self' : represented.kind === 'company_signatory' ? 'organisation' : 'child';
+  return { party, retention_days: retentionDays(deps), entries: entries.map((e) => entryView(e, session.accountKey)) };
 }
 
 const retentionDays = (deps: PortalDeps): number => Math.round(deps.settings.sharingLogRetentionMs / 86_400_000);
 
 /** An entry as the reader sees it; `reader` is the reader's account key, to tell them their own actions. */
-function entryView(e: SharingLogEntry, reader: string): Record<string, unknown> {
+export function entryView(e: SharingLogEntry, reader: string): Record<string, unknown> {
   const base = {
     id: e.id,
     at: new Date(e.at).toISOString(),
@@ -48,6 +52,7 @@ function entryView(e: SharingLogEntry, reader: string): Record<string, unknown> 
   if (e.kind === 'disclosure') {
     return { ...base, role: e.role, credentials: e.credentials.map((c) => ({ type: c.type, claim_names: c.claimNames, ...(c.subjectName !== undefined && { subject_name: c.subjectName }) })) };
   }
+  if (e.kind === 'mandate_receipt') return { ...base, event: e.event, reference: e.reference, scope: e.scope, counterpart: e.counterpart };
   return {
     ...base,
     action: e.action,

@@ -10,7 +10,7 @@
  */
 import type { RepresentationKind, RoleKind } from './representation/representation-types.ts';
 
-export type SharingLogKind = 'disclosure' | 'acted_on_behalf';
+export type SharingLogKind = 'disclosure' | 'acted_on_behalf' | 'mandate_receipt';
 
 interface EntryBase {
   /** Stable id: appending the same event twice keeps one entry. */
@@ -67,4 +67,18 @@ export interface ActedOnBehalfEntry extends EntryBase {
   readonly fields?: readonly string[];
 }
 
-export type SharingLogEntry = DisclosureEntry | ActedOnBehalfEntry;
+/**
+ * A receipt of a power of attorney granted here (mandates/, docs/mandates.md): granted, changed,
+ * collected or revoked, filed for the granter (and, when collected, for the agent). Names the
+ * mandate's number, its scope codes and the other party's name — never an identifier.
+ */
+export interface MandateReceiptEntry extends EntryBase {
+  readonly kind: 'mandate_receipt';
+  readonly event: 'granted' | 'changed' | 'collected' | 'received' | 'revoked';
+  readonly reference: string;
+  readonly scope: readonly string[];
+  /** The other party: the agent for the granter, the granter for the agent. */
+  readonly counterpart: string;
+}
+
+export type SharingLogEntry = DisclosureEntry | ActedOnBehalfEntry | MandateReceiptEntry;

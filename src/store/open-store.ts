@@ -13,6 +13,9 @@ import type { TransactionStore } from '../oid4vp/ports.ts';
 import type { SessionStore } from '../portal/ports.ts';
 import type { SharingLogStore } from '../portal/ports.ts';
 import type { OidcArtifactStore } from '../oidc/ports.ts';
+import type { MandateStore } from '../mandates/ports.ts';
+import { RedisMandateStore } from './redis-mandate-store.ts';
+import { SqliteMandateStore } from './sqlite-mandate-store.ts';
 import { AtRestCipher, ensureDevStoreKey } from './encrypt-at-rest.ts';
 import { guardStore, type StoreErrorObserver } from './guard-store.ts';
 import { connectRedis, type RedisClientOptions } from './redis-client.ts';
@@ -35,6 +38,8 @@ export interface Stores {
   readonly sharingLog: SharingLogStore;
   /** The OpenID Connect bridge's artefacts (oidc/ports.ts). */
   readonly oidc: OidcArtifactStore;
+  /** Powers of attorney granted here (mandates/). */
+  readonly mandates: MandateStore;
   /** True when the backend answers now. */
   ping(): Promise<boolean>;
   /** Closes every store and the connection. */
@@ -69,6 +74,7 @@ export async function openStores(opts: OpenStoresOptions): Promise<Stores> {
       sessions: guard('sessions', new RedisSessionStore(client, common)),
       sharingLog: guard('sharing_log', new RedisSharingLogStore(client, common)),
       oidc: guard('oidc', new RedisOidcStore(client, common)),
+      mandates: guard('mandates', new RedisMandateStore(client, common)),
     });
   }
   if (opts.sqliteFile === undefined) throw new StoreOpenError('SQLite: no database file');
@@ -77,12 +83,14 @@ export async function openStores(opts: OpenStoresOptions): Promise<Stores> {
   const sessions = new SqliteSessionStore(opts.sqliteFile, { cipher: opts.cipher });
   const sharingLog = new SqliteSharingLogStore(opts.sqliteFile, { cipher: opts.cipher });
   const oidc = new SqliteOidcStore(opts.sqliteFile, { cipher: opts.cipher, ...(opts.clock !== undefined && { clock: opts.clock }) });
+  const mandates = new SqliteMandateStore(opts.sqliteFile, { cipher: opts.cipher });
   return {
     kind: 'sqlite',
     transactions: guard('transactions', transactions),
     sessions: guard('sessions', sessions),
     sharingLog: guard('sharing_log', sharingLog),
     oidc: guard('oidc', oidc),
+    mandates: guard('mandates', mandates),
     ping: async () => {
       try {
         return transactions.ping();
@@ -95,11 +103,12 @@ export async function openStores(opts: OpenStoresOptions): Promise<Stores> {
       await sessions.close();
       await sharingLog.close();
       await oidc.close();
+      await mandates.close();
     },
   };
 }
 
-function redisStores(client: Redis, stores: Pick<Stores, 'transactions' | 'sessions' | 'sharingLog' | 'oidc'>): Stores {
+function redisStores(client: Redis, stores: Pick<Stores, 'transactions' | 'sessions' | 'sharingLog' | 'oidc' | 'mandates'>): Stores {
   return {
     kind: 'redis',
     ...stores,

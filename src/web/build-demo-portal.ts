@@ -15,6 +15,7 @@ import type { Config } from '../config/z-config.ts';
 import { ConfigError } from '../config/load-config.ts';
 import type { RpClientRegistry } from '../config/rp-clients.ts';
 import type { PortalDeps } from '../portal/portal-deps.ts';
+import type { MandateDeps } from '../mandates/mandate-deps.ts';
 import type { TestWallet } from './test-wallet-port.ts';
 import { createWebRouter } from './web-router.ts';
 
@@ -31,6 +32,8 @@ export interface DemoPortalParts {
   readonly dataDir: string;
   /** Development only: the test wallet in the page (from the development composition). */
   readonly testWallet?: TestWallet;
+  /** Powers of attorney (`/portal/mandates`), when on. */
+  readonly mandates?: MandateDeps;
   readonly logger: Logger;
   readonly shutdown: AbortSignal;
 }
@@ -67,6 +70,7 @@ export async function buildDemoPortal(config: Config, parts: DemoPortalParts): P
     cookieSecret,
     loginUseCase: LOGIN_USE_CASE,
     ...(dev && parts.testWallet !== undefined && { testWallet: parts.testWallet }),
+    ...(parts.mandates !== undefined && { mandates: parts.mandates }),
     shutdown: parts.shutdown,
     logger: parts.logger,
     anonymousLifetimeMs: ANONYMOUS_LIFETIME_MS,

@@ -90,6 +90,7 @@ export function portalView(deps: WebDeps, session: Session, view: SessionView, t
   const swedish = country === undefined || country === 'SE';
   const others = view.roles.filter((r) => r.id !== view.active_role);
   return {
+    ...(deps.mandates !== undefined && { mandates: true }),
     person: {
       name: view.subject.display_name,
       ...(typeof claims['birthdate'] === 'string' && { birthdate: claims['birthdate'] }),
@@ -234,7 +235,7 @@ export function logsView(deps: WebDeps, view: SessionView, shared: LogView, acte
         rp: rpOf(e),
       };
     }),
-    ...(company && active?.display_name != null && { company: active.display_name }),
+    ...((company || acted.party === 'child') && active?.display_name != null && { company: active.display_name }),
   };
 }
 

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { RpClient } from '../config/rp-clients.ts';
 import type { PortalDeps } from '../portal/portal-deps.ts';
 import type { TestWallet } from './test-wallet-port.ts';
+import type { MandateDeps } from '../mandates/mandate-deps.ts';
 
 export interface WebDeps {
   readonly portal: PortalDeps;
@@ -25,6 +26,8 @@ export interface WebDeps {
   readonly logger: Logger;
   /** How long a cookie without a login lasts. */
   readonly anonymousLifetimeMs: number;
+  /** Powers of attorney granted and issued here (`/portal/mandates`), when on. */
+  readonly mandates?: MandateDeps;
   /** The organisation named in the verifier's access certificate, shown as who is asking. */
   readonly verifierOrganisation?: string;
 }

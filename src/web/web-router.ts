@@ -11,6 +11,7 @@ import { sendProblem } from '../http/problem.ts';
 import { loginRoutes, type Routes } from './login-routes.ts';
 import { errorPage } from './pages/error-page.ts';
 import { portalRoutes } from './portal-routes.ts';
+import { mandateRoutes } from './mandate-routes.ts';
 import { setPageHeaders } from './security-headers.ts';
 import { clearCookieHeader } from './state-cookie.ts';
 import { texts } from './texts.ts';
@@ -60,6 +61,7 @@ export function createWebRouter(deps: WebDeps): Router {
   };
   loginRoutes(deps, router, routes);
   portalRoutes(deps, routes);
+  if (deps.mandates !== undefined) mandateRoutes(deps, deps.mandates, routes);
 
   // The demo portal is not for search engines.
   router.get('/robots.txt', (_req, res) => {

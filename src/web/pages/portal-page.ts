@@ -6,9 +6,12 @@
  */
 import { html } from '../html.ts';
 import { csrfField, layout, type PageContext } from '../layout.ts';
+import { mandateTexts } from './mandates-page.ts';
 import type { Flash } from '../z-web-state.ts';
 
 export interface PortalPageView {
+  /** Powers of attorney are on: link to `/portal/mandates`. */
+  readonly mandates?: boolean;
   readonly person: {
     readonly name: string | null;
     readonly birthdate?: string;
@@ -109,6 +112,15 @@ ${
   <p>${t.refusedHelp}</p>
   <ul>${v.refused.map((r) => html`<li><strong>${r.type}:</strong> ${r.reason}</li>`)}</ul>
 </section>`
+}
+
+${
+  v.mandates === true
+    ? html`<section aria-labelledby="mandates-h" class="card">
+  <h2 id="mandates-h">${mandateTexts[ctx.lang].title}</h2>
+  <p><a href="/portal/mandates" id="mandates-link">${mandateTexts[ctx.lang].lead}</a></p>
+</section>`
+    : ''
 }
 
 <section aria-labelledby="logs-h" class="card">

@@ -1,0 +1,32 @@
+/**
+ * Who is logged in, for the mandate use cases: the person a portal session's verified PID names
+ * (`personal_administrative_number`, `birthdate`, `given_name`, `family_name`, PID Rulebook) and
+ * the session's account key. A session whose PID lacks one of them cannot grant or claim
+ * (`MANDATE_LOGIN_REQUIRED`): the mandate and the credential name both parties in full.
+ */
+import { ServiceError } from '../errors.ts';
+import type { PortalDeps } from '../portal/portal-deps.ts';
+import { PID_VCT } from '../portal/representation/representation-types.ts';
+import { openSession } from '../portal/session-access.ts';
+import type { Session } from '../portal/session.ts';
+import type { Granter } from './grant-mandate.ts';
+import type { MandatePerson } from './mandate.ts';
+
+/** The session's subject as a granter (or agent), or MANDATE_LOGIN_REQUIRED. */
+export function personOfSession(session: Session): Granter {
+  const pid = session.subjectCredentials.find((c) => c.type === PID_VCT)?.claims;
+  const text = (name: string): string | undefined => (typeof pid?.[name] === 'string' ? pid[name] : undefined);
+  const person = {
+    personal_administrative_number: text('personal_administrative_number'),
+    birthdate: text('birthdate'),
+    given_name: text('given_name'),
+    family_name: text('family_name'),
+  };
+  if (Object.values(person).some((v) => v === undefined)) throw new ServiceError('MANDATE_LOGIN_REQUIRED', 'session PID lacks a name, number or birth date');
+  return { accountKey: session.accountKey, person: person as MandatePerson };
+}
+
+/** Opens the RP client's session (SESSION_NOT_FOUND, SESSION_EXPIRED) and reads its subject. */
+export async function sessionPerson(portal: PortalDeps, rpClientId: string, sessionId: string): Promise<Granter> {
+  return personOfSession(await openSession(portal, rpClientId, sessionId));
+}

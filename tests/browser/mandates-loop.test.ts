@@ -1,0 +1,141 @@
+/**
+ * The power-of-attorney loop in the browser (docs/mandates.md): Greta grants Erik a power of
+ * attorney in the demo portal; Erik logs in, gets the credential offer (QR code and same-device
+ * link) and his developer wallet collects it with OpenID4VCI; Erik logs in with it and may act
+ * for Greta; Greta sees it collected and what Erik did; she revokes it (the page says it takes
+ * effect at the next status list refresh); once the list's ttl has passed, Erik's next
+ * presentation of it is refused with CREDENTIAL_REVOKED and he logs in as himself only.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFixtureDirs, removeDir, startTestService, type TestService } from '../helpers/test-service.ts';
+import { runWallet } from '../../src/wallet/wallet.ts';
+import { receiveCredentialOffer, withCredential } from '../../src/wallet/receive-credential-offer.ts';
+import type { WalletFile } from '../../src/issuer/generate-fixtures.ts';
+import { describeViolations, launchChromium, newWatchedContext, screenshot, seriousA11yViolations, type PageProblems } from './support/browser.ts';
+
+let dirs: Awaited<ReturnType<typeof createFixtureDirs>>;
+let t: TestService;
+let browser: Browser;
+/** The service's clock runs this far ahead of the real one: moved on to let the status list's ttl pass. */
+let offsetMs = 0;
+
+beforeAll(async () => {
+  dirs = await createFixtureDirs();
+  t = await startTestService(dirs, { MANDATE_STATUS_LIST_TTL_SECONDS: '1', STATUS_LIST_CACHE_MIN_SECONDS: '0' }, { now: () => Date.now() + offsetMs });
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.stop();
+  if (dirs !== undefined) await removeDir(dirs.root);
+});
+
+async function clean(page: Page, problems: PageProblems, name: string): Promise<void> {
+  await screenshot(page, name);
+  const violations = await seriousA11yViolations(page);
+  expect(violations, describeViolations(violations)).toEqual([]);
+  expect(problems.csp).toEqual([]);
+  expect(problems.scriptErrors).toEqual([]);
+  expect(problems.offLoopback).toEqual([]);
+}
+
+/** Logs in on a fresh page with the wallet on the same device answering as `wallet`. */
+async function sameDeviceLogin(wallet: WalletFile): Promise<{ page: Page; problems: PageProblems }> {
+  const { context, problems } = await newWatchedContext(browser);
+  const page = await context.newPage();
+  await page.goto(`${t.baseUrl}/`);
+  await page.getByRole('button', { name: 'Logga in med id-plånboken' }).click();
+  await page.waitForURL(`${t.baseUrl}/login`);
+  const csrf = await page.locator('form[action="/login/same-device"] input[name=_csrf]').inputValue();
+  const res = await page.request.post(`${t.baseUrl}/login/same-device`, { form: { _csrf: csrf }, maxRedirects: 0 });
+  const run = await runWallet(res.headers()['location'] ?? '', { wallet, trust: t.walletTrust });
+  expect(run.responseStatus).toBe(200);
+  await page.goto(run.redirectUri ?? '');
+  await page.waitForURL(`${t.baseUrl}/portal`, { timeout: 20_000 });
+  return { page, problems };
+}
+
+/** Erik's fixture wallet without its fixture powers of attorney: only the one this test issues. */
+async function eriksWallet(): Promise<WalletFile> {
+  const w = await t.wallet('erik');
+  return { ...w, credentials: w.credentials.filter((c) => !('vct' in c) || c.vct !== 'urn:se:eudi:representation:power-of-attorney:1') };
+}
+
+describe('grant, collect, act, follow, revoke', { timeout: 120_000 }, () => {
+  it('the whole loop', async () => {
+    // Greta grants.
+    const greta = await sameDeviceLogin(await t.wallet('greta'));
+    await greta.page.getByRole('link', { name: /Här ger du någon fullmakt/ }).click();
+    await greta.page.waitForURL(`${t.baseUrl}/portal/mandates`);
+    await greta.page.getByRole('link', { name: 'Ge en ny fullmakt' }).click();
+    await greta.page.getByLabel('Ombudets personnummer (ÅÅÅÅMMDD-NNNN)').fill('19791102-4516');
+    await greta.page.getByLabel('Ombudets förnamn').fill('Erik');
+    await greta.page.getByLabel('Ombudets efternamn').fill('Johansson');
+    await greta.page.getByLabel('Inkomstdeklaration').check();
+    await greta.page.getByLabel('Anteckning (frivillig, bara för dig och ombudet)').fill('Hjälp med deklarationen');
+    await clean(greta.page, greta.problems, '60-mandate-grant-form');
+    await greta.page.getByRole('button', { name: 'Ge fullmakt' }).click();
+    await greta.page.waitForURL(`${t.baseUrl}/portal/mandates?done=granted`);
+    const granted = greta.page.locator('#granted-mandates li.mandate');
+    expect(await granted.count()).toBe(1);
+    expect(await granted.locator('.mandate-who').innerText()).toBe('Erik Johansson');
+    expect(await granted.getAttribute('data-state')).toBe('offered');
+    await clean(greta.page, greta.problems, '61-mandate-granted');
+
+    // Erik logs in, gets the offer, and his wallet collects it.
+    let wallet = await eriksWallet();
+    const erik = await sameDeviceLogin(wallet);
+    await erik.page.goto(`${t.baseUrl}/portal/mandates`);
+    expect(await erik.page.locator('#mandates-to-me li.mandate .mandate-who').innerText()).toBe('Greta Lindqvist');
+    await erik.page.getByRole('button', { name: 'Hämta till min plånbok' }).click();
+    expect(await erik.page.getByRole('img', { name: 'QR-kod med erbjudandet om fullmakten' }).isVisible()).toBe(true);
+    const offer = (await erik.page.locator('#offer-link').getAttribute('href')) ?? '';
+    expect(offer).toMatch(/^openid-credential-offer:\/\/\?credential_offer=/);
+    await clean(erik.page, erik.problems, '62-mandate-offer');
+    const { credential } = await receiveCredentialOffer(offer);
+    wallet = withCredential(wallet, credential);
+    await erik.page.context().close();
+
+    // Erik logs in with it and may act for Greta.
+    const acting = await sameDeviceLogin(wallet);
+    expect(await acting.page.getByRole('radio', { name: 'För Greta Lindqvist' }).count()).toBe(1);
+    await acting.page.context().close();
+
+    // Greta sees it collected and used; she revokes it.
+    await greta.page.goto(`${t.baseUrl}/portal/mandates`);
+    expect(await granted.getAttribute('data-state')).toBe('claimed');
+    expect(await granted.locator('.mandate-acted li').count()).toBeGreaterThan(0);
+    await greta.page.getByRole('button', { name: 'Återkalla' }).click();
+    await greta.page.waitForURL(`${t.baseUrl}/portal/mandates?done=revoked`);
+    expect(await granted.getAttribute('data-state')).toBe('revoked');
+    expect(await granted.locator('.mandate-revoked-note').innerText()).toContain('senast inom 1 sekunder');
+    expect(await greta.page.locator('#mandate-receipts li').evaluateAll((li) => li.map((e) => e.getAttribute('data-event')))).toEqual(['revoked', 'collected', 'granted']);
+    await clean(greta.page, greta.problems, '63-mandate-revoked');
+
+    // Once the list's ttl has passed, Erik's next presentation of it is refused.
+    offsetMs += 5_000;
+    const after = await sameDeviceLogin(wallet);
+    expect(await after.page.getByRole('radio', { name: 'För Greta Lindqvist' }).count()).toBe(0);
+    expect(await after.page.getByRole('heading', { name: 'Behörigheter som inte kunde användas' }).isVisible()).toBe(true);
+    // The plain words of CREDENTIAL_REVOKED (web/plain-words.ts) for the power of attorney.
+    expect(await after.page.locator('#refused-h').locator('xpath=..').innerText()).toContain('fullmakt: En uppgift i plånboken har återkallats av utfärdaren.');
+    await after.page.context().close();
+    await greta.page.context().close();
+  });
+
+  it('a grant sent without login is refused (MANDATE_LOGIN_REQUIRED)', async () => {
+    const { context } = await newWatchedContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${t.baseUrl}/`);
+    const csrf = await page.locator('input[name=_csrf]').first().inputValue();
+    const res = await page.request.post(`${t.baseUrl}/portal/mandates`, {
+      form: { _csrf: csrf, agent_number: '197911024516', agent_given: 'Erik', agent_family: 'Johansson', scope: 'se.skatteverket.deklaration', valid_from: '2099-01-01', valid_until: '2099-02-01' },
+      maxRedirects: 0,
+    });
+    expect(res.status()).toBe(401);
+    expect(await res.text()).toContain('<code>MANDATE_LOGIN_REQUIRED</code>');
+    await context.close();
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * The MandateStore contract (src/mandates/ports.ts), run against every adapter: SQLite on a real
+ * file and Redis on a real redis-server. One suite, so the adapters cannot drift apart.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { MandateStore } from '../../src/mandates/ports.ts';
+import { newMandateId, secretHash, type Mandate } from '../../src/mandates/mandate.ts';
+import { SqliteMandateStore } from '../../src/store/sqlite-mandate-store.ts';
+import { RedisMandateStore } from '../../src/store/redis-mandate-store.ts';
+import { AtRestCipher, newStoreKey } from '../../src/store/encrypt-at-rest.ts';
+import { useRedisServer } from '../helpers/redis-server.ts';
+
+const redis = useRedisServer();
+const CIPHER = AtRestCipher.fromConfig(newStoreKey());
+const T0 = 1_800_000_000_000;
+let redisPrefix = 0;
+
+const root = mkdtempSync(join(tmpdir(), 'store-mandate-contract-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let n = 0;
+const file = () => join(root, `db-${n++}.sqlite`);
+
+function mandate(statusIdx: number, overrides: Partial<Mandate> = {}): Mandate {
+  return {
+    id: newMandateId(),
+    version: 1,
+    state: 'offered',
+    reference: `FM-2027-${String(statusIdx).padStart(6, '0')}`,
+    granterKey: 'granter-key',
+    granter: { personal_administrative_number: '193806211623', birthdate: '1938-06-21', given_name: 'Greta', family_name: 'Lindqvist' },
+    agentKey: 'agent-key',
+    agent: { personal_administrative_number: '197911024516', given_name: 'Erik', family_name: 'Johansson' },
+    scope: ['se.skatteverket.deklaration'],
+    validFrom: '2027-01-01',
+    validUntil: '2027-12-31',
+    note: 'Hjälp med deklarationen',
+    statusIdx,
+    createdAt: T0 + statusIdx,
+    ...overrides,
+  };
+}
+
+const adapters: Array<[string, () => MandateStore & { file?: string }]> = [['sqlite', () => Object.assign(new SqliteMandateStore(file(), { cipher: CIPHER }), { file: join(root, `db-${n - 1}.sqlite`) })]];
+if (redis.available) adapters.push(['redis', () => new RedisMandateStore(redis.client(), { cipher: CIPHER, keyPrefix: `contract-${redisPrefix++}:`, clock: () => T0 })]);
+
+describe.each(adapters)('MandateStore (%s)', (name, make) => {
+  it('stores and returns a mandate unchanged, every field', async () => {
+    const store = make();
+    const m = mandate(0);
+    await store.create(m);
+    expect(await store.get(m.id)).toStrictEqual(m);
+    await store.close();
+  });
+
+  it('keeps names, numbers and the note sealed at rest', async () => {
+    const store = make();
+    const m = mandate(0);
+    await store.create(m);
+    const raw = name === 'sqlite' ? readFileSync(store.file as string).toString('latin1') : JSON.stringify(await redis.client().hgetall(`contract-${redisPrefix - 1}:{mandates}:m:${m.id}`));
+    for (const secret of ['Greta', '193806211623', '197911024516', 'deklarationen']) expect(raw).not.toContain(secret);
+    await store.close();
+  });
+
+  it('update is a compare-and-set on the version: one of two concurrent writers wins', async () => {
+    const store = make();
+    const m = mandate(0);
+    await store.create(m);
+    const a = store.update({ ...m, version: 2, state: 'revoked', revokedAt: T0 }, 1);
+    const b = store.update({ ...m, version: 2, state: 'claimed', claimedAt: T0 }, 1);
+    expect((await Promise.all([a, b])).filter(Boolean)).toHaveLength(1);
+    expect(await store.update({ ...m, version: 3 }, 1)).toBe(false);
+    expect(await store.update({ ...m, version: 4 }, 2)).toBe(false);
+    expect(await store.update(mandate(1), 0)).toBe(false);
+    await store.close();
+  });
+
+  it('lists by granter and by agent, newest first', async () => {
+    const store = make();
+    const first = mandate(0);
+    const second = mandate(1);
+    const other = mandate(2, { granterKey: 'someone-else', agentKey: 'another-agent' });
+    for (const m of [first, second, other]) await store.create(m);
+    expect((await store.listByGranter('granter-key')).map((m) => m.id)).toEqual([second.id, first.id]);
+    expect((await store.listByAgent('agent-key')).map((m) => m.id)).toEqual([second.id, first.id]);
+    expect((await store.listByAgent('another-agent')).map((m) => m.id)).toEqual([other.id]);
+    expect(await store.listByGranter('nobody')).toEqual([]);
+    await store.close();
+  });
+
+  it('finds a mandate by its current offer code and access token only', async () => {
+    const store = make();
+    const m = mandate(0);
+    await store.create(m);
+    const withOffer = { ...m, version: 2, offer: { codeHash: secretHash('code-1'), expiresAt: T0 + 600_000 } };
+    expect(await store.update(withOffer, 1)).toBe(true);
+    expect((await store.findByOfferCode(secretHash('code-1')))?.id).toBe(m.id);
+    const renewed = { ...withOffer, version: 3, offer: { codeHash: secretHash('code-2'), expiresAt: T0 + 600_000 } };
+    expect(await store.update(renewed, 2)).toBe(true);
+    expect(await store.findByOfferCode(secretHash('code-1'))).toBeUndefined();
+    expect((await store.findByOfferCode(secretHash('code-2')))?.id).toBe(m.id);
+    const redeemed = { ...renewed, version: 4, offer: { ...renewed.offer, redeemedAt: T0 }, accessToken: { tokenHash: secretHash('token'), expiresAt: T0 + 300_000 } };
+    expect(await store.update(redeemed, 3)).toBe(true);
+    expect((await store.findByAccessToken(secretHash('token')))?.id).toBe(m.id);
+    expect(await store.findByAccessToken(secretHash('other'))).toBeUndefined();
+    await store.close();
+  });
+
+  it('hands out each status index once, and lists the revoked ones', async () => {
+    const store = make();
+    const indices = await Promise.all(Array.from({ length: 20 }, () => store.nextStatusIndex()));
+    expect(new Set(indices).size).toBe(20);
+    expect(Math.min(...indices)).toBe(0);
+    const a = mandate(3);
+    const b = mandate(7);
+    await store.create(a);
+    await store.create(b);
+    expect(await store.revokedStatusIndices()).toEqual([]);
+    expect(await store.update({ ...b, version: 2, state: 'revoked', revokedAt: T0 }, 1)).toBe(true);
+    expect(await store.revokedStatusIndices()).toEqual([7]);
+    await store.close();
+  });
+});
