@@ -76,6 +76,13 @@ export async function ensureDevRpClient(paths: DevPaths, useCases: readonly stri
     redirect_uris: [`${publicBaseUrl}/*`, 'http://localhost:*', 'http://127.0.0.1:*'],
     // The demo portal's own pages start Digital Credentials API flows (OpenID4VP 1.0 Appendix A.2).
     origins: [new URL(publicBaseUrl).origin],
+    // An e-service on the developer's machine logs in through the OpenID Connect bridge (docs/oidc.md).
+    oidc: {
+      redirect_uris: ['http://localhost:4000/callback', 'http://127.0.0.1:4000/callback'],
+      post_logout_redirect_uris: ['http://localhost:4000/', 'http://127.0.0.1:4000/'],
+      token_endpoint_auth_method: 'none',
+      scopes: { pid: 'login-pid', 'address pid': 'login-pid-address', 'pid representation': 'login-portal' },
+    },
   };
   return { client, apiKey };
 }
