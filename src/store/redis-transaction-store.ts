@@ -9,6 +9,10 @@
  *   `r` sealed result, `e` error, `h` response-code hash, `u` code used, `q` resultExpiresAt,
  *   `rq` the request id);
  * - `<prefix>tx-purge:{t<b>}`: the bucket's purge times (sorted set of ids);
+ * - `<prefix>outbox:{t<b>}`: the bucket's webhook events waiting for delivery (sorted set of event
+ *   ids by due time), `<prefix>outbox-dead:{t<b>}` those set aside (by time), and per event a hash
+ *   `<prefix>webhook:{t<b>}:<event id>` (`b` the event as JSON — identifiers, status and time, no
+ *   claim, so not sealed — `a` attempts). The completing script writes the event with the status.
  * - `<prefix>txreq:<requestId>`: the id of the transaction (a key of its own slot; written after
  *   the transaction, so a request id never points at nothing but the instant before).
  * Every state change of a transaction is one Lua script on its bucket's slot, which Redis runs
@@ -20,6 +24,7 @@
  */
 import type { TransactionStore, CompleteTransaction } from '../oid4vp/ports.ts';
 import type { Transaction, TransactionId, RequestId } from '../oid4vp/transaction.ts';
+import { DEAD_LETTER_RETENTION_MS, type OutboxItem, type Settlement, type WebhookEvent, type WebhookOutbox } from '../oid4vp/webhooks.ts';
 import type { AtRestCipher } from './encrypt-at-rest.ts';
 import { LuaScript, bucketOf, expiryMs, writeCommand, type Durability, type RedisConnection } from './redis-client.ts';
 import { finalStateFields, readErrorField } from './final-state-fields.ts';
@@ -68,9 +73,9 @@ const MARK_RETRIEVED = new LuaScript(`${OPEN}redis.call('HSET', KEYS[1], 's', 'r
 return 1`, 1);
 
 /**
- * KEYS tx, purge (one slot) · ARGV now, status, result, error, responseCodeHash, resultExpiresAt, ttlMs, id.
- * Optional values arrive as '' (absent) or '=' followed by the value. Returns the request id (the
- * caller extends its pointer's lifetime), or 0.
+ * KEYS tx, purge, outbox, event (one slot) · ARGV now, status, result, error, responseCodeHash,
+ * resultExpiresAt, ttlMs, id, event JSON or '', event id. Optional values arrive as '' (absent) or '='
+ * followed by the value. Returns the request id (the caller extends its pointer's lifetime), or 0.
  */
 const COMPLETE = new LuaScript(
   `${OPEN}redis.call('HSET', KEYS[1], 's', ARGV[2], 'q', ARGV[6])
@@ -81,8 +86,63 @@ for i = 1, 3 do
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[7])
 redis.call('ZADD', KEYS[2], ARGV[6], ARGV[8])
+if ARGV[9] ~= '' then
+  redis.call('HSET', KEYS[4], 'b', ARGV[9], 'a', 0)
+  redis.call('ZADD', KEYS[3], ARGV[1], ARGV[10])
+end
 return redis.call('HGET', KEYS[1], 'rq')`,
-  2,
+  4,
+);
+
+/**
+ * KEYS outbox · ARGV now, limit, leased until, event key prefix. The due events of a bucket, each
+ * leased (its due time moved to the lease's end): a flat list of event JSON and attempts.
+ */
+const CLAIM_DUE = new LuaScript(
+  `local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for _, id in ipairs(ids) do
+  local v = redis.call('HMGET', ARGV[4] .. id, 'b', 'a')
+  if v[1] then
+    redis.call('ZADD', KEYS[1], ARGV[3], id)
+    out[#out + 1] = v[1]
+    out[#out + 1] = v[2]
+  else
+    redis.call('ZREM', KEYS[1], id)
+  end
+end
+return out`,
+  1,
+);
+
+/** KEYS outbox, dead, event (one slot) · ARGV kind (delivered|retry|dead), at, attempts, event id */
+const SETTLE = new LuaScript(
+  `if ARGV[1] == 'delivered' then
+  redis.call('DEL', KEYS[3])
+  redis.call('ZREM', KEYS[1], ARGV[4])
+elseif ARGV[1] == 'retry' then
+  if redis.call('EXISTS', KEYS[3]) == 1 then
+    redis.call('HSET', KEYS[3], 'a', ARGV[3])
+    redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4])
+  end
+else
+  redis.call('HSET', KEYS[3], 'a', ARGV[3])
+  redis.call('ZREM', KEYS[1], ARGV[4])
+  redis.call('ZADD', KEYS[2], ARGV[2], ARGV[4])
+end
+return 1`,
+  3,
+);
+
+/** KEYS dead · ARGV before, event key prefix: removes dead letters set aside before the time. */
+const PURGE_DEAD = new LuaScript(
+  `local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 500)
+for _, id in ipairs(ids) do
+  redis.call('DEL', ARGV[2] .. id)
+  redis.call('ZREM', KEYS[1], id)
+end
+return #ids`,
+  1,
 );
 
 /** KEYS tx · ARGV hash */
@@ -116,13 +176,14 @@ return { #ids, rqs }`,
 const PURGE_BATCH = 500;
 const MUTABLE = new Set(['status', 'result', 'error', 'responseCodeHash', 'resultExpiresAt']);
 
-export class RedisTransactionStore implements TransactionStore {
+export class RedisTransactionStore implements TransactionStore, WebhookOutbox {
   private readonly prefix: string;
   private readonly cipher: AtRestCipher;
   private readonly openGraceMs: number;
   private readonly slackMs: number;
   private readonly clock: () => number;
   private readonly durability: Durability | undefined;
+  private nextBucket = 0;
 
   /** @param client a connected client or cluster client, owned by the caller (closing the store leaves it open) */
   constructor(
@@ -171,11 +232,14 @@ export class RedisTransactionStore implements TransactionStore {
     return (await MARK_RETRIEVED.run(this.client, [this.txKey(id)], [now], this.durability)) === 1;
   }
 
-  async complete(id: TransactionId, u: CompleteTransaction, now: number): Promise<boolean> {
+  async complete(id: TransactionId, u: CompleteTransaction, now: number, event?: WebhookEvent): Promise<boolean> {
     const present = (v: string | undefined): string => (v === undefined ? '' : `=${v}`);
     const fields = finalStateFields(u);
     const ttl = expiryMs(u.resultExpiresAt, this.clock(), this.slackMs);
-    const done = await COMPLETE.run(this.client, [this.txKey(id), this.purgeKey(id)], [
+    const b = bucketOf(id, TRANSACTION_BUCKETS);
+    // Without an event the event key is named anyway (the script touches it only when there is one).
+    const eventKey = `${this.bucketKey('webhook', b)}:${event?.id ?? 'none'}`;
+    const done = await COMPLETE.run(this.client, [this.txKey(id), this.purgeKey(id), this.outboxKey(b), eventKey], [
       now,
       u.status,
       present(fields.result === undefined ? undefined : this.cipher.seal(fields.result, `transaction:${id}:result`)),
@@ -184,6 +248,8 @@ export class RedisTransactionStore implements TransactionStore {
       u.resultExpiresAt,
       ttl,
       id,
+      event === undefined ? '' : JSON.stringify(event),
+      event?.id ?? '',
     ], this.durability);
     if (typeof done !== 'string') return false;
     // The pointer lives as long as the result; if this fails the completion stands and the pointer
@@ -205,8 +271,38 @@ export class RedisTransactionStore implements TransactionStore {
         total += Number(n);
         if (n < PURGE_BATCH) break;
       }
+      while (Number(await PURGE_DEAD.run(this.client, [this.bucketKey('outbox-dead', b)], [now - DEAD_LETTER_RETENTION_MS, `${this.bucketKey('webhook', b)}:`])) === 500);
     }
     return total;
+  }
+
+  /** Visits the buckets from a different one each call, so no bucket waits behind the others. */
+  async claimDue(now: number, limit: number, leaseMs: number): Promise<OutboxItem[]> {
+    const out: OutboxItem[] = [];
+    const start = this.nextBucket;
+    this.nextBucket = (this.nextBucket + 1) % TRANSACTION_BUCKETS;
+    for (let i = 0; i < TRANSACTION_BUCKETS && out.length < limit; i++) {
+      const b = (start + i) % TRANSACTION_BUCKETS;
+      const flat = (await CLAIM_DUE.run(this.client, [this.outboxKey(b)], [now, limit - out.length, now + leaseMs, `${this.bucketKey('webhook', b)}:`], this.durability)) as string[];
+      for (let j = 0; j + 1 < flat.length; j += 2) out.push({ event: JSON.parse(flat[j]!) as WebhookEvent, attempts: Number(flat[j + 1]) });
+    }
+    return out;
+  }
+
+  async settle(item: OutboxItem, outcome: Settlement): Promise<void> {
+    const b = bucketOf(item.event.transactionId, TRANSACTION_BUCKETS);
+    const at = outcome.kind === 'delivered' ? 0 : outcome.at;
+    await SETTLE.run(this.client, [this.outboxKey(b), this.bucketKey('outbox-dead', b), `${this.bucketKey('webhook', b)}:${item.event.id}`], [outcome.kind, at, item.attempts + 1, item.event.id], this.durability);
+  }
+
+  async outboxCounts(): Promise<{ pending: number; dead: number }> {
+    let pending = 0;
+    let dead = 0;
+    for (let b = 0; b < TRANSACTION_BUCKETS; b++) {
+      pending += await this.client.zcard(this.outboxKey(b));
+      dead += await this.client.zcard(this.bucketKey('outbox-dead', b));
+    }
+    return { pending, dead };
   }
 
   /** The client belongs to whoever opened it; nothing to release here. */
@@ -215,6 +311,10 @@ export class RedisTransactionStore implements TransactionStore {
   /** `<prefix><name>:{t<bucket>}`: a key of the bucket's hash tag. */
   private bucketKey(name: string, bucket: number): string {
     return `${this.prefix}${name}:{t${bucket}}`;
+  }
+
+  private outboxKey(bucket: number): string {
+    return this.bucketKey('outbox', bucket);
   }
 
   private txKey(id: string): string {
