@@ -113,6 +113,18 @@ export const zConfig = z
       .string()
       .refine((s) => s.split(',').every((k) => /^[A-Za-z0-9_-]{43}=?$/.test(k.trim()) && Buffer.from(k.trim(), 'base64url').length === 32), 'must be base64url of exactly 32 bytes (comma separated: the current key first, then older keys)')
       .optional(),
+    // --- webhooks (oid4vp/webhooks.ts, docs/webhooks.md) ---
+    /** Attempts per webhook event before it is set aside (dead letter). */
+    WEBHOOK_MAX_ATTEMPTS: zPositiveInt(100).default(10),
+    /** One attempt's time limit. */
+    WEBHOOK_TIMEOUT_MS: zPositiveInt(60_000).default(5000),
+    /** Backoff between attempts: base · 2^(attempt−1), at most the maximum, half of it random (jitter). */
+    WEBHOOK_BACKOFF_BASE_MS: zPositiveInt(3_600_000).default(1000),
+    WEBHOOK_BACKOFF_MAX_MS: zPositiveInt(86_400_000).default(600_000),
+    /** How often each instance looks for due events. */
+    WEBHOOK_POLL_MS: zPositiveInt(60_000).default(1000),
+    /** A taken event is taken again after this long if its attempt was not settled (its instance died); more than WEBHOOK_TIMEOUT_MS. */
+    WEBHOOK_LEASE_MS: zPositiveInt(3_600_000).default(30_000),
     // --- portal sessions (portal/) ---
     /** Form definitions for prefill (`<id>.json`). */
     FORM_DIR: zPath.default('forms'),
@@ -140,6 +152,7 @@ export const zConfig = z
       ctx.addIssue({ code: 'custom', path: ['VERIFIER_PREVIOUS_CERT_FILE'], message: 'VERIFIER_PREVIOUS_KEY_FILE and VERIFIER_PREVIOUS_CERT_FILE must be set together' });
     }
     if (c.STORE === 'redis' && c.REDIS_URL === undefined && c.REDIS_CLUSTER_NODES === undefined) ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'required with STORE=redis (or REDIS_CLUSTER_NODES)' });
+    if (c.WEBHOOK_LEASE_MS <= c.WEBHOOK_TIMEOUT_MS) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_LEASE_MS'], message: 'must be more than WEBHOOK_TIMEOUT_MS' });
     if (c.REDIS_URL !== undefined && c.REDIS_CLUSTER_NODES !== undefined) ctx.addIssue({ code: 'custom', path: ['REDIS_CLUSTER_NODES'], message: 'set REDIS_URL (one server) or REDIS_CLUSTER_NODES (a cluster), not both' });
     if (c.STORE_ENCRYPTION_KEY === undefined && (c.STORE === 'redis' || c.VERIFIER_MODE === 'production')) {
       ctx.addIssue({ code: 'custom', path: ['STORE_ENCRYPTION_KEY'], message: `required ${c.STORE === 'redis' ? 'with STORE=redis (every instance needs the same key)' : 'in production mode'}` });

@@ -9,7 +9,7 @@
  * unreachable Redis.
  */
 import Database from 'better-sqlite3';
-import type { TransactionStore } from '../oid4vp/ports.ts';
+import type { TransactionStoreWithOutbox } from '../oid4vp/ports.ts';
 import type { SessionStore } from '../portal/ports.ts';
 import type { SharingLogStore } from '../portal/ports.ts';
 import { AtRestCipher, ensureDevStoreKey } from './encrypt-at-rest.ts';
@@ -27,7 +27,8 @@ export type StoreKind = 'sqlite' | 'redis';
 
 export interface Stores {
   readonly kind: StoreKind;
-  readonly transactions: TransactionStore;
+  /** The transactions, and the webhook outbox their completions write. */
+  readonly transactions: TransactionStoreWithOutbox;
   readonly sessions: SessionStore;
   readonly sharingLog: SharingLogStore;
   /** True when the backend answers now. */
