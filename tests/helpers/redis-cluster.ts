@@ -40,8 +40,8 @@ export interface RedisClusterServer {
 }
 
 export interface RedisClusterOptions {
-  /** One replica per primary (needed for failover). Default false. */
-  readonly replicas?: boolean;
+  /** Replicas per primary (needed for failover): `true` is one. Default none. */
+  readonly replicas?: boolean | 1 | 2;
   /** Append-only file fsynced on every write (`appendfsync always`). Default: none. */
   readonly aof?: boolean;
 }
@@ -55,7 +55,8 @@ export function redisClusterAvailable(): boolean {
 export async function startRedisCluster(opts: RedisClusterOptions = {}): Promise<RedisClusterServer> {
   if (!redisClusterAvailable()) throw new Error(REDIS_HINT);
   const root = mkdtempSync(join(tmpdir(), 'redis-cluster-test-'));
-  const count = opts.replicas === true ? 6 : 3;
+  const perPrimary = opts.replicas === true ? 1 : opts.replicas === undefined || opts.replicas === false ? 0 : opts.replicas;
+  const count = 3 * (1 + perPrimary);
   const nodes: Array<ClusterNode & { proc: ChildProcess }> = [];
   const used = new Set<number>();
   const port = async (): Promise<number> => {
@@ -89,7 +90,7 @@ export async function startRedisCluster(opts: RedisClusterOptions = {}): Promise
       nodes.push(node);
     }
     for (const node of nodes) await waitFor(() => cli(node.port, ['PING']).trim() === 'PONG', 5000, `redis-server on ${node.port} did not answer`);
-    const create = spawnSync('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', opts.replicas === true ? '1' : '0', '--cluster-yes'], { encoding: 'utf8', timeout: 30_000 });
+    const create = spawnSync('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', String(perPrimary), '--cluster-yes'], { encoding: 'utf8', timeout: 30_000 });
     if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
   } catch (err) {
     await Promise.all(nodes.map((n) => stopProcess(n.proc, 'SIGKILL')));
@@ -142,9 +143,9 @@ export async function startRedisCluster(opts: RedisClusterOptions = {}): Promise
     },
   };
   await cluster.waitForOk();
-  if (opts.replicas === true) {
+  if (perPrimary > 0) {
     // Every replica has finished its first synchronisation with its primary.
-    await waitFor(() => nodes.every((n) => !/role:slave/.test(cli(n.port, ['INFO', 'replication'])) || /master_link_status:up/.test(cli(n.port, ['INFO', 'replication']))) && nodes.filter((n) => /role:master/.test(cli(n.port, ['INFO', 'replication']))).every((n) => /connected_slaves:1/.test(cli(n.port, ['INFO', 'replication']))), 30_000, 'the replicas did not synchronise');
+    await waitFor(() => nodes.every((n) => !/role:slave/.test(cli(n.port, ['INFO', 'replication'])) || /master_link_status:up/.test(cli(n.port, ['INFO', 'replication']))) && nodes.filter((n) => /role:master/.test(cli(n.port, ['INFO', 'replication']))).every((n) => new RegExp(`connected_slaves:${perPrimary}`).test(cli(n.port, ['INFO', 'replication']))), 30_000, 'the replicas did not synchronise');
   }
   return cluster;
 }
