@@ -121,17 +121,20 @@ export async function startRedisCluster(opts: RedisClusterOptions = {}): Promise
         () => {
           const running = nodes.filter((n) => n.running);
           if (!running.every((n) => cluster.info(n, 'INFO').includes('cluster_state:ok'))) return false;
-          // Every running node sees the same primaries, none of them failed.
+          // Every running node sees the same three primaries, each of them a running node (a killed
+          // primary still looks healthy to the others until they mark it failed and promote its replica).
+          const runningPorts = new Set(running.map((n) => String(n.port)));
           const views = running.map((n) =>
             cluster
               .info(n, 'NODES')
               .split('\n')
-              .filter((l) => l.includes('master') && !l.includes('fail'))
-              .map((l) => l.split(' ')[0])
+              .filter((l) => / (myself,)?master /.test(l) && !l.includes('fail'))
+              .map((l) => /:(\d+)@/.exec(l)?.[1] ?? '?')
               .sort()
               .join(','),
           );
-          return views.every((v) => v === views[0]) && (views[0]?.split(',').length ?? 0) === 3;
+          const primaries = views[0]?.split(',') ?? [];
+          return views.every((v) => v === views[0]) && primaries.length === 3 && primaries.every((p) => runningPorts.has(p));
         },
         timeoutMs,
         'the Redis Cluster did not reach cluster_state:ok',
