@@ -16,6 +16,7 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { createFixtureDirs, removeDir } from '../helpers/test-service.ts';
 import { balancedFetch, rpCall, startServiceProcess, walletFile, walletTrustFor, type ServiceProcess } from '../helpers/service-process.ts';
 import { hashApiKey } from '../../src/config/rp-clients.ts';
+import { expectContract } from '../helpers/openapi-contract.ts';
 import { newStoreKey } from '../../src/store/encrypt-at-rest.ts';
 import { useRedisCluster } from '../helpers/redis-cluster.ts';
 import { runWallet } from '../../src/wallet/wallet.ts';
@@ -135,7 +136,11 @@ describe.each(stores)('signed webhooks, $name', (backend) => {
   it('JWS: the event verifies against the published JWKS, names the transaction and no claim; the RP then reads the result', async () => {
     const txId = await flow(KEYS.jws);
     const [got] = await until('the JWS event', () => (forTx('/jws', txId).length > 0 ? forTx('/jws', txId) : undefined));
-    const jwks = (await (await fetch(`${svc.url}/.well-known/jwks.json`)).json()) as JSONWebKeySet;
+    const jwksAnswer = await fetch(`${svc.url}/.well-known/jwks.json`);
+    const jwksText = await jwksAnswer.text();
+    // As the OpenAPI document declares it.
+    await expectContract(svc.url, { method: 'GET', path: '/.well-known/jwks.json', status: jwksAnswer.status, contentType: jwksAnswer.headers.get('content-type'), text: jwksText });
+    const jwks = JSON.parse(jwksText) as JSONWebKeySet;
     const { payload, protectedHeader } = await jwtVerify(got!.body, createLocalJWKSet(jwks), { issuer: PUBLIC, audience: 'agency-jws', typ: 'webhook-event+jwt' });
     expect(protectedHeader.kid).toBe(jwks.keys[0]?.kid);
     expect(payload).toMatchObject({ type: 'presentation.completed', transaction_id: txId, status: 'verified', jti: got!.headers['webhook-id'], event_id: got!.headers['webhook-id'] });
