@@ -15,7 +15,14 @@ import type { VerifierIdentity } from '../../src/oid4vp/verifier-identity.ts';
 import { backoffMs, deliverDue, type SendOutcome, type WebhookEvent, type WebhookSender } from '../../src/oid4vp/webhooks.ts';
 import { MemoryTransactionStore } from '../../src/store/memory-transaction-store.ts';
 import type { Nonce, RequestId, TransactionId } from '../../src/oid4vp/transaction.ts';
-import { zRpClients } from '../../src/config/rp-clients.ts';
+import { RpClientRegistry, zRpClients } from '../../src/config/rp-clients.ts';
+import { ConfigError, loadConfig } from '../../src/config/load-config.ts';
+import { composeWebhooks } from '../../src/compose/compose-webhooks.ts';
+import { Metrics } from '../../src/http/metrics.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
 
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const identity = { privateKey, kid: 'test-kid' } as unknown as VerifierIdentity;
@@ -220,5 +227,37 @@ describe('RP client webhook settings', () => {
     expect(issue({ url: 'https://rp.example/hook', signing: 'hmac' })).toMatch(/0\.webhook\.hmac_secret_file: required with signing "hmac"/);
     expect(issue({ url: 'https://rp.example/hook', hmac_secret_file: '/etc/secret' })).toMatch(/0\.webhook\.hmac_secret_file: only with signing "hmac"/);
     expect(issue({ url: 'https://rp.example/hook', secret: 'x' })).toMatch(/0\.webhook/);
+  });
+});
+
+describe('webhook composition', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'webhook-compose-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const compose = (webhook: Record<string, unknown>) =>
+    composeWebhooks(loadConfig({}), {
+      clients: new RpClientRegistry(zRpClients.parse([{ id: 'agency-a', api_key_sha256: 'a'.repeat(64), use_cases: ['pid-basic'], webhook }])),
+      identity,
+      outbox: new MemoryTransactionStore(1000),
+      metrics: new Metrics(),
+      logger: pino({ level: 'silent' }),
+      now: Date.now,
+    });
+
+  it('an HMAC secret shorter than 32 bytes, or a missing secret file, stops the start naming the client', () => {
+    const short = join(dir, 'short.secret');
+    writeFileSync(short, 'too-short');
+    expect(() => compose({ url: 'https://rp.example/hook', signing: 'hmac', hmac_secret_file: short })).toThrow(ConfigError);
+    expect(() => compose({ url: 'https://rp.example/hook', signing: 'hmac', hmac_secret_file: short })).toThrow(/client "agency-a": webhook.hmac_secret_file must hold at least 32 bytes/);
+    expect(() => compose({ url: 'https://rp.example/hook', signing: 'hmac', hmac_secret_file: join(dir, 'missing') })).toThrow(/client "agency-a": cannot read webhook.hmac_secret_file/);
+  });
+
+  it('a client with a webhook is named; one with a good secret composes', () => {
+    const good = join(dir, 'good.secret');
+    writeFileSync(good, SECRET);
+    expect([...compose({ url: 'https://rp.example/hook', signing: 'hmac', hmac_secret_file: good }).clients]).toEqual(['agency-a']);
+  });
+
+  it('the lease must outlast an attempt', () => {
+    expect(() => loadConfig({ WEBHOOK_TIMEOUT_MS: '5000', WEBHOOK_LEASE_MS: '5000' })).toThrow(/WEBHOOK_LEASE_MS: must be more than WEBHOOK_TIMEOUT_MS/);
   });
 });
