@@ -31,6 +31,8 @@ import { composeTrust } from './compose/compose-trust.ts';
 import { composeClientIdentities, composeIdentity } from './compose/compose-identity.ts';
 import { composeClients, requireAnchorsForUseCases, requiredCategories } from './compose/compose-clients.ts';
 import { composeStores } from './compose/compose-stores.ts';
+import { composeWebhooks } from './compose/compose-webhooks.ts';
+import type { WebhookOutbox } from './oid4vp/webhooks.ts';
 import { requireUseCasesWithinProfile } from './compose/compose-profile.ts';
 import { composeRegistrations } from './compose/compose-registrations.ts';
 import { describeProfile } from './oid4vp/haip-profile.ts';
@@ -108,6 +110,9 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
 
   const stores = await composeStores(config, paths.dataDir, now, metrics, logger);
   const store = opts.store ?? stores.transactions;
+  // The outbox is written by the store's completions: the store itself, when it keeps one.
+  const outbox: WebhookOutbox = 'claimDue' in store ? (store as typeof store & WebhookOutbox) : stores.transactions;
+  const webhooks = composeWebhooks(config, { clients, identity, outbox, metrics, logger, now });
   const requiredTrust = requiredCategories(useCases, registered);
   metrics.observeTrustLists(() => trust.manager.report(requiredTrust));
   let portal: PortalDeps | undefined;
@@ -124,6 +129,7 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
     // Imported keys and parsed document signers, bounded, shared by every presentation of this instance.
     formatCaches: createFormatCaches(),
     registrationCertificate: (rpClientId, useCaseId) => registrations.get(rpClientId)?.get(useCaseId)?.jwt,
+    webhookClients: webhooks.clients,
     now,
     settings: {
       publicBaseUrl: config.publicBaseUrl,
@@ -210,6 +216,7 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
     stores.oidc.purgeExpired(now()).catch(failed('oidc'));
   }, 30_000);
   sweep.unref();
+  webhooks.start();
   return {
     app,
     deps,
@@ -225,6 +232,7 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
     async close() {
       shutdown.abort();
       clearInterval(sweep);
+      await webhooks.stop();
       trust.stop();
       await store.close();
       await portal?.sessions.close();

@@ -1,11 +1,14 @@
 /**
- * The `eudi-verifier` command: `serve`, `fixtures`, `wallet`, `trust-list`, `credential-status`, `verify`.
+ * The `eudi-verifier` command: `serve`, `fixtures`, `wallet`, `trust-list`, `credential-status`, `verify`,
+ * `redis-migrate-layout`.
  */
 import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { loadConfig, ConfigError } from '../config/load-config.ts';
 import { buildService, listen } from '../server.ts';
 import { StoreOpenError } from '../store/store-errors.ts';
+import { connectRedis } from '../store/redis-client.ts';
+import { migrateSharingLogLayout } from '../store/redis-migrate-layout.ts';
 import { generateFixtures } from '../issuer/generate-fixtures.ts';
 import { walletCommand } from './wallet-command.ts';
 import { devCertCommand } from './dev-cert-command.ts';
@@ -34,6 +37,8 @@ Commands:
                               collect an offered credential with OpenID4VCI into the person's wallet file
 ${TRUST_LIST_USAGE}
 ${VERIFY_USAGE}
+  redis-migrate-layout        move sharing-log entries of the earlier single-server Redis layout (REDIS_URL,
+                              REDIS_KEY_PREFIX) to the cluster-safe one; safe to run again
 
 Wallet options:
   --person <id>               test person (default: anna; see fixtures/wallet/)
@@ -76,6 +81,18 @@ export async function main(argv: string[]): Promise<void> {
       case 'credential-status':
         process.exitCode = await credentialStatusCommand(rest);
         return;
+      case 'redis-migrate-layout': {
+        const config = loadConfig();
+        if (config.REDIS_URL === undefined) throw new StoreOpenError('REDIS_URL: the one Redis server that holds the earlier layout');
+        const client = await connectRedis(config.REDIS_URL, { commandTimeoutMs: 30_000 });
+        try {
+          const report = await migrateSharingLogLayout(client, config.REDIS_KEY_PREFIX);
+          console.log(`Moved ${report.entries} sharing-log entries of ${report.lists} lists to the cluster-safe layout.`);
+        } finally {
+          client.disconnect();
+        }
+        return;
+      }
       case undefined:
       case 'help':
       case '--help':

@@ -13,6 +13,8 @@ export async function composeStores(config: Config, dataDir: string, now: () => 
     kind: config.STORE,
     sqliteFile: join(dataDir, 'verifier.sqlite'),
     ...(config.REDIS_URL !== undefined && { redisUrl: config.REDIS_URL }),
+    ...(config.REDIS_CLUSTER_NODES !== undefined && { redisClusterNodes: config.REDIS_CLUSTER_NODES.split(',').map((u) => u.trim()) }),
+    redisDurability: { replicas: config.REDIS_WAIT_REPLICAS, timeoutMs: config.REDIS_WAIT_TIMEOUT_MS },
     redisKeyPrefix: config.REDIS_KEY_PREFIX,
     redis: {
       onEvent: (event, detail) =>

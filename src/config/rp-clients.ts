@@ -88,6 +88,26 @@ export const zRpClient = z.object({
   access_key_file: z.string().min(1).optional(),
   /** This client also logs citizens in through the OpenID Connect bridge (docs/oidc.md). */
   oidc: zOidcClient.optional(),
+  /**
+   * A webhook: on every final status of this client's transactions the service POSTs a signed event
+   * (docs/webhooks.md). `jws`: a compact JWS (ES256) with the service's key, published at
+   * `/.well-known/jwks.json`; `hmac`: HMAC-SHA-256 with the secret in `hmac_secret_file` (Standard
+   * Webhooks signature headers). Addresses that resolve to private, loopback or link-local
+   * networks are refused unless `allow_private_addresses` (then plain http is allowed too).
+   */
+  webhook: z
+    .strictObject({
+      url: z.string().refine((u) => URL.canParse(u) && ['https:', 'http:'].includes(new URL(u).protocol) && new URL(u).username === '' && new URL(u).password === '', 'must be an http(s) URL without user info'),
+      signing: z.enum(['jws', 'hmac']).default('jws'),
+      hmac_secret_file: z.string().min(1).optional(),
+      allow_private_addresses: z.boolean().default(false),
+    })
+    .superRefine((w, ctx) => {
+      if (w.signing === 'hmac' && w.hmac_secret_file === undefined) ctx.addIssue({ code: 'custom', path: ['hmac_secret_file'], message: 'required with signing "hmac"' });
+      if (w.signing === 'jws' && w.hmac_secret_file !== undefined) ctx.addIssue({ code: 'custom', path: ['hmac_secret_file'], message: 'only with signing "hmac"' });
+      if (URL.canParse(w.url) && new URL(w.url).protocol === 'http:' && !w.allow_private_addresses) ctx.addIssue({ code: 'custom', path: ['url'], message: 'must be https (plain http only with allow_private_addresses, for a receiver on a private network)' });
+    })
+    .optional(),
 });
 export const zRpClients = z.array(zRpClient).superRefine((list, ctx) => {
   const ids = new Set<string>();

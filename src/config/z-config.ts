@@ -104,6 +104,11 @@ export const zConfig = z
     STORE: z.enum(['sqlite', 'redis']).default('sqlite'),
     /** `redis://[[user]:password@]host[:port][/db]`, or `rediss://` for TLS. */
     REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL').optional(),
+    /** Redis Cluster instead of REDIS_URL: seed nodes as `redis://[user:password@]host:port` (or `rediss://`), comma separated; credentials and TLS of the first apply to all. */
+    REDIS_CLUSTER_NODES: z.string().regex(/^rediss?:\/\/[^\s,]+(,\s*rediss?:\/\/[^\s,]+)*$/, 'must be redis:// or rediss:// URLs, comma separated').optional(),
+    /** Replicas that must acknowledge every write (Redis WAIT) before the service answers; 0: none (docs/operating.md). */
+    REDIS_WAIT_REPLICAS: zInt(0, 10).default(0),
+    REDIS_WAIT_TIMEOUT_MS: zPositiveInt(10_000).default(500),
     /** Prefix of every Redis key, so that several services can share one Redis. */
     REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'must be 1–64 characters of A–Z a–z 0–9 : _ . -').default('eudi-verifier:'),
     /**
@@ -115,6 +120,18 @@ export const zConfig = z
       .string()
       .refine((s) => s.split(',').every((k) => /^[A-Za-z0-9_-]{43}=?$/.test(k.trim()) && Buffer.from(k.trim(), 'base64url').length === 32), 'must be base64url of exactly 32 bytes (comma separated: the current key first, then older keys)')
       .optional(),
+    // --- webhooks (oid4vp/webhooks.ts, docs/webhooks.md) ---
+    /** Attempts per webhook event before it is set aside (dead letter). */
+    WEBHOOK_MAX_ATTEMPTS: zPositiveInt(100).default(10),
+    /** One attempt's time limit. */
+    WEBHOOK_TIMEOUT_MS: zPositiveInt(60_000).default(5000),
+    /** Backoff between attempts: base · 2^(attempt−1), at most the maximum, half of it random (jitter). */
+    WEBHOOK_BACKOFF_BASE_MS: zPositiveInt(3_600_000).default(1000),
+    WEBHOOK_BACKOFF_MAX_MS: zPositiveInt(86_400_000).default(600_000),
+    /** How often each instance looks for due events. */
+    WEBHOOK_POLL_MS: zPositiveInt(60_000).default(1000),
+    /** A taken event is taken again after this long if its attempt was not settled (its instance died); more than WEBHOOK_TIMEOUT_MS. */
+    WEBHOOK_LEASE_MS: zPositiveInt(3_600_000).default(30_000),
     // --- portal sessions (portal/) ---
     /** Form definitions for prefill (`<id>.json`). */
     FORM_DIR: zPath.default('forms'),
@@ -162,7 +179,9 @@ export const zConfig = z
     if ((c.VERIFIER_PREVIOUS_KEY_FILE === undefined) !== (c.VERIFIER_PREVIOUS_CERT_FILE === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['VERIFIER_PREVIOUS_CERT_FILE'], message: 'VERIFIER_PREVIOUS_KEY_FILE and VERIFIER_PREVIOUS_CERT_FILE must be set together' });
     }
-    if (c.STORE === 'redis' && c.REDIS_URL === undefined) ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'required with STORE=redis' });
+    if (c.STORE === 'redis' && c.REDIS_URL === undefined && c.REDIS_CLUSTER_NODES === undefined) ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'required with STORE=redis (or REDIS_CLUSTER_NODES)' });
+    if (c.WEBHOOK_LEASE_MS <= c.WEBHOOK_TIMEOUT_MS) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_LEASE_MS'], message: 'must be more than WEBHOOK_TIMEOUT_MS' });
+    if (c.REDIS_URL !== undefined && c.REDIS_CLUSTER_NODES !== undefined) ctx.addIssue({ code: 'custom', path: ['REDIS_CLUSTER_NODES'], message: 'set REDIS_URL (one server) or REDIS_CLUSTER_NODES (a cluster), not both' });
     if (c.STORE_ENCRYPTION_KEY === undefined && (c.STORE === 'redis' || c.VERIFIER_MODE === 'production')) {
       ctx.addIssue({ code: 'custom', path: ['STORE_ENCRYPTION_KEY'], message: `required ${c.STORE === 'redis' ? 'with STORE=redis (every instance needs the same key)' : 'in production mode'}` });
     }

@@ -10,6 +10,7 @@
  * rate limits (on `/wallet/*` and `/v1/*`, before the route is known), the route, the media type
  * and the body of the route, the handler.
  */
+import { createPublicKey } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { ParsedUrlQuery } from 'node:querystring';
 import { parse as parseQueryString } from 'node:querystring';
@@ -18,6 +19,7 @@ import type { Logger } from 'pino';
 import { ServiceError, errorCatalog, isServiceError } from '../errors.ts';
 import type { RpClientRegistry } from '../config/rp-clients.ts';
 import type { VerifierDeps } from '../oid4vp/verifier-deps.ts';
+import type { VerifierIdentity } from '../oid4vp/verifier-identity.ts';
 import type { PortalDeps } from '../portal/portal-deps.ts';
 import { RouteTable, type ApiRoute, type RouteMatch } from './api-routes.ts';
 import { clientOf, rpApiRoutes } from './rp-api.ts';
@@ -62,7 +64,7 @@ export interface AppOptions {
 }
 
 /** Paths that belong to the API even where no route matches (they never reach the demo portal). */
-const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs']);
+const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs', '/.well-known/jwks.json']);
 
 export function createApp(opts: AppOptions): RequestListener {
   const routes = new RouteTable([
@@ -172,6 +174,8 @@ function opsRoutes(opts: AppOptions): ApiRoute[] {
   const openapi = openApiDocument(opts.deps.settings.publicBaseUrl);
   const openapiText = JSON.stringify(openapi);
   const docs = docsPage(openapi);
+  // The service's signing keys, current first (webhook events are signed with the current one).
+  const jwks = JSON.stringify({ keys: [opts.deps.identity, ...(opts.deps.previousIdentities ?? [])].map(publicJwk) });
   return [
     { method: 'GET', path: '/healthz', handler: (req) => sendJson(req.res, 200, { status: 'ok' }) },
     {
@@ -184,10 +188,17 @@ function opsRoutes(opts: AppOptions): ApiRoute[] {
         else sendJson(req.res, 200, { status: 'ready', ...details });
       },
     },
+    { method: 'GET', path: '/.well-known/jwks.json', handler: (req) => sendText(req.res, 200, 'application/json; charset=utf-8', jwks, { 'Cache-Control': 'public, max-age=300' }) },
     { method: 'GET', path: '/openapi.json', handler: (req) => sendText(req.res, 200, 'application/json; charset=utf-8', openapiText) },
     { method: 'GET', path: '/docs', handler: (req) => sendText(req.res, 200, 'text/html; charset=utf-8', docs, { 'Content-Security-Policy': DOCS_CONTENT_SECURITY_POLICY }) },
     { method: 'GET', path: '/metrics', handler: async (req) => sendText(req.res, 200, opts.metrics.registry.contentType, await opts.metrics.registry.metrics()) },
   ];
+}
+
+/** A verifier identity's public key as a JWK (RFC 7517) with its key id. */
+function publicJwk(identity: VerifierIdentity): Record<string, unknown> {
+  const { kty, crv, x, y } = createPublicKey(identity.privateKey).export({ format: 'jwk' });
+  return { kty, crv, x, y, kid: identity.kid, alg: 'ES256', use: 'sig' };
 }
 
 /** The demo portal: an Express app for its pages and forms; a path it does not know is NOT_FOUND. */

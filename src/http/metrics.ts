@@ -45,10 +45,18 @@ export class Metrics {
     registers: [this.registry],
   });
   private readonly storeUp = new Gauge({ name: 'verifier_store_up', help: '1 when the store answered the last readiness check', registers: [this.registry] });
+  private readonly webhookAttempts = new Counter({
+    name: 'verifier_webhook_deliveries_total',
+    help: 'Webhook delivery attempts by outcome: delivered, failed (to be retried), dead (set aside after the last attempt or refused)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  private readonly webhookOutbox = new Gauge({ name: 'verifier_webhook_outbox', help: 'Webhook events in the outbox: pending (waiting for delivery) and dead (set aside)', labelNames: ['state'], registers: [this.registry] });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     this.storeUp.set(1);
+    for (const outcome of ['delivered', 'failed', 'dead']) this.webhookAttempts.inc({ outcome }, 0);
   }
 
   /** A wallet response that was not accepted (replay, expired, undecryptable, store down…). */
@@ -63,6 +71,17 @@ export class Metrics {
 
   recordStoreError(store: string, operation: string): void {
     this.storeErrors.inc({ store, operation });
+  }
+
+  /** One webhook delivery attempt. */
+  recordWebhook(outcome: 'delivered' | 'failed' | 'dead'): void {
+    this.webhookAttempts.inc({ outcome });
+  }
+
+  /** The outbox as last counted. */
+  setWebhookOutbox(counts: { readonly pending: number; readonly dead: number }): void {
+    this.webhookOutbox.set({ state: 'pending' }, counts.pending);
+    this.webhookOutbox.set({ state: 'dead' }, counts.dead);
   }
 
   setStoreUp(up: boolean): void {

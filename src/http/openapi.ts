@@ -290,6 +290,37 @@ export function openApiDocument(publicBaseUrl: string): JsonObject {
         },
       },
       '/metrics': { get: { tags: ['operations'], summary: 'Prometheus metrics (no personal data)', responses: { '200': { description: 'Metrics', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
+      '/.well-known/jwks.json': {
+        get: {
+          tags: ['operations'],
+          summary: "The service's public signing keys (RFC 7517 JWK Set): relying parties verify webhook events signed as JWS with them (docs/webhooks.md)",
+          responses: {
+            '200': {
+              description: 'JWK Set',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['keys'],
+                    properties: {
+                      keys: {
+                        type: 'array',
+                        items: {
+                          type: 'object',
+                          required: ['kty', 'crv', 'x', 'y', 'kid', 'alg', 'use'],
+                          properties: { kty: { const: 'EC' }, crv: { const: 'P-256' }, x: { type: 'string' }, y: { type: 'string' }, kid: { type: 'string' }, alg: { const: 'ES256' }, use: { const: 'sig' } },
+                          additionalProperties: false,
+                        },
+                      },
+                    },
+                    additionalProperties: false,
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
     },
   };
 }

@@ -7,7 +7,7 @@
  * attributed to this transaction (undecryptable, wrong state) changes nothing. The same-device
  * answer carries `redirect_uri` with a fresh single-use `response_code` (§13.3).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ServiceError, isServiceError } from '../errors.ts';
 import { parseStrictJson } from '../util/strict-json.ts';
 import { decryptResponse } from './decrypt-response.ts';
@@ -18,6 +18,7 @@ import { verifyVpToken } from './verify-vp-token.ts';
 import { resultTtlMs } from './redeem-verified-result.ts';
 import type { VerifierDeps } from './verifier-deps.ts';
 import type { CompleteTransaction } from './ports.ts';
+import type { WebhookEvent } from './webhooks.ts';
 
 export interface PostWalletResponseInput {
   readonly requestId: string;
@@ -81,7 +82,9 @@ export async function settleResponse(deps: VerifierDeps, tx: Transaction, respon
     'error' in outcome
       ? { status: 'failed', error: outcome.error, ...final }
       : { status: 'verified', result: outcome.result, ...(outcome.discarded.length > 0 && { discarded: outcome.discarded }), ...final };
-  const accepted = await deps.store.complete(tx.id, completion, now);
+  // The webhook event is written with the final status, in one step: no crash can separate them.
+  const event: WebhookEvent | undefined = deps.webhookClients?.has(tx.rpClientId) === true ? { id: randomUUID(), rpClientId: tx.rpClientId, transactionId: tx.id, status: completion.status, at: now } : undefined;
+  const accepted = await deps.store.complete(tx.id, completion, now, event);
   if (!accepted) {
     deps.audit({ event: 'response_rejected', transaction_id: tx.id, code: 'RESPONSE_REPLAYED' });
     throw new ServiceError('RESPONSE_REPLAYED', `transaction ${tx.id} completed concurrently or expired`);

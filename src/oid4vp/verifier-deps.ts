@@ -72,6 +72,8 @@ export interface VerifierDeps {
   readonly audit: (e: AuditEvent) => void;
   /** Told of each transaction the moment a response to it was verified and stored (the portal's sharing log). */
   readonly onVerified?: (tx: Transaction) => void;
+  /** RP clients with a webhook: the completion of their transactions writes a webhook event (webhooks.ts). */
+  readonly webhookClients?: ReadonlySet<string>;
   /** Told how long the verification of each presentation took, by format (metrics). */
   readonly observeVerification?: (format: string, outcome: 'ok' | 'error', seconds: number) => void;
 }

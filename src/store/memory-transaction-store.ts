@@ -4,6 +4,7 @@
  * with a key of the process's own): the private decryption key and the result never sit in clear.
  */
 import type { TransactionStore, CompleteTransaction } from '../oid4vp/ports.ts';
+import type { OutboxItem, Settlement, WebhookEvent, WebhookOutbox } from '../oid4vp/webhooks.ts';
 import type { Transaction, TransactionId, RequestId } from '../oid4vp/transaction.ts';
 import { ephemeralCipher, openJson, sealJson, type AtRestCipher } from './encrypt-at-rest.ts';
 
@@ -17,8 +18,9 @@ interface Entry {
   codeUsed: boolean;
 }
 
-export class MemoryTransactionStore implements TransactionStore {
+export class MemoryTransactionStore implements TransactionStore, WebhookOutbox {
   private readonly byId = new Map<string, Entry>();
+  private readonly outbox = new Map<string, { event: WebhookEvent; attempts: number; dueAt: number; dead: boolean }>();
   private readonly byRequest = new Map<string, string>();
   private readonly cipher: AtRestCipher;
 
@@ -52,11 +54,30 @@ export class MemoryTransactionStore implements TransactionStore {
     return true;
   }
 
-  async complete(id: TransactionId, u: CompleteTransaction, now: number): Promise<boolean> {
+  async complete(id: TransactionId, u: CompleteTransaction, now: number, event?: WebhookEvent): Promise<boolean> {
     const e = this.byId.get(id);
     if (e === undefined || !(e.status === 'pending' || e.status === 'request_retrieved') || e.expiresAt <= now) return false;
     this.byId.set(id, this.entry({ ...this.open(id, e), ...u }, u.resultExpiresAt, e.codeUsed));
+    if (event !== undefined) this.outbox.set(event.id, { event: { ...event }, attempts: 0, dueAt: now, dead: false });
     return true;
+  }
+
+  async claimDue(now: number, limit: number, leaseMs: number): Promise<OutboxItem[]> {
+    const due = [...this.outbox.values()].filter((o) => !o.dead && o.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt).slice(0, limit);
+    for (const o of due) o.dueAt = now + leaseMs;
+    return due.map((o) => ({ event: { ...o.event }, attempts: o.attempts }));
+  }
+
+  async settle(item: OutboxItem, outcome: Settlement): Promise<void> {
+    const o = this.outbox.get(item.event.id);
+    if (o === undefined) return;
+    if (outcome.kind === 'delivered') this.outbox.delete(item.event.id);
+    else this.outbox.set(item.event.id, { ...o, attempts: item.attempts + 1, dueAt: outcome.at, dead: outcome.kind === 'dead' });
+  }
+
+  async outboxCounts(): Promise<{ pending: number; dead: number }> {
+    const all = [...this.outbox.values()];
+    return { pending: all.filter((o) => !o.dead).length, dead: all.filter((o) => o.dead).length };
   }
 
   async consumeResponseCode(id: TransactionId, responseCodeHash: string): Promise<boolean> {

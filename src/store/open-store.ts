@@ -1,6 +1,7 @@
 /**
  * Opens the configured storage: SQLite (one file under DATA_DIR, the embedded default) or Redis
- * (`STORE=redis`, `REDIS_URL`, for several instances). Both keep secrets and personal data
+ * (`STORE=redis`, for several instances: one server at `REDIS_URL`, or a Redis Cluster through the
+ * seed nodes `REDIS_CLUSTER_NODES`). Both keep secrets and personal data
  * sealed at rest with the store key (store/encrypt-at-rest.ts). Every store is wrapped so that a
  * backend failure is a `STORE_UNAVAILABLE` error and a metric (store/guard-store.ts).
  *
@@ -8,8 +9,7 @@
  * unreachable Redis.
  */
 import Database from 'better-sqlite3';
-import type { Redis } from 'ioredis';
-import type { TransactionStore } from '../oid4vp/ports.ts';
+import type { TransactionStoreWithOutbox } from '../oid4vp/ports.ts';
 import type { SessionStore } from '../portal/ports.ts';
 import type { SharingLogStore } from '../portal/ports.ts';
 import type { OidcArtifactStore } from '../oidc/ports.ts';
@@ -18,7 +18,7 @@ import { RedisMandateStore } from './redis-mandate-store.ts';
 import { SqliteMandateStore } from './sqlite-mandate-store.ts';
 import { AtRestCipher, ensureDevStoreKey } from './encrypt-at-rest.ts';
 import { guardStore, type StoreErrorObserver } from './guard-store.ts';
-import { connectRedis, type RedisClientOptions } from './redis-client.ts';
+import { connectRedis, connectRedisCluster, type Durability, type RedisClientOptions, type RedisConnection } from './redis-client.ts';
 import { RedisTransactionStore } from './redis-transaction-store.ts';
 import { RedisSessionStore } from './redis-session-store.ts';
 import { RedisSharingLogStore } from './redis-sharing-log-store.ts';
@@ -33,7 +33,8 @@ export type StoreKind = 'sqlite' | 'redis';
 
 export interface Stores {
   readonly kind: StoreKind;
-  readonly transactions: TransactionStore;
+  /** The transactions, and the webhook outbox their completions write. */
+  readonly transactions: TransactionStoreWithOutbox;
   readonly sessions: SessionStore;
   readonly sharingLog: SharingLogStore;
   /** The OpenID Connect bridge's artefacts (oidc/ports.ts). */
@@ -52,7 +53,11 @@ export interface OpenStoresOptions {
   readonly sqliteFile?: string;
   /** Redis: the URL (`redis://`, `rediss://`) and the prefix of every key. */
   readonly redisUrl?: string;
+  /** Redis Cluster: seed node URLs (instead of `redisUrl`). */
+  readonly redisClusterNodes?: readonly string[];
   readonly redisKeyPrefix?: string;
+  /** Redis: replicas that must acknowledge each write (`WAIT`), and how long to wait. */
+  readonly redisDurability?: Durability;
   readonly redis?: RedisClientOptions;
   readonly cipher: AtRestCipher;
   /** How long an open transaction is kept after it expired. */
@@ -66,9 +71,15 @@ export async function openStores(opts: OpenStoresOptions): Promise<Stores> {
   const onError = opts.onError ?? (() => {});
   const guard = <T extends object>(name: string, store: T): T => guardStore(name, store, onError);
   if (opts.kind === 'redis') {
-    if (opts.redisUrl === undefined) throw new StoreOpenError('REDIS_URL: required with STORE=redis');
-    const client = await connectRedis(opts.redisUrl, opts.redis);
-    const common = { cipher: opts.cipher, ...(opts.redisKeyPrefix !== undefined && { keyPrefix: opts.redisKeyPrefix }), ...(opts.clock !== undefined && { clock: opts.clock }) };
+    const nodes = opts.redisClusterNodes ?? [];
+    if (opts.redisUrl === undefined && nodes.length === 0) throw new StoreOpenError('REDIS_URL or REDIS_CLUSTER_NODES: required with STORE=redis');
+    const client = nodes.length > 0 ? await connectRedisCluster(nodes, opts.redis) : await connectRedis(opts.redisUrl ?? '', opts.redis);
+    const common = {
+      cipher: opts.cipher,
+      ...(opts.redisKeyPrefix !== undefined && { keyPrefix: opts.redisKeyPrefix }),
+      ...(opts.clock !== undefined && { clock: opts.clock }),
+      ...(opts.redisDurability !== undefined && { durability: opts.redisDurability }),
+    };
     return redisStores(client, {
       transactions: guard('transactions', new RedisTransactionStore(client, { ...common, openGraceMs: opts.openGraceMs })),
       sessions: guard('sessions', new RedisSessionStore(client, common)),
@@ -108,7 +119,7 @@ export async function openStores(opts: OpenStoresOptions): Promise<Stores> {
   };
 }
 
-function redisStores(client: Redis, stores: Pick<Stores, 'transactions' | 'sessions' | 'sharingLog' | 'oidc' | 'mandates'>): Stores {
+function redisStores(client: RedisConnection, stores: Pick<Stores, 'transactions' | 'sessions' | 'sharingLog' | 'oidc' | 'mandates'>): Stores {
   return {
     kind: 'redis',
     ...stores,

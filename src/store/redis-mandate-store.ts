@@ -9,17 +9,18 @@
  * with the code or token; revoked status indices are a set; the status index a counter.
  * A lookup by code or token reads the mandate and checks it still holds that hash.
  */
-import type { Redis } from 'ioredis';
 import type { MandateStore } from '../mandates/ports.ts';
 import type { Mandate, MandateId } from '../mandates/mandate.ts';
 import type { AtRestCipher } from './encrypt-at-rest.ts';
-import { LuaScript, expiryMs } from './redis-client.ts';
+import { LuaScript, expiryMs, writeCommand, type Durability, type RedisConnection } from './redis-client.ts';
 
 export interface RedisMandateStoreOptions {
   readonly cipher: AtRestCipher;
   readonly keyPrefix?: string;
   /** The real clock, for Redis key lifetimes only (default Date.now). */
   readonly clock?: () => number;
+  /** `WAIT` for replicas after every write (redis-client.ts). */
+  readonly durability?: Durability;
 }
 
 /** KEYS mandate, by-granter, by-agent · ARGV id, body, createdAt */
@@ -50,20 +51,22 @@ export class RedisMandateStore implements MandateStore {
   private readonly prefix: string;
   private readonly cipher: AtRestCipher;
   private readonly clock: () => number;
+  private readonly durability: Durability | undefined;
 
-  /** @param client a connected client, owned by the caller */
+  /** @param client a connected client (one node or a cluster), owned by the caller */
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisConnection,
     opts: RedisMandateStoreOptions,
   ) {
     this.prefix = `${opts.keyPrefix ?? 'eudi-verifier:'}{mandates}:`;
     this.cipher = opts.cipher;
     this.clock = opts.clock ?? Date.now;
+    this.durability = opts.durability;
   }
 
   async create(m: Mandate): Promise<void> {
-    await CREATE.run(this.client, [this.key(m.id), this.granterKey(m.granterKey), this.agentKey(m.agentKey)], [m.id, this.seal(m), m.createdAt]);
-    if (m.state === 'revoked') await this.client.sadd(`${this.prefix}revoked`, String(m.statusIdx));
+    await CREATE.run(this.client, [this.key(m.id), this.granterKey(m.granterKey), this.agentKey(m.agentKey)], [m.id, this.seal(m), m.createdAt], this.durability);
+    if (m.state === 'revoked') await writeCommand(this.client, this.durability, 'SADD', `${this.prefix}revoked`, String(m.statusIdx));
   }
 
   async get(id: MandateId): Promise<Mandate | undefined> {
@@ -80,6 +83,7 @@ export class RedisMandateStore implements MandateStore {
       this.client,
       [this.key(next.id), `${this.prefix}revoked`, `${this.prefix}code:${next.offer?.codeHash ?? '-'}`, `${this.prefix}token:${next.accessToken?.tokenHash ?? '-'}`],
       [expectedVersion, next.version, this.seal(next), next.statusIdx, next.state === 'revoked' ? 1 : 0, codeTtl, tokenTtl, next.id],
+      this.durability,
     );
     return Number(replaced) === 1;
   }
@@ -105,7 +109,7 @@ export class RedisMandateStore implements MandateStore {
   }
 
   async nextStatusIndex(): Promise<number> {
-    return (await this.client.incr(`${this.prefix}status-sequence`)) - 1;
+    return Number(await writeCommand(this.client, this.durability, 'INCR', `${this.prefix}status-sequence`)) - 1;
   }
 
   async revokedStatusIndices(): Promise<number[]> {

@@ -9,10 +9,9 @@
  * Redis Cluster; an index key that outlives its record finds nothing. Keys expire by themselves at
  * the record's end of life; a read also compares `x` with the service's clock.
  */
-import type { Redis } from 'ioredis';
 import type { OidcArtifactStore, OidcPayload } from '../oidc/ports.ts';
 import type { AtRestCipher } from './encrypt-at-rest.ts';
-import { LuaScript, expiryMs } from './redis-client.ts';
+import { LuaScript, expiryMs, writeCommand, type Durability, type RedisConnection } from './redis-client.ts';
 
 const DEFAULT_LIFETIME_MS = 86_400_000;
 
@@ -46,15 +45,17 @@ export class RedisOidcStore implements OidcArtifactStore {
   private readonly prefix: string;
   private readonly cipher: AtRestCipher;
   private readonly clock: () => number;
+  private readonly durability: Durability | undefined;
 
-  /** @param client a connected client, owned by the caller */
+  /** @param client a connected client (one node or a cluster), owned by the caller; `durability`: `WAIT` for replicas after every write (redis-client.ts) */
   constructor(
-    private readonly client: Redis,
-    opts: { readonly cipher: AtRestCipher; readonly keyPrefix?: string; readonly clock?: () => number },
+    private readonly client: RedisConnection,
+    opts: { readonly cipher: AtRestCipher; readonly keyPrefix?: string; readonly clock?: () => number; readonly durability?: Durability },
   ) {
     this.prefix = opts.keyPrefix ?? 'eudi-verifier:';
     this.cipher = opts.cipher;
     this.clock = opts.clock ?? Date.now;
+    this.durability = opts.durability;
   }
 
   async upsert(model: string, id: string, payload: OidcPayload, expiresInSeconds: number | undefined): Promise<void> {
@@ -62,10 +63,10 @@ export class RedisOidcStore implements OidcArtifactStore {
     const end = now + (expiresInSeconds === undefined ? DEFAULT_LIFETIME_MS : expiresInSeconds * 1000);
     const ttl = expiryMs(end, now, 0);
     const { consumed: _consumed, ...rest } = payload;
-    await UPSERT.run(this.client, [this.record(model, id)], [this.cipher.seal(JSON.stringify(rest), context(model, id)), end, ttl]);
-    if (typeof payload.uid === 'string') await this.client.set(this.k(`oidc-uid:{${model}:${payload.uid}}`), id, 'PX', ttl);
-    if (typeof payload.userCode === 'string') await this.client.set(this.k(`oidc-user-code:{${model}:${payload.userCode}}`), id, 'PX', ttl);
-    if (typeof payload.grantId === 'string') await INDEX_GRANT.run(this.client, [this.k(`oidc-grant:{${payload.grantId}}`)], [`${model}:${id}`, ttl]);
+    await UPSERT.run(this.client, [this.record(model, id)], [this.cipher.seal(JSON.stringify(rest), context(model, id)), end, ttl], this.durability);
+    if (typeof payload.uid === 'string') await writeCommand(this.client, this.durability, 'SET', this.k(`oidc-uid:{${model}:${payload.uid}}`), id, 'PX', ttl);
+    if (typeof payload.userCode === 'string') await writeCommand(this.client, this.durability, 'SET', this.k(`oidc-user-code:{${model}:${payload.userCode}}`), id, 'PX', ttl);
+    if (typeof payload.grantId === 'string') await INDEX_GRANT.run(this.client, [this.k(`oidc-grant:{${payload.grantId}}`)], [`${model}:${id}`, ttl], this.durability);
   }
 
   async find(model: string, id: string): Promise<OidcPayload | undefined> {
@@ -89,11 +90,11 @@ export class RedisOidcStore implements OidcArtifactStore {
   }
 
   async consume(model: string, id: string, at: number): Promise<boolean> {
-    return (await CONSUME.run(this.client, [this.record(model, id)], [at, this.clock()])) === 1;
+    return (await CONSUME.run(this.client, [this.record(model, id)], [at, this.clock()], this.durability)) === 1;
   }
 
   async destroy(model: string, id: string): Promise<void> {
-    await this.client.del(this.record(model, id));
+    await writeCommand(this.client, this.durability, 'DEL', this.record(model, id));
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
@@ -101,9 +102,9 @@ export class RedisOidcStore implements OidcArtifactStore {
     const members = await this.client.smembers(set);
     for (const member of members) {
       const colon = member.indexOf(':');
-      if (colon > 0) await this.client.del(this.record(member.slice(0, colon), member.slice(colon + 1)));
+      if (colon > 0) await writeCommand(this.client, this.durability, 'DEL', this.record(member.slice(0, colon), member.slice(colon + 1)));
     }
-    await this.client.del(set);
+    await writeCommand(this.client, this.durability, 'DEL', set);
   }
 
   /** Keys expire by themselves at the record's end of life. */

@@ -1,17 +1,18 @@
 /**
  * Redis adapter of {@link SessionStore}.
  *
- * A session is one hash (`<prefix>session:<id>`): `v` version, `x` end of life, `b` the session
- * sealed at rest (it holds verified claims). Updates are a compare-and-set on `v` in a Lua
- * script; a transaction claim is `SET NX`, so the first claim wins across instances. Keys expire
- * by themselves a little after their end of life; `purgeExpired` deletes them on time by the
- * logical clock, from sorted sets of end times.
+ * A session is one hash (`<prefix>session:{<id>}`, its own hash tag): `v` version, `x` end of life,
+ * `b` the session sealed at rest (it holds verified claims). Updates are a compare-and-set on `v`
+ * in a Lua script on that one key; a transaction claim (`<prefix>session-claim:<transaction id>`) is
+ * `SET NX`, so the first claim wins across instances. Keys expire by themselves a little after
+ * their end of life; `purgeExpired` deletes them on time by the logical clock, from sorted sets of
+ * end times split into buckets (`<prefix>session-purge:{s<b>}`, `<prefix>session-claim-purge:{c<b>}`),
+ * each written after the key it indexes — every script touches one slot (docs/adr/0280).
  */
-import type { Redis } from 'ioredis';
 import type { SessionStore } from '../portal/ports.ts';
 import { sessionExpiresAt, type Session, type SessionId } from '../portal/session.ts';
 import type { AtRestCipher } from './encrypt-at-rest.ts';
-import { LuaScript, expiryMs } from './redis-client.ts';
+import { LuaScript, bucketOf, expiryMs, writeCommand, type Durability, type RedisConnection } from './redis-client.ts';
 
 export interface RedisSessionStoreOptions {
   readonly cipher: AtRestCipher;
@@ -20,53 +21,49 @@ export interface RedisSessionStoreOptions {
   readonly expirySlackMs?: number;
   /** The real clock, for Redis key lifetimes only (default Date.now). */
   readonly clock?: () => number;
+  /** Replicas that must acknowledge each write before it counts (default none). */
+  readonly durability?: Durability;
 }
 
-/** KEYS session, purge · ARGV id, version, expiresAt, body, ttlMs */
+/** Buckets of the purge indexes. */
+const BUCKETS = 16;
+
+/** KEYS session · ARGV version, expiresAt, body, ttlMs */
 const CREATE = new LuaScript(
   `if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'v', ARGV[2], 'x', ARGV[3], 'b', ARGV[4])
-redis.call('PEXPIRE', KEYS[1], ARGV[5])
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+redis.call('HSET', KEYS[1], 'v', ARGV[1], 'x', ARGV[2], 'b', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return 1`,
-  2,
+  1,
 );
 
-/** KEYS session, purge · ARGV id, expectedVersion, version, expiresAt, body, ttlMs */
+/** KEYS session · ARGV expectedVersion, version, expiresAt, body, ttlMs */
 const UPDATE = new LuaScript(
   `local v = redis.call('HGET', KEYS[1], 'v')
-if not v or v ~= ARGV[2] then return 0 end
-redis.call('HSET', KEYS[1], 'v', ARGV[3], 'x', ARGV[4], 'b', ARGV[5])
-redis.call('PEXPIRE', KEYS[1], ARGV[6])
-redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
+if not v or v ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'v', ARGV[2], 'x', ARGV[3], 'b', ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
 return 1`,
-  2,
+  1,
 );
 
-/** KEYS session, purge · ARGV id */
-const DELETE = new LuaScript(
-  `local n = redis.call('DEL', KEYS[1])
-redis.call('ZREM', KEYS[2], ARGV[1])
-return n`,
-  2,
+/**
+ * KEYS index · ARGV now, batch. Takes the members due by now off the index and returns them; the
+ * caller deletes their keys (other slots). A key whose index entry is gone before it was deleted
+ * still expires by itself.
+ */
+const TAKE_DUE = new LuaScript(
+  `local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+if #ids > 0 then redis.call('ZREM', KEYS[1], unpack(ids)) end
+return ids`,
+  1,
 );
 
-/** KEYS claim, claimPurge · ARGV transactionId, sessionId, purgeAt, ttlMs */
-const CLAIM = new LuaScript(
-  `if not redis.call('SET', KEYS[1], ARGV[2], 'NX', 'PX', ARGV[4]) then return 0 end
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
-return 1`,
-  2,
-);
-
-/** KEYS purge · ARGV now, key prefix, batch. Deletes the keys of members due by now; returns how many. */
-const PURGE = new LuaScript(
-  `local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
-for _, id in ipairs(ids) do
-  redis.call('DEL', ARGV[2] .. id)
-  redis.call('ZREM', KEYS[1], id)
-end
-return #ids`,
+/** KEYS session · ARGV now. Deletes the session if its end of life is due (an update may have extended it). */
+const DELETE_IF_DUE = new LuaScript(
+  `local x = redis.call('HGET', KEYS[1], 'x')
+if not x or tonumber(x) > tonumber(ARGV[1]) then return 0 end
+return redis.call('DEL', KEYS[1])`,
   1,
 );
 
@@ -77,22 +74,25 @@ export class RedisSessionStore implements SessionStore {
   private readonly cipher: AtRestCipher;
   private readonly slackMs: number;
   private readonly clock: () => number;
+  private readonly durability: Durability | undefined;
 
-  /** @param client a connected client, owned by the caller */
+  /** @param client a connected client or cluster client, owned by the caller */
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisConnection,
     opts: RedisSessionStoreOptions,
   ) {
     this.prefix = opts.keyPrefix ?? 'eudi-verifier:';
     this.cipher = opts.cipher;
     this.slackMs = opts.expirySlackMs ?? 30_000;
     this.clock = opts.clock ?? Date.now;
+    this.durability = opts.durability;
   }
 
   async create(session: Session): Promise<void> {
     const end = sessionExpiresAt(session);
-    const created = await CREATE.run(this.client, [this.key(session.id), this.k('session-purge')], [session.id, session.version, end, this.seal(session), this.ttl(end)]);
+    const created = await CREATE.run(this.client, [this.key(session.id)], [session.version, end, this.seal(session), this.ttl(end)], this.durability);
     if (created !== 1) throw new Error('duplicate session id');
+    await this.index('session-purge', 's', session.id, end);
   }
 
   async get(id: SessionId): Promise<Session | undefined> {
@@ -103,37 +103,60 @@ export class RedisSessionStore implements SessionStore {
   async update(next: Session, expectedVersion: number): Promise<boolean> {
     if (next.version !== expectedVersion + 1) return false;
     const end = sessionExpiresAt(next);
-    return (await UPDATE.run(this.client, [this.key(next.id), this.k('session-purge')], [next.id, expectedVersion, next.version, end, this.seal(next), this.ttl(end)])) === 1;
+    if ((await UPDATE.run(this.client, [this.key(next.id)], [expectedVersion, next.version, end, this.seal(next), this.ttl(end)], this.durability)) !== 1) return false;
+    await this.index('session-purge', 's', next.id, end);
+    return true;
   }
 
   async delete(id: SessionId): Promise<boolean> {
-    return (await DELETE.run(this.client, [this.key(id), this.k('session-purge')], [id])) === 1;
+    const n = await writeCommand(this.client, this.durability, 'DEL', this.key(id));
+    await this.client.zrem(this.bucketKey('session-purge', 's', id), id);
+    return n === 1;
   }
 
   async claimTransaction(transactionId: string, sessionId: SessionId, purgeAt: number): Promise<boolean> {
-    return (await CLAIM.run(this.client, [this.k(`session-claim:${transactionId}`), this.k('session-claim-purge')], [transactionId, sessionId, purgeAt, this.ttl(purgeAt)])) === 1;
+    const set = await writeCommand(this.client, this.durability, 'SET', this.claimKey(transactionId), sessionId, 'NX', 'PX', this.ttl(purgeAt));
+    if (set !== 'OK') return false;
+    await this.index('session-claim-purge', 'c', transactionId, purgeAt);
+    return true;
   }
 
   async transactionClaim(transactionId: string): Promise<SessionId | undefined> {
-    return ((await this.client.get(this.k(`session-claim:${transactionId}`))) ?? undefined) as SessionId | undefined;
+    return ((await this.client.get(this.claimKey(transactionId))) ?? undefined) as SessionId | undefined;
   }
 
   async purgeExpired(now: number): Promise<number> {
-    const sessions = await this.purge(this.k('session-purge'), this.k('session:'), now);
-    await this.purge(this.k('session-claim-purge'), this.k('session-claim:'), now);
+    let sessions = 0;
+    for (let b = 0; b < BUCKETS; b++) {
+      for (;;) {
+        const ids = (await TAKE_DUE.run(this.client, [`${this.k('session-purge')}:{s${b}}`], [now, PURGE_BATCH])) as string[];
+        const deleted = await Promise.all(ids.map((id) => DELETE_IF_DUE.run(this.client, [this.key(id)], [now])));
+        sessions += deleted.filter((n) => n === 1).length;
+        if (ids.length < PURGE_BATCH) break;
+      }
+      for (;;) {
+        const ids = (await TAKE_DUE.run(this.client, [`${this.k('session-claim-purge')}:{c${b}}`], [now, PURGE_BATCH])) as string[];
+        await Promise.all(ids.map((id) => this.client.del(this.claimKey(id))));
+        if (ids.length < PURGE_BATCH) break;
+      }
+    }
     return sessions;
   }
 
   /** The client belongs to whoever opened it. */
   async close(): Promise<void> {}
 
-  private async purge(index: string, keyPrefix: string, now: number): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const n = Number(await PURGE.run(this.client, [index], [now, keyPrefix, PURGE_BATCH]));
-      total += n;
-      if (n < PURGE_BATCH) return total;
-    }
+  /** Records the end of life of a key in its bucket's purge index (a slot of its own). */
+  private async index(name: string, tag: string, id: string, at: number): Promise<void> {
+    await this.client.zadd(this.bucketKey(name, tag, id), at, id);
+  }
+
+  private bucketKey(name: string, tag: string, id: string): string {
+    return `${this.k(name)}:{${tag}${bucketOf(id, BUCKETS)}}`;
+  }
+
+  private claimKey(transactionId: string): string {
+    return this.k(`session-claim:${transactionId}`);
   }
 
   private seal(session: Session): string {
@@ -145,7 +168,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   private key(id: string): string {
-    return this.k(`session:${id}`);
+    return this.k(`session:{${id}}`);
   }
 
   private k(name: string): string {

@@ -5,10 +5,15 @@
  * transition is a single conditional UPDATE (compare-and-set) executed atomically by SQLite.
  * The private decryption key and the verified result are sealed at rest (store/encrypt-at-rest.ts);
  * rows an earlier version wrote in clear stay readable.
+ *
+ * The webhook outbox is a table of the same file (`webhook_outbox`), written in the same SQLite
+ * transaction as the completion that causes it. An event holds identifiers, a status and a time —
+ * no claim, nothing personal — so it is kept in clear.
  */
 import type Database from 'better-sqlite3';
 import { closeSqlite, openSqlite } from './open-sqlite.ts';
 import type { TransactionStore, CompleteTransaction } from '../oid4vp/ports.ts';
+import { DEAD_LETTER_RETENTION_MS, type OutboxItem, type Settlement, type WebhookEvent, type WebhookOutbox } from '../oid4vp/webhooks.ts';
 import type { Transaction, TransactionId, RequestId } from '../oid4vp/transaction.ts';
 import { openJson, type AtRestCipher } from './encrypt-at-rest.ts';
 import { finalStateFields, readErrorField } from './final-state-fields.ts';
@@ -24,7 +29,7 @@ interface Row {
 
 const MUTABLE = ['status', 'result', 'error', 'responseCodeHash', 'resultExpiresAt'] as const;
 
-export class SqliteTransactionStore implements TransactionStore {
+export class SqliteTransactionStore implements TransactionStore, WebhookOutbox {
   private readonly db: Database.Database;
   private readonly stmts;
 
@@ -52,6 +57,14 @@ export class SqliteTransactionStore implements TransactionStore {
         result_expires_at INTEGER
       );
       CREATE INDEX IF NOT EXISTS transactions_purge_at ON transactions (purge_at);
+      CREATE TABLE IF NOT EXISTS webhook_outbox (
+        event_id TEXT PRIMARY KEY,
+        body TEXT NOT NULL,
+        due_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        dead_at INTEGER
+      );
+      CREATE INDEX IF NOT EXISTS webhook_outbox_due ON webhook_outbox (dead_at, due_at);
     `);
     const cols = 'body, status, result, error, response_code_hash, result_expires_at';
     this.stmts = {
@@ -72,6 +85,18 @@ export class SqliteTransactionStore implements TransactionStore {
         'UPDATE transactions SET response_code_used = 1 WHERE id = ? AND response_code_hash = ? AND response_code_used = 0',
       ),
       purge: this.db.prepare('DELETE FROM transactions WHERE purge_at <= ?'),
+      purgeDead: this.db.prepare('DELETE FROM webhook_outbox WHERE dead_at <= ?'),
+      outboxInsert: this.db.prepare('INSERT INTO webhook_outbox (event_id, body, due_at) VALUES (?, ?, ?)'),
+      outboxDue: this.db.prepare<[number, number], { event_id: string; body: string; attempts: number }>(
+        'SELECT event_id, body, attempts FROM webhook_outbox WHERE dead_at IS NULL AND due_at <= ? ORDER BY due_at LIMIT ?',
+      ),
+      outboxLease: this.db.prepare('UPDATE webhook_outbox SET due_at = ? WHERE event_id = ?'),
+      outboxDelete: this.db.prepare('DELETE FROM webhook_outbox WHERE event_id = ?'),
+      outboxRetry: this.db.prepare('UPDATE webhook_outbox SET due_at = ?, attempts = ? WHERE event_id = ?'),
+      outboxDead: this.db.prepare('UPDATE webhook_outbox SET dead_at = ?, attempts = ? WHERE event_id = ?'),
+      outboxCounts: this.db.prepare<[], { pending: number; dead: number }>(
+        'SELECT COALESCE(SUM(dead_at IS NULL), 0) AS pending, COALESCE(SUM(dead_at IS NOT NULL), 0) AS dead FROM webhook_outbox',
+      ),
       ping: this.db.prepare('SELECT count(*) FROM transactions WHERE id = ?'),
     };
   }
@@ -104,9 +129,9 @@ export class SqliteTransactionStore implements TransactionStore {
     return this.stmts.retrieved.run(id, now).changes === 1;
   }
 
-  async complete(id: TransactionId, u: CompleteTransaction, now: number): Promise<boolean> {
+  async complete(id: TransactionId, u: CompleteTransaction, now: number, event?: WebhookEvent): Promise<boolean> {
     const fields = finalStateFields(u);
-    const info = this.stmts.complete.run({
+    const params = {
       id,
       now,
       status: u.status,
@@ -114,8 +139,32 @@ export class SqliteTransactionStore implements TransactionStore {
       error: fields.error ?? null,
       response_code_hash: u.responseCodeHash ?? null,
       result_expires_at: u.resultExpiresAt,
-    });
-    return info.changes === 1;
+    };
+    // One SQLite transaction: the final status and its outbox event are committed together or not at all.
+    return this.db.transaction(() => {
+      if (this.stmts.complete.run(params).changes !== 1) return false;
+      if (event !== undefined) this.stmts.outboxInsert.run(event.id, JSON.stringify(event), now);
+      return true;
+    }).immediate();
+  }
+
+  async claimDue(now: number, limit: number, leaseMs: number): Promise<OutboxItem[]> {
+    return this.db.transaction(() => {
+      const rows = this.stmts.outboxDue.all(now, limit);
+      for (const r of rows) this.stmts.outboxLease.run(now + leaseMs, r.event_id);
+      return rows.map((r) => ({ event: JSON.parse(r.body) as WebhookEvent, attempts: r.attempts }));
+    }).immediate();
+  }
+
+  async settle(item: OutboxItem, outcome: Settlement): Promise<void> {
+    if (outcome.kind === 'delivered') this.stmts.outboxDelete.run(item.event.id);
+    else if (outcome.kind === 'retry') this.stmts.outboxRetry.run(outcome.at, item.attempts + 1, item.event.id);
+    else this.stmts.outboxDead.run(outcome.at, item.attempts + 1, item.event.id);
+  }
+
+  async outboxCounts(): Promise<{ pending: number; dead: number }> {
+    const row = this.stmts.outboxCounts.get();
+    return { pending: row?.pending ?? 0, dead: row?.dead ?? 0 };
   }
 
   async consumeResponseCode(id: TransactionId, responseCodeHash: string): Promise<boolean> {
@@ -123,6 +172,7 @@ export class SqliteTransactionStore implements TransactionStore {
   }
 
   async purgeExpired(now: number): Promise<number> {
+    this.stmts.purgeDead.run(now - DEAD_LETTER_RETENTION_MS);
     return this.stmts.purge.run(now).changes;
   }
 

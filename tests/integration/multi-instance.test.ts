@@ -1,5 +1,5 @@
 /**
- * Two service processes on one Redis, as behind a load balancer: the wallet may fetch the request
+ * Two service processes on one Redis, and two on a local Redis Cluster (three primaries), as behind a load balancer: the wallet may fetch the request
  * from one instance and post the response to the other, and the RP may read from either. Both
  * share the public URL, the development verifier key and RP client (one DATA_DIR) and the store
  * key. A response is accepted once, however many instances it is posted to at the same time.
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createFixtureDirs, removeDir } from '../helpers/test-service.ts';
 import { useRedisServer } from '../helpers/redis-server.ts';
+import { useRedisCluster } from '../helpers/redis-cluster.ts';
 import { balancedFetch, rpCall, startServiceProcess, walletFile, walletTrustFor, type ServiceProcess } from '../helpers/service-process.ts';
 import { runWallet } from '../../src/wallet/wallet.ts';
 import { newStoreKey } from '../../src/store/encrypt-at-rest.ts';
@@ -19,8 +20,14 @@ vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 
 const PUBLIC = 'http://verifier.test';
 const redis = useRedisServer();
+const cluster = useRedisCluster();
 
-describe.runIf(redis.available)('two instances on one Redis', () => {
+const backends = [
+  ...(redis.available ? [{ name: 'one Redis', env: (): Record<string, string> => ({ REDIS_URL: redis.server().url }) }] : []),
+  ...(cluster.available ? [{ name: 'a Redis Cluster', env: (): Record<string, string> => ({ REDIS_CLUSTER_NODES: cluster.cluster().urls.join(',') }) }] : []),
+];
+
+describe.each(backends)('two instances on $name', (backend) => {
   let dirs: Awaited<ReturnType<typeof createFixtureDirs>>;
   let a: ServiceProcess;
   let b: ServiceProcess;
@@ -36,7 +43,7 @@ describe.runIf(redis.available)('two instances on one Redis', () => {
       FIXTURES_DIR: dirs.fixtures,
       TRUST_LIST_DIR: dirs.trustLists,
       STORE: 'redis',
-      REDIS_URL: redis.server().url,
+      ...backend.env(),
       STORE_ENCRYPTION_KEY: newStoreKey(),
     };
     // A first, so that B finds the development key, certificate and RP client that A made.

@@ -12,8 +12,10 @@ import { SqliteMandateStore } from '../../src/store/sqlite-mandate-store.ts';
 import { RedisMandateStore } from '../../src/store/redis-mandate-store.ts';
 import { AtRestCipher, newStoreKey } from '../../src/store/encrypt-at-rest.ts';
 import { useRedisServer } from '../helpers/redis-server.ts';
+import { useRedisCluster } from '../helpers/redis-cluster.ts';
 
 const redis = useRedisServer();
+const cluster = useRedisCluster();
 const CIPHER = AtRestCipher.fromConfig(newStoreKey());
 const T0 = 1_800_000_000_000;
 let redisPrefix = 0;
@@ -45,6 +47,8 @@ function mandate(statusIdx: number, overrides: Partial<Mandate> = {}): Mandate {
 
 const adapters: Array<[string, () => MandateStore & { file?: string }]> = [['sqlite', () => Object.assign(new SqliteMandateStore(file(), { cipher: CIPHER }), { file: join(root, `db-${n - 1}.sqlite`) })]];
 if (redis.available) adapters.push(['redis', () => new RedisMandateStore(redis.client(), { cipher: CIPHER, keyPrefix: `contract-${redisPrefix++}:`, clock: () => T0 })]);
+// Every key shares the `{mandates}` hash tag: the scripts run on Redis Cluster too.
+if (cluster.available) adapters.push(['redis cluster', () => new RedisMandateStore(cluster.client(), { cipher: CIPHER, keyPrefix: `contract-${redisPrefix++}:`, clock: () => T0 })]);
 
 describe.each(adapters)('MandateStore (%s)', (name, make) => {
   it('stores and returns a mandate unchanged, every field', async () => {
@@ -59,7 +63,7 @@ describe.each(adapters)('MandateStore (%s)', (name, make) => {
     const store = make();
     const m = mandate(0);
     await store.create(m);
-    const raw = name === 'sqlite' ? readFileSync(store.file as string).toString('latin1') : JSON.stringify(await redis.client().hgetall(`contract-${redisPrefix - 1}:{mandates}:m:${m.id}`));
+    const raw = name === 'sqlite' ? readFileSync(store.file as string).toString('latin1') : JSON.stringify(await (name === 'redis' ? redis.client() : cluster.client()).hgetall(`contract-${redisPrefix - 1}:{mandates}:m:${m.id}`));
     for (const secret of ['Greta', '193806211623', '197911024516', 'deklarationen']) expect(raw).not.toContain(secret);
     await store.close();
   });

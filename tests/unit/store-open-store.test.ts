@@ -54,9 +54,18 @@ describe('store settings', () => {
 
   it('STORE=redis needs REDIS_URL and STORE_ENCRYPTION_KEY, naming both', () => {
     const message = refused({ STORE: 'redis' });
-    expect(message).toMatch(/^\s+REDIS_URL: required with STORE=redis$/m);
+    expect(message).toMatch(/^\s+REDIS_URL: required with STORE=redis \(or REDIS_CLUSTER_NODES\)$/m);
     expect(message).toMatch(/^\s+STORE_ENCRYPTION_KEY: required with STORE=redis/m);
     expect(loadConfig({ STORE: 'redis', REDIS_URL: 'redis://127.0.0.1:6379/0', STORE_ENCRYPTION_KEY: newStoreKey() }).STORE).toBe('redis');
+  });
+
+  it('a Redis Cluster: REDIS_CLUSTER_NODES instead of REDIS_URL, never both; seed URLs only', () => {
+    const nodes = 'redis://127.0.0.1:7000, redis://127.0.0.1:7001';
+    expect(loadConfig({ STORE: 'redis', REDIS_CLUSTER_NODES: nodes, STORE_ENCRYPTION_KEY: newStoreKey() }).REDIS_CLUSTER_NODES).toBe(nodes);
+    expect(refused({ STORE: 'redis', REDIS_URL: 'redis://127.0.0.1:6379', REDIS_CLUSTER_NODES: nodes, STORE_ENCRYPTION_KEY: newStoreKey() })).toMatch(/^\s+REDIS_CLUSTER_NODES: set REDIS_URL \(one server\) or REDIS_CLUSTER_NODES \(a cluster\), not both$/m);
+    expect(refused({ REDIS_CLUSTER_NODES: '127.0.0.1:7000' })).toMatch(/^\s+REDIS_CLUSTER_NODES: must be redis:\/\/ or rediss:\/\/ URLs/m);
+    expect(refused({ REDIS_CLUSTER_NODES: 'redis://a:1,http://b:2' })).toMatch(/^\s+REDIS_CLUSTER_NODES: must be redis:\/\/ or rediss:\/\/ URLs/m);
+    expect(refused({ REDIS_WAIT_REPLICAS: '11' })).toMatch(/^\s+REDIS_WAIT_REPLICAS: /m);
   });
 
   it('production mode needs STORE_ENCRYPTION_KEY', () => {
@@ -139,7 +148,8 @@ describe.runIf(redis.available)('openStores: Redis', () => {
   });
 
   it('without REDIS_URL, or with nothing listening, refuses to open', async () => {
-    await expect(openStores({ kind: 'redis', cipher, openGraceMs: 1000 })).rejects.toThrow(/REDIS_URL: required/);
+    await expect(openStores({ kind: 'redis', cipher, openGraceMs: 1000 })).rejects.toThrow(/REDIS_URL or REDIS_CLUSTER_NODES: required/);
+    await expect(openStores({ kind: 'redis', redisClusterNodes: ['redis://127.0.0.1:1'], cipher, openGraceMs: 1000 })).rejects.toThrow(/REDIS_CLUSTER_NODES: cannot connect to redis:\/\/127\.0\.0\.1:1/);
     await expect(openStores({ kind: 'redis', redisUrl: 'redis://127.0.0.1:1', cipher, openGraceMs: 1000 })).rejects.toThrow(/REDIS_URL: cannot connect to redis:\/\/127\.0\.0\.1:1/);
   });
 });

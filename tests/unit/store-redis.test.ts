@@ -10,6 +10,7 @@ import { connectRedis, expiryMs, redactUrl } from '../../src/store/redis-client.
 import { RedisTransactionStore } from '../../src/store/redis-transaction-store.ts';
 import { RedisSessionStore } from '../../src/store/redis-session-store.ts';
 import { RedisSharingLogStore } from '../../src/store/redis-sharing-log-store.ts';
+import { migrateSharingLogLayout } from '../../src/store/redis-migrate-layout.ts';
 import { AtRestCipher, newStoreKey } from '../../src/store/encrypt-at-rest.ts';
 import { guardStore } from '../../src/store/guard-store.ts';
 import type { TransactionStore } from '../../src/oid4vp/ports.ts';
@@ -76,17 +77,26 @@ describe.runIf(redis.available)('Redis adapters', () => {
     await log.append({ kind: 'disclosure', id: 'ttl-entry', accountKey: 'k', at: NOW, expiresAt: NOW + 86_400_000, rpClientId: 'rp', useCaseId: 'u', purpose: { sv: 's', en: 'e' }, credentials: [], role: 'self' } as DisclosureEntry);
 
     const keys = await client.keys(`${prefix}*`);
-    // Indexes of purge times and the append counter are the only keys without expiry.
-    const indexes = new Set([`${prefix}tx-purge`, `${prefix}session-purge`, `${prefix}session-claim-purge`, `${prefix}log-purge`, `${prefix}log-seq`]);
-    const data = keys.filter((k) => !indexes.has(k));
-    expect(data.length).toBe(8); // 2 × (tx, txreq), session, claim, log entry, log list
+    // Indexes of purge times (split into buckets, each its own hash tag) are the only keys without expiry.
+    const index = /^ttl:(tx-purge:\{t\d+\}|session-purge:\{s\d+\}|session-claim-purge:\{c\d+\}|log-purge:\{l\d+\})$/;
+    const data = keys.filter((k) => !index.test(k)).sort();
+    expect(data.length).toBe(9); // 2 × (tx, txreq), session, claim, log entry, log list, its sequence
     for (const key of data) {
       const ttl = await client.pttl(key);
       expect({ key, expires: ttl > 0 }).toEqual({ key, expires: true });
     }
+    // The key layout (docs/adr/0280-redis-cluster-key-layout.md): one hash tag per transaction bucket, session, and log list.
+    const txKey = (id: string) => data.find((k) => /^ttl:tx:\{t\d+\}:/.test(k) && k.endsWith(`:${id}`))!;
+    expect(txKey(open.id)).toBeDefined();
+    expect(data).toContain(`ttl:txreq:${done.requestId}`);
+    expect(data).toContain(`ttl:session:{${session.id}}`);
+    expect(data).toContain(`ttl:session-claim:${done.id}`);
+    expect(data).toContain('ttl:log:{disclosure:k}');
+    expect(data).toContain('ttl:log:{disclosure:k}:seq');
+    expect(data).toContain('ttl:log:{disclosure:k}:e:ttl-entry');
     // An open transaction lives until its expiry plus the grace period (plus slack); a completed one until its result expires.
-    expect(await client.pttl(`${prefix}tx:${open.id}`)).toBeGreaterThan(300_000);
-    expect(await client.pttl(`${prefix}tx:${done.id}`)).toBeGreaterThan(600_000 - 60_000);
+    expect(await client.pttl(txKey(open.id))).toBeGreaterThan(300_000);
+    expect(await client.pttl(txKey(done.id))).toBeGreaterThan(600_000 - 60_000);
     expect(await client.pttl(`${prefix}txreq:${done.requestId}`)).toBeGreaterThan(600_000 - 60_000);
   });
 
@@ -104,6 +114,26 @@ describe.runIf(redis.available)('Redis adapters', () => {
     } finally {
       for (const c of others) c.disconnect();
     }
+  });
+
+  it('sharing-log entries of the earlier single-server layout are moved to the cluster-safe one, in order, once', async () => {
+    const prefix = 'old:';
+    const entry = (id: string, at: number) => ({ kind: 'disclosure', id, accountKey: 'acct', at, expiresAt: NOW + 86_400_000, rpClientId: 'rp', useCaseId: 'u', purpose: { sv: 's', en: 'e' }, credentials: [], role: 'self' }) as DisclosureEntry;
+    const old = [entry('e1', NOW - 3000), entry('e2', NOW - 2000), entry('e3', NOW - 2000)];
+    // As the earlier adapter wrote them: a global counter orders entries of the same instant.
+    for (const [i, e] of old.entries()) {
+      await client.hset(`${prefix}log-entry:${e.id}`, 'x', String(e.expiresAt), 'b', cipher.seal(JSON.stringify(e), `sharing-log:${e.id}`));
+      const member = `${String(i + 1).padStart(16, '0')}:${e.id}`;
+      await client.zadd(`${prefix}log:disclosure:acct`, e.at, member);
+      await client.zadd(`${prefix}log-purge`, e.expiresAt, JSON.stringify([`${prefix}log-entry:${e.id}`, `${prefix}log:disclosure:acct`, member]));
+    }
+    await client.set(`${prefix}log-seq`, '3');
+    expect(await migrateSharingLogLayout(client, prefix)).toEqual({ lists: 1, entries: 3 });
+    const log = new RedisSharingLogStore(client, { cipher, keyPrefix: prefix });
+    expect((await log.list('acct', 'disclosure', NOW, 10)).map((e) => e.id)).toEqual(['e3', 'e2', 'e1']);
+    expect((await client.keys(`${prefix}*`)).filter((k) => !k.includes('{'))).toEqual([]);
+    expect(await migrateSharingLogLayout(client, prefix)).toEqual({ lists: 0, entries: 0 });
+    expect(await log.purgeExpired(NOW + 86_400_001)).toBe(3);
   });
 
   it('scripts are loaded again when Redis forgot them (SCRIPT FLUSH, restart)', async () => {

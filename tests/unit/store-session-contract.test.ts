@@ -20,9 +20,11 @@ import { RedisSessionStore } from '../../src/store/redis-session-store.ts';
 import { RedisSharingLogStore } from '../../src/store/redis-sharing-log-store.ts';
 import { AtRestCipher, newStoreKey } from '../../src/store/encrypt-at-rest.ts';
 import { useRedisServer } from '../helpers/redis-server.ts';
+import { useRedisCluster } from '../helpers/redis-cluster.ts';
 
 // Redis: a real redis-server for this file, each store under its own key prefix.
 const redis = useRedisServer();
+const cluster = useRedisCluster();
 const redisCipher = AtRestCipher.fromConfig(newStoreKey());
 const CIPHER = AtRestCipher.fromConfig(newStoreKey());
 let redisPrefix = 0;
@@ -80,6 +82,7 @@ const sessionAdapters: Array<[string, () => SessionStore]> = [
 ];
 
 if (redis.available) sessionAdapters.push(['redis', () => new RedisSessionStore(redis.client(), { cipher: redisCipher, keyPrefix: `contract-${redisPrefix++}:` })]);
+if (cluster.available) sessionAdapters.push(['redis cluster', () => new RedisSessionStore(cluster.client(), { cipher: redisCipher, keyPrefix: `contract-${redisPrefix++}:` })]);
 
 describe.each(sessionAdapters)('SessionStore (%s)', (_name, make) => {
   it('stores and returns a session unchanged, every field', async () => {
@@ -202,6 +205,7 @@ const logAdapters: Array<[string, () => SharingLogStore]> = [
 ];
 
 if (redis.available) logAdapters.push(['redis', () => new RedisSharingLogStore(redis.client(), { cipher: redisCipher, keyPrefix: `contract-${redisPrefix++}:` })]);
+if (cluster.available) logAdapters.push(['redis cluster', () => new RedisSharingLogStore(cluster.client(), { cipher: redisCipher, keyPrefix: `contract-${redisPrefix++}:` })]);
 
 describe.each(logAdapters)('SharingLogStore (%s)', (_name, make) => {
   it('lists one account’s entries of one kind, newest first, same instant in reverse order of appending, at most limit', async () => {

@@ -1,6 +1,6 @@
 /**
  * The TransactionStore contract (src/oid4vp/ports.ts), run against every adapter: the in-memory
- * store and the SQLite store on a real file. One suite, so the adapters cannot drift apart.
+ * store, the SQLite store on a real file, Redis and a local Redis Cluster. One suite, so the adapters cannot drift apart.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import type { Nonce, RequestId, StoredCredentialResult, Transaction, Transaction
 import { RedisTransactionStore } from '../../src/store/redis-transaction-store.ts';
 import { AtRestCipher, newStoreKey } from '../../src/store/encrypt-at-rest.ts';
 import { useRedisServer } from '../helpers/redis-server.ts';
+import { useRedisCluster } from '../helpers/redis-cluster.ts';
 
 /** The store key of the SQLite adapters in this file (a child process opens the same file with it). */
 const KEY = newStoreKey();
@@ -109,6 +110,12 @@ const redis = useRedisServer();
 if (redis.available) {
   const cipher = AtRestCipher.fromConfig(newStoreKey());
   adapters.push({ name: 'RedisTransactionStore', open: () => new RedisTransactionStore(redis.client(), { cipher, keyPrefix: `contract-${dbCounter++}:`, openGraceMs: GRACE }) });
+}
+// Redis Cluster: three primaries on loopback; every script must touch one slot.
+const cluster = useRedisCluster();
+if (cluster.available) {
+  const cipher = AtRestCipher.fromConfig(newStoreKey());
+  adapters.push({ name: 'RedisTransactionStore (cluster)', open: () => new RedisTransactionStore(cluster.client(), { cipher, keyPrefix: `contract-${dbCounter++}:`, openGraceMs: GRACE }) });
 }
 
 describe.each(adapters)('TransactionStore contract: $name', (adapter) => {
