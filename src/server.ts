@@ -166,7 +166,13 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
     logger,
     metrics,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    rateLimit: { windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000, perIp: config.RATE_LIMIT_PER_IP, perRpClient: config.RATE_LIMIT_PER_RP_CLIENT },
+    rateLimit: {
+      windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
+      perIp: config.RATE_LIMIT_PER_IP,
+      perRpClient: config.RATE_LIMIT_PER_RP_CLIENT,
+      // With Redis, every process of every instance counts against one limit; with SQLite, per process.
+      ...(stores.rateLimitCounters !== undefined && { shared: stores.rateLimitCounters }),
+    },
     ready: async () => {
       storeUp = await stores.ping();
       metrics.setStoreUp(storeUp);

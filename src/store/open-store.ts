@@ -18,6 +18,7 @@ import { connectRedis, type RedisClientOptions } from './redis-client.ts';
 import { RedisTransactionStore } from './redis-transaction-store.ts';
 import { RedisSessionStore } from './redis-session-store.ts';
 import { RedisSharingLogStore } from './redis-sharing-log-store.ts';
+import { RedisRateLimitCounters } from './redis-rate-limit-counters.ts';
 import { SqliteTransactionStore } from './sqlite-transaction-store.ts';
 import { SqliteSessionStore } from './sqlite-session-store.ts';
 import { SqliteSharingLogStore } from './sqlite-sharing-log-store.ts';
@@ -30,6 +31,8 @@ export interface Stores {
   readonly transactions: TransactionStore;
   readonly sessions: SessionStore;
   readonly sharingLog: SharingLogStore;
+  /** Rate-limit counts shared by every process (Redis); absent with SQLite, whose limits are per process. */
+  readonly rateLimitCounters?: RedisRateLimitCounters;
   /** True when the backend answers now. */
   ping(): Promise<boolean>;
   /** Closes every store and the connection. */
@@ -59,7 +62,7 @@ export async function openStores(opts: OpenStoresOptions): Promise<Stores> {
     if (opts.redisUrl === undefined) throw new StoreOpenError('REDIS_URL: required with STORE=redis');
     const client = await connectRedis(opts.redisUrl, opts.redis);
     const common = { cipher: opts.cipher, ...(opts.redisKeyPrefix !== undefined && { keyPrefix: opts.redisKeyPrefix }), ...(opts.clock !== undefined && { clock: opts.clock }) };
-    return redisStores(client, {
+    return redisStores(client, new RedisRateLimitCounters(client, opts.redisKeyPrefix), {
       transactions: guard('transactions', new RedisTransactionStore(client, { ...common, openGraceMs: opts.openGraceMs })),
       sessions: guard('sessions', new RedisSessionStore(client, common)),
       sharingLog: guard('sharing_log', new RedisSharingLogStore(client, common)),
@@ -90,10 +93,11 @@ export async function openStores(opts: OpenStoresOptions): Promise<Stores> {
   };
 }
 
-function redisStores(client: Redis, stores: Pick<Stores, 'transactions' | 'sessions' | 'sharingLog'>): Stores {
+function redisStores(client: Redis, rateLimitCounters: RedisRateLimitCounters, stores: Pick<Stores, 'transactions' | 'sessions' | 'sharingLog'>): Stores {
   return {
     kind: 'redis',
     ...stores,
+    rateLimitCounters,
     ping: async () => {
       try {
         return (await client.ping()) === 'PONG';
