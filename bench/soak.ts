@@ -120,6 +120,7 @@ function errorKind(err: unknown): string {
   const status = / answered (\d{3})/.exec(message)?.[1];
   if (status !== undefined) return `http_${status}`;
   if (message.includes('closed the connection')) return 'connection_closed';
+  if (message.startsWith('timeout')) return 'timeout';
   if (/ECONNRESET|EPIPE|ECONNREFUSED/.test(message)) return 'connection_error';
   if (message.startsWith('the flow ended')) return 'not_verified';
   return 'other';
