@@ -99,6 +99,10 @@ export async function serveCluster(config: Config, workers: number): Promise<voi
     return;
   }
   logger.info({ workers, pid: process.pid }, 'all workers listening');
+  if (config.STORE === 'sqlite') {
+    // Measured (docs/performance.md): the workers' writes wait on the one file lock, and a worker waiting blocks its event loop.
+    logger.warn({ workers }, 'several workers on one SQLite file: writes take turns on its lock; for throughput use STORE=redis or WORKERS=1');
+  }
 
   const refresh = setInterval(() => {
     trust.nextRound();
