@@ -3,14 +3,17 @@
  * on one port completes flows on both; a worker killed with SIGKILL under load is replaced, and
  * every transaction whose response was answered before, during or after the kill reads
  * `verified`; SIGHUP replaces every worker while the port keeps answering; SIGTERM stops the
- * primary and its workers. With SQLite (both workers on one WAL file) and with Redis.
+ * primary and its workers. With SQLite (both workers on one WAL file) and with Redis. Trusted
+ * lists are fetched once for both workers; a worker that cannot start stops the start with its
+ * exit code.
  */
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createFixtureDirs, removeDir } from '../helpers/test-service.ts';
 import { useRedisServer } from '../helpers/redis-server.ts';
-import { balancedFetch, rpCall, startServiceProcess, walletFile, walletTrustFor, type ServiceProcess } from '../helpers/service-process.ts';
+import { balancedFetch, rpCall, runServiceToExit, startServiceProcess, walletFile, walletTrustFor, type ServiceProcess } from '../helpers/service-process.ts';
+import { startLocalHttpServer } from '../helpers/local-http-server.ts';
 import { runWallet } from '../../src/wallet/wallet.ts';
 import { newStoreKey } from '../../src/store/encrypt-at-rest.ts';
 import type { TrustStore } from '../../src/trust/types.ts';
@@ -117,6 +120,51 @@ describe.each(stores)('WORKERS=2 (%s)', (kind) => {
     const pids = [...workersListening(svc).values()];
     expect(await svc.terminate()).toBe(0);
     for (const pid of pids) expect(alive(pid), `worker ${pid}`).toBe(false);
+  });
+});
+
+describe('WORKERS=2: start', () => {
+  it('a trusted list is fetched once for both workers, and each worker loads it', async () => {
+    const lists = await startLocalHttpServer();
+    try {
+      lists.route('/pid.lote.jws', { contentType: 'application/jose', body: await readFile(join(dirs.trustLists, 'dev-pid-providers.lote.jws')) });
+      const data = await mkdtemp(join(dirs.root, 'data-lists-'));
+      const svc = await startServiceProcess({
+        WORKERS: '2',
+        VERIFIER_MODE: 'development',
+        DATA_DIR: data,
+        FIXTURES_DIR: dirs.fixtures,
+        TRUST_LIST_DIR: dirs.trustLists,
+        TRUST_LIST_URLS: lists.url('/pid.lote.jws'),
+        FETCH_ALLOW_PRIVATE_HOSTS: '127.0.0.1',
+      });
+      try {
+        await until('two workers', () => workersListening(svc).size >= 2);
+        // Without the primary's shared fetch each worker would fetch it: 2.
+        expect(lists.count('/pid.lote.jws')).toBe(1);
+        const loaded = new Set<string>();
+        for (let i = 0; i < 8; i++) {
+          const ready = (await (await fetch(`${svc.url}/readyz`, { headers: { connection: 'close' } })).json()) as { trust_lists: Array<{ name: string; state: string }> };
+          const list = ready.trust_lists.find((l) => l.name === lists.url('/pid.lote.jws'));
+          expect(list?.state).toBe('current');
+          loaded.add(JSON.stringify(list));
+        }
+        expect(loaded.size).toBeGreaterThan(0);
+      } finally {
+        await svc.terminate();
+      }
+    } finally {
+      await lists.close();
+    }
+  });
+
+  it('a worker that cannot start stops the start with its exit code (78: a bad use case file)', async () => {
+    const useCases = await mkdtemp(join(dirs.root, 'bad-use-cases-'));
+    await writeFile(join(useCases, 'broken.json'), '{ "id": "broken", ');
+    const data = await mkdtemp(join(dirs.root, 'data-bad-'));
+    const { code, output } = await runServiceToExit({ WORKERS: '2', DATA_DIR: data, FIXTURES_DIR: dirs.fixtures, TRUST_LIST_DIR: dirs.trustLists, USE_CASE_DIR: useCases });
+    expect(code).toBe(78);
+    expect(output).toMatch(/broken\.json: is not valid JSON/);
   });
 });
 
