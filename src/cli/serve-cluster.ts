@@ -7,7 +7,8 @@
  *   A worker that exits before it listens stops the whole start with its exit code (a bad setting
  *   is still exit 78, an unreachable store 69).
  * - A worker that dies afterwards is replaced (after 1 s when it lived less than 10 s, so that a
- *   worker dying at every start does not spin).
+ *   worker dying at every start does not spin); a replacement that does not start is tried again
+ *   every 5 s, and when no worker is left the primary exits with the worker's exit code.
  * - SIGHUP: rolling restart — for each worker in turn a new one is started, and once it listens
  *   the old one gets SIGTERM and finishes its requests in flight (src/cli/main.ts). A new worker
  *   that fails to start ends the rolling restart; the old workers keep serving.
@@ -72,12 +73,31 @@ export async function serveCluster(config: Config, workers: number): Promise<voi
         }
         if (entry.stopping || shuttingDown) return;
         logger.error({ worker: worker.id, pid: worker.process.pid, code, signal }, 'worker died; starting another');
-        const delay = Date.now() - entry.startedAt < QUICK_DEATH_MS ? 1000 : 0;
-        setTimeout(() => {
-          if (!shuttingDown) startWorker().catch((err: unknown) => logger.error({ code: err instanceof WorkerStartError ? err.exitCode : undefined }, 'a replacement worker did not start'));
-        }, delay);
+        replace(Date.now() - entry.startedAt < QUICK_DEATH_MS ? 1000 : 0);
       });
     });
+
+  /**
+   * Starts a replacement after `delay` ms. One that does not start is tried again every 5 s while
+   * other workers serve; with none left the primary exits with its code (the port would otherwise
+   * accept connections that no worker answers), for the supervisor of the primary to decide.
+   */
+  const replace = (delay: number): void => {
+    setTimeout(() => {
+      if (shuttingDown) return;
+      startWorker().catch((err: unknown) => {
+        const exitCode = err instanceof WorkerStartError ? err.exitCode : 1;
+        if (running.size > 0) {
+          logger.error({ code: exitCode }, 'a replacement worker did not start; trying again in 5 s');
+          replace(5000);
+          return;
+        }
+        logger.fatal({ code: exitCode }, 'no worker is running and a replacement did not start: exiting');
+        shuttingDown = true;
+        process.exit(exitCode);
+      });
+    }, delay);
+  };
 
   const stopWorker = (entry: Running): Promise<void> =>
     new Promise((resolveStop) => {

@@ -7,7 +7,7 @@
  * lists are fetched once for both workers; a worker that cannot start stops the start with its
  * exit code.
  */
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createFixtureDirs, removeDir } from '../helpers/test-service.ts';
@@ -155,6 +155,23 @@ describe('WORKERS=2: start', () => {
       }
     } finally {
       await lists.close();
+    }
+  });
+
+  it('with no worker left and a replacement that cannot start, the primary exits with its code', async () => {
+    const useCases = await mkdtemp(join(dirs.root, 'use-cases-'));
+    await cp(join(process.cwd(), 'presentation-definitions'), useCases, { recursive: true });
+    const data = await mkdtemp(join(dirs.root, 'data-gone-'));
+    const svc = await startServiceProcess({ WORKERS: '2', VERIFIER_MODE: 'development', DATA_DIR: data, FIXTURES_DIR: dirs.fixtures, TRUST_LIST_DIR: dirs.trustLists, USE_CASE_DIR: useCases });
+    try {
+      await until('two workers', () => workersListening(svc).size >= 2);
+      // From now on a new worker refuses to start (exit 78).
+      await writeFile(join(useCases, 'broken.json'), '{ "id": "broken", ');
+      for (const pid of workersListening(svc).values()) process.kill(pid, 'SIGKILL');
+      await until('the primary to exit', () => svc.pid() === undefined);
+      expect(svc.logs().some((l) => l['msg'] === 'no worker is running and a replacement did not start: exiting' && l['code'] === 78)).toBe(true);
+    } finally {
+      await svc.terminate();
     }
   });
 
