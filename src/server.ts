@@ -27,7 +27,7 @@ import { representationTypeRules } from './portal/representation/type-metadata.t
 import { createFormatCaches } from './formats/caches.ts';
 import { buildDemoPortal } from './web/build-demo-portal.ts';
 import type { DevelopmentDefaults, DevelopmentPaths } from './compose/development.ts';
-import { composeTrust } from './compose/compose-trust.ts';
+import { composeTrust, type SharedTrust } from './compose/compose-trust.ts';
 import { composeClientIdentities, composeIdentity } from './compose/compose-identity.ts';
 import { composeClients, requireAnchorsForUseCases, requiredCategories } from './compose/compose-clients.ts';
 import { composeStores } from './compose/compose-stores.ts';
@@ -66,6 +66,10 @@ export interface BuildOptions {
   readonly sharingLogStore?: SharingLogStore;
   /** How a role's credential status is re-checked; default: the verifier's Token Status List checker. */
   readonly roleStatusCheck?: RoleStatusCheck;
+  /** A worker of several (WORKERS > 1): trusted lists are fetched by the primary process. */
+  readonly sharedTrust?: SharedTrust;
+  /** The worker's number (WORKERS > 1): every log line carries it and the process id. */
+  readonly worker?: number;
 }
 
 export async function buildService(config: Config, opts: BuildOptions = {}): Promise<Service> {
@@ -79,7 +83,7 @@ export async function buildService(config: Config, opts: BuildOptions = {}): Pro
 }
 
 async function compose(config: Config, opts: BuildOptions): Promise<Service> {
-  const logger = opts.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'eudi-verifier' }, mixin: logContext });
+  const logger = opts.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'eudi-verifier', ...(opts.worker !== undefined && { worker: opts.worker, pid: process.pid }) }, mixin: logContext });
   const now = opts.now ?? Date.now;
   const paths: DevelopmentPaths = { dataDir: resolve(config.DATA_DIR), fixturesDir: resolve(config.FIXTURES_DIR), trustListDir: resolve(config.TRUST_LIST_DIR) };
   await mkdir(paths.dataDir, { recursive: true });
@@ -87,7 +91,7 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
   if (dev !== undefined && (await dev.ensureFixtures(new Date(now())))) logger.warn({ dir: paths.fixturesDir }, 'generated development fixtures (never trusted in production)');
 
   const useCases = loadUseCases(resolve(config.USE_CASE_DIR));
-  const trust = await composeTrust(config, paths, now, logger, dev);
+  const trust = await composeTrust(config, paths, now, logger, dev, opts.sharedTrust);
   const { identity, previousIdentities } = await composeIdentity(config, dev);
   const { clients, registered, devApiKey } = await composeClients(config, useCases, dev);
   requireAnchorsForUseCases(trust.store(), useCases, registered);
@@ -186,7 +190,13 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
     logger,
     metrics,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    rateLimit: { windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000, perIp: config.RATE_LIMIT_PER_IP, perRpClient: config.RATE_LIMIT_PER_RP_CLIENT },
+    rateLimit: {
+      windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
+      perIp: config.RATE_LIMIT_PER_IP,
+      perRpClient: config.RATE_LIMIT_PER_RP_CLIENT,
+      // With Redis, every process of every instance counts against one limit; with SQLite, per process.
+      ...(stores.rateLimitCounters !== undefined && { shared: stores.rateLimitCounters }),
+    },
     ready: async () => {
       storeUp = await stores.ping();
       metrics.setStoreUp(storeUp);

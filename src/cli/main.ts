@@ -2,6 +2,8 @@
  * The `eudi-verifier` command: `serve`, `fixtures`, `wallet`, `trust-list`, `credential-status`, `verify`,
  * `redis-migrate-layout`.
  */
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { loadConfig, ConfigError } from '../config/load-config.ts';
@@ -17,6 +19,9 @@ import { verifyCommand, VERIFY_USAGE } from './verify-command.ts';
 import { commandUsage, wrapList } from './usage.ts';
 import { userMistakeLine } from './user-mistake.ts';
 import { MISBEHAVE_FLAGS } from './wallet-command.ts';
+import { workersOf } from '../config/z-config.ts';
+import { serveCluster } from './serve-cluster.ts';
+import { workerSharedTrust } from './cluster-messages.ts';
 
 const USAGE = `Usage: eudi-verifier <command> [--help]
 
@@ -122,12 +127,21 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     throw err;
+  } finally {
+    // A worker that could not start: its IPC channel to the primary would keep it alive.
+    if (command === 'serve' && cluster.isWorker && typeof process.exitCode === 'number' && process.exitCode !== 0) process.exit(process.exitCode);
   }
 }
 
 async function serve(): Promise<void> {
   const config = loadConfig();
-  const service = await buildService(config);
+  // WORKERS > 1: this process supervises worker processes that share the port (src/cli/serve-cluster.ts).
+  const workers = workersOf(config, availableParallelism());
+  if (cluster.isPrimary && workers > 1) {
+    await serveCluster(config, workers);
+    return;
+  }
+  const service = await buildService(config, cluster.worker !== undefined ? { sharedTrust: workerSharedTrust(config.TRUST_LIST_FETCH_TIMEOUT_MS), worker: cluster.worker.id } : {});
   const tls = await readTls(config);
   const server = await listen(service.app, config.HOST, config.PORT, tls);
   // Graceful shutdown: /readyz turns 503, no new connections, requests in flight finish, then the stores close.
@@ -159,7 +173,9 @@ async function serve(): Promise<void> {
     lines.push(`  dev API key:  ${service.devApiKey}   (development RP client "dev-portal", all use cases)`);
     lines.push(`  try it:       ${tryItEnv(config.PORT)}npm run wallet -- --demo pid-basic`);
   }
-  console.log(lines.join('\n'));
+  // With several workers, the first prints the banner and the others one line each.
+  if (cluster.isWorker && cluster.worker !== undefined && cluster.worker.id > 1) console.log(`worker ${cluster.worker.id} (pid ${process.pid}) listening`);
+  else console.log(lines.join('\n'));
 }
 
 /** The certificate chain and key of TLS_CERT_FILE and TLS_KEY_FILE, when set. */

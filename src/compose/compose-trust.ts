@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { ConfigError } from '../config/load-config.ts';
 import type { Config } from '../config/z-config.ts';
 import { pemCertificatesDer } from '../oid4vp/verifier-identity.ts';
-import { boundedFetcher, type BoundedFetchPolicy } from '../trust/fetch-bounded.ts';
+import { boundedFetcher, type BoundedFetch, type BoundedFetchPolicy } from '../trust/fetch-bounded.ts';
 import { TrustListManager } from '../trust/trust-list-manager.ts';
 import { parseServiceTypeGrants, type ServiceTypeGrants } from '../trust/service-types.ts';
 import type { TrustStore } from '../trust/types.ts';
@@ -24,6 +24,18 @@ export interface ComposedTrust {
   stop(): void;
 }
 
+/**
+ * Trusted lists fetched once for several worker processes (src/cli/serve-cluster.ts): what the
+ * trust composition uses instead of its own fetches and refresh timer. Each worker still verifies
+ * every list it loads.
+ */
+export interface SharedTrust {
+  readonly fetch: BoundedFetch;
+  readonly fetchPointed: BoundedFetch;
+  /** Calls `refresh` at each refresh round. */
+  onRefresh(refresh: () => void): void;
+}
+
 /** The bounded-fetch policy for outbound fetches of lists and status lists. */
 export function fetchPolicy(config: Config, timeoutMs: number, maxBytes: number): BoundedFetchPolicy {
   return {
@@ -35,7 +47,7 @@ export function fetchPolicy(config: Config, timeoutMs: number, maxBytes: number)
   };
 }
 
-export async function composeTrust(config: Config, paths: DevelopmentPaths, now: () => number, logger: Logger, dev: DevelopmentDefaults | undefined): Promise<ComposedTrust> {
+export async function composeTrust(config: Config, paths: DevelopmentPaths, now: () => number, logger: Logger, dev: DevelopmentDefaults | undefined, shared?: SharedTrust): Promise<ComposedTrust> {
   const manager = await TrustListManager.start({
     mode: config.VERIFIER_MODE,
     dir: paths.trustListDir,
@@ -44,17 +56,22 @@ export async function composeTrust(config: Config, paths: DevelopmentPaths, now:
     graceMs: config.TRUST_LIST_GRACE_SECONDS * 1000,
     lotlTerritories: splitSetting(config.TRUST_LOTL_TERRITORIES).map((t) => t.toUpperCase()),
     cacheDir: join(paths.dataDir, 'trust-cache'),
-    fetch: boundedFetcher(fetchPolicy(config, config.TRUST_LIST_FETCH_TIMEOUT_MS, config.TRUST_LIST_MAX_BYTES)),
+    fetch: shared?.fetch ?? boundedFetcher(fetchPolicy(config, config.TRUST_LIST_FETCH_TIMEOUT_MS, config.TRUST_LIST_MAX_BYTES)),
     // Lists reached through a pointer of a verified list of lists may be published over plain http: their signature,
     // checked against the signed pointer's certificates, is what counts (docs/adr/0100-signed-lists-over-http.md).
-    fetchPointed: boundedFetcher({ ...fetchPolicy(config, config.TRUST_LIST_FETCH_TIMEOUT_MS, config.TRUST_LIST_MAX_BYTES), allowHttp: true }),
+    fetchPointed: shared?.fetchPointed ?? boundedFetcher({ ...fetchPolicy(config, config.TRUST_LIST_FETCH_TIMEOUT_MS, config.TRUST_LIST_MAX_BYTES), allowHttp: true }),
     serviceTypeGrants: serviceTypeGrantsSetting(config.TRUST_SERVICE_TYPE_CATEGORIES),
     now: () => new Date(now()),
     warn: (msg) => logger.warn(msg),
   });
-  const refresh = setInterval(() => {
+  const refreshNow = () => {
     manager.refresh().catch((err: unknown) => logger.error({ err: err instanceof Error ? err.name : 'unknown' }, 'trust list refresh failed'));
-  }, config.TRUST_LIST_REFRESH_SECONDS * 1000);
+  };
+  if (shared !== undefined) {
+    shared.onRefresh(refreshNow);
+    return { manager, store: () => manager.current(), lists: manager.loaded(), stop: () => {} };
+  }
+  const refresh = setInterval(refreshNow, config.TRUST_LIST_REFRESH_SECONDS * 1000);
   refresh.unref();
   return { manager, store: () => manager.current(), lists: manager.loaded(), stop: () => clearInterval(refresh) };
 }

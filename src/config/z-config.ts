@@ -98,6 +98,8 @@ export const zConfig = z
     RATE_LIMIT_WINDOW_SECONDS: zPositiveInt(3600).default(60),
     RATE_LIMIT_PER_IP: zInt(0, 10_000_000).default(100_000),
     RATE_LIMIT_PER_RP_CLIENT: zInt(0, 10_000_000).default(100_000),
+    /** Worker processes sharing the port (node:cluster); 0: one per CPU. Default: one per CPU in production, 1 in development (docs/adr/0260-workers-with-node-cluster.md). */
+    WORKERS: zInt(0, 256).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     // --- store (store/) ---
     /** `sqlite`: one file under DATA_DIR (the embedded default); `redis`: shared by several instances (needs REDIS_URL and STORE_ENCRYPTION_KEY). */
@@ -229,6 +231,12 @@ export type Profile = 'haip' | 'open';
 /** PROFILE, or its default for the mode: `haip` in production, `open` in development. */
 export function profileOf(c: { readonly PROFILE?: Profile | undefined; readonly VERIFIER_MODE: 'development' | 'production' }): Profile {
   return c.PROFILE ?? (c.VERIFIER_MODE === 'production' ? 'haip' : 'open');
+}
+
+/** Worker processes: WORKERS (0: one per CPU), or one per CPU in production and 1 in development. */
+export function workersOf(c: { readonly WORKERS?: number | undefined; readonly VERIFIER_MODE: 'development' | 'production' }, cpus: number): number {
+  const wanted = c.WORKERS ?? (c.VERIFIER_MODE === 'production' ? 0 : 1);
+  return wanted === 0 ? Math.max(1, cpus) : wanted;
 }
 
 export type ConfigInput = z.input<typeof zConfig>;

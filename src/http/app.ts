@@ -78,8 +78,14 @@ export function createApp(opts: AppOptions): RequestListener {
     ...(opts.mandates === undefined || opts.portal === undefined ? [] : mandatesApiRoutes(opts.mandates, opts.portal)),
   ]);
   const headers = securityHeaders();
-  const perIp = opts.rateLimit !== undefined && opts.rateLimit.perIp > 0 ? new FixedWindowLimiter(opts.rateLimit.perIp, opts.rateLimit.windowMs) : undefined;
-  const perRp = opts.rateLimit !== undefined && opts.rateLimit.perRpClient > 0 ? new FixedWindowLimiter(opts.rateLimit.perRpClient, opts.rateLimit.windowMs) : undefined;
+  const limiter = (limit: number | undefined, name: string): FixedWindowLimiter | undefined => {
+    const settings = opts.rateLimit;
+    if (settings === undefined || limit === undefined || limit <= 0) return undefined;
+    const onError = (err: unknown) => opts.logger.warn({ limiter: name, err: err instanceof Error ? err.name : 'unknown' }, 'rate-limit counts not shared this time');
+    return new FixedWindowLimiter(limit, settings.windowMs, Date.now, settings.shared === undefined ? undefined : { counters: settings.shared, name, onError });
+  };
+  const perIp = limiter(opts.rateLimit?.perIp, 'ip');
+  const perRp = limiter(opts.rateLimit?.perRpClient, 'rp');
   const web = opts.web === undefined ? undefined : webApp(opts, opts.web);
 
   /** The API part of a request; false when the path is the demo portal's. */

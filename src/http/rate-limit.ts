@@ -1,8 +1,15 @@
 /**
- * Fixed-window request counters per key (a client IP, or an authenticated RP client), in memory
- * and per instance. All counters start again at each window boundary, so memory holds at most the
- * keys seen in one window. The answer carries the limit as in draft-ietf-httpapi-ratelimit-headers-07
+ * Fixed-window request counters per key (a client IP, or an authenticated RP client). All
+ * counters start again at each window boundary, so memory holds at most the keys seen in one
+ * window. The answer carries the limit as in draft-ietf-httpapi-ratelimit-headers-07
  * (`RateLimit-Policy: 100;w=60`, `RateLimit: limit=100, remaining=42, reset=17`).
+ *
+ * Alone, the counts are this process's. With {@link RateLimitCounters} (the Redis store), every
+ * process adds its counts to shared totals at most every `syncMs` and counts a key as the last
+ * shared total it learnt plus its own requests since: all processes together let through at most
+ * the limit plus, per process, what it admitted in one sync interval before it learnt the others'
+ * counts (docs/adr/0261-rate-limits-shared-through-the-store.md).
+ * A store that does not answer leaves the process with its own counts (the limit per process).
  */
 import type { ServerResponse } from 'node:http';
 import { isIPv4, isIPv6 } from 'node:net';
@@ -13,17 +20,40 @@ export interface RateLimitSettings {
   readonly perIp: number;
   /** Requests per window per authenticated RP client on `/v1/*`; 0: no limit. */
   readonly perRpClient: number;
+  /** Counts shared by every process of the service (Redis); absent: per process. */
+  readonly shared?: RateLimitCounters;
+}
+
+/** Totals shared by every process: adds `deltas` to the window's counters of `limiter`, answers the totals of those keys. */
+export interface RateLimitCounters {
+  add(limiter: string, windowStart: number, windowMs: number, deltas: ReadonlyMap<string, number>): Promise<ReadonlyMap<string, number>>;
+}
+
+export interface SharedCounting {
+  readonly counters: RateLimitCounters;
+  /** Which limiter: its counters are apart from the others'. */
+  readonly name: string;
+  /** How often this process sends its counts; default 100 ms. */
+  readonly syncMs?: number;
+  readonly onError?: (err: unknown) => void;
 }
 
 export class FixedWindowLimiter {
-  private counts = new Map<string, number>();
+  /** Shared totals as last learnt (empty without sharing). */
+  private known = new Map<string, number>();
+  /** Requests counted here and being sent. */
+  private sending = new Map<string, number>();
+  /** Requests counted here and not yet sent (without sharing: every request of the window). */
+  private pending = new Map<string, number>();
   private windowEnds = 0;
+  private timer: NodeJS.Timeout | undefined;
   private readonly policy: string;
 
   constructor(
     private readonly limit: number,
     private readonly windowMs: number,
     private readonly now: () => number = Date.now,
+    private readonly shared?: SharedCounting,
   ) {
     this.policy = `${limit};w=${Math.ceil(windowMs / 1000)}`;
   }
@@ -32,14 +62,56 @@ export class FixedWindowLimiter {
   take(key: string, res: ServerResponse): boolean {
     const now = this.now();
     if (now >= this.windowEnds) {
-      this.counts = new Map();
+      this.known = new Map();
+      this.sending = new Map();
+      this.pending = new Map();
       this.windowEnds = now - (now % this.windowMs) + this.windowMs;
     }
-    const count = (this.counts.get(key) ?? 0) + 1;
-    this.counts.set(key, count);
+    const own = (this.pending.get(key) ?? 0) + 1;
+    this.pending.set(key, own);
+    const count = (this.known.get(key) ?? 0) + (this.sending.get(key) ?? 0) + own;
+    if (this.shared !== undefined && this.timer === undefined) {
+      this.timer = setTimeout(() => this.sync(), this.shared.syncMs ?? 100);
+      this.timer.unref();
+    }
     res.setHeader('RateLimit-Policy', this.policy);
     res.setHeader('RateLimit', `limit=${this.limit}, remaining=${Math.max(0, this.limit - count)}, reset=${Math.ceil((this.windowEnds - now) / 1000)}`);
     return count <= this.limit;
+  }
+
+  /** Sends the pending counts, learns the totals; one sync at a time. */
+  private sync(): void {
+    const shared = this.shared;
+    if (shared === undefined || this.pending.size === 0) {
+      this.timer = undefined;
+      return;
+    }
+    const windowEnds = this.windowEnds;
+    const sending = this.pending;
+    this.sending = sending;
+    this.pending = new Map();
+    shared.counters
+      .add(shared.name, windowEnds - this.windowMs, this.windowMs, sending)
+      .then(
+        (totals) => {
+          if (this.windowEnds !== windowEnds) return;
+          for (const [key, total] of totals) this.known.set(key, total);
+        },
+        (err: unknown) => {
+          // Not shared this time: the counts stay this process's own.
+          if (this.windowEnds !== windowEnds) return;
+          for (const [key, n] of sending) this.known.set(key, (this.known.get(key) ?? 0) + n);
+          shared.onError?.(err);
+        },
+      )
+      .finally(() => {
+        if (this.sending === sending) this.sending = new Map();
+        this.timer = undefined;
+        if (this.pending.size > 0) {
+          this.timer = setTimeout(() => this.sync(), shared.syncMs ?? 100);
+          this.timer.unref();
+        }
+      });
   }
 }
 

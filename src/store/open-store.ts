@@ -24,6 +24,7 @@ import { RedisSessionStore } from './redis-session-store.ts';
 import { RedisSharingLogStore } from './redis-sharing-log-store.ts';
 import { RedisOidcStore } from './redis-oidc-store.ts';
 import { SqliteOidcStore } from './sqlite-oidc-store.ts';
+import { RedisRateLimitCounters } from './redis-rate-limit-counters.ts';
 import { SqliteTransactionStore } from './sqlite-transaction-store.ts';
 import { SqliteSessionStore } from './sqlite-session-store.ts';
 import { SqliteSharingLogStore } from './sqlite-sharing-log-store.ts';
@@ -41,6 +42,8 @@ export interface Stores {
   readonly oidc: OidcArtifactStore;
   /** Powers of attorney granted here (mandates/). */
   readonly mandates: MandateStore;
+  /** Rate-limit counts shared by every process (Redis); absent with SQLite, whose limits are per process. */
+  readonly rateLimitCounters?: RedisRateLimitCounters;
   /** True when the backend answers now. */
   ping(): Promise<boolean>;
   /** Closes every store and the connection. */
@@ -80,7 +83,7 @@ export async function openStores(opts: OpenStoresOptions): Promise<Stores> {
       ...(opts.clock !== undefined && { clock: opts.clock }),
       ...(opts.redisDurability !== undefined && { durability: opts.redisDurability }),
     };
-    return redisStores(client, {
+    return redisStores(client, new RedisRateLimitCounters(client, opts.redisKeyPrefix), {
       transactions: guard('transactions', new RedisTransactionStore(client, { ...common, openGraceMs: opts.openGraceMs })),
       sessions: guard('sessions', new RedisSessionStore(client, common)),
       sharingLog: guard('sharing_log', new RedisSharingLogStore(client, common)),
@@ -119,10 +122,11 @@ export async function openStores(opts: OpenStoresOptions): Promise<Stores> {
   };
 }
 
-function redisStores(client: RedisConnection, stores: Pick<Stores, 'transactions' | 'sessions' | 'sharingLog' | 'oidc' | 'mandates'>): Stores {
+function redisStores(client: RedisConnection, rateLimitCounters: RedisRateLimitCounters, stores: Pick<Stores, 'transactions' | 'sessions' | 'sharingLog' | 'oidc' | 'mandates'>): Stores {
   return {
     kind: 'redis',
     ...stores,
+    rateLimitCounters,
     ping: async () => {
       try {
         return (await client.ping()) === 'PONG';

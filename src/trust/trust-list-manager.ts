@@ -313,8 +313,10 @@ export class TrustListManager {
     if (path === undefined) return;
     try {
       await mkdir(this.#options.cacheDir as string, { recursive: true });
-      await writeFile(`${path}.tmp`, bytes);
-      await rename(`${path}.tmp`, path);
+      // A temporary file of this process: worker processes sharing DATA_DIR write the same lists at once.
+      const tmp = `${path}.${process.pid}.tmp`;
+      await writeFile(tmp, bytes);
+      await rename(tmp, path);
     } catch {
       this.#options.warn(`trust list ${source.name}: the cache under DATA_DIR cannot be written`);
     }

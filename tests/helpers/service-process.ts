@@ -50,7 +50,7 @@ export async function startServiceProcess(env: Record<string, string>, opts: Ser
   const start = async (): Promise<void> => {
     const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), join(repo, 'bin', 'eudi-verifier.js'), 'serve'], {
       cwd: repo,
-      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
+      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', WORKERS: '1', ...env },
       stdio: ['ignore', opts.discardStdout === true ? 'ignore' : 'pipe', 'pipe'],
     });
     child = proc;
@@ -98,7 +98,7 @@ export async function runServiceToExit(env: Record<string, string>): Promise<{ c
   const port = await freePort();
   const proc = spawn(process.execPath, [join(repo, 'bin', 'eudi-verifier.js'), 'serve'], {
     cwd: repo,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', WORKERS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
