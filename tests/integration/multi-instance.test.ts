@@ -146,8 +146,10 @@ describe.each(backends)('two instances on $name', (backend) => {
     const traced = await fetch(`${a.url}/v1/presentations/no-such-transaction-0000000`, { headers: { authorization: `Bearer ${apiKey}`, 'x-request-id': 'lb-trace-4711' } });
     expect(traced.headers.get('x-request-id')).toBe('lb-trace-4711');
     expect((await fetch(`${b.url}/healthz`, { headers: { 'x-request-id': 'not a token!' } })).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(a.logs().filter((l) => l['req_id'] === 'lb-trace-4711').map((l) => l['msg'])).toEqual(expect.arrayContaining(['rejected', 'http']));
+    // The child's log lines reach this process through a pipe: wait for them rather than a fixed time.
+    await expect
+      .poll(() => a.logs().filter((l) => l['req_id'] === 'lb-trace-4711').map((l) => l['msg']), { timeout: 10_000 })
+      .toEqual(expect.arrayContaining(['rejected', 'http']));
     const text = a.output() + b.output();
     for (const value of ['Anna', 'Andersson', '1985-03-14']) expect(text).not.toContain(value);
   });
