@@ -24,7 +24,8 @@ export async function composeClients(config: Config, useCases: ReadonlyMap<strin
   if (config.RP_CLIENTS_FILE !== undefined) {
     clients = RpClientRegistry.fromFile(config.RP_CLIENTS_FILE, new Set(useCases.keys()));
   } else if (dev !== undefined) {
-    const made = await dev.rpClient([...useCases.keys()], config.publicBaseUrl);
+    const portalUseCases = [...useCases.values()].filter((u) => u.portal !== undefined).map((u) => u.id);
+    const made = await dev.rpClient([...useCases.keys()], config.publicBaseUrl, portalUseCases);
     clients = new RpClientRegistry([made.client]);
     devApiKey = made.apiKey;
   } else {

@@ -24,7 +24,8 @@ export interface DevelopmentDefaults {
   /** The development verifier key and certificate, issued by the fixture access CA for the host of `publicBaseUrl`. */
   verifierCertificate(publicBaseUrl: string): Promise<{ readonly keyPem: string; readonly certPem: string }>;
   /** The development RP client (every use case) and its API key. */
-  rpClient(useCases: readonly string[], publicBaseUrl: string): Promise<{ readonly client: RpClient; readonly apiKey: string }>;
+  /** `portalUseCases`: those with a portal section, which the OpenID Connect bridge can run. */
+  rpClient(useCases: readonly string[], publicBaseUrl: string, portalUseCases: readonly string[]): Promise<{ readonly client: RpClient; readonly apiKey: string }>;
   /**
    * Registration certificates (compact JWTs) for the development relying party, one per use case,
    * issued by the fixture WRPRC provider for the relying party identifier `sub`; registering exactly

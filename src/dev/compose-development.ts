@@ -13,7 +13,7 @@ export function composeDevelopment(paths: DevelopmentPaths): DevelopmentDefaults
   return {
     ensureFixtures: (now) => ensureFixtures(paths, now),
     verifierCertificate: (publicBaseUrl) => ensureDevVerifierCertificate(paths, publicBaseUrl),
-    rpClient: (useCases, publicBaseUrl) => ensureDevRpClient(paths, useCases, publicBaseUrl),
+    rpClient: (useCases, publicBaseUrl, portalUseCases) => ensureDevRpClient(paths, useCases, publicBaseUrl, portalUseCases),
     registrationCertificates: (useCases, sub, now) => devRegistrationCertificates(paths, useCases, sub, now),
     listSignerCertFile: join(paths.fixturesDir, 'pki', 'list-signer.pem'),
     statusFetch: (http) => fixtureStatusListFetch(paths.fixturesDir, http),

@@ -56,8 +56,11 @@ export async function ensureDevVerifierCertificate(paths: DevPaths, publicBaseUr
   return { keyPem, certPem: leaf.pem };
 }
 
+/** The development client's OpenID Connect scopes → use cases, those present with a portal section. */
+const DEV_OIDC_SCOPES: Readonly<Record<string, string>> = { pid: 'login-pid', 'address pid': 'login-pid-address', 'pid representation': 'login-portal' };
+
 /** The development RP client (all use cases) and its API key, kept under `DATA_DIR`. */
-export async function ensureDevRpClient(paths: DevPaths, useCases: readonly string[], publicBaseUrl: string): Promise<{ client: RpClient; apiKey: string }> {
+export async function ensureDevRpClient(paths: DevPaths, useCases: readonly string[], publicBaseUrl: string, portalUseCases: readonly string[] = []): Promise<{ client: RpClient; apiKey: string }> {
   const keyFile = join(paths.dataDir, 'dev-api-key.txt');
   let apiKey: string;
   try {
@@ -76,14 +79,17 @@ export async function ensureDevRpClient(paths: DevPaths, useCases: readonly stri
     redirect_uris: [`${publicBaseUrl}/*`, 'http://localhost:*', 'http://127.0.0.1:*'],
     // The demo portal's own pages start Digital Credentials API flows (OpenID4VP 1.0 Appendix A.2).
     origins: [new URL(publicBaseUrl).origin],
-    // An e-service on the developer's machine logs in through the OpenID Connect bridge (docs/oidc.md).
-    oidc: {
+  };
+  // An e-service on the developer's machine logs in through the OpenID Connect bridge (docs/oidc.md).
+  const scopes = Object.fromEntries(Object.entries(DEV_OIDC_SCOPES).filter(([, useCase]) => portalUseCases.includes(useCase)));
+  if (Object.keys(scopes).length > 0) {
+    client.oidc = {
       redirect_uris: ['http://localhost:4000/callback', 'http://127.0.0.1:4000/callback'],
       post_logout_redirect_uris: ['http://localhost:4000/', 'http://127.0.0.1:4000/'],
       token_endpoint_auth_method: 'none',
-      scopes: { pid: 'login-pid', 'address pid': 'login-pid-address', 'pid representation': 'login-portal' },
-    },
-  };
+      scopes,
+    };
+  }
   return { client, apiKey };
 }
 
