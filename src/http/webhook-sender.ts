@@ -15,7 +15,8 @@
  * Server-side request forgery: the host is resolved once, every address checked against the
  * special-purpose ranges (RFC 6890 and the IANA IPv4/IPv6 Special-Purpose Address Registries:
  * loopback, private, link-local, shared, unique-local, multicast, unspecified, documentation,
- * IPv4-mapped), and the connection goes to the checked address (no second lookup, so no DNS
+ * IPv4-mapped) — the one policy the trusted-list and status-list fetches use too
+ * (trust/address-policy.ts) — and the connection goes to the checked address (no second lookup, so no DNS
  * rebinding). A private address is refused unless the client allows it. Redirects are not
  * followed; a 2xx answer is success; each attempt has a time limit.
  */
@@ -23,7 +24,8 @@ import { createHmac, randomUUID, sign } from 'node:crypto';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { isNonPublicAddress } from '../trust/address-policy.ts';
 import type { VerifierIdentity } from '../oid4vp/verifier-identity.ts';
 import type { SendOutcome, WebhookEvent, WebhookSender } from '../oid4vp/webhooks.ts';
 
@@ -47,59 +49,6 @@ export interface WebhookSenderOptions {
   readonly resolve?: (host: string) => Promise<string[]>;
 }
 
-/** Special-purpose ranges a webhook may not reach unless its client allows private addresses. */
-export const SPECIAL_PURPOSE = (() => {
-  const list = new BlockList();
-  for (const [net, prefix] of [
-    ['0.0.0.0', 8],
-    ['10.0.0.0', 8],
-    ['100.64.0.0', 10],
-    ['127.0.0.0', 8],
-    ['169.254.0.0', 16],
-    ['172.16.0.0', 12],
-    ['192.0.0.0', 24],
-    ['192.0.2.0', 24],
-    ['192.88.99.0', 24],
-    ['192.168.0.0', 16],
-    ['198.18.0.0', 15],
-    ['198.51.100.0', 24],
-    ['203.0.113.0', 24],
-    ['224.0.0.0', 4],
-    ['240.0.0.0', 4],
-  ] as const)
-    list.addSubnet(net, prefix, 'ipv4');
-  for (const [net, prefix] of [
-    ['::', 128],
-    ['::1', 128],
-    ['64:ff9b::', 96],
-    ['64:ff9b:1::', 48],
-    ['100::', 64],
-    ['2001::', 23],
-    ['2001:db8::', 32],
-    ['2002::', 16],
-    ['fc00::', 7],
-    ['fe80::', 10],
-    ['ff00::', 8],
-  ] as const)
-    list.addSubnet(net, prefix, 'ipv6');
-  return list;
-})();
-
-/** True when the address is in a special-purpose range (an IPv4-mapped IPv6 address counts as its IPv4 address). */
-export function isSpecialPurpose(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return SPECIAL_PURPOSE.check(address, 'ipv4');
-  if (family !== 6) return true;
-  // ::ffff:a.b.c.d (RFC 4291 §2.5.5.2), in whichever notation: judged as a.b.c.d.
-  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(new URL(`http://[${address}]`).hostname.slice(1, -1));
-  if (mapped !== null) {
-    const hi = parseInt(mapped[1]!, 16);
-    const lo = parseInt(mapped[2]!, 16);
-    return SPECIAL_PURPOSE.check(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`, 'ipv4');
-  }
-  return SPECIAL_PURPOSE.check(address, 'ipv6');
-}
-
 export function createWebhookSender(opts: WebhookSenderOptions): WebhookSender {
   const resolve = opts.resolve ?? (async (host: string) => (await dnsLookup(host, { all: true, verbatim: true })).map((a) => a.address));
   return {
@@ -116,7 +65,7 @@ export function createWebhookSender(opts: WebhookSenderOptions): WebhookSender {
       }
       if (addresses.length === 0) return { ok: false, reason: 'DNS resolution gave no address' };
       // Every address must be allowed: a name with one public and one private address is refused.
-      if (!target.allowPrivateAddresses && addresses.some(isSpecialPurpose)) return { ok: false, reason: 'refused: the webhook host resolves to a private, loopback or link-local address', permanent: true };
+      if (!target.allowPrivateAddresses && addresses.some(isNonPublicAddress)) return { ok: false, reason: 'refused: the webhook host resolves to a private, loopback or link-local address', permanent: true };
       const timestamp = Math.floor(Date.now() / 1000);
       const { body, headers } = signedRequest(event, target, opts, timestamp);
       return post(url, addresses[0]!, body, { ...headers, 'webhook-id': event.id, 'webhook-timestamp': String(timestamp) }, opts.timeoutMs);

@@ -10,7 +10,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compactVerify, importJWK } from 'jose';
-import { createWebhookSender, eventBody, isSpecialPurpose, type WebhookTarget } from '../../src/http/webhook-sender.ts';
+import { createWebhookSender, eventBody, type WebhookTarget } from '../../src/http/webhook-sender.ts';
+import { isNonPublicAddress } from '../../src/trust/address-policy.ts';
 import type { VerifierIdentity } from '../../src/oid4vp/verifier-identity.ts';
 import { backoffMs, deliverDue, type SendOutcome, type WebhookEvent, type WebhookSender } from '../../src/oid4vp/webhooks.ts';
 import { MemoryTransactionStore } from '../../src/store/memory-transaction-store.ts';
@@ -63,15 +64,15 @@ afterAll(async () => {
 const senderFor = (target: Partial<WebhookTarget> & { url: string }, resolve?: (host: string) => Promise<string[]>): WebhookSender =>
   createWebhookSender({ targetOf: () => ({ signing: 'jws', allowPrivateAddresses: true, ...target }), identity, issuer: 'https://verifier.example', timeoutMs: 300, ...(resolve !== undefined && { resolve }) });
 
-describe('special-purpose addresses (RFC 6890)', () => {
+describe('special-purpose addresses (RFC 6890): the one policy of trust/address-policy.ts', () => {
   it.each(['127.0.0.1', '127.8.9.10', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '255.255.255.255', '::1', '::', 'fe80::1', 'fc00::1', 'fd12:3456::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:10.0.0.1', 'ff02::1', '192.0.2.1'])('%s is refused', (a) => {
-    expect(isSpecialPurpose(a)).toBe(true);
+    expect(isNonPublicAddress(a)).toBe(true);
   });
   it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '192.169.0.1', '2a00:1450:4001::1', '2606:4700::1111', '::ffff:8.8.8.8'])('%s is public', (a) => {
-    expect(isSpecialPurpose(a)).toBe(false);
+    expect(isNonPublicAddress(a)).toBe(false);
   });
   it('something that is not an address counts as refused', () => {
-    expect(isSpecialPurpose('localhost')).toBe(true);
+    expect(isNonPublicAddress('localhost')).toBe(true);
   });
 });
 
