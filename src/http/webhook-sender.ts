@@ -20,12 +20,13 @@
  * rebinding). A private address is refused unless the client allows it. Redirects are not
  * followed; a 2xx answer is success; each attempt has a time limit.
  */
-import { createHmac, randomUUID, sign } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { isNonPublicAddress } from '../trust/address-policy.ts';
+import { signCompactJws } from '../jose/sign-jws.ts';
 import type { VerifierIdentity } from '../oid4vp/verifier-identity.ts';
 import type { SendOutcome, WebhookEvent, WebhookSender } from '../oid4vp/webhooks.ts';
 
@@ -84,14 +85,10 @@ function signedRequest(event: WebhookEvent, target: WebhookTarget, opts: Webhook
     const mac = createHmac('sha256', target.hmacSecret ?? Buffer.alloc(0)).update(`${event.id}.${timestamp}.${body}`, 'utf8').digest('base64');
     return { body, headers: { 'content-type': 'application/json', 'webhook-signature': `v1,${mac}` } };
   }
-  const header = { alg: 'ES256', typ: 'webhook-event+jwt', kid: opts.identity.kid };
   const claims = { iss: opts.issuer, aud: event.rpClientId, iat: timestamp, jti: event.id, ...eventBody(event) };
-  const input = `${b64(JSON.stringify(header))}.${b64(JSON.stringify(claims))}`;
-  const signature = sign('sha256', Buffer.from(input, 'ascii'), { key: opts.identity.privateKey, dsaEncoding: 'ieee-p1363' });
-  return { body: `${input}.${signature.toString('base64url')}`, headers: { 'content-type': 'application/jwt' } };
+  const body = signCompactJws({ typ: 'webhook-event+jwt', kid: opts.identity.kid }, claims, opts.identity.privateKey);
+  return { body, headers: { 'content-type': 'application/jwt' } };
 }
-
-const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64url');
 
 /** One POST to the checked address (the URL's host stays in Host and TLS SNI); never throws. */
 function post(url: URL, address: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<SendOutcome> {
