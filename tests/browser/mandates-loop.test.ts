@@ -90,7 +90,10 @@ describe('grant, collect, act, follow, revoke', { timeout: 120_000 }, () => {
     await erik.page.goto(`${t.baseUrl}/portal/mandates`);
     expect(await erik.page.locator('#mandates-to-me li.mandate .mandate-who').innerText()).toBe('Greta Lindqvist');
     await erik.page.getByRole('button', { name: 'Hämta till min plånbok' }).click();
-    expect(await erik.page.getByRole('img', { name: 'QR-kod med erbjudandet om fullmakten' }).isVisible()).toBe(true);
+    // The offer is a new page: wait for it to load (isVisible() does not wait).
+    const qr = erik.page.getByRole('img', { name: 'QR-kod med erbjudandet om fullmakten' });
+    await qr.waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await qr.isVisible()).toBe(true);
     const offer = (await erik.page.locator('#offer-link').getAttribute('href')) ?? '';
     expect(offer).toMatch(/^openid-credential-offer:\/\/\?credential_offer=/);
     await clean(erik.page, erik.problems, '62-mandate-offer');
