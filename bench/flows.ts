@@ -192,6 +192,8 @@ export async function startBenchService(store: 'sqlite' | 'redis', workers: numb
   const base = `http://127.0.0.1:${port}`;
   // BENCH_CPU_PROF=<dir>: the service writes a V8 CPU profile there when it stops (`node --cpu-prof`).
   const profileDir = process.env['BENCH_CPU_PROF'];
+  // BENCH_NODE_ARGS: more node options for the service, e.g. `--perf-basic-prof` for `perf record`.
+  const nodeArgs = [...(profileDir !== undefined && profileDir !== '' ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), ...(process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '')];
   let service: ServiceProcess | undefined;
   try {
     service = await startServiceProcess(
@@ -205,7 +207,7 @@ export async function startBenchService(store: 'sqlite' | 'redis', workers: numb
         TRANSACTION_TTL_SECONDS: '3600',
         ...(redis !== undefined && { STORE: 'redis', REDIS_URL: redis.url, STORE_ENCRYPTION_KEY: newStoreKey() }),
       },
-      { port, discardStdout: true, ...(profileDir !== undefined && profileDir !== '' && { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profileDir] }) },
+      { port, discardStdout: true, ...(nodeArgs.length > 0 && { nodeArgs }) },
     );
   } catch (err) {
     await redis?.dispose();
@@ -285,7 +287,7 @@ async function pendingMemory(svc: BenchService, pending: number): Promise<Pendin
  * One load level: rounds of flows, each between two yardstick measurements, so that a change in
  * machine load (other tenants of the host) weighs on both sides of each ratio alike.
  */
-async function measureLevel(svc: BenchService, yardstick: YardstickOp, concurrency: number, opts: FlowBenchOptions): Promise<FlowLevelResult> {
+export async function measureLevel(svc: Pick<BenchService, 'flow' | 'cpuMs'>, yardstick: YardstickOp, concurrency: number, opts: FlowBenchOptions): Promise<FlowLevelResult> {
   const perRound = Math.ceil(opts.flows / opts.rounds);
   const latencies: number[] = [];
   const rates: number[] = [];
@@ -347,7 +349,7 @@ export interface LeanWallet {
   readonly presentations: Map<string, { readonly prefix: string; readonly sdHash: string }>;
 }
 
-async function leanWallet(credential: SdJwtWalletCredential): Promise<LeanWallet> {
+export async function leanWallet(credential: SdJwtWalletCredential): Promise<LeanWallet> {
   return {
     agent: new ConnectionPool(),
     credential,
@@ -547,7 +549,7 @@ function rssBytes(pid: number | undefined): number {
 }
 
 /** User + system CPU time of a process, all threads, in ms (Linux /proc; 0 elsewhere). */
-function cpuMs(pid: number | undefined): number {
+export function cpuMs(pid: number | undefined): number {
   const fields = procFile(pid, 'stat').split(') ')[1]?.split(' ') ?? [];
   const ticks = Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
   return (ticks * 1000) / CLOCK_TICKS;

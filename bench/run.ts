@@ -40,6 +40,7 @@ import { verifyDeviceResponse, type MdocVerifyContext } from '../src/formats/mdo
 import { verifySdJwtVcPresentation, type SdJwtVcVerifyContext } from '../src/formats/sd-jwt-vc/verify-sd-jwt-vc.ts';
 import { createFormatCaches } from '../src/formats/caches.ts';
 import { es256VerifyOp, flowBenchReport, spread } from './flows.ts';
+import { floorBenchReport } from './floor.ts';
 import { issuanceBenchReport } from './issuance.ts';
 import { printSoak, runSoak, soakOptionsFromEnv } from './soak.ts';
 import { DOCTYPE, ELEMENTS, NS, TRANSCRIPT_INPUT } from '../tests/helpers/mdoc-builder.ts';
@@ -232,6 +233,8 @@ async function main(): Promise<void> {
   // End-to-end flows over HTTP with SQLite and Redis, and memory per pending transaction (bench/flows.ts).
   // `--verify-only`: the verification benchmarks alone, e.g. under `node --cpu-prof`.
   const flows = process.argv.includes('--verify-only') ? undefined : await flowBenchReport(yardstick);
+  // The protocol floor at 64 in flight (bench/floor.ts): what bounds the flow efficiency on this runtime.
+  const floor = flows === undefined ? undefined : await floorBenchReport(yardstick);
   // The open-loop soak (bench/soak.ts): BENCH_SOAK_SECONDS=0 or --verify-only skips it.
   const soakStore = process.env['BENCH_SOAK_STORE'] === 'redis' ? 'redis' : 'sqlite';
   const soakWorkers = Number(process.env['BENCH_SOAK_WORKERS'] ?? 2);
@@ -240,7 +243,7 @@ async function main(): Promise<void> {
   const soak = soakOptions === undefined ? undefined : await runSoak(soakOptions);
   if (soak !== undefined) printSoak(soak);
   const out = new URL('./results.json', import.meta.url);
-  await writeFile(out, `${JSON.stringify({ ...result, goals: GOALS, issuance, flows, soak }, null, 2)}\n`);
+  await writeFile(out, `${JSON.stringify({ ...result, goals: GOALS, issuance, flows, floor, soak }, null, 2)}\n`);
   console.log(`written to bench/results.json`);
 }
 
