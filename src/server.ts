@@ -70,6 +70,8 @@ export interface BuildOptions {
   readonly sharedTrust?: SharedTrust;
   /** The worker's number (WORKERS > 1): every log line carries it and the process id. */
   readonly worker?: number;
+  /** A worker of several: `/metrics` answered for every worker at once (src/cli/cluster-messages.ts). */
+  readonly metricsScrape?: () => Promise<string>;
 }
 
 export async function buildService(config: Config, opts: BuildOptions = {}): Promise<Service> {
@@ -97,6 +99,7 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
   requireAnchorsForUseCases(trust.store(), useCases, registered);
   requireUseCasesWithinProfile(config.profile, useCases, registered);
   const metrics = new Metrics();
+  if (opts.metricsScrape !== undefined) metrics.clusterScrape = opts.metricsScrape;
   let mandates: MandateDeps | undefined;
   const status = composeStatus(config, trust.store, metrics, dev, () => mandates);
   const clientIdentities = await composeClientIdentities(config, clients.clients);

@@ -21,7 +21,7 @@ import { userMistakeLine } from './user-mistake.ts';
 import { MISBEHAVE_FLAGS } from './wallet-command.ts';
 import { workersOf } from '../config/z-config.ts';
 import { serveCluster } from './serve-cluster.ts';
-import { workerSharedTrust } from './cluster-messages.ts';
+import { workerMetricsScrape, workerSharedTrust } from './cluster-messages.ts';
 
 const USAGE = `Usage: eudi-verifier <command> [--help]
 
@@ -141,7 +141,7 @@ async function serve(): Promise<void> {
     await serveCluster(config, workers);
     return;
   }
-  const service = await buildService(config, cluster.worker !== undefined ? { sharedTrust: workerSharedTrust(config.TRUST_LIST_FETCH_TIMEOUT_MS), worker: cluster.worker.id } : {});
+  const service = await buildService(config, cluster.worker !== undefined ? { sharedTrust: workerSharedTrust(config.TRUST_LIST_FETCH_TIMEOUT_MS), worker: cluster.worker.id, metricsScrape: workerMetricsScrape() } : {});
   const tls = await readTls(config);
   const server = await listen(service.app, config.HOST, config.PORT, tls);
   // Graceful shutdown: /readyz turns 503, no new connections, requests in flight finish, then the stores close.

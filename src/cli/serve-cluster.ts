@@ -19,13 +19,17 @@
  *   fetch policy and hands every worker the same bytes. Every worker still verifies every list it
  *   loads (signature, pinned signer, dates): the primary passes bytes, never trust decisions. The
  *   primary starts each refresh round (TRUST_LIST_REFRESH_SECONDS) by telling every worker.
+ * - `/metrics`: the worker that gets the scrape asks the primary, which collects every worker's
+ *   registry and answers with them combined (prom-client `AggregatorRegistry`: counters and
+ *   histograms summed, each gauge by its own rule), so a scrape counts the whole service.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { pino } from 'pino';
+import { AggregatorRegistry } from 'prom-client';
 import type { Config } from '../config/z-config.ts';
 import { fetchPolicy } from '../compose/compose-trust.ts';
 import { boundedFetcher, FetchError, type BoundedFetch } from '../trust/fetch-bounded.ts';
-import { TRUST_FETCH, TRUST_FETCHED, TRUST_REFRESH, type TrustFetchAnswer, type TrustFetchAsk } from './cluster-messages.ts';
+import { METRICS_ANSWER, METRICS_ASK, TRUST_FETCH, TRUST_FETCHED, TRUST_REFRESH, type MetricsAnswer, type MetricsAsk, type TrustFetchAnswer, type TrustFetchAsk } from './cluster-messages.ts';
 
 const QUICK_DEATH_MS = 10_000;
 const SHUTDOWN_MS = 15_000;
@@ -47,7 +51,17 @@ export async function serveCluster(config: Config, workers: number): Promise<voi
   let shuttingDown = false;
   let restarting = false;
 
+  const metrics = new AggregatorRegistry();
   cluster.on('message', (worker, message: unknown) => {
+    if (isMetricsAsk(message)) {
+      metrics.clusterMetrics().then(
+        (text): MetricsAnswer => ({ type: METRICS_ANSWER, id: message.id, ok: true, text }),
+        (err: unknown): MetricsAnswer => ({ type: METRICS_ANSWER, id: message.id, ok: false, message: err instanceof Error ? err.message : 'no answer' }),
+      ).then((answer) => {
+        if (worker.isConnected()) worker.send(answer);
+      }, () => {});
+      return;
+    }
     if (!isTrustFetchAsk(message)) return;
     trust.fetch(message).then((answer) => {
       if (worker.isConnected()) worker.send(answer);
@@ -171,6 +185,10 @@ class WorkerStartError extends Error {
   constructor(readonly exitCode: number) {
     super(`a worker exited with code ${exitCode} before it listened`);
   }
+}
+
+function isMetricsAsk(message: unknown): message is MetricsAsk {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === METRICS_ASK && typeof (message as { id?: unknown }).id === 'number';
 }
 
 function isTrustFetchAsk(message: unknown): message is TrustFetchAsk {

@@ -197,7 +197,14 @@ function opsRoutes(opts: AppOptions): ApiRoute[] {
     { method: 'GET', path: '/.well-known/jwks.json', handler: (req) => sendText(req.res, 200, 'application/json; charset=utf-8', jwks, { 'Cache-Control': 'public, max-age=300' }) },
     { method: 'GET', path: '/openapi.json', handler: (req) => sendText(req.res, 200, 'application/json; charset=utf-8', openapiText) },
     { method: 'GET', path: '/docs', handler: (req) => sendText(req.res, 200, 'text/html; charset=utf-8', docs, { 'Content-Security-Policy': DOCS_CONTENT_SECURITY_POLICY }) },
-    { method: 'GET', path: '/metrics', handler: async (req) => sendText(req.res, 200, opts.metrics.registry.contentType, await opts.metrics.registry.metrics()) },
+    {
+      method: 'GET',
+      path: '/metrics',
+      handler: async (req) => {
+        const { contentType, text } = await opts.metrics.scrape();
+        sendText(req.res, 200, contentType, text);
+      },
+    },
   ];
 }
 

@@ -1,13 +1,20 @@
 /** Prometheus metrics. Labels are codes, routes, use case ids and trusted-list names only — never personal data. */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AuditEvent } from '../oid4vp/verifier-deps.ts';
 import type { StatusEvent } from '../status/check-credential-status.ts';
 import type { TrustListsReport } from '../trust/trust-list-manager.ts';
 
 const TRUST_LIST_STATES = ['current', 'stale', 'expired', 'failed'] as const;
 
+/**
+ * Prometheus metrics of one process. With WORKERS > 1 a scrape is answered for every worker at
+ * once: the primary combines the workers' registries (prom-client `AggregatorRegistry`), counters
+ * and histograms summed, each gauge by its `aggregator` (the default process metrics carry theirs).
+ */
 export class Metrics {
   readonly registry = new Registry();
+  /** With WORKERS > 1: a scrape answered for every worker at once (src/cli/cluster-messages.ts); unset, this process's own. */
+  clusterScrape?: () => Promise<string>;
   private readonly events = new Counter({ name: 'verifier_events_total', help: 'Transaction events by kind and code', labelNames: ['event', 'use_case', 'code'], registers: [this.registry] });
   readonly httpDuration = new Histogram({
     name: 'http_request_duration_seconds',
@@ -44,17 +51,27 @@ export class Metrics {
     labelNames: ['store', 'operation'],
     registers: [this.registry],
   });
-  private readonly storeUp = new Gauge({ name: 'verifier_store_up', help: '1 when the store answered the last readiness check', registers: [this.registry] });
+  // Every worker reads the one store: up only when every worker found it up.
+  private readonly storeUp = new Gauge({ name: 'verifier_store_up', help: '1 when the store answered the last readiness check', aggregator: 'min', registers: [this.registry] });
   private readonly webhookAttempts = new Counter({
     name: 'verifier_webhook_deliveries_total',
     help: 'Webhook delivery attempts by outcome: delivered, failed (to be retried), dead (set aside after the last attempt or refused)',
     labelNames: ['outcome'],
     registers: [this.registry],
   });
-  private readonly webhookOutbox = new Gauge({ name: 'verifier_webhook_outbox', help: 'Webhook events in the outbox: pending (waiting for delivery) and dead (set aside)', labelNames: ['state'], registers: [this.registry] });
+  // Every worker counts the same outbox: the latest count, not a sum.
+  private readonly webhookOutbox = new Gauge({
+    name: 'verifier_webhook_outbox',
+    help: 'Webhook events in the outbox: pending (waiting for delivery) and dead (set aside)',
+    labelNames: ['state'],
+    aggregator: 'max',
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    // A worker answers the primary's requests for this registry (prom-client's cluster messages).
+    AggregatorRegistry.setRegistries([this.registry]);
     this.storeUp.set(1);
     for (const outcome of ['delivered', 'failed', 'dead']) this.webhookAttempts.inc({ outcome }, 0);
   }
@@ -98,6 +115,7 @@ export class Metrics {
     const registers = [this.registry];
     new Gauge({
       name: 'verifier_trust_list_state',
+      aggregator: 'max',
       help: 'State of each trusted list (1 for its current state: current, stale, expired, failed)',
       labelNames: ['list', 'state'],
       registers,
@@ -108,6 +126,7 @@ export class Metrics {
     });
     new Gauge({
       name: 'verifier_trust_list_age_seconds',
+      aggregator: 'max',
       help: 'Seconds since the ListIssueDateTime of the loaded copy of each trusted list',
       labelNames: ['list'],
       registers,
@@ -118,6 +137,7 @@ export class Metrics {
     });
     new Gauge({
       name: 'verifier_trust_list_next_update_seconds',
+      aggregator: 'min',
       help: 'Seconds until the NextUpdate of each trusted list (negative when past)',
       labelNames: ['list'],
       registers,
@@ -128,6 +148,7 @@ export class Metrics {
     });
     new Gauge({
       name: 'verifier_trust_list_anchors',
+      aggregator: 'min',
       help: 'Anchors in force from each trusted list',
       labelNames: ['list'],
       registers,
@@ -138,12 +159,18 @@ export class Metrics {
     });
     new Gauge({
       name: 'verifier_trust_ready',
+      aggregator: 'min',
       help: '1 when every configured trusted list is usable and every use case has anchors in force',
       registers,
       collect() {
         this.set(report().ready ? 1 : 0);
       },
     });
+  }
+
+  /** The text and content type of a scrape: every worker's metrics combined with WORKERS > 1, else this process's. */
+  async scrape(): Promise<{ readonly contentType: string; readonly text: string }> {
+    return { contentType: this.registry.contentType, text: this.clusterScrape === undefined ? await this.registry.metrics() : await this.clusterScrape() };
   }
 
   record(e: AuditEvent): void {

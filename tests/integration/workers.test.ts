@@ -87,6 +87,24 @@ describe.each(stores)('WORKERS=2 (%s)', (kind) => {
     await expectVerified(answered);
   });
 
+  it('a scrape of /metrics counts every worker, whichever worker answers it', async () => {
+    if (walletResponsesBy(svc).size < 2) await flows(4);
+    const verified = svc.logs().filter((l) => l['msg'] === 'http' && l['route'] === '/wallet/response/:requestId' && l['status'] === 200).length;
+    expect(walletResponsesBy(svc).size).toBe(2);
+    const answeredBy = new Set<unknown>();
+    for (let i = 0; i < 6; i++) {
+      // A new connection each time: the primary hands connections to the workers in turn.
+      const res = await fetch(`${svc.url}/metrics`, { headers: { connection: 'close' } });
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(metricValue(text, 'verifier_presentations_total{outcome="verified",code=""}')).toBe(verified);
+      expect(metricValue(text, 'verifier_store_up')).toBe(1);
+      await until('the scrape in the log', () => svc.logs().filter((l) => l['route'] === '/metrics').length > i);
+      answeredBy.add(svc.logs().filter((l) => l['route'] === '/metrics').at(-1)?.['worker']);
+    }
+    expect(answeredBy.size).toBe(2);
+  });
+
   it('a worker killed under load is replaced and no answered transaction is lost', async () => {
     const before = workersListening(svc);
     const victim = [...before.entries()].at(-1);
@@ -186,6 +204,12 @@ describe('WORKERS=2: start', () => {
 });
 
 /** Worker number → process id, of every worker the primary reported listening. */
+/** The value of one sample line of a Prometheus text exposition (`name{labels}` exactly as written). */
+function metricValue(text: string, sample: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
+  return line === undefined ? undefined : Number(line.slice(sample.length + 1));
+}
+
 function workersListening(svc: ServiceProcess): Map<number, number> {
   const out = new Map<number, number>();
   for (const l of svc.logs()) if (l['msg'] === 'worker listening' && typeof l['worker'] === 'number' && typeof l['pid'] === 'number') out.set(l['worker'], l['pid']);
