@@ -15,8 +15,10 @@ import { SqliteOidcStore } from '../../src/store/sqlite-oidc-store.ts';
 import { RedisOidcStore } from '../../src/store/redis-oidc-store.ts';
 import { AtRestCipher, newStoreKey } from '../../src/store/encrypt-at-rest.ts';
 import { useRedisServer } from '../helpers/redis-server.ts';
+import { useRedisCluster } from '../helpers/redis-cluster.ts';
 
 const redis = useRedisServer();
+const redisCluster = useRedisCluster();
 const cipher = AtRestCipher.fromConfig(newStoreKey());
 const dir = mkdtempSync(join(tmpdir(), 'oidc-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -162,4 +164,30 @@ describe.runIf(redis.available)('Redis OIDC store', () => {
       expect(await client.pttl(key)).toBeGreaterThan(0);
     }
   });
+});
+
+// The same contract on a local three-primary Redis Cluster: every command names one tagged key.
+describe.runIf(redisCluster.available)('Redis Cluster OIDC store', () => {
+  const prefix = 'oidc-cluster-test:';
+  let store: RedisOidcStore | undefined;
+  const get = () => (store ??= new RedisOidcStore(redisCluster.client(), { cipher, keyPrefix: prefix, clock }));
+  contract(() => ({
+    name: 'redis cluster',
+    store: get,
+    raw: async () => {
+      const values: string[] = [];
+      for (const node of redisCluster.client().nodes('master')) {
+        for (const k of await node.keys(`${prefix}*`)) {
+          const type = await node.type(k);
+          values.push(type === 'hash' ? JSON.stringify(await node.hgetall(k)) : type === 'set' ? JSON.stringify(await node.smembers(k)) : ((await node.get(k)) ?? ''));
+        }
+      }
+      return values.join('\n');
+    },
+    move: async (model, from, to) => {
+      const client = redisCluster.client();
+      const body = await client.hget(`${prefix}oidc:{${model}:${from}}`, 'b');
+      await client.hset(`${prefix}oidc:{${model}:${to}}`, 'b', body ?? '');
+    },
+  }));
 });
