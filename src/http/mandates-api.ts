@@ -8,7 +8,8 @@
  *
  * The RP API on behalf of a portal session (Bearer API key, the session's own RP client): the
  * logged-in person grants, lists, changes and revokes the mandates they granted, sees those
- * granted to them and gets a credential offer for one.
+ * granted to them and gets a credential offer for one. With a verified sole company-signatory
+ * role active, the same for the company's mandates (`on_behalf_of: "company"` in a grant).
  */
 import type { MandateDeps } from '../mandates/mandate-deps.ts';
 import { grantMandate, granterMandate, replaceMandate, revokeMandate } from '../mandates/grant-mandate.ts';
@@ -19,10 +20,10 @@ import { parseMandateId, type MandateId } from '../mandates/mandate.ts';
 import { mandateView } from '../mandates/mandate-view.ts';
 import { mandatesForAgent, offerMandate } from '../mandates/offer-mandate.ts';
 import { MANDATE_STATUS_LIST_PATH, publishStatusList } from '../mandates/publish-status-list.ts';
-import { sessionPerson } from '../mandates/session-person.ts';
+import { sessionManager } from '../mandates/session-person.ts';
 import { readReceipts } from '../mandates/mandate-receipts.ts';
 import { entryView } from '../portal/read-sharing-log.ts';
-import { ServiceError } from '../errors.ts';
+import { isServiceError, ServiceError } from '../errors.ts';
 import type { PortalDeps } from '../portal/portal-deps.ts';
 import { RP_JSON_BODY } from './rp-api.ts';
 import { requireClient, type ApiRequest, type ApiRoute } from './api-routes.ts';
@@ -74,7 +75,7 @@ export function openid4vciRoutes(deps: MandateDeps): ApiRoute[] {
 
 /** The RP API on behalf of a portal session. */
 export function mandatesApiRoutes(deps: MandateDeps, portal: PortalDeps): ApiRoute[] {
-  const person = (req: ApiRequest) => sessionPerson(portal, requireClient(req).id, String(req.params['id']));
+  const person = (req: ApiRequest) => sessionManager(portal, requireClient(req).id, String(req.params['id']), deps.agentKeySecret);
   const mandateId = (req: ApiRequest): MandateId => {
     const id = parseMandateId(String(req.params['mandateId']));
     if (id === undefined) throw new ServiceError('MANDATE_NOT_FOUND', 'malformed mandate id');
@@ -87,7 +88,9 @@ export function mandatesApiRoutes(deps: MandateDeps, portal: PortalDeps): ApiRou
       path: '/v1/sessions/:id/mandates',
       body: RP_JSON_BODY,
       handler: async (req) => {
-        const m = await grantMandate(deps, await person(req), req.body);
+        const granter = await person(req);
+        const forCompany = typeof req.body === 'object' && req.body !== null && (req.body as Record<string, unknown>)['on_behalf_of'] === 'company';
+        const m = await grantMandate(deps, granter, req.body, forCompany && granter.company !== undefined ? { company: await granter.company() } : {});
         sendJson(req.res, 201, view(m), { Location: `/v1/sessions/${String(req.params['id'])}/mandates/${m.id}` });
       },
     },
@@ -96,14 +99,29 @@ export function mandatesApiRoutes(deps: MandateDeps, portal: PortalDeps): ApiRou
       path: '/v1/sessions/:id/mandates',
       handler: async (req) => {
         const granter = await person(req);
-        const [granted, offered, receipts] = await Promise.all([deps.store.listByGranter(granter.accountKey), mandatesForAgent(deps, granter.person), readReceipts(deps, granter.accountKey)]);
-        sendJson(req.res, 200, { granted: granted.map(view), granted_to_me: offered.map(view), receipts: receipts.map((r) => entryView(r, granter.accountKey)) });
+        const [mine, offered, receipts] = await Promise.all([deps.store.listByGranter(granter.accountKey), mandatesForAgent(deps, granter.person), readReceipts(deps, granter.accountKey)]);
+        // A company mandate is the company's: listed under `company` for a signatory acting for it.
+        const granted = mine.filter((m) => m.companyKey === undefined);
+        const company = await granter.company?.().catch((err: unknown) => {
+          if (isServiceError(err) && err.code !== 'STORE_UNAVAILABLE') return undefined;
+          throw err;
+        });
+        const companyPart =
+          company === undefined
+            ? {}
+            : await Promise.all([deps.store.listByCompany(company.companyKey), readReceipts(deps, company.companyAccountKey)]).then(([list, companyReceipts]) => ({
+                company: {
+                  organisation_number: company.company.organisation_number,
+                  ...(company.company.legal_name !== undefined && { legal_name: company.company.legal_name }),
+                  mandates: list.map(view), receipts: companyReceipts.map((r) => entryView(r, granter.accountKey)) },
+              }));
+        sendJson(req.res, 200, { granted: granted.map(view), granted_to_me: offered.map(view), receipts: receipts.map((r) => entryView(r, granter.accountKey)), ...companyPart });
       },
     },
     {
       method: 'GET',
       path: '/v1/sessions/:id/mandates/:mandateId',
-      handler: async (req) => sendJson(req.res, 200, view(await granterMandate(deps, await person(req), mandateId(req)))),
+      handler: async (req) => sendJson(req.res, 200, view((await granterMandate(deps, await person(req), mandateId(req))).mandate)),
     },
     {
       method: 'PUT',

@@ -63,7 +63,9 @@ export function mandateRoutes(deps: WebDeps, mandates: MandateDeps, routes: Rout
     const p = await person(w);
     if (p === undefined) return w.redirect('/');
     const sid = w.state.sid as string;
-    const [granted, toMe] = await Promise.all([mandates.store.listByGranter(p.granter.accountKey), mandatesForAgent(mandates, p.granter.person)]);
+    const [mine, toMe] = await Promise.all([mandates.store.listByGranter(p.granter.accountKey), mandatesForAgent(mandates, p.granter.person)]);
+    // A company mandate is the company's: it is listed for its signatories acting for the company, not here.
+    const granted = mine.filter((m) => m.companyKey === undefined);
     const input = { rpClientId: client.id, sessionId: sid };
     const acted = await readActedOnMyBehalf(deps.portal, input);
     const view = sessionView(deps.portal, await openSession(deps.portal, client.id, sid));
@@ -124,7 +126,7 @@ export function mandateRoutes(deps: WebDeps, mandates: MandateDeps, routes: Rout
   routes.get('/portal/mandates/:id/change', async (w, req) => {
     const p = await person(w);
     if (p === undefined) return w.redirect('/');
-    const m = await granterMandate(mandates, p.granter, idOf(req));
+    const { mandate: m } = await granterMandate(mandates, p.granter, idOf(req));
     const values = { number: m.agent.personal_administrative_number, given: m.agent.given_name, family: m.agent.family_name, from: m.validFrom < today() ? today() : m.validFrom, until: m.validUntil, note: m.note ?? '' };
     w.page(200, grantFormPage(w.context(req, p.name), formView(w, `/portal/mandates/${m.id}/change`, true, values, m.scope)));
   });
