@@ -59,6 +59,13 @@ export class SqliteMandateStore implements MandateStore {
       CREATE INDEX IF NOT EXISTS mandates_company ON mandates (company_key, created_at);
       CREATE INDEX IF NOT EXISTS mandates_ended ON mandates (ended_at);
     `);
+    // Mandates stored before the purge columns existed get them from their sealed body, once.
+    const unindexed = this.db.prepare<[], { id: string; body: string }>('SELECT id, body FROM mandates WHERE ended_at IS NULL').all();
+    const index = this.db.prepare<[number, number, string]>('UPDATE mandates SET ended_at = ?, expires_at = ? WHERE id = ?');
+    for (const row of unindexed) {
+      const m = openJson<Mandate>(this.cipher, row.body, `mandate:${row.id}`);
+      index.run(mandateEndedAt(m), credentialExpiresAt(m), row.id);
+    }
     const columns = 'version, granter_key, agent_key, offer_code, access_token, status_idx, revoked, created_at, body, company_key, ended_at, expires_at';
     this.stmts = {
       insert: this.db.prepare(`INSERT INTO mandates (id, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),

@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MandateStore } from '../../src/mandates/ports.ts';
 import { credentialExpiresAt, newMandateId, secretHash, type Mandate } from '../../src/mandates/mandate.ts';
@@ -165,5 +166,23 @@ describe.each(adapters)('MandateStore (%s)', (name, make) => {
     expect(await store.nextStatusIndex()).toBe(4);
     expect(await store.purgeEnded(afterExp, afterExp)).toBe(0);
     await store.close();
+  });
+});
+
+describe('SqliteMandateStore on a database made before company mandates and the purge', () => {
+  it('adds the columns and indexes the stored mandates for the purge from their sealed bodies', async () => {
+    const path = file();
+    const first = new SqliteMandateStore(path, { cipher: CIPHER });
+    const m = mandate(0, { state: 'revoked', revokedAt: T0, validUntil: '2027-01-31' });
+    await first.create(m);
+    await first.close();
+    const db = new Database(path);
+    db.exec('UPDATE mandates SET ended_at = NULL, expires_at = NULL');
+    db.close();
+    const reopened = new SqliteMandateStore(path, { cipher: CIPHER });
+    const afterExp = credentialExpiresAt(m);
+    expect(await reopened.purgeEnded(afterExp, afterExp)).toBe(1);
+    expect(await reopened.revokedStatusIndices()).toEqual([0]);
+    await reopened.close();
   });
 });
