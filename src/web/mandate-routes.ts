@@ -122,7 +122,12 @@ export function mandateRoutes(deps: WebDeps, mandates: MandateDeps, routes: Rout
           // What the agent did: acted-on-my-behalf entries under a power of attorney, by this agent's name.
           return { ...rowOf(m, agentName, w.lang), acted: actedBy(acted.entries, actedWords, 'power_of_attorney', agentName) };
         }),
-        toMe: toMe.map((m) => rowOf(m, `${m.granter.given_name} ${m.granter.family_name}`, w.lang)),
+        // A company mandate is given by the company; the signatory who granted it is named beside it.
+        toMe: toMe.map((m) =>
+          m.company === undefined
+            ? rowOf(m, `${m.granter.given_name} ${m.granter.family_name}`, w.lang)
+            : { ...rowOf(m, m.company.legal_name ?? m.company.organisation_number, w.lang), grantedBy: `${m.granter.given_name} ${m.granter.family_name}` },
+        ),
         ...(DONE.has(done as never) && { done: done as 'granted' | 'revoked' | 'changed' }),
         receipts,
         ...(companyView !== undefined && { company: companyView }),

@@ -165,7 +165,8 @@ describe('grant, collect, act, follow, revoke', { timeout: 120_000 }, () => {
     const jonas = await sameDeviceLogin(wallet);
     await jonas.page.goto(`${t.baseUrl}/portal/mandates`);
     await jonas.page.locator('#mandates-to-me li.mandate').waitFor({ state: 'visible', timeout: 20_000 });
-    expect(await jonas.page.locator('#mandates-to-me li.mandate .mandate-who').innerText()).toBe('Cecilia Berg');
+    expect(await jonas.page.locator('#mandates-to-me li.mandate .mandate-who').innerText()).toBe('Cecilias Café AB');
+    expect(await jonas.page.locator('#mandates-to-me li.mandate .mandate-granted-by').innerText()).toBe('Cecilia Berg');
     await jonas.page.getByRole('button', { name: 'Hämta till min plånbok' }).click();
     await jonas.page.locator('#offer-link').waitFor({ state: 'visible', timeout: 20_000 });
     const offer = (await jonas.page.locator('#offer-link').getAttribute('href')) ?? '';
