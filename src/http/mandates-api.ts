@@ -16,13 +16,14 @@ import { grantMandate, granterMandate, replaceMandate, revokeMandate } from '../
 import { issueCredential, prepareIssuer, redeemPreAuthorizedCode } from '../mandates/issue-credential.ts';
 import { authorizationServerMetadata, credentialIssuerMetadata, vciPaths } from '../mandates/issuer-metadata.ts';
 import { createCNonce } from '../mandates/c-nonce.ts';
-import { parseMandateId, type MandateId } from '../mandates/mandate.ts';
+import { parseMandateId, type Mandate, type MandateId } from '../mandates/mandate.ts';
+import type { SharingLogEntry } from '../portal/sharing-log-entry.ts';
 import { mandateView } from '../mandates/mandate-view.ts';
 import { mandatesForAgent, offerMandate } from '../mandates/offer-mandate.ts';
 import { MANDATE_STATUS_LIST_PATH, publishStatusList } from '../mandates/publish-status-list.ts';
 import { sessionManager } from '../mandates/session-person.ts';
 import { readReceipts } from '../mandates/mandate-receipts.ts';
-import { entryView } from '../portal/read-sharing-log.ts';
+import { entryView, LOG_PAGE_SIZE } from '../portal/read-sharing-log.ts';
 import { isServiceError, ServiceError } from '../errors.ts';
 import type { PortalDeps } from '../portal/portal-deps.ts';
 import { RP_JSON_BODY } from './rp-api.ts';
@@ -109,11 +110,15 @@ export function mandatesApiRoutes(deps: MandateDeps, portal: PortalDeps): ApiRou
         const companyPart =
           company === undefined
             ? {}
-            : await Promise.all([deps.store.listByCompany(company.companyKey), readReceipts(deps, company.companyAccountKey)]).then(([list, companyReceipts]) => ({
+            : await Promise.all([
+                deps.store.listByCompany(company.companyKey),
+                readReceipts(deps, company.companyAccountKey),
+                portal.sharingLog.list(company.companyAccountKey, 'acted_on_behalf', deps.now(), LOG_PAGE_SIZE),
+              ]).then(([list, companyReceipts, acted]) => ({
                 company: {
                   organisation_number: company.company.organisation_number,
                   ...(company.company.legal_name !== undefined && { legal_name: company.company.legal_name }),
-                  mandates: list.map(view), receipts: companyReceipts.map((r) => entryView(r, granter.accountKey)) },
+                  mandates: list.map((m) => ({ ...view(m), acted_on_behalf: actedUnder(acted, m).map((e) => entryView(e, granter.accountKey)) })), receipts: companyReceipts.map((r) => entryView(r, granter.accountKey)) },
               }));
         sendJson(req.res, 200, { granted: granted.map(view), granted_to_me: offered.map(view), receipts: receipts.map((r) => entryView(r, granter.accountKey)), ...companyPart });
       },
@@ -144,6 +149,12 @@ export function mandatesApiRoutes(deps: MandateDeps, portal: PortalDeps): ApiRou
       },
     },
   ];
+}
+
+/** The entries of a company's log under a company mandate by its employee: by kind and the employee's name (the log keeps no mandate number). */
+function actedUnder(entries: readonly SharingLogEntry[], m: Mandate): SharingLogEntry[] {
+  const name = `${m.agent.given_name} ${m.agent.family_name}`.toLocaleLowerCase('sv');
+  return entries.filter((e) => e.kind === 'acted_on_behalf' && e.representation.kind === 'company_mandate' && e.actor?.name?.toLocaleLowerCase('sv') === name);
 }
 
 function formOf(body: unknown): URLSearchParams {

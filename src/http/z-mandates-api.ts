@@ -4,6 +4,7 @@
  * The grant body is the domain's own schema (mandates/validate-grant.ts).
  */
 import { z } from 'zod';
+import { zLogView } from './z-sessions-api.ts';
 export { zGrantRequest as zGrantMandateBody } from '../mandates/validate-grant.ts';
 
 const zName = z.object({ given_name: z.string(), family_name: z.string() });
@@ -53,7 +54,9 @@ export const zMandateList = z.object({
     .object({
       organisation_number: z.string(),
       legal_name: z.string().optional(),
-      mandates: z.array(zMandateView).describe('Granted on behalf of the company by any of its signatories, newest first'),
+      mandates: z
+        .array(zMandateView.extend({ acted_on_behalf: zLogView.shape.entries.describe("What the employee did for the company under it: the company's acted-on-my-behalf entries by the employee's name") }))
+        .describe('Granted on behalf of the company by any of its signatories, newest first'),
       receipts: z.array(zReceipt).describe("Receipts in the company's log, newest first"),
     })
     .optional()

@@ -125,6 +125,9 @@ describe('Cecilia grants Jonas a company mandate for Cecilias Café AB, Jonas co
     const list = await t.call('GET', `/v1/sessions/${cecilia.session_id}/mandates`);
     const company = list.body['company'] as { mandates: Mandate[]; receipts: Array<Record<string, unknown>> };
     expect(company.mandates[0]).toMatchObject({ id: mandate.id, state: 'claimed' });
+    const under = company.mandates[0]!['acted_on_behalf'] as Array<Record<string, unknown>>;
+    expect(under.map((e) => e['action'])).toEqual(expect.arrayContaining(['representation_presented', 'role_activated']));
+    expect(under.every((e) => (e['actor'] as { name: string }).name === 'Jonas Nilsson')).toBe(true);
     expect(company.receipts.map((r) => r['event'])).toEqual(['collected', 'granted']);
     const acted = await t.call('GET', `/v1/sessions/${cecilia.session_id}/acted-on-my-behalf`);
     expect(acted.body['party']).toBe('organisation');
