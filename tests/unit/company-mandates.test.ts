@@ -6,6 +6,7 @@
  * keeps a revoked index revoked.
  */
 import { inflateSync } from 'node:zlib';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ServiceError, type ErrorCode } from '../../src/errors.ts';
 import { companyOfActiveRole, type CompanyGranter } from '../../src/mandates/company-granter.ts';
@@ -22,6 +23,9 @@ import type { RoleStatus } from '../../src/portal/role-status.ts';
 import type { Authority } from '../../src/portal/representation/z-representation.ts';
 import type { RepresentationRole, Session } from '../../src/portal/session.ts';
 import { MemorySharingLogStore } from '../../src/store/memory-sharing-log-store.ts';
+import { serviceCatalogue, serviceEntry } from '../../src/mandates/service-catalogue.ts';
+import { validateGrant } from '../../src/mandates/validate-grant.ts';
+import { scopeCovers } from '../../src/portal/representation/scope.ts';
 import { erik, greta, grantInput, holderKey, mandateDeps, MANDATE_T0 } from '../helpers/mandate-deps.ts';
 
 /** Cecilia, sole signatory of Cecilias Café AB. */
@@ -167,6 +171,32 @@ describe('a company grant', () => {
   it('refuses on_behalf_of company without a company role (MANDATE_SIGNATORY_ROLE_REQUIRED); a natural person\'s grant of a company service stays refused', async () => {
     await rejects(grantMandate(mandateDeps(), { accountKey: 'cecilia-account', person: cecilia }, companyInput()), 'MANDATE_SIGNATORY_ROLE_REQUIRED');
     await rejects(grantMandate(mandateDeps(), { accountKey: 'cecilia-account', person: cecilia }, companyInput({ on_behalf_of: 'self' })), 'MANDATE_SCOPE_NOT_DELEGABLE');
+  });
+});
+
+describe('property: a company mandate never reaches beyond what a company may delegate and the signatory holds', () => {
+  const codes = serviceCatalogue.map((e) => e.code);
+  const held = ['*', 'se.bolagsverket.*', 'se.kronofogden.*', 'se.skatteverket.*', 'se.skatteverket.skattekonto', 'se.bolagsverket.adressandring', 'se.kronofogden.skuldsanering'];
+  it('for any requested scope and any signatory scope, an accepted grant is within both; a refused one is MANDATE_SCOPE_NOT_DELEGABLE', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.constantFrom(...codes), { minLength: 1, maxLength: 5 }), fc.uniqueArray(fc.constantFrom(...held), { minLength: 1, maxLength: 3 }), (scope, signatoryScope) => {
+        const input = { ...companyInput(), scope };
+        let granted: readonly string[];
+        try {
+          granted = validateGrant(cecilia, input, '2027-03-01', { scope: signatoryScope }).scope;
+        } catch (err) {
+          expect(err).toBeInstanceOf(ServiceError);
+          expect((err as ServiceError).code).toBe('MANDATE_SCOPE_NOT_DELEGABLE');
+          expect(scope.some((c) => !serviceEntry(c)!.delegableBy.includes('company') || !scopeCovers(signatoryScope, c))).toBe(true);
+          return;
+        }
+        for (const code of granted) {
+          expect(serviceEntry(code)!.delegableBy).toContain('company');
+          expect(scopeCovers(signatoryScope, code)).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
