@@ -118,7 +118,9 @@ export function mandatesApiRoutes(deps: MandateDeps, portal: PortalDeps): ApiRou
                 company: {
                   organisation_number: company.company.organisation_number,
                   ...(company.company.legal_name !== undefined && { legal_name: company.company.legal_name }),
-                  mandates: list.map((m) => ({ ...view(m), acted_on_behalf: actedUnder(acted, m).map((e) => entryView(e, granter.accountKey)) })), receipts: companyReceipts.map((r) => entryView(r, granter.accountKey)) },
+                  mandates: list.map((m) => ({ ...view(m), acted_on_behalf: actedUnder(acted, m).map((e) => entryView(e, granter.accountKey)) })),
+                  receipts: companyReceipts.map((r) => entryView(r, granter.accountKey)),
+                },
               }));
         sendJson(req.res, 200, { granted: granted.map(view), granted_to_me: offered.map(view), receipts: receipts.map((r) => entryView(r, granter.accountKey)), ...companyPart });
       },
