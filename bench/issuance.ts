@@ -54,7 +54,7 @@ async function issuanceOps(): Promise<{ full: Op; credential: Op }> {
     nonceSecret: randomBytes(32),
     signer: credentialSigner(privateKey, []),
     now: () => now,
-    settings: { credentialIssuer: ISSUER, offerTtlMs: 600_000, accessTokenTtlMs: 300_000, nonceTtlMs: 300_000, statusListTtlSeconds: 60, statusListLifetimeSeconds: 86_400, statusListSize: Number.MAX_SAFE_INTEGER },
+    settings: { credentialIssuer: ISSUER, offerTtlMs: 600_000, accessTokenTtlMs: 300_000, nonceTtlMs: 300_000, statusListTtlSeconds: 60, statusListLifetimeSeconds: 86_400, statusListSize: Number.MAX_SAFE_INTEGER, retentionMs: 90 * 86_400_000 },
   };
   const granter = { accountKey: 'bench-granter', person: { personal_administrative_number: '193806211623', birthdate: '1938-06-21', given_name: 'Greta', family_name: 'Lindqvist' } };
   const agent = { personal_administrative_number: '197911024516', birthdate: '1979-11-02', given_name: 'Erik', family_name: 'Johansson' };

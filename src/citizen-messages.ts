@@ -249,6 +249,18 @@ export const citizenMessages: Readonly<Record<ErrorCode, CitizenMessage>> = {
   VCI_NONCE_INVALID: m('Plånbokens svar var för gammalt. Försök igen.', "Your wallet's answer was too old. Please try again."),
   VCI_PROOF_INVALID: notYourWallet,
   VCI_PROOF_KEY_REUSED: answerUnreadable,
+  MANDATE_SIGNATORY_ROLE_REQUIRED: m(
+    'Välj rollen som firmatecknare för företaget innan du ger en fullmakt för det.',
+    'Please choose your role as the signatory of the company before you give a mandate on its behalf.',
+  ),
+  MANDATE_SIGNATORY_RULE_JOINT: m(
+    'Du tecknar företagets firma tillsammans med andra och kan inte ensam ge en fullmakt för företaget.',
+    'You sign for the company jointly with others and cannot give a mandate on its behalf alone.',
+  ),
+  MANDATE_SIGNATORY_RULE_LIMITED: m(
+    'Din behörighet som firmatecknare är begränsad och räcker inte för att ge en fullmakt för företaget.',
+    'Your authority as a signatory is limited and does not allow you to give a mandate on behalf of the company.',
+  ),
   WEB_COOKIE_INVALID: m('Din inloggning kunde inte läsas. Logga in igen.', 'Your login could not be read. Please log in again.'),
   WEB_COOKIE_EXPIRED: loggedOut,
   WEB_CSRF_TOKEN_INVALID: m('Formuläret kunde inte skickas. Ladda om sidan och försök igen.', 'The form could not be sent. Please reload the page and try again.'),

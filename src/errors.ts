@@ -223,6 +223,11 @@ export const errorCatalog = {
   VCI_PROOF_INVALID: e(400, 'The key proof is malformed, wrongly signed or not addressed to this credential issuer.', 'invalid_proof', 'OpenID4VCI 1.0 §8.2.1.1, Appendix F.1'),
   VCI_PROOF_KEY_REUSED: e(400, 'Two key proofs name the same key; one credential is issued per key.', 'invalid_proof', 'OpenID4VCI 1.0 §8.2'),
 
+  // --- company mandates granted by a company's sole signatory (mandates/, docs/mandates.md) ---
+  MANDATE_SIGNATORY_ROLE_REQUIRED: e(403, "A mandate on behalf of a company needs the company-signatory role of a verified signatory credential active in the session.", 'access_denied'),
+  MANDATE_SIGNATORY_RULE_JOINT: e(403, 'The signatory signs for the company jointly with others (joint, joint_two, joint_all) and cannot grant a mandate alone.', 'access_denied', 'EUCC signatory_rule'),
+  MANDATE_SIGNATORY_RULE_LIMITED: e(403, "The signatory's authority is limited (signatory_rule limited); granting a mandate needs a sole signatory.", 'access_denied', 'EUCC signatory_rule'),
+
   // --- web (web/) ---
   WEB_COOKIE_INVALID: e(400, 'The portal cookie is not valid (altered, or signed by another server); it has been removed.'),
   WEB_COOKIE_EXPIRED: e(401, 'The portal cookie has expired; log in again.'),

@@ -41,6 +41,7 @@ import { composePortal } from './compose/compose-portal.ts';
 import { composeOidc } from './compose/compose-oidc.ts';
 import { composeMandates } from './compose/compose-mandates.ts';
 import type { MandateDeps } from './mandates/mandate-deps.ts';
+import { purgeEndedMandates } from './mandates/purge-mandates.ts';
 
 export interface Service {
   readonly app: RequestListener;
@@ -227,6 +228,7 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
     portal?.sessions.purgeExpired(now()).catch(failed('session'));
     portal?.sharingLog.purgeExpired(now()).catch(failed('sharing log'));
     stores.oidc.purgeExpired(now()).catch(failed('oidc'));
+    if (mandates !== undefined) purgeEndedMandates(mandates).catch(failed('mandate'));
   }, 30_000);
   sweep.unref();
   webhooks.start();

@@ -54,6 +54,7 @@ export async function composeMandates(
       statusListTtlSeconds: config.MANDATE_STATUS_LIST_TTL_SECONDS,
       statusListLifetimeSeconds: Math.max(86_400, config.MANDATE_STATUS_LIST_TTL_SECONDS * 2),
       statusListSize: STATUS_LIST_SIZE,
+      retentionMs: config.MANDATE_RETENTION_DAYS * 86_400_000,
     },
   };
 }

@@ -154,6 +154,8 @@ export const zConfig = z
     MANDATE_OFFER_TTL_SECONDS: zPositiveInt(86_400).default(900),
     /** The `ttl` of the mandates' status list: a revocation reaches verifiers within this many seconds. */
     MANDATE_STATUS_LIST_TTL_SECONDS: zPositiveInt(86_400).default(300),
+    /** Days a revoked or ended mandate is kept (for its granter's and the company's view) before it is purged; never before its credential has expired. */
+    MANDATE_RETENTION_DAYS: zPositiveInt(3650).default(90),
     // --- demo portal (web/) ---
     /** The demo portal's pages at `/`: on in development unless `false`; in production only when `true`. */
     DEMO_PORTAL: z.enum(['true', 'false']).optional(),

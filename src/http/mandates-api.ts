@@ -8,21 +8,23 @@
  *
  * The RP API on behalf of a portal session (Bearer API key, the session's own RP client): the
  * logged-in person grants, lists, changes and revokes the mandates they granted, sees those
- * granted to them and gets a credential offer for one.
+ * granted to them and gets a credential offer for one. With a verified sole company-signatory
+ * role active, the same for the company's mandates (`on_behalf_of: "company"` in a grant).
  */
 import type { MandateDeps } from '../mandates/mandate-deps.ts';
 import { grantMandate, granterMandate, replaceMandate, revokeMandate } from '../mandates/grant-mandate.ts';
 import { issueCredential, prepareIssuer, redeemPreAuthorizedCode } from '../mandates/issue-credential.ts';
 import { authorizationServerMetadata, credentialIssuerMetadata, vciPaths } from '../mandates/issuer-metadata.ts';
 import { createCNonce } from '../mandates/c-nonce.ts';
-import { parseMandateId, type MandateId } from '../mandates/mandate.ts';
+import { parseMandateId, type Mandate, type MandateId } from '../mandates/mandate.ts';
+import type { SharingLogEntry } from '../portal/sharing-log-entry.ts';
 import { mandateView } from '../mandates/mandate-view.ts';
 import { mandatesForAgent, offerMandate } from '../mandates/offer-mandate.ts';
 import { MANDATE_STATUS_LIST_PATH, publishStatusList } from '../mandates/publish-status-list.ts';
-import { sessionPerson } from '../mandates/session-person.ts';
+import { sessionManager } from '../mandates/session-person.ts';
 import { readReceipts } from '../mandates/mandate-receipts.ts';
-import { entryView } from '../portal/read-sharing-log.ts';
-import { ServiceError } from '../errors.ts';
+import { entryView, LOG_PAGE_SIZE } from '../portal/read-sharing-log.ts';
+import { isServiceError, ServiceError } from '../errors.ts';
 import type { PortalDeps } from '../portal/portal-deps.ts';
 import { RP_JSON_BODY } from './rp-api.ts';
 import { requireClient, type ApiRequest, type ApiRoute } from './api-routes.ts';
@@ -74,7 +76,7 @@ export function openid4vciRoutes(deps: MandateDeps): ApiRoute[] {
 
 /** The RP API on behalf of a portal session. */
 export function mandatesApiRoutes(deps: MandateDeps, portal: PortalDeps): ApiRoute[] {
-  const person = (req: ApiRequest) => sessionPerson(portal, requireClient(req).id, String(req.params['id']));
+  const person = (req: ApiRequest) => sessionManager(portal, requireClient(req).id, String(req.params['id']), deps.agentKeySecret);
   const mandateId = (req: ApiRequest): MandateId => {
     const id = parseMandateId(String(req.params['mandateId']));
     if (id === undefined) throw new ServiceError('MANDATE_NOT_FOUND', 'malformed mandate id');
@@ -87,7 +89,9 @@ export function mandatesApiRoutes(deps: MandateDeps, portal: PortalDeps): ApiRou
       path: '/v1/sessions/:id/mandates',
       body: RP_JSON_BODY,
       handler: async (req) => {
-        const m = await grantMandate(deps, await person(req), req.body);
+        const granter = await person(req);
+        const forCompany = typeof req.body === 'object' && req.body !== null && (req.body as Record<string, unknown>)['on_behalf_of'] === 'company';
+        const m = await grantMandate(deps, granter, req.body, forCompany && granter.company !== undefined ? { company: await granter.company() } : {});
         sendJson(req.res, 201, view(m), { Location: `/v1/sessions/${String(req.params['id'])}/mandates/${m.id}` });
       },
     },
@@ -96,14 +100,35 @@ export function mandatesApiRoutes(deps: MandateDeps, portal: PortalDeps): ApiRou
       path: '/v1/sessions/:id/mandates',
       handler: async (req) => {
         const granter = await person(req);
-        const [granted, offered, receipts] = await Promise.all([deps.store.listByGranter(granter.accountKey), mandatesForAgent(deps, granter.person), readReceipts(deps, granter.accountKey)]);
-        sendJson(req.res, 200, { granted: granted.map(view), granted_to_me: offered.map(view), receipts: receipts.map((r) => entryView(r, granter.accountKey)) });
+        const [mine, offered, receipts] = await Promise.all([deps.store.listByGranter(granter.accountKey), mandatesForAgent(deps, granter.person), readReceipts(deps, granter.accountKey)]);
+        // A company mandate is the company's: listed under `company` for a signatory acting for it.
+        const granted = mine.filter((m) => m.companyKey === undefined);
+        const company = await granter.company?.().catch((err: unknown) => {
+          if (isServiceError(err) && err.code !== 'STORE_UNAVAILABLE') return undefined;
+          throw err;
+        });
+        const companyPart =
+          company === undefined
+            ? {}
+            : await Promise.all([
+                deps.store.listByCompany(company.companyKey),
+                readReceipts(deps, company.companyAccountKey),
+                portal.sharingLog.list(company.companyAccountKey, 'acted_on_behalf', deps.now(), LOG_PAGE_SIZE),
+              ]).then(([list, companyReceipts, acted]) => ({
+                company: {
+                  organisation_number: company.company.organisation_number,
+                  ...(company.company.legal_name !== undefined && { legal_name: company.company.legal_name }),
+                  mandates: list.map((m) => ({ ...view(m), acted_on_behalf: actedUnder(acted, m).map((e) => entryView(e, granter.accountKey)) })),
+                  receipts: companyReceipts.map((r) => entryView(r, granter.accountKey)),
+                },
+              }));
+        sendJson(req.res, 200, { granted: granted.map(view), granted_to_me: offered.map(view), receipts: receipts.map((r) => entryView(r, granter.accountKey)), ...companyPart });
       },
     },
     {
       method: 'GET',
       path: '/v1/sessions/:id/mandates/:mandateId',
-      handler: async (req) => sendJson(req.res, 200, view(await granterMandate(deps, await person(req), mandateId(req)))),
+      handler: async (req) => sendJson(req.res, 200, view((await granterMandate(deps, await person(req), mandateId(req))).mandate)),
     },
     {
       method: 'PUT',
@@ -126,6 +151,12 @@ export function mandatesApiRoutes(deps: MandateDeps, portal: PortalDeps): ApiRou
       },
     },
   ];
+}
+
+/** The entries of a company's log under a company mandate by its employee: by kind and the employee's name (the log keeps no mandate number). */
+function actedUnder(entries: readonly SharingLogEntry[], m: Mandate): SharingLogEntry[] {
+  const name = `${m.agent.given_name} ${m.agent.family_name}`.toLocaleLowerCase('sv');
+  return entries.filter((e) => e.kind === 'acted_on_behalf' && e.representation.kind === 'company_mandate' && e.actor?.name?.toLocaleLowerCase('sv') === name);
 }
 
 function formOf(body: unknown): URLSearchParams {

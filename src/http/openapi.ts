@@ -461,27 +461,31 @@ function mandatePaths(): JsonObject {
     ...otherProblems,
   };
   const refused = problem('A grant refused: MANDATE_SELF_GRANT, MANDATE_AGENT_INVALID, MANDATE_PERIOD_INVALID, MANDATE_SCOPE_UNKNOWN, INVALID_REQUEST');
+  // A company mandate is granted and managed only with a verified sole company-signatory role active (docs/mandates.md).
+  const companyRole =
+    'for a company mandate: no active company-signatory role (MANDATE_SIGNATORY_ROLE_REQUIRED), a signatory who signs jointly (MANDATE_SIGNATORY_RULE_JOINT) or under a limited rule (MANDATE_SIGNATORY_RULE_LIMITED), or a signatory role that no longer holds (REPRESENTATION_EXPIRED, REPRESENTATION_REVOKED, REPRESENTATION_STATUS_UNKNOWN)';
+  const companyRefused = { '403': problem(`Refused ${companyRole}`) };
   return {
     '/v1/sessions/{id}/mandates': {
       post: {
         tags,
-        summary: 'Grant a power of attorney as the logged-in person; it is offered to the agent',
+        summary: 'Grant a power of attorney as the logged-in person, or with "on_behalf_of": "company" a company mandate as the sole signatory of the active role; it is offered to the agent',
         security,
         parameters: [id],
         requestBody: { required: true, content: json('GrantMandateBody') },
-        responses: { '201': { description: 'Granted', content: json('MandateView') }, '400': refused, '403': problem('A scope the granter may not delegate (MANDATE_SCOPE_NOT_DELEGABLE)'), ...gone, '401': problem('Not logged in with a full PID (MANDATE_LOGIN_REQUIRED) or a wrong API key (UNAUTHORIZED)') },
+        responses: { '201': { description: 'Granted', content: json('MandateView') }, '400': refused, '403': problem(`A scope the granter may not delegate (MANDATE_SCOPE_NOT_DELEGABLE), or ${companyRole}`), ...gone, '401': problem('Not logged in with a full PID (MANDATE_LOGIN_REQUIRED) or a wrong API key (UNAUTHORIZED)') },
       },
-      get: { tags, summary: 'The mandates the logged-in person granted, and those granted to them', security, parameters: [id], responses: { '200': { description: 'Both lists', content: json('MandateList') }, ...gone } },
+      get: { tags, summary: "The mandates the logged-in person granted, those granted to them, and with a sole company-signatory role active the company's", security, parameters: [id], responses: { '200': { description: 'Both lists', content: json('MandateList') }, ...gone } },
     },
     '/v1/sessions/{id}/mandates/{mandateId}': {
-      get: { tags, summary: 'One mandate the logged-in person granted', security, parameters: [id, mandateId], responses: { '200': { description: 'The mandate', content: json('MandateView') }, ...gone } },
+      get: { tags, summary: "One mandate the logged-in person granted, or one of the company's", security, parameters: [id, mandateId], responses: { '200': { description: 'The mandate', content: json('MandateView') }, ...companyRefused, ...gone } },
       put: {
         tags,
         summary: 'Change: revoke the mandate and grant a new one with these terms',
         security,
         parameters: [id, mandateId],
         requestBody: { required: true, content: json('GrantMandateBody') },
-        responses: { '201': { description: 'The new mandate', content: json('MandateView') }, '400': refused, '409': problem('Already revoked (MANDATE_STATE_CONFLICT)'), ...gone },
+        responses: { '201': { description: 'The new mandate', content: json('MandateView') }, '400': refused, '409': problem('Already revoked (MANDATE_STATE_CONFLICT)'), '403': problem(`A scope the granter may not delegate (MANDATE_SCOPE_NOT_DELEGABLE), or refused ${companyRole}`), ...gone },
       },
     },
     '/v1/sessions/{id}/mandates/{mandateId}/revoke': {
@@ -490,7 +494,7 @@ function mandatePaths(): JsonObject {
         summary: 'Revoke: effective at the verifiers\' next status list refresh',
         security,
         parameters: [id, mandateId],
-        responses: { '200': { description: 'The revoked mandate', content: json('MandateView') }, '409': problem('Already revoked (MANDATE_STATE_CONFLICT)'), ...gone },
+        responses: { '200': { description: 'The revoked mandate', content: json('MandateView') }, '409': problem('Already revoked (MANDATE_STATE_CONFLICT)'), ...companyRefused, ...gone },
       },
     },
     '/v1/sessions/{id}/mandates/{mandateId}/offer': {

@@ -46,7 +46,7 @@ export const zSessionView = z.object({
   roles: z.array(
     z.object({
       id: z.string(),
-      kind: z.enum(['self', 'power_of_attorney', 'guardianship', 'trusteeship', 'company_signatory']),
+      kind: z.enum(['self', 'power_of_attorney', 'guardianship', 'trusteeship', 'company_signatory', 'company_mandate']),
       display_name: z.string().nullable().describe('Whom the role acts for'),
       represented: z.record(z.string(), z.unknown()).optional().describe('The represented party: type and the kept identifiers'),
       basis: z.object({ kind: z.string(), legal_basis: z.string(), reference: z.string(), signatory_rule: z.string().optional(), sub_delegation: z.boolean().optional() }).optional(),

@@ -1,10 +1,12 @@
 /**
- * Creates the power-of-attorney SD-JWT VC of a claimed mandate (RFC 9901 §4–5; SD-JWT VC §3;
- * the type `urn:se:eudi:representation:power-of-attorney:1` of docs/representation.md).
+ * Creates the SD-JWT VC of a claimed mandate (RFC 9901 §4–5; SD-JWT VC §3): a power of attorney
+ * (`urn:se:eudi:representation:power-of-attorney:1`) or, granted on behalf of a company, a company
+ * mandate (`urn:se:eudi:representation:company-mandate:1`), types of docs/representation.md.
  *
- * The claims follow the type's schema: `represented` is the granter as their PID named them,
- * `representative` the agent as their own PID named them at claim, `authority` the mandate's
- * terms. Exactly the claims the type metadata marks `sd: allowed` — the parties' names — are
+ * The claims follow the type's schema: `represented` is the granter as their PID named them — or
+ * the company as its signatory's credential named it (the signatory is not in the credential: the
+ * company is the principal, ADR 0300) —, `representative` the agent as their own PID named them at
+ * claim, `authority` the mandate's terms. Exactly the claims the type metadata marks `sd: allowed` — the parties' names — are
  * selectively disclosable; everything else, `authority` above all, never is (ARF Topic I). The
  * credential is bound to the holder key of the key proof (`cnf.jwk`, SD-JWT VC §3.2.2.2) and
  * carries its status list entry (draft-ietf-oauth-status-list §6.1). No `iss`: the issuer is
@@ -17,7 +19,7 @@ import { PID_VCT, vctOfKind } from '../portal/representation/representation-type
 import { representationDisclosablePaths } from '../portal/representation/type-metadata.ts';
 import { randomToken } from '../util/random.ts';
 import type { CredentialSigner } from './credential-signer.ts';
-import type { Mandate, MandatePerson } from './mandate.ts';
+import { credentialExpiresAt, mandateKind, type Mandate, type MandatePerson } from './mandate.ts';
 
 /** The public members of the holder's EC key (RFC 7518 §6.2.1). */
 export interface EcPublicJwk {
@@ -28,6 +30,7 @@ export interface EcPublicJwk {
 }
 
 export const POWER_OF_ATTORNEY_VCT = vctOfKind.power_of_attorney;
+export const COMPANY_MANDATE_VCT = vctOfKind.company_mandate;
 export const POWER_OF_ATTORNEY_LEGAL_BASIS = 'Lag (1915:218) om avtal och andra rättshandlingar på förmögenhetsrättens område, 2 kap.';
 
 export interface PowerOfAttorneyInput {
@@ -45,11 +48,12 @@ export interface PowerOfAttorneyInput {
 /** `<issuer-signed JWT>~<D1>~…~<DN>~` */
 export function createPowerOfAttorney(input: PowerOfAttorneyInput): string {
   const { mandate: m } = input;
+  const kind = mandateKind(m);
   const subject: Record<string, Record<string, unknown> | unknown> = {
-    represented: { ...personClaims(m.granter) },
+    represented: m.company === undefined ? { ...personClaims(m.granter) } : { ...m.company },
     representative: { ...personClaims(input.agent) },
     authority: {
-      kind: 'fullmakt',
+      kind: kind === 'company_mandate' ? 'foretagsfullmakt' : 'fullmakt',
       legal_basis: POWER_OF_ATTORNEY_LEGAL_BASIS,
       scope: [...m.scope],
       constraints: [{ type: 'no_sub_delegation', description: 'Fullmakten får inte överlåtas.' }],
@@ -63,7 +67,7 @@ export function createPowerOfAttorney(input: PowerOfAttorneyInput): string {
     issuing_country: 'SE',
   };
   const disclosures: string[] = [];
-  for (const [party, member] of representationDisclosablePaths('power_of_attorney')) {
+  for (const [party, member] of representationDisclosablePaths(kind)) {
     if (typeof party !== 'string' || typeof member !== 'string') continue;
     const object = subject[party] as Record<string, unknown> & { _sd?: string[] };
     if (!Object.hasOwn(object, member)) continue;
@@ -74,9 +78,9 @@ export function createPowerOfAttorney(input: PowerOfAttorneyInput): string {
   }
   const payload = {
     iat: input.iat,
-    // The day after the last day, at midnight UTC: `authority.valid_until` is the Swedish calendar's bound.
-    exp: dayStart(m.validUntil) + 2 * 86_400,
-    vct: POWER_OF_ATTORNEY_VCT,
+    // The second midnight (UTC) after the last day: `authority.valid_until` is the Swedish calendar's bound.
+    exp: credentialExpiresAt(m) / 1000,
+    vct: vctOfKind[kind],
     cnf: { jwk: { kty: input.holderJwk.kty, crv: input.holderJwk.crv, x: input.holderJwk.x, y: input.holderJwk.y } },
     status: { status_list: { idx: m.statusIdx, uri: input.statusListUri } },
     ...subject,
@@ -89,5 +93,3 @@ export function createPowerOfAttorney(input: PowerOfAttorneyInput): string {
 function personClaims(p: MandatePerson): MandatePerson {
   return { personal_administrative_number: p.personal_administrative_number, birthdate: p.birthdate, given_name: p.given_name, family_name: p.family_name };
 }
-
-const dayStart = (date: string): number => Date.parse(`${date}T00:00:00Z`) / 1000;

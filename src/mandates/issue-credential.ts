@@ -28,7 +28,7 @@ import { randomToken } from '../util/random.ts';
 import { checkCNonce } from './c-nonce.ts';
 import { createPowerOfAttorney, type EcPublicJwk } from './create-power-of-attorney.ts';
 import { changeMandate } from './grant-mandate.ts';
-import { authorizationServerMetadata, BATCH_SIZE, credentialIssuerMetadata, CREDENTIAL_CONFIGURATION_ID, PRE_AUTHORIZED_CODE_GRANT, PROOF_SIGNING_ALGS } from './issuer-metadata.ts';
+import { authorizationServerMetadata, BATCH_SIZE, configurationOf, credentialIssuerMetadata, PRE_AUTHORIZED_CODE_GRANT, PROOF_SIGNING_ALGS } from './issuer-metadata.ts';
 import { secretHash, type Mandate } from './mandate.ts';
 import type { MandateDeps } from './mandate-deps.ts';
 import { mandateStatusListUri } from './publish-status-list.ts';
@@ -82,7 +82,7 @@ export async function issueCredential(
   } catch {
     throw new ServiceError('VCI_CREDENTIAL_REQUEST_INVALID', 'credential request does not parse');
   }
-  if (request.credentialConfigurationId !== CREDENTIAL_CONFIGURATION_ID) throw new ServiceError('VCI_CREDENTIAL_REQUEST_INVALID', 'credential request names another configuration');
+  if (request.credentialConfigurationId !== configurationOf(mandate)) throw new ServiceError('VCI_CREDENTIAL_REQUEST_INVALID', 'credential request names another configuration');
   const proofs = request.proofs?.jwt;
   if (proofs === undefined || proofs.length === 0) throw new ServiceError('VCI_PROOF_INVALID', 'credential request without a jwt key proof');
   if (proofs.length > BATCH_SIZE) throw new ServiceError('VCI_CREDENTIAL_REQUEST_INVALID', 'more key proofs than the batch size');
@@ -111,6 +111,7 @@ export async function issueCredential(
     }),
   }));
   await recordReceipt(deps, claimed.granterKey, 'collected', claimed);
+  if (claimed.companyAccountKey !== undefined && claimed.companyAccountKey !== claimed.granterKey) await recordReceipt(deps, claimed.companyAccountKey, 'collected', claimed);
   if (claimed.agentAccountKey !== undefined) await recordReceipt(deps, claimed.agentAccountKey, 'received', claimed);
   return { credentials };
 }

@@ -1,13 +1,18 @@
 /**
  * The metadata this credential issuer publishes (OpenID4VCI 1.0 §12.2) and the authorization
- * server metadata of its token endpoint (RFC 8414 §2, OpenID4VCI 1.0 §12.3): one credential
- * configuration, the power of attorney as `dc+sd-jwt`, bound to a holder key proven with a `jwt`
- * key proof. The issuer is its own authorization server, for the pre-authorized code grant only.
+ * server metadata of its token endpoint (RFC 8414 §2, OpenID4VCI 1.0 §12.3): two credential
+ * configurations, the power of attorney and the company mandate, each `dc+sd-jwt`, bound to a
+ * holder key proven with a `jwt` key proof. An offer names the one of its mandate. The issuer is its own authorization server, for the pre-authorized code grant only.
  */
-import { POWER_OF_ATTORNEY_VCT } from './create-power-of-attorney.ts';
+import { COMPANY_MANDATE_VCT, POWER_OF_ATTORNEY_VCT } from './create-power-of-attorney.ts';
+import { mandateKind, type Mandate } from './mandate.ts';
 import type { MandateDeps } from './mandate-deps.ts';
 
 export const CREDENTIAL_CONFIGURATION_ID = 'power_of_attorney_sd_jwt';
+export const COMPANY_MANDATE_CONFIGURATION_ID = 'company_mandate_sd_jwt';
+
+/** The credential configuration a mandate is issued under. */
+export const configurationOf = (m: Pick<Mandate, 'company'>): string => (mandateKind(m) === 'company_mandate' ? COMPANY_MANDATE_CONFIGURATION_ID : CREDENTIAL_CONFIGURATION_ID);
 export const PRE_AUTHORIZED_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
 /** Holder key algorithms accepted in key proofs (HAIP 1.0 §7: ES256). */
 export const PROOF_SIGNING_ALGS = ['ES256'] as const;
@@ -22,6 +27,17 @@ export const vciPaths = {
 
 export function credentialIssuerMetadata(deps: Pick<MandateDeps, 'settings' | 'signer'>): Record<string, unknown> {
   const ci = deps.settings.credentialIssuer;
+  const configuration = (id: string, vct: string, display: Record<string, unknown>[]) => ({
+    [id]: {
+      format: 'dc+sd-jwt',
+      vct,
+      scope: id,
+      cryptographic_binding_methods_supported: ['jwk'],
+      credential_signing_alg_values_supported: [deps.signer.alg],
+      proof_types_supported: { jwt: { proof_signing_alg_values_supported: [...PROOF_SIGNING_ALGS] } },
+      credential_metadata: { display },
+    },
+  });
   return {
     credential_issuer: ci,
     authorization_servers: [ci],
@@ -33,20 +49,14 @@ export function credentialIssuerMetadata(deps: Pick<MandateDeps, 'settings' | 's
       { name: 'Power of attorney service', locale: 'en' },
     ],
     credential_configurations_supported: {
-      [CREDENTIAL_CONFIGURATION_ID]: {
-        format: 'dc+sd-jwt',
-        vct: POWER_OF_ATTORNEY_VCT,
-        scope: CREDENTIAL_CONFIGURATION_ID,
-        cryptographic_binding_methods_supported: ['jwk'],
-        credential_signing_alg_values_supported: [deps.signer.alg],
-        proof_types_supported: { jwt: { proof_signing_alg_values_supported: [...PROOF_SIGNING_ALGS] } },
-        credential_metadata: {
-          display: [
-            { name: 'Fullmakt', locale: 'sv', description: 'Rätt att företräda en annan person i de angivna tjänsterna' },
-            { name: 'Power of attorney', locale: 'en', description: 'The right to act for another person in the services named' },
-          ],
-        },
-      },
+      ...configuration(CREDENTIAL_CONFIGURATION_ID, POWER_OF_ATTORNEY_VCT, [
+        { name: 'Fullmakt', locale: 'sv', description: 'Rätt att företräda en annan person i de angivna tjänsterna' },
+        { name: 'Power of attorney', locale: 'en', description: 'The right to act for another person in the services named' },
+      ]),
+      ...configuration(COMPANY_MANDATE_CONFIGURATION_ID, COMPANY_MANDATE_VCT, [
+        { name: 'Företagsfullmakt', locale: 'sv', description: 'Rätt att företräda ett företag i de angivna tjänsterna' },
+        { name: 'Company mandate', locale: 'en', description: 'The right to act for a company in the services named' },
+      ]),
     },
   };
 }

@@ -21,6 +21,8 @@ export interface MandateSettings {
   readonly statusListLifetimeSeconds: number;
   /** Entries in the status list; indices beyond it are refused at grant. */
   readonly statusListSize: number;
+  /** How long a revoked or ended mandate is kept before the sweep purges it (never before its credential's `exp`). */
+  readonly retentionMs: number;
 }
 
 export interface MandateDeps {

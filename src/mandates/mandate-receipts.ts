@@ -19,7 +19,9 @@ export async function recordReceipt(deps: MandateDeps, accountKey: string, event
   const log = deps.receipts;
   if (log === undefined) return;
   const now = deps.now();
-  const counterpart = event === 'received' ? `${m.granter.given_name} ${m.granter.family_name}` : `${m.agent.given_name} ${m.agent.family_name}`;
+  // For the agent of a company mandate the other party is the company, not the signatory who granted it.
+  const granter = m.company === undefined ? `${m.granter.given_name} ${m.granter.family_name}` : (m.company.legal_name ?? m.company.organisation_number);
+  const counterpart = event === 'received' ? granter : `${m.agent.given_name} ${m.agent.family_name}`;
   const entry: MandateReceiptEntry = {
     id: `receipt_${randomToken(16)}`,
     kind: 'mandate_receipt',

@@ -24,6 +24,10 @@ export interface MandateView {
   readonly revocation_effective_within_seconds?: number;
   readonly replaces?: string;
   readonly replaced_by?: string;
+  /** A company mandate: the company it was granted on behalf of (then `granter` is the signatory who granted it). */
+  readonly company?: { readonly organisation_number: string; readonly legal_name?: string };
+  /** A company mandate revoked by a signatory: who. */
+  readonly revoked_by?: { readonly given_name: string; readonly family_name: string };
 }
 
 export function mandateView(deps: Pick<MandateDeps, 'now' | 'settings'>, m: Mandate): MandateView {
@@ -43,5 +47,7 @@ export function mandateView(deps: Pick<MandateDeps, 'now' | 'settings'>, m: Mand
     ...(m.revokedAt !== undefined && { revoked_at: iso(m.revokedAt), revocation_effective_within_seconds: deps.settings.statusListTtlSeconds }),
     ...(m.replaces !== undefined && { replaces: m.replaces }),
     ...(m.replacedBy !== undefined && { replaced_by: m.replacedBy }),
+    ...(m.company !== undefined && { company: { organisation_number: m.company.organisation_number, ...(m.company.legal_name !== undefined && { legal_name: m.company.legal_name }) } }),
+    ...(m.revokedBy !== undefined && { revoked_by: m.revokedBy }),
   };
 }

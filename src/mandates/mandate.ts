@@ -56,6 +56,17 @@ export interface MandateAccessToken {
 
 export type MandateState = 'offered' | 'claimed' | 'revoked';
 
+/**
+ * The company a company mandate is granted on behalf of, as the granting signatory's verified
+ * company-signatory credential names it (companies register identifiers; docs/representation.md).
+ */
+export interface MandateCompany {
+  readonly organisation_number: string;
+  readonly legal_name?: string;
+  readonly legal_form?: string;
+  readonly euid?: string;
+}
+
 export interface Mandate {
   readonly id: MandateId;
   readonly version: number;
@@ -89,12 +100,43 @@ export interface Mandate {
   /** A change revokes this mandate and grants the new one, linked both ways. */
   readonly replaces?: MandateId;
   readonly replacedBy?: MandateId;
+  /**
+   * A company mandate (`urn:se:eudi:representation:company-mandate:1`): the company it is granted
+   * on behalf of; `granter` is then the sole signatory who granted it, kept for the company's audit
+   * and never written into the credential.
+   */
+  readonly company?: MandateCompany;
+  /** Keyed hash of the company's organisation number ({@link companyLookupKey}): the company's list, seen by each of its signatories. */
+  readonly companyKey?: string;
+  /** The company's account key (keyed hash, as its acted-on-my-behalf log is filed): where the company's receipts go. */
+  readonly companyAccountKey?: string;
+  /** The last one who revoked it, when a signatory other than the granter did: shown to the company. */
+  readonly revokedBy?: { readonly given_name: string; readonly family_name: string };
 }
 
 /** The keyed hash under which an agent finds the mandates offered to them: their number alone, whichever PID provider. */
 export function agentPersonKey(secret: Uint8Array, personalNumber: string): string {
   return createHmac('sha256', secret).update(JSON.stringify(['eudi-mandate-agent:v1', personalNumber]), 'utf8').digest('base64url');
 }
+
+/** The keyed hash under which the signatories of a company find its mandates: the organisation number alone, whichever issuer attested the signatory. */
+export function companyLookupKey(secret: Uint8Array, organisationNumber: string): string {
+  return createHmac('sha256', secret).update(JSON.stringify(['eudi-mandate-company:v1', organisationNumber]), 'utf8').digest('base64url');
+}
+
+/** The kind of representation credential a mandate is issued as. */
+export const mandateKind = (m: Pick<Mandate, 'company'>): 'power_of_attorney' | 'company_mandate' => (m.company === undefined ? 'power_of_attorney' : 'company_mandate');
+
+/**
+ * When the credential of a mandate can no longer be presented to anyone (epoch ms): its `exp`, the
+ * second midnight (UTC) after the last day of the period (create-mandate-credential.ts). A revoked
+ * mandate's credential stays presentable to a verifier that ignores status until then too, so a
+ * mandate is never purged before this (ADR 0301).
+ */
+export const credentialExpiresAt = (m: Pick<Mandate, 'validUntil'>): number => Date.parse(`${m.validUntil}T00:00:00Z`) + 2 * 86_400_000;
+
+/** When a mandate ended: when it was revoked, else when its credential expires. It is purged a retention period after, never before {@link credentialExpiresAt}. */
+export const mandateEndedAt = (m: Pick<Mandate, 'validUntil' | 'revokedAt'>): number => m.revokedAt ?? credentialExpiresAt(m);
 
 /** SHA-256 of a bearer secret (pre-authorised code, access token), base64url: what the stores keep. */
 export const secretHash = (secret: string): string => createHash('sha256').update(secret, 'utf8').digest('base64url');

@@ -15,7 +15,7 @@ import { ServiceError } from '../errors.ts';
 import { swedishDate } from '../portal/representation/calendar.ts';
 import { randomToken } from '../util/random.ts';
 import { changeMandate } from './grant-mandate.ts';
-import { CREDENTIAL_CONFIGURATION_ID, PRE_AUTHORIZED_CODE_GRANT } from './issuer-metadata.ts';
+import { configurationOf, PRE_AUTHORIZED_CODE_GRANT } from './issuer-metadata.ts';
 import { agentPersonKey, secretHash, type Mandate, type MandateId, type MandatePerson } from './mandate.ts';
 import type { MandateDeps } from './mandate-deps.ts';
 
@@ -39,7 +39,7 @@ export async function offerMandate(deps: MandateDeps, agent: MandatePerson | und
   if (agent === undefined) throw new ServiceError('MANDATE_LOGIN_REQUIRED', 'offer without a logged-in PID');
   const code = randomToken(32);
   const expiresAt = deps.now() + deps.settings.offerTtlMs;
-  await changeMandate(deps, id, (m) => {
+  const offered = await changeMandate(deps, id, (m) => {
     if (!isAgentOf(m, agent)) throw new ServiceError('MANDATE_NOT_FOUND', 'mandate not granted to this agent');
     if (m.state !== 'offered') throw new ServiceError('MANDATE_STATE_CONFLICT', `mandate ${m.state}`);
     if (m.validUntil < swedishDate(deps.now())) throw new ServiceError('MANDATE_STATE_CONFLICT', 'mandate period over');
@@ -48,7 +48,7 @@ export async function offerMandate(deps: MandateDeps, agent: MandatePerson | und
   });
   const offer = {
     credential_issuer: deps.settings.credentialIssuer,
-    credential_configuration_ids: [CREDENTIAL_CONFIGURATION_ID],
+    credential_configuration_ids: [configurationOf(offered)],
     grants: { [PRE_AUTHORIZED_CODE_GRANT]: { 'pre-authorized_code': code } },
   };
   return { uri: `openid-credential-offer://?credential_offer=${encodeURIComponent(JSON.stringify(offer))}`, offer, expiresAt };

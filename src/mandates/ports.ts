@@ -22,9 +22,19 @@ export interface MandateStore {
   findByOfferCode(codeHash: string): Promise<Mandate | undefined>;
   /** The mandate whose current access token has this hash. */
   findByAccessToken(tokenHash: string): Promise<Mandate | undefined>;
+  /** The mandates granted on behalf of a company (by its lookup key), newest first. */
+  listByCompany(companyKey: string): Promise<Mandate[]>;
+  /**
+   * Deletes the mandates that ended (revoked, or else their credential expired: `mandateEndedAt`)
+   * at or before `endedBefore` and whose credential expired (`credentialExpiresAt`) at or before
+   * `expiredBefore`, with their lookups. A purged revoked mandate's status index stays in
+   * {@link revokedStatusIndices} (a tombstone) and no index is ever handed out again. Returns how
+   * many were deleted.
+   */
+  purgeEnded(endedBefore: number, expiredBefore: number): Promise<number>;
   /** A fresh index in the service's status list, never handed out twice (starts at 0). */
   nextStatusIndex(): Promise<number>;
-  /** The status indices of revoked mandates. */
+  /** The status indices of revoked mandates, purged ones included. */
   revokedStatusIndices(): Promise<number[]>;
   close(): Promise<void>;
 }

@@ -9,7 +9,8 @@ import type { PortalDeps } from '../portal/portal-deps.ts';
 import { PID_VCT } from '../portal/representation/representation-types.ts';
 import { openSession } from '../portal/session-access.ts';
 import type { Session } from '../portal/session.ts';
-import type { Granter } from './grant-mandate.ts';
+import type { Granter, Manager } from './grant-mandate.ts';
+import { companyOfActiveRole } from './company-granter.ts';
 import type { MandatePerson } from './mandate.ts';
 
 /** The session's subject as a granter (or agent), or MANDATE_LOGIN_REQUIRED. */
@@ -29,4 +30,18 @@ export function personOfSession(session: Session): Granter {
 /** Opens the RP client's session (SESSION_NOT_FOUND, SESSION_EXPIRED) and reads its subject. */
 export async function sessionPerson(portal: PortalDeps, rpClientId: string, sessionId: string): Promise<Granter> {
   return personOfSession(await openSession(portal, rpClientId, sessionId));
+}
+
+/**
+ * The session's subject as a manager of mandates: their own, and — asked only when needed — those
+ * of the company of their active sole-signatory role (company-granter.ts).
+ * @param companySecret the key of the company lookup hash (the account key secret)
+ */
+export function managerOfSession(portal: PortalDeps, session: Session, companySecret: Uint8Array): Manager {
+  return { ...personOfSession(session), company: () => companyOfActiveRole(portal, session, companySecret) };
+}
+
+/** Opens the RP client's session (SESSION_NOT_FOUND, SESSION_EXPIRED) and reads its subject as a manager. */
+export async function sessionManager(portal: PortalDeps, rpClientId: string, sessionId: string, companySecret: Uint8Array): Promise<Manager> {
+  return managerOfSession(portal, await openSession(portal, rpClientId, sessionId), companySecret);
 }

@@ -7,10 +7,15 @@
  * 3. the agent is named by a valid Swedish personal identity number — 12 digits, a real date, the
  *    check digit of Skatteverket SKV 704 — and by given and family name (`MANDATE_AGENT_INVALID`);
  * 4. the agent is someone else (`MANDATE_SELF_GRANT`);
- * 5. every scope entry is a service of the catalogue (`MANDATE_SCOPE_UNKNOWN`) that a natural
- *    person may delegate (`MANDATE_SCOPE_NOT_DELEGABLE`);
+ * 5. every scope entry is a service of the catalogue (`MANDATE_SCOPE_UNKNOWN`) that the granter
+ *    may delegate (`MANDATE_SCOPE_NOT_DELEGABLE`): a natural person the services delegable by a
+ *    natural person; a company (through its sole signatory, company-granter.ts) the services
+ *    delegable by a company that its signatory's own `authority.scope` covers;
  * 6. the period starts today or later, ends on or after its start and lasts at most
- *    {@link MAX_MANDATE_DAYS} days (`MANDATE_PERIOD_INVALID`); dates are Swedish calendar days.
+ *    {@link MAX_MANDATE_DAYS} days, and for a company does not end after the signatory's own
+ *    `authority.valid_until` (`MANDATE_PERIOD_INVALID`); dates are Swedish calendar days.
+ *
+ * A request `on_behalf_of: "company"` without a company granter is `MANDATE_SIGNATORY_ROLE_REQUIRED`.
  *
  * Does not check: that the agent exists or that the name belongs to the number — no register is
  * consulted; the name is confirmed against the agent's own PID when they claim the mandate.
@@ -18,6 +23,7 @@
  */
 import { z } from 'zod';
 import { ServiceError } from '../errors.ts';
+import { scopeCovers } from '../portal/representation/scope.ts';
 import { serviceEntry } from './service-catalogue.ts';
 import type { MandatePerson, NamedAgent } from './mandate.ts';
 
@@ -32,6 +38,7 @@ export const zGrantRequest = z.strictObject({
   valid_from: z.iso.date(),
   valid_until: z.iso.date(),
   note: z.string().max(500).optional(),
+  on_behalf_of: z.enum(['self', 'company']).optional().describe('"company": a company mandate on behalf of the company of the session\'s active company-signatory role; default "self"'),
 });
 export type GrantRequest = z.infer<typeof zGrantRequest>;
 
@@ -45,15 +52,24 @@ export interface ValidGrant {
   readonly note?: string;
 }
 
+/** What a company's signatory may delegate on its behalf: their own authority's scope and end. */
+export interface CompanyAuthority {
+  readonly scope: readonly string[];
+  readonly validUntil?: string | undefined;
+}
+
 /**
  * @param granter the logged-in person from their verified PID, or undefined when not logged in
  * @param today the Swedish calendar date (`YYYY-MM-DD`, portal/representation/calendar.ts)
+ * @param company for a grant on behalf of a company: the signatory's authority (company-granter.ts)
  */
-export function validateGrant(granter: MandatePerson | undefined, input: unknown, today: string): ValidGrant {
+export function validateGrant(granter: MandatePerson | undefined, input: unknown, today: string, company?: CompanyAuthority): ValidGrant {
   if (granter === undefined) throw new ServiceError('MANDATE_LOGIN_REQUIRED', 'grant without a logged-in PID');
   const parsed = zGrantRequest.safeParse(input);
   if (!parsed.success) throw new ServiceError('INVALID_REQUEST', `grant: ${parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')} malformed`);
   const req = parsed.data;
+  if (req.on_behalf_of === 'company' && company === undefined) throw new ServiceError('MANDATE_SIGNATORY_ROLE_REQUIRED', 'company grant without a company granter');
+  const delegator = company === undefined ? 'natural_person' : 'company';
   const number = req.agent.personal_administrative_number.replaceAll(/[\s-]/g, '');
   if (!isPersonalIdentityNumber(number)) throw new ServiceError('MANDATE_AGENT_INVALID', 'agent number is not a valid personal identity number');
   if (number === granter.personal_administrative_number) throw new ServiceError('MANDATE_SELF_GRANT', 'agent is the granter');
@@ -61,9 +77,12 @@ export function validateGrant(granter: MandatePerson | undefined, input: unknown
   for (const code of scope) {
     const entry = serviceEntry(code);
     if (entry === undefined) throw new ServiceError('MANDATE_SCOPE_UNKNOWN', 'scope entry not in the service catalogue');
-    if (!entry.delegableBy.includes('natural_person')) throw new ServiceError('MANDATE_SCOPE_NOT_DELEGABLE', `scope entry ${code} not delegable by a natural person`);
+    if (!entry.delegableBy.includes(delegator)) throw new ServiceError('MANDATE_SCOPE_NOT_DELEGABLE', `scope entry ${code} not delegable by a ${delegator === 'company' ? 'company' : 'natural person'}`);
+    // A signatory delegates only what they hold: every service the entry names must be in their own scope.
+    if (company !== undefined && !scopeCovers(company.scope, code)) throw new ServiceError('MANDATE_SCOPE_NOT_DELEGABLE', `scope entry ${code} outside the signatory's own scope`);
   }
   checkPeriod(req.valid_from, req.valid_until, today);
+  if (company?.validUntil !== undefined && req.valid_until > company.validUntil) throw new ServiceError('MANDATE_PERIOD_INVALID', "period ends after the signatory's own authority");
   const note = req.note?.trim();
   return {
     granter,

@@ -6,11 +6,14 @@
  * transactions). A mandate is a hash (`<prefix>{mandates}:m:<id>`: `v` version, `b` the mandate
  * sealed at rest); the granter's and the agent's mandates are sorted sets scored by creation time;
  * the current offer code and access token hashes are strings naming the mandate, which expire
- * with the code or token; revoked status indices are a set; the status index a counter.
+ * with the code or token; revoked status indices are a set; the status index a counter. A
+ * company's mandates are one more sorted set (by the keyed hash of its organisation number); two
+ * sorted sets, scored by when each mandate ended and when its credential expires, feed the purge. A purged mandate leaves its status
+ * index in the revoked set (the tombstone that keeps its bit revoked).
  * A lookup by code or token reads the mandate and checks it still holds that hash.
  */
 import type { MandateStore } from '../mandates/ports.ts';
-import type { Mandate, MandateId } from '../mandates/mandate.ts';
+import { credentialExpiresAt, mandateEndedAt, type Mandate, type MandateId } from '../mandates/mandate.ts';
 import type { AtRestCipher } from './encrypt-at-rest.ts';
 import { LuaScript, expiryMs, writeCommand, type Durability, type RedisConnection } from './redis-client.ts';
 
@@ -23,19 +26,35 @@ export interface RedisMandateStoreOptions {
   readonly durability?: Durability;
 }
 
-/** KEYS mandate, by-granter, by-agent · ARGV id, body, createdAt */
+/** KEYS mandate, by-granter, by-agent, by-company, ended, expires · ARGV id, body, createdAt, company (0/1), endedAt, expiresAt */
 const CREATE = new LuaScript(
   `if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'v', 1, 'b', ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
+if ARGV[4] == '1' then redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1]) end
+redis.call('ZADD', KEYS[5], ARGV[5], ARGV[1])
+redis.call('ZADD', KEYS[6], ARGV[6], ARGV[1])
 return 1`,
-  3,
+  6,
+);
+
+/** KEYS mandate, by-granter, by-agent, by-company, ended, expires · ARGV id, expected version */
+const PURGE = new LuaScript(
+  `if redis.call('HGET', KEYS[1], 'v') ~= ARGV[2] then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('ZREM', KEYS[4], ARGV[1])
+redis.call('ZREM', KEYS[5], ARGV[1])
+redis.call('ZREM', KEYS[6], ARGV[1])
+return 1`,
+  6,
 );
 
 /**
- * KEYS mandate, revoked set, code key, token key · ARGV expected, next version, body, status idx,
- * revoked (0/1), code ttl ms (0: none), token ttl ms (0: none), id
+ * KEYS mandate, revoked set, code key, token key, ended, expires · ARGV expected, next version, body,
+ * status idx, revoked (0/1), code ttl ms (0: none), token ttl ms (0: none), id, endedAt, expiresAt
  */
 const UPDATE = new LuaScript(
   `if redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return 0 end
@@ -43,8 +62,10 @@ redis.call('HSET', KEYS[1], 'v', ARGV[2], 'b', ARGV[3])
 if ARGV[5] == '1' then redis.call('SADD', KEYS[2], ARGV[4]) end
 if tonumber(ARGV[6]) > 0 then redis.call('SET', KEYS[3], ARGV[8], 'PX', ARGV[6]) end
 if tonumber(ARGV[7]) > 0 then redis.call('SET', KEYS[4], ARGV[8], 'PX', ARGV[7]) end
+redis.call('ZADD', KEYS[5], ARGV[9], ARGV[8])
+redis.call('ZADD', KEYS[6], ARGV[10], ARGV[8])
 return 1`,
-  4,
+  6,
 );
 
 export class RedisMandateStore implements MandateStore {
@@ -65,7 +86,12 @@ export class RedisMandateStore implements MandateStore {
   }
 
   async create(m: Mandate): Promise<void> {
-    await CREATE.run(this.client, [this.key(m.id), this.granterKey(m.granterKey), this.agentKey(m.agentKey)], [m.id, this.seal(m), m.createdAt], this.durability);
+    await CREATE.run(
+      this.client,
+      [this.key(m.id), this.granterKey(m.granterKey), this.agentKey(m.agentKey), this.companyKey(m.companyKey ?? '-'), `${this.prefix}ended`, `${this.prefix}expires`],
+      [m.id, this.seal(m), m.createdAt, m.companyKey === undefined ? 0 : 1, mandateEndedAt(m), credentialExpiresAt(m)],
+      this.durability,
+    );
     if (m.state === 'revoked') await writeCommand(this.client, this.durability, 'SADD', `${this.prefix}revoked`, String(m.statusIdx));
   }
 
@@ -81,8 +107,8 @@ export class RedisMandateStore implements MandateStore {
     const tokenTtl = next.accessToken !== undefined ? expiryMs(next.accessToken.expiresAt, now, 0) : 0;
     const replaced = await UPDATE.run(
       this.client,
-      [this.key(next.id), `${this.prefix}revoked`, `${this.prefix}code:${next.offer?.codeHash ?? '-'}`, `${this.prefix}token:${next.accessToken?.tokenHash ?? '-'}`],
-      [expectedVersion, next.version, this.seal(next), next.statusIdx, next.state === 'revoked' ? 1 : 0, codeTtl, tokenTtl, next.id],
+      [this.key(next.id), `${this.prefix}revoked`, `${this.prefix}code:${next.offer?.codeHash ?? '-'}`, `${this.prefix}token:${next.accessToken?.tokenHash ?? '-'}`, `${this.prefix}ended`, `${this.prefix}expires`],
+      [expectedVersion, next.version, this.seal(next), next.statusIdx, next.state === 'revoked' ? 1 : 0, codeTtl, tokenTtl, next.id, mandateEndedAt(next), credentialExpiresAt(next)],
       this.durability,
     );
     return Number(replaced) === 1;
@@ -94,6 +120,38 @@ export class RedisMandateStore implements MandateStore {
 
   async listByAgent(agentKey: string): Promise<Mandate[]> {
     return this.list(this.agentKey(agentKey));
+  }
+
+  async listByCompany(companyKey: string): Promise<Mandate[]> {
+    return this.list(this.companyKey(companyKey));
+  }
+
+  async purgeEnded(endedBefore: number, expiredBefore: number): Promise<number> {
+    const ended = (await this.client.zrangebyscore(`${this.prefix}ended`, '-inf', endedBefore)) as MandateId[];
+    if (ended.length === 0) return 0;
+    // Only those whose credential has expired too: scores, no mandate opened (a revoked mandate with a long period waits here).
+    const scores = this.client.pipeline();
+    for (const id of ended) scores.zscore(`${this.prefix}expires`, id);
+    const expires = ((await scores.exec()) ?? []).map(([err, score]) => {
+      if (err !== null) throw err;
+      return score as string | null;
+    });
+    const ids = ended.filter((_, i) => expires[i] === null || Number(expires[i]) <= expiredBefore);
+    let purged = 0;
+    for (const id of ids) {
+      const row = await this.client.hmget(this.key(id), 'v', 'b');
+      const [version, body] = row;
+      if (typeof version !== 'string' || typeof body !== 'string') {
+        await writeCommand(this.client, this.durability, 'ZREM', `${this.prefix}ended`, id);
+        continue;
+      }
+      const m = this.open(id, body);
+      if (credentialExpiresAt(m) > expiredBefore) continue;
+      // The revoked set keeps the index: the tombstone of the revoked bit.
+      const keys = [this.key(id), this.granterKey(m.granterKey), this.agentKey(m.agentKey), this.companyKey(m.companyKey ?? '-'), `${this.prefix}ended`, `${this.prefix}expires`];
+      if (Number(await PURGE.run(this.client, keys, [id, version], this.durability)) === 1) purged++;
+    }
+    return purged;
   }
 
   async findByOfferCode(codeHash: string): Promise<Mandate | undefined> {
@@ -143,6 +201,10 @@ export class RedisMandateStore implements MandateStore {
 
   private agentKey(key: string): string {
     return `${this.prefix}agent:${key}`;
+  }
+
+  private companyKey(key: string): string {
+    return `${this.prefix}company:${key}`;
   }
 
   private seal(m: Mandate): string {

@@ -4,6 +4,8 @@
  * same-device link). Calls the mandate use cases in-process as the portal's RP client, with the
  * person of the session in the signed cookie — never anything the browser names. A page asked for
  * without login goes to the start page; a change sent without login is `MANDATE_LOGIN_REQUIRED`.
+ * With a verified sole company-signatory role active, the company's mandates too, and the grant
+ * form on the company's behalf (`/portal/mandates/new?for=company`).
  */
 import type { Request } from 'express';
 import { z } from 'zod';
@@ -12,13 +14,15 @@ import { swedishDate } from '../portal/representation/calendar.ts';
 import { readActedOnMyBehalf, readDisclosures } from '../portal/read-sharing-log.ts';
 import { openSession } from '../portal/session-access.ts';
 import { sessionView } from '../portal/session-view.ts';
-import { grantMandate, granterMandate, replaceMandate, revokeMandate, type Granter } from '../mandates/grant-mandate.ts';
+import { grantMandate, granterMandate, replaceMandate, revokeMandate, type Manager } from '../mandates/grant-mandate.ts';
+import type { CompanyGranter } from '../mandates/company-granter.ts';
+import { scopeCovers } from '../portal/representation/scope.ts';
 import { parseMandateId, type Mandate, type MandateId } from '../mandates/mandate.ts';
 import type { MandateDeps } from '../mandates/mandate-deps.ts';
 import { mandateView } from '../mandates/mandate-view.ts';
 import { mandatesForAgent, offerMandate } from '../mandates/offer-mandate.ts';
 import { delegableServices } from '../mandates/service-catalogue.ts';
-import { personOfSession } from '../mandates/session-person.ts';
+import { managerOfSession } from '../mandates/session-person.ts';
 import { readReceipts } from '../mandates/mandate-receipts.ts';
 import { citizenMessages } from '../citizen-messages.ts';
 import { logsView } from './build-views.ts';
@@ -36,19 +40,38 @@ const zGrantForm = z.object({
   valid_from: z.string().max(10),
   valid_until: z.string().max(10),
   note: z.string().max(500).optional(),
+  on_behalf_of: z.enum(['company']).optional(),
 });
 const DONE = new Set(['granted', 'revoked', 'changed'] as const);
 
 export function mandateRoutes(deps: WebDeps, mandates: MandateDeps, routes: Routes): void {
   const client = deps.client;
 
-  async function person(w: WebRequest): Promise<{ granter: Granter; name: string } | undefined> {
+  async function person(w: WebRequest): Promise<{ granter: Manager; name: string } | undefined> {
     const sid = w.state.sid;
     if (sid === undefined) return undefined;
     const session = await openSession(deps.portal, client.id, sid);
-    return { granter: personOfSession(session), name: sessionView(deps.portal, session).subject.display_name ?? '' };
+    return { granter: managerOfSession(deps.portal, session, mandates.agentKeySecret), name: sessionView(deps.portal, session).subject.display_name ?? '' };
   }
-  async function required(w: WebRequest): Promise<{ granter: Granter; name: string }> {
+  /** The company of the active sole-signatory role, or undefined when the session does not act for one (now). */
+  async function companyOf(p: { granter: Manager }): Promise<CompanyGranter | undefined> {
+    try {
+      return await p.granter.company?.();
+    } catch (err) {
+      if (isServiceError(err) && err.code !== 'STORE_UNAVAILABLE') return undefined;
+      throw err;
+    }
+  }
+  const companyName = (c: CompanyGranter): string => c.company.legal_name ?? c.company.organisation_number;
+  /** What the employee did: acted-on-my-behalf entries of the company's log under a company mandate, by the employee's name. */
+  const actedBy = (entries: readonly Record<string, unknown>[], words: readonly ({ at: string; did: string; rp: string } | undefined)[], kind: string, name: string) =>
+    entries.flatMap((e, i) => {
+      const rep = e['representation'] as { kind?: string } | undefined;
+      const actor = e['actor'] as { name?: string | null } | undefined;
+      const w = words[i];
+      return rep?.kind === kind && actor?.name?.toLocaleLowerCase('sv') === name.toLocaleLowerCase('sv') && w !== undefined ? [{ at: w.at, did: w.did, rp: w.rp }] : [];
+    });
+  async function required(w: WebRequest): Promise<{ granter: Manager; name: string }> {
     const p = await person(w);
     if (p === undefined) throw new ServiceError('MANDATE_LOGIN_REQUIRED', 'portal mandate change without login');
     return p;
@@ -63,30 +86,51 @@ export function mandateRoutes(deps: WebDeps, mandates: MandateDeps, routes: Rout
     const p = await person(w);
     if (p === undefined) return w.redirect('/');
     const sid = w.state.sid as string;
-    const [granted, toMe] = await Promise.all([mandates.store.listByGranter(p.granter.accountKey), mandatesForAgent(mandates, p.granter.person)]);
+    const [mine, toMe] = await Promise.all([mandates.store.listByGranter(p.granter.accountKey), mandatesForAgent(mandates, p.granter.person)]);
+    // A company mandate is the company's: it is listed for its signatories acting for the company, not here.
+    const granted = mine.filter((m) => m.companyKey === undefined);
     const input = { rpClientId: client.id, sessionId: sid };
     const acted = await readActedOnMyBehalf(deps.portal, input);
     const view = sessionView(deps.portal, await openSession(deps.portal, client.id, sid));
     const actedWords = logsView(deps, view, await readDisclosures(deps.portal, input), acted, w.t, w.lang).acted;
     const done = String(req.query['done'] ?? '');
-    const receipts = (await readReceipts(mandates, p.granter.accountKey)).map((r) => ({ at: new Date(r.at).toISOString(), event: r.event, who: r.counterpart, reference: r.reference }));
+    const receiptRow = (r: Awaited<ReturnType<typeof readReceipts>>[number]) => ({ at: new Date(r.at).toISOString(), event: r.event, who: r.counterpart, reference: r.reference });
+    const receipts = (await readReceipts(mandates, p.granter.accountKey)).map(receiptRow);
+    // Acting for a company, its log is the one read above: the employees' actions are in it.
+    const company = await companyOf(p);
+    const companyView =
+      company === undefined
+        ? undefined
+        : {
+            name: companyName(company),
+            rows: (await mandates.store.listByCompany(company.companyKey)).map((m) => {
+              const agentName = `${m.agent.given_name} ${m.agent.family_name}`;
+              return {
+                ...rowOf(m, agentName, w.lang),
+                grantedBy: `${m.granter.given_name} ${m.granter.family_name}`,
+                ...(m.revokedBy !== undefined && { revokedBy: `${m.revokedBy.given_name} ${m.revokedBy.family_name}` }),
+                acted: actedBy(acted.entries, actedWords, 'company_mandate', agentName),
+              };
+            }),
+            receipts: (await readReceipts(mandates, company.companyAccountKey)).map(receiptRow),
+          };
     w.page(
       200,
       mandatesPage(w.context(req, p.name), {
         granted: granted.map((m) => {
           const agentName = `${m.agent.given_name} ${m.agent.family_name}`;
           // What the agent did: acted-on-my-behalf entries under a power of attorney, by this agent's name.
-          const mine = acted.entries.flatMap((e, i) => {
-            const rep = e['representation'] as { kind?: string } | undefined;
-            const actor = e['actor'] as { name?: string | null } | undefined;
-            const words = actedWords[i];
-            return rep?.kind === 'power_of_attorney' && actor?.name?.toLocaleLowerCase('sv') === agentName.toLocaleLowerCase('sv') && words !== undefined ? [{ at: words.at, did: words.did, rp: words.rp }] : [];
-          });
-          return { ...rowOf(m, agentName, w.lang), acted: mine };
+          return { ...rowOf(m, agentName, w.lang), acted: actedBy(acted.entries, actedWords, 'power_of_attorney', agentName) };
         }),
-        toMe: toMe.map((m) => rowOf(m, `${m.granter.given_name} ${m.granter.family_name}`, w.lang)),
+        // A company mandate is given by the company; the signatory who granted it is named beside it.
+        toMe: toMe.map((m) =>
+          m.company === undefined
+            ? rowOf(m, `${m.granter.given_name} ${m.granter.family_name}`, w.lang)
+            : { ...rowOf(m, m.company.legal_name ?? m.company.organisation_number, w.lang), grantedBy: `${m.granter.given_name} ${m.granter.family_name}` },
+        ),
         ...(DONE.has(done as never) && { done: done as 'granted' | 'revoked' | 'changed' }),
         receipts,
+        ...(companyView !== undefined && { company: companyView }),
       }),
     );
   });
@@ -97,7 +141,7 @@ export function mandateRoutes(deps: WebDeps, mandates: MandateDeps, routes: Rout
       id: m.id,
       reference: m.reference,
       who,
-      scope: m.scope.map((code) => delegableServices('natural_person').find((s) => s.code === code)?.[lang] ?? code),
+      scope: m.scope.map((code) => delegableServices(m.company === undefined ? 'natural_person' : 'company').find((s) => s.code === code)?.[lang] ?? code),
       period: `${m.validFrom} – ${m.validUntil}`,
       state: v.state,
       ...(m.note !== undefined && { note: m.note }),
@@ -105,12 +149,18 @@ export function mandateRoutes(deps: WebDeps, mandates: MandateDeps, routes: Rout
     };
   }
 
-  const formView = (w: WebRequest, action: string, change: boolean, values: GrantFormView['values'], checked: readonly string[], error?: string): GrantFormView => ({
+  const formView = (w: WebRequest, action: string, change: boolean, values: GrantFormView['values'], checked: readonly string[], error?: string, company?: CompanyGranter): GrantFormView => ({
     action,
     change,
-    services: delegableServices('natural_person').map((s) => ({ code: s.code, label: s[w.lang], checked: checked.includes(s.code) })),
+    // For a company: what a company may delegate and the signatory holds.
+    services: (company === undefined ? delegableServices('natural_person') : delegableServices('company').filter((s) => scopeCovers(company.scope, s.code))).map((s) => ({
+      code: s.code,
+      label: s[w.lang],
+      checked: checked.includes(s.code),
+    })),
     values,
     ...(error !== undefined && { error }),
+    ...(company !== undefined && { company: companyName(company) }),
   });
   const today = () => swedishDate(mandates.now());
   const blank = () => ({ number: '', given: '', family: '', from: today(), until: `${Number(today().slice(0, 4)) + 1}-${today().slice(5)}`, note: '' });
@@ -118,15 +168,18 @@ export function mandateRoutes(deps: WebDeps, mandates: MandateDeps, routes: Rout
   routes.get('/portal/mandates/new', async (w, req) => {
     const p = await person(w);
     if (p === undefined) return w.redirect('/');
-    w.page(200, grantFormPage(w.context(req, p.name), formView(w, '/portal/mandates', false, blank(), [])));
+    // The company form needs the signatory role active now; its refusal is the citizen's sentence.
+    const company = req.query['for'] === 'company' ? await p.granter.company?.() : undefined;
+    if (req.query['for'] === 'company' && company === undefined) throw new ServiceError('MANDATE_SIGNATORY_ROLE_REQUIRED', 'company form without a company role');
+    w.page(200, grantFormPage(w.context(req, p.name), formView(w, '/portal/mandates', false, blank(), [], undefined, company)));
   });
 
   routes.get('/portal/mandates/:id/change', async (w, req) => {
     const p = await person(w);
     if (p === undefined) return w.redirect('/');
-    const m = await granterMandate(mandates, p.granter, idOf(req));
+    const { mandate: m, company } = await granterMandate(mandates, p.granter, idOf(req));
     const values = { number: m.agent.personal_administrative_number, given: m.agent.given_name, family: m.agent.family_name, from: m.validFrom < today() ? today() : m.validFrom, until: m.validUntil, note: m.note ?? '' };
-    w.page(200, grantFormPage(w.context(req, p.name), formView(w, `/portal/mandates/${m.id}/change`, true, values, m.scope)));
+    w.page(200, grantFormPage(w.context(req, p.name), formView(w, `/portal/mandates/${m.id}/change`, true, values, m.scope, undefined, company)));
   });
 
   /** Grant or change from the form; a refused grant shows the form again with the citizen's sentence. */
@@ -141,15 +194,22 @@ export function mandateRoutes(deps: WebDeps, mandates: MandateDeps, routes: Rout
       valid_from: f.data.valid_from,
       valid_until: f.data.valid_until,
       ...(f.data.note !== undefined && f.data.note.trim() !== '' && { note: f.data.note }),
+      ...(f.data.on_behalf_of !== undefined && { on_behalf_of: f.data.on_behalf_of }),
     };
+    // A change keeps the mandate's own kind: the company of a company mandate, none for a power of attorney.
+    let company: CompanyGranter | undefined = change === undefined ? undefined : (await granterMandate(mandates, p.granter, change)).company;
     try {
-      if (change === undefined) await grantMandate(mandates, p.granter, input);
-      else await replaceMandate(mandates, p.granter, change, input);
+      if (change === undefined) {
+        company = f.data.on_behalf_of === 'company' && p.granter.company !== undefined ? await p.granter.company() : undefined;
+        await grantMandate(mandates, p.granter, input, company === undefined ? {} : { company });
+      } else {
+        await replaceMandate(mandates, p.granter, change, input);
+      }
     } catch (err) {
       if (!isServiceError(err) || err.code === 'STORE_UNAVAILABLE' || err.code === 'MANDATE_NOT_FOUND') throw err;
       const values = { number: f.data.agent_number, given: f.data.agent_given, family: f.data.agent_family, from: f.data.valid_from, until: f.data.valid_until, note: f.data.note ?? '' };
       const action = change === undefined ? '/portal/mandates' : `/portal/mandates/${change}/change`;
-      w.page(400, grantFormPage(w.context(req, p.name), formView(w, action, change !== undefined, values, scope, citizenMessages[err.code][w.lang])));
+      w.page(400, grantFormPage(w.context(req, p.name), formView(w, action, change !== undefined, values, scope, citizenMessages[err.code][w.lang], company)));
       return;
     }
     w.redirect(`/portal/mandates?done=${change === undefined ? 'granted' : 'changed'}`);

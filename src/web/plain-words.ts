@@ -27,6 +27,8 @@ export function rolePhrase(kind: string, basisKind: string | undefined, name: st
       return lang === 'sv' ? `som god man för ${who}` : `as trustee (god man) for ${who}`;
     case 'company_signatory':
       return lang === 'sv' ? `för ${who} som firmatecknare` : `for ${who} as authorised signatory`;
+    case 'company_mandate':
+      return lang === 'sv' ? `med företagsfullmakt för ${who}` : `with a company mandate for ${who}`;
     default:
       return lang === 'sv' ? `för ${who}` : `for ${who}`;
   }
@@ -46,6 +48,7 @@ const ROLE_NOUNS: Readonly<Record<Exclude<RoleKind, 'self'>, readonly Words[]>> 
   power_of_attorney: [w('ombud med fullmakt', 'attorney holding a power of attorney')],
   trusteeship: [w('god man', 'trustee (god man)'), w('förvaltare', 'administrator (förvaltare)')],
   company_signatory: [w('firmatecknare', 'authorised signatory of a company')],
+  company_mandate: [w('anställd med företagsfullmakt', 'employee holding a company mandate')],
 };
 
 /**
@@ -67,6 +70,7 @@ const ROLE_NAMES: Readonly<Record<RoleKind, Words>> = {
   power_of_attorney: w('ombud med fullmakt', 'attorney'),
   trusteeship: w('god man eller förvaltare', 'trustee or administrator'),
   company_signatory: w('firmatecknare', 'authorised signatory'),
+  company_mandate: w('ombud med företagsfullmakt', 'holder of a company mandate'),
 };
 /** A role kind as the name of the role ("vårdnadshavare"), for the sharing log. */
 export const roleKindWords = (kind: string, lang: Lang): string => (Object.hasOwn(ROLE_NAMES, kind) ? ROLE_NAMES[kind as RoleKind][lang] : kind);
@@ -83,6 +87,8 @@ export function relationWords(kind: string, authorityKind: string | undefined, l
       return lang === 'sv' ? 'din gode man' : 'your trustee (god man)';
     case 'company_signatory':
       return lang === 'sv' ? 'firmatecknare' : 'authorised signatory';
+    case 'company_mandate':
+      return lang === 'sv' ? 'ombud med företagsfullmakt' : 'holder of a company mandate';
     default:
       return undefined;
   }
@@ -96,6 +102,7 @@ const BASES: Readonly<Record<string, Words>> = {
   god_man: w('God man, förordnad av tingsrätten', 'Trustee (god man) appointed by the district court'),
   forvaltare: w('Förvaltare, förordnad av tingsrätten', 'Administrator (förvaltare) appointed by the district court'),
   firmatecknare: w('Firmatecknare enligt Bolagsverket', 'Authorised signatory according to the Companies Registration Office'),
+  foretagsfullmakt: w('Företagsfullmakt, given av firmatecknare', 'Company mandate, granted by a signatory'),
 };
 export const basisWords = (kind: string, lang: Lang): string => (Object.hasOwn(BASES, kind) ? (BASES[kind] as Words)[lang] : kind);
 
@@ -106,6 +113,7 @@ const TYPES: Readonly<Record<string, Words>> = {
   'urn:se:eudi:representation:power-of-attorney:1': w('fullmakt', 'power of attorney'),
   'urn:se:eudi:representation:trusteeship:1': w('förordnande som god man eller förvaltare', 'appointment as trustee'),
   'urn:se:eudi:representation:company-signatory:1': w('behörighet som firmatecknare', 'authority as company signatory'),
+  'urn:se:eudi:representation:company-mandate:1': w('företagsfullmakt', 'company mandate'),
   'org.iso.18013.5.1.mDL': w('körkort', 'driving licence'),
 };
 /** A credential type in words ("fullmakt"); an unknown type is shown as it is. */

@@ -4,7 +4,9 @@
  * link) and his developer wallet collects it with OpenID4VCI; Erik logs in with it and may act
  * for Greta; Greta sees it collected and what Erik did; she revokes it (the page says it takes
  * effect at the next status list refresh); once the list's ttl has passed, Erik's next
- * presentation of it is refused with CREDENTIAL_REVOKED and he logs in as himself only.
+ * presentation of it is refused with CREDENTIAL_REVOKED and he logs in as himself only. And the
+ * company loop: Cecilia, acting for her café, grants Jonas a company mandate; Jonas collects it
+ * and acts for the café; Cecilia sees it with what he did, and revokes it.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +128,69 @@ describe('grant, collect, act, follow, revoke', { timeout: 120_000 }, () => {
     expect(await after.page.locator('#refused-h').locator('xpath=..').innerText()).toContain('fullmakt: En uppgift i plånboken har återkallats av utfärdaren.');
     await after.page.context().close();
     await greta.page.context().close();
+  });
+
+  it('the company loop: Cecilia grants Jonas a company mandate for her café, Jonas collects and acts, Cecilia revokes', async () => {
+    const cecilia = await sameDeviceLogin(await t.wallet('cecilia'));
+    // She acts for the company (the role switch re-checks her signatory credential).
+    await cecilia.page.getByRole('radio', { name: 'För Cecilias Café AB' }).check();
+    // The switch is done when the server has answered the form (the page it returns to is the same URL).
+    await Promise.all([
+      cecilia.page.waitForResponse((r) => r.url() === `${t.baseUrl}/portal/role` && r.request().method() === 'POST', { timeout: 20_000 }),
+      cecilia.page.getByRole('button', { name: 'Byt roll' }).click(),
+    ]);
+    await cecilia.page.waitForLoadState();
+    await cecilia.page.goto(`${t.baseUrl}/portal/mandates`);
+    await cecilia.page.locator('#company-mandates-section').waitFor({ state: 'visible', timeout: 20_000 });
+    await cecilia.page.getByRole('link', { name: 'Ge en fullmakt för företaget' }).click();
+    await cecilia.page.getByRole('heading', { name: 'Ge en fullmakt för Cecilias Café AB' }).waitFor({ state: 'visible', timeout: 20_000 });
+    // Only what a company may delegate is offered: no income tax return.
+    expect(await cecilia.page.getByLabel('Inkomstdeklaration').count()).toBe(0);
+    await cecilia.page.getByLabel('Ombudets personnummer (ÅÅÅÅMMDD-NNNN)').fill('19680217-3952');
+    await cecilia.page.getByLabel('Ombudets förnamn').fill('Jonas');
+    await cecilia.page.getByLabel('Ombudets efternamn').fill('Nilsson');
+    await cecilia.page.getByLabel('Ändra företagets adress').check();
+    await clean(cecilia.page, cecilia.problems, '64-company-mandate-grant-form');
+    await cecilia.page.getByRole('button', { name: 'Ge fullmakt' }).click();
+    await cecilia.page.waitForURL(`${t.baseUrl}/portal/mandates?done=granted`);
+    const company = cecilia.page.locator('#company-mandates li.mandate');
+    expect(await company.count()).toBe(1);
+    expect(await company.locator('.mandate-who').innerText()).toBe('Jonas Nilsson');
+    expect(await company.locator('.mandate-granted-by').innerText()).toBe('Cecilia Berg');
+    expect(await company.getAttribute('data-state')).toBe('offered');
+
+    // Jonas collects it.
+    const base = await t.wallet('jonas');
+    let wallet: WalletFile = { ...base, credentials: base.credentials.filter((c) => !('vct' in c) || c.vct !== 'urn:se:eudi:representation:company-mandate:1') };
+    const jonas = await sameDeviceLogin(wallet);
+    await jonas.page.goto(`${t.baseUrl}/portal/mandates`);
+    await jonas.page.locator('#mandates-to-me li.mandate').waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await jonas.page.locator('#mandates-to-me li.mandate .mandate-who').innerText()).toBe('Cecilias Café AB');
+    expect(await jonas.page.locator('#mandates-to-me li.mandate .mandate-granted-by').innerText()).toBe('Cecilia Berg');
+    await jonas.page.getByRole('button', { name: 'Hämta till min plånbok' }).click();
+    await jonas.page.locator('#offer-link').waitFor({ state: 'visible', timeout: 20_000 });
+    const offer = (await jonas.page.locator('#offer-link').getAttribute('href')) ?? '';
+    const { credential } = await receiveCredentialOffer(offer);
+    expect(credential.vct).toBe('urn:se:eudi:representation:company-mandate:1');
+    wallet = withCredential(wallet, credential);
+    await jonas.page.context().close();
+
+    // Jonas logs in with it: he may act for the café.
+    const acting = await sameDeviceLogin(wallet);
+    expect(await acting.page.getByRole('radio', { name: 'Med företagsfullmakt för Cecilias Café AB' }).count()).toBe(1);
+    await acting.page.context().close();
+
+    // Cecilia sees it collected and used; she revokes it.
+    await cecilia.page.goto(`${t.baseUrl}/portal/mandates`);
+    await company.waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await company.getAttribute('data-state')).toBe('claimed');
+    expect(await company.locator('.mandate-acted li').count()).toBeGreaterThan(0);
+    await company.getByRole('button', { name: 'Återkalla' }).click();
+    await cecilia.page.waitForURL(`${t.baseUrl}/portal/mandates?done=revoked`);
+    expect(await company.getAttribute('data-state')).toBe('revoked');
+    expect(await cecilia.page.locator('#company-receipts li').evaluateAll((li) => li.map((e) => e.getAttribute('data-event')))).toEqual(['revoked', 'collected', 'granted']);
+    await clean(cecilia.page, cecilia.problems, '65-company-mandate-revoked');
+    await cecilia.page.context().close();
   });
 
   it('a grant sent without login is refused (MANDATE_LOGIN_REQUIRED)', async () => {

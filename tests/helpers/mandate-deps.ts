@@ -37,6 +37,7 @@ export function mandateDeps(overrides: Partial<MandateDeps['settings']> = {}): M
       statusListTtlSeconds: 60,
       statusListLifetimeSeconds: 86_400,
       statusListSize: 1024,
+      retentionMs: 90 * 86_400_000,
       ...overrides,
     },
   };

@@ -85,6 +85,8 @@ export const defaultAuthority = (kind: RepresentationKind): Authority => {
       const { valid_until: _v, ...open } = base;
       return { ...open, kind: 'firmatecknare', scope: ['*'], signatory_rule: 'sole' };
     }
+    case 'company_mandate':
+      return { ...base, kind: 'foretagsfullmakt', scope: ['se.bolagsverket.adressandring'], sub_delegation: false };
   }
 };
 

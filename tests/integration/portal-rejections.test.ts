@@ -45,6 +45,8 @@ beforeAll(async () => {
       done();
     },
   });
+  // The pinned clock starts after the fixtures were made: their certificates are valid from then (a slow machine took longer than the allowed skew).
+  clock = Date.now();
   t = await startPortalService(dirs, { RP_CLIENTS_FILE: clientsFile, SESSION_IDLE_SECONDS: String(IDLE_SECONDS), LOG_LEVEL: 'info' }, { now: () => clock, logger: pino({ level: 'debug' }, sink) }, KEY_A);
 });
 afterAll(async () => {

@@ -129,9 +129,9 @@ describe('the shipped portal use cases', () => {
     expect(policies.has('pid-basic')).toBe(false);
   });
 
-  it('login-portal: the PID and the four representation types, trusted under representation only, optional, multiple', () => {
+  it('login-portal: the PID and the five representation types, trusted under representation only, optional, multiple', () => {
     const policy = policies.get('login-portal');
-    expect(policy?.representations).toEqual(['power_of_attorney', 'guardianship', 'trusteeship', 'company_signatory']);
+    expect(policy?.representations).toEqual(['power_of_attorney', 'guardianship', 'trusteeship', 'company_signatory', 'company_mandate']);
     const useCase = useCases.get('login-portal');
     for (const id of policy?.representations ?? []) {
       expect(useCase?.trust[id]).toEqual(['representation']);

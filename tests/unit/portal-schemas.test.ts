@@ -14,7 +14,7 @@ import { createLeafCert, createRootCa, x5cOf, type IssuedCert } from '../../src/
 import { issueRepresentationCredential } from '../../src/issuer/issue-representation.ts';
 import { decodeSdJwtClaims } from '../../src/wallet/present-sd-jwt-vc.ts';
 import { representationJsonSchema, representationSchemaFiles, representationTypeMetadata } from '../../src/portal/representation/type-metadata.ts';
-import { representationKinds, vctOfKind, type RepresentationKind } from '../../src/portal/representation/representation-types.ts';
+import { partyTypeOfKind, representationKinds, vctOfKind, type RepresentationKind } from '../../src/portal/representation/representation-types.ts';
 import { zRepresentationClaims, zRepresentationCredential } from '../../src/portal/representation/z-representation.ts';
 import { defaultAuthority, person } from '../helpers/portal-deps.ts';
 import { testOrganisations } from '../../src/issuer/test-persons.ts';
@@ -56,7 +56,7 @@ async function issue(kind: RepresentationKind): Promise<string> {
   const org = testOrganisations[0];
   return issueRepresentationCredential({
     kind,
-    represented: kind === 'company_signatory' ? { organisation_number: org?.organisation_number ?? '', legal_name: org?.legal_name ?? '', legal_form: 'AB' } : { ...pick(person('greta')) },
+    represented: partyTypeOfKind(kind) === 'legal_person' ? { organisation_number: org?.organisation_number ?? '', legal_name: org?.legal_name ?? '', legal_form: 'AB' } : { ...pick(person('greta')) },
     representative: pick(person('erik')),
     authority: defaultAuthority(kind),
     issuerKey: issuer.privateKey,

@@ -72,12 +72,13 @@ interface Mandate {
   readonly extraDisclosable?: readonly IssueClaimPath[];
   readonly status?: typeof STATUS | null;
   readonly kind?: RepresentationKind;
+  readonly represented?: Record<string, unknown>;
 }
 
 async function issue(m: Mandate = {}): Promise<string> {
   return issueRepresentationCredential({
     kind: m.kind ?? 'power_of_attorney',
-    represented: party(greta),
+    represented: (m.represented ?? party(greta)) as never,
     representative: party(erik),
     authority: m.authority ?? OPEN_AUTHORITY,
     issuerKey: issuer.privateKey,
@@ -237,6 +238,66 @@ describe('checkNeverDisclosable, rule by rule', () => {
   it('refuses a mandatory never member absent beside a digest with no disclosure, and leaves its absence alone otherwise', () => {
     expect(check([], [['party']], { party: {}, limits: {}, tags: [] })).toThrow(VerificationError);
     expect(check([], [], { party: {}, limits: {}, tags: [] })).not.toThrow();
+  });
+});
+
+describe('a company mandate (company-mandate:1) is sealed like a power of attorney', () => {
+  const CAFE = { organisation_number: '5591234561', legal_name: 'Cecilias Café AB', legal_form: 'AB', euid: 'SEBOLREG.5591234561' };
+  const COMPANY_AUTHORITY: Authority = {
+    kind: 'foretagsfullmakt',
+    legal_basis: 'Avtalslagen (1915:218) 2 kap.',
+    scope: ['se.bolagsverket.adressandring', 'se.skatteverket.skattekonto'],
+    constraints: [{ type: 'no_sub_delegation', description: 'Får inte överlåtas.' }],
+    valid_from: '2020-01-01',
+    valid_until: '2099-12-31',
+    reference: 'FF-2029-1',
+    sub_delegation: false,
+  };
+  const issueCompany = (over: Mandate = {}) => issue({ kind: 'company_mandate', represented: CAFE, authority: COMPANY_AUTHORITY, ...over });
+  const verifyCompany = (p: string) => verify(p, { acceptedVcts: [vctOfKind.company_mandate] });
+
+  it('an honest company mandate verifies and gives a role acting for the company with its scope', async () => {
+    const verified = await verifyCompany(await present(await issueCompany()));
+    expect(verified.claims['represented']).toMatchObject({ organisation_number: '5591234561', legal_name: 'Cecilias Café AB' });
+    const subject = { personalNumber: erik.personal_administrative_number, birthdate: erik.birthdate, holderBound: true };
+    const verdict = evaluateRepresentation({ type: verified.type, trust: verified.trust, claims: verified.claims, holder_bound: verified.holderBound }, subject, ['se.bolagsverket.adressandring'], NOW.getTime());
+    expect(verdict).toMatchObject({ ok: true, kind: 'company_mandate', claims: { authority: { kind: 'foretagsfullmakt', scope: COMPANY_AUTHORITY.scope } } });
+  });
+
+  it('the company\'s name may be withheld; its organisation number may not be a disclosure (CLAIM_NOT_DISCLOSABLE)', async () => {
+    const verified = await verifyCompany(await present(await issueCompany(), [['represented', 'legal_name']]));
+    expect(verified.claims['represented']).not.toHaveProperty('legal_name');
+    await rejects(verifyCompany(await present(await issueCompany({ extraDisclosable: [['represented', 'organisation_number']] }))), 'CLAIM_NOT_DISCLOSABLE');
+    await rejects(verifyCompany(await present(await issueCompany({ extraDisclosable: [['represented', 'organisation_number']] }), [['represented', 'organisation_number']])), 'CLAIM_NOT_DISCLOSABLE');
+  });
+
+  it('an end date issued as a disclosure is refused, sent or withheld (CLAIM_NOT_DISCLOSABLE)', async () => {
+    const issued = await issueCompany({ extraDisclosable: [['authority', 'valid_until']] });
+    await rejects(verifyCompany(await present(issued)), 'CLAIM_NOT_DISCLOSABLE');
+    await rejects(verifyCompany(await present(issued, [['authority', 'valid_until']])), 'CLAIM_NOT_DISCLOSABLE');
+  });
+
+  it('a scope element, a constraint, the kind, sub_delegation or the whole authority as a disclosure is refused (CLAIM_NOT_DISCLOSABLE)', async () => {
+    for (const path of [['authority', 'scope', 1], ['authority', 'constraints', 0], ['authority', 'kind'], ['authority', 'sub_delegation'], ['authority']] as IssueClaimPath[]) {
+      await rejects(verifyCompany(await present(await issueCompany({ extraDisclosable: [path] }))), 'CLAIM_NOT_DISCLOSABLE');
+    }
+    await rejects(verifyCompany(await present(await issueCompany({ extraDisclosable: [['authority', 'scope', 1]] }), [['authority', 'scope', null]])), 'CLAIM_NOT_DISCLOSABLE');
+  });
+
+  it('the representative\'s binding identifiers and cryptographically_bound_to as disclosures are refused (CLAIM_NOT_DISCLOSABLE)', async () => {
+    for (const path of [['representative', 'personal_administrative_number'], ['representative', 'birthdate'], ['cryptographically_bound_to']] as IssueClaimPath[]) {
+      await rejects(verifyCompany(await present(await issueCompany({ extraDisclosable: [path] }))), 'CLAIM_NOT_DISCLOSABLE');
+    }
+  });
+
+  it('without a status reference it is refused (STATUS_REFERENCE_MISSING)', async () => {
+    await rejects(verifyCompany(await present(await issueCompany({ status: null }))), 'STATUS_REFERENCE_MISSING');
+  });
+
+  it('a natural person as the represented party does not have the type\'s shape (REPRESENTATION_INVALID)', async () => {
+    const verified = await verifyCompany(await present(await issueCompany({ represented: party(greta) })));
+    const subject = { personalNumber: erik.personal_administrative_number, birthdate: erik.birthdate, holderBound: true };
+    expect(evaluateRepresentation({ type: verified.type, trust: verified.trust, claims: verified.claims, holder_bound: true }, subject, ['se.bolagsverket.adressandring'], NOW.getTime())).toEqual({ ok: false, code: 'REPRESENTATION_INVALID' });
   });
 });
 

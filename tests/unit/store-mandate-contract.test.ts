@@ -5,9 +5,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MandateStore } from '../../src/mandates/ports.ts';
-import { newMandateId, secretHash, type Mandate } from '../../src/mandates/mandate.ts';
+import { credentialExpiresAt, newMandateId, secretHash, type Mandate } from '../../src/mandates/mandate.ts';
 import { SqliteMandateStore } from '../../src/store/sqlite-mandate-store.ts';
 import { RedisMandateStore } from '../../src/store/redis-mandate-store.ts';
 import { AtRestCipher, newStoreKey } from '../../src/store/encrypt-at-rest.ts';
@@ -125,5 +126,63 @@ describe.each(adapters)('MandateStore (%s)', (name, make) => {
     expect(await store.update({ ...b, version: 2, state: 'revoked', revokedAt: T0 }, 1)).toBe(true);
     expect(await store.revokedStatusIndices()).toEqual([7]);
     await store.close();
+  });
+
+  it('lists a company\'s mandates by its key, newest first; a personal mandate is on no company\'s list', async () => {
+    const store = make();
+    const company = { organisation_number: '5591234561', legal_name: 'Cecilias Café AB' };
+    const first = mandate(0, { company, companyKey: 'cafe', companyAccountKey: 'cafe-account' });
+    const second = mandate(1, { company, companyKey: 'cafe', granterKey: 'another-signatory' });
+    const other = mandate(2, { company: { organisation_number: '5560000001' }, companyKey: 'other-company' });
+    const personal = mandate(3);
+    for (const m of [first, second, other, personal]) await store.create(m);
+    expect((await store.listByCompany('cafe')).map((m) => m.id)).toEqual([second.id, first.id]);
+    expect((await store.listByCompany('other-company')).map((m) => m.id)).toEqual([other.id]);
+    expect(await store.listByCompany('nobody')).toEqual([]);
+    expect(await store.get(first.id)).toStrictEqual(first);
+    await store.close();
+  });
+
+  it('purges mandates ended before the cutoff only once their credential has expired, and keeps a purged revoked index revoked', async () => {
+    const store = make();
+    // The indices come from the store's sequence, as in a grant.
+    expect([await store.nextStatusIndex(), await store.nextStatusIndex(), await store.nextStatusIndex(), await store.nextStatusIndex()]).toEqual([0, 1, 2, 3]);
+    const revokedLongAgo = mandate(0, { state: 'revoked', revokedAt: T0, validUntil: '2027-01-31', companyKey: 'cafe', company: { organisation_number: '5591234561' } });
+    const revokedStillPresentable = mandate(1, { state: 'revoked', revokedAt: T0, validUntil: '2031-12-31' });
+    const ended = mandate(2, { validUntil: '2027-01-31' });
+    const current = mandate(3, { validUntil: '2031-12-31' });
+    for (const m of [revokedLongAgo, revokedStillPresentable, ended, current]) await store.create(m);
+    const afterExp = credentialExpiresAt({ validUntil: '2027-01-31' });
+    // Ended before the cutoff, but a credential that expires later could still be presented: kept.
+    expect(await store.purgeEnded(T0, T0)).toBe(0);
+    expect(await store.purgeEnded(afterExp, afterExp)).toBe(2);
+    expect(await store.get(revokedLongAgo.id)).toBeUndefined();
+    expect(await store.get(ended.id)).toBeUndefined();
+    expect(await store.listByCompany('cafe')).toEqual([]);
+    expect((await store.listByGranter('granter-key')).map((m) => m.id)).toEqual([current.id, revokedStillPresentable.id]);
+    // The purged revoked mandate's bit stays revoked (a tombstone); the kept one is revoked as before.
+    expect(await store.revokedStatusIndices()).toEqual([0, 1]);
+    // Its index is never handed out again.
+    expect(await store.nextStatusIndex()).toBe(4);
+    expect(await store.purgeEnded(afterExp, afterExp)).toBe(0);
+    await store.close();
+  });
+});
+
+describe('SqliteMandateStore on a database made before company mandates and the purge', () => {
+  it('adds the columns and indexes the stored mandates for the purge from their sealed bodies', async () => {
+    const path = file();
+    const first = new SqliteMandateStore(path, { cipher: CIPHER });
+    const m = mandate(0, { state: 'revoked', revokedAt: T0, validUntil: '2027-01-31' });
+    await first.create(m);
+    await first.close();
+    const db = new Database(path);
+    db.exec('UPDATE mandates SET ended_at = NULL, expires_at = NULL');
+    db.close();
+    const reopened = new SqliteMandateStore(path, { cipher: CIPHER });
+    const afterExp = credentialExpiresAt(m);
+    expect(await reopened.purgeEnded(afterExp, afterExp)).toBe(1);
+    expect(await reopened.revokedStatusIndices()).toEqual([0]);
+    await reopened.close();
   });
 });

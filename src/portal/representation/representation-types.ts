@@ -6,7 +6,7 @@
  */
 
 /** The kinds of role a session can hold besides acting as oneself. */
-export const representationKinds = ['power_of_attorney', 'guardianship', 'trusteeship', 'company_signatory'] as const;
+export const representationKinds = ['power_of_attorney', 'guardianship', 'trusteeship', 'company_signatory', 'company_mandate'] as const;
 export type RepresentationKind = (typeof representationKinds)[number];
 
 /** A role in a session: oneself, or one representation. */
@@ -20,6 +20,7 @@ export const representationVcts: Readonly<Record<string, RepresentationKind>> = 
   'urn:se:eudi:representation:guardianship:1': 'guardianship',
   'urn:se:eudi:representation:trusteeship:1': 'trusteeship',
   'urn:se:eudi:representation:company-signatory:1': 'company_signatory',
+  'urn:se:eudi:representation:company-mandate:1': 'company_mandate',
 };
 
 /** kind → the current `vct`. */
@@ -28,6 +29,7 @@ export const vctOfKind: Readonly<Record<RepresentationKind, string>> = {
   guardianship: 'urn:se:eudi:representation:guardianship:1',
   trusteeship: 'urn:se:eudi:representation:trusteeship:1',
   company_signatory: 'urn:se:eudi:representation:company-signatory:1',
+  company_mandate: 'urn:se:eudi:representation:company-mandate:1',
 };
 
 /** The kind of a representation `vct`, or undefined for any other type. */
@@ -37,20 +39,24 @@ export const kindOfVct = (vct: string): RepresentationKind | undefined => (Objec
 export const PID_VCT = 'urn:eudi:pid:1';
 
 /** Whether the represented party is a natural person or a legal person (organisation). */
-export const partyTypeOfKind = (kind: RepresentationKind): 'natural_person' | 'legal_person' => (kind === 'company_signatory' ? 'legal_person' : 'natural_person');
+export const partyTypeOfKind = (kind: RepresentationKind): 'natural_person' | 'legal_person' =>
+  kind === 'company_signatory' || kind === 'company_mandate' ? 'legal_person' : 'natural_person';
 
 /**
  * The `authority.kind` values each type allows: the nature of the representation (ARF RP_01 (b)).
  * Power of attorney: an ordinary mandate (fullmakt, avtalslagen 2 kap.) or a continuing power of
  * attorney (framtidsfullmakt, lag 2017:310). Guardianship: custodian of a minor (vårdnadshavare,
  * FB 6 kap.) or a specially appointed custodian. Trusteeship: god man (FB 11:4) or förvaltare
- * (FB 11:7). Company signatory: firmatecknare per the companies register.
+ * (FB 11:7). Company signatory: firmatecknare per the companies register. Company mandate: a
+ * power of attorney a company grants an employee through its signatory (företagsfullmakt,
+ * avtalslagen 2 kap. with ABL 8:35–37 for the signatory's own authority).
  */
 export const authorityKinds = {
   power_of_attorney: ['fullmakt', 'framtidsfullmakt'],
   guardianship: ['vardnadshavare', 'sarskilt_forordnad_vardnadshavare'],
   trusteeship: ['god_man', 'forvaltare'],
   company_signatory: ['firmatecknare'],
+  company_mandate: ['foretagsfullmakt'],
 } as const satisfies Record<RepresentationKind, readonly string[]>;
 
 /** EUCC `signatory_rule` (WE BUILD attestation rulebooks, rb-eucc): alone, jointly, two jointly, all jointly, limited. */

@@ -41,6 +41,13 @@ const TYPE_DISPLAY: Record<RepresentationKind, { name: Label; description: Label
     name: ['Firmatecknare', 'Company signatory'],
     description: ['Visar att en person får teckna ett företags firma, ensam eller tillsammans med andra.', 'Shows that a person may sign for a company, alone or jointly with others.'],
   },
+  company_mandate: {
+    name: ['Företagsfullmakt', 'Company mandate'],
+    description: [
+      'Visar att en person har fullmakt från ett företag att företräda det i angivna ärenden.',
+      'Shows that a person holds a mandate from a company to act for it in the errands named.',
+    ],
+  },
 };
 
 const natural = (party: 'represented' | 'representative', who: Label): ClaimSpec[] => [
@@ -72,7 +79,7 @@ function authority(kind: RepresentationKind): ClaimSpec[] {
     never(['valid_from'], ['Gäller från', 'Valid from']),
     never(['valid_until'], ['Gäller till och med', 'Valid until'], false),
     never(['reference'], ['Beslut eller fullmakt', 'Decision or mandate']),
-    ...(kind === 'power_of_attorney' ? [never(['sub_delegation'], ['Får överlåtas', 'May be passed on'])] : []),
+    ...(kind === 'power_of_attorney' || kind === 'company_mandate' ? [never(['sub_delegation'], ['Får överlåtas', 'May be passed on'])] : []),
     ...(kind === 'company_signatory' ? [never(['signatory_rule'], ['Teckningsregel', 'Signing rule'])] : []),
   ];
 }

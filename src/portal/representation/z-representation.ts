@@ -15,7 +15,7 @@
  * JSON Schema of each credential type is generated from `zRepresentationCredential`.
  */
 import { z } from 'zod';
-import { authorityKinds, PID_VCT, signatoryRules, vctOfKind, type RepresentationKind } from './representation-types.ts';
+import { authorityKinds, partyTypeOfKind, PID_VCT, signatoryRules, vctOfKind, type RepresentationKind } from './representation-types.ts';
 import { zScopeEntry } from './scope.ts';
 
 /** Full date, `YYYY-MM-DD` (as the PID's `birthdate`). */
@@ -63,6 +63,7 @@ function zAuthority(kind: RepresentationKind) {
   };
   switch (kind) {
     case 'power_of_attorney':
+    case 'company_mandate':
       return z.strictObject({ ...base, sub_delegation: z.boolean().describe('Whether the representative may pass the mandate on (Mina ombud "vidaredelning")') });
     case 'company_signatory':
       return z.strictObject({ ...base, signatory_rule: z.enum(signatoryRules).describe('EUCC signatory_rule: sole, joint, joint_two, joint_all or limited') });
@@ -71,7 +72,7 @@ function zAuthority(kind: RepresentationKind) {
   }
 }
 
-const representedOf = (kind: RepresentationKind) => (kind === 'company_signatory' ? zLegalPerson : zNaturalPerson);
+const representedOf = (kind: RepresentationKind) => (partyTypeOfKind(kind) === 'legal_person' ? zLegalPerson : zNaturalPerson);
 
 /** What the portal needs of a representation credential's kept claims. */
 export function zRepresentationClaims(kind: RepresentationKind) {

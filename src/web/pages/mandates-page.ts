@@ -2,7 +2,9 @@
  * Powers of attorney in the demo portal (docs/mandates.md): the list of those the person granted
  * (to whom, scope, period, collected or not, valid / revoked / expired, and what the agent did on
  * their behalf) with revoke and change; those granted to them, each with a button to collect it
- * into the wallet; the grant form; and the credential offer (QR code and same-device link).
+ * into the wallet; the grant form; and the credential offer (QR code and same-device link). A
+ * signatory acting for a company also sees the company's mandates, who granted each, what the
+ * employee did, and grants one on the company's behalf.
  * Texts in Swedish and English are here, beside the markup.
  */
 import { html, type SafeHtml } from '../html.ts';
@@ -59,6 +61,15 @@ export const mandateTexts = {
       received: (who: string, ref: string) => `Du hämtade fullmakt ${ref} från ${who} till din plånbok.`,
       revoked: (who: string, ref: string) => `Du återkallade fullmakt ${ref} till ${who}.`,
     },
+    companyHeading: (name: string) => `Fullmakter för ${name}`,
+    companyLead: 'Fullmakter som företagets firmatecknare har gett anställda. Alla som ensamma tecknar firman ser dem och kan återkalla eller ändra dem.',
+    companyEmpty: 'Företaget har inte gett någon fullmakt här.',
+    companyNew: 'Ge en fullmakt för företaget',
+    companyFormTitle: (name: string) => `Ge en fullmakt för ${name}`,
+    grantedBy: 'Given av',
+    revokedBy: 'Återkallad av',
+    companyActed: 'Den anställda har gjort för företaget',
+    companyReceiptsHeading: 'Företagets kvitton',
   },
   en: {
     title: 'Powers of attorney',
@@ -109,6 +120,15 @@ export const mandateTexts = {
       received: (who: string, ref: string) => `You collected power of attorney ${ref} from ${who} to your wallet.`,
       revoked: (who: string, ref: string) => `You revoked power of attorney ${ref} of ${who}.`,
     },
+    companyHeading: (name: string) => `Mandates of ${name}`,
+    companyLead: "Mandates the company's signatories gave employees. Everyone who signs for the company alone sees them and can revoke or change them.",
+    companyEmpty: 'The company has not given a mandate here.',
+    companyNew: 'Give a mandate on behalf of the company',
+    companyFormTitle: (name: string) => `Give a mandate on behalf of ${name}`,
+    grantedBy: 'Given by',
+    revokedBy: 'Revoked by',
+    companyActed: 'What the employee did for the company',
+    companyReceiptsHeading: "The company's receipts",
   },
 } as const;
 
@@ -122,19 +142,27 @@ export interface MandateRow {
   readonly note?: string;
   readonly revokedWithinSeconds?: number;
   readonly acted?: ReadonlyArray<{ readonly at: string; readonly did: string; readonly rp: string }>;
+  /** A company mandate: the signatory who granted it, and who revoked it. */
+  readonly grantedBy?: string;
+  readonly revokedBy?: string;
 }
+
+type Receipt = { readonly at: string; readonly event: 'granted' | 'changed' | 'collected' | 'received' | 'revoked'; readonly who: string; readonly reference: string };
 
 export interface MandatesPageView {
   readonly granted: readonly MandateRow[];
   readonly toMe: readonly MandateRow[];
   readonly done?: 'granted' | 'revoked' | 'changed';
-  readonly receipts: ReadonlyArray<{ readonly at: string; readonly event: 'granted' | 'changed' | 'collected' | 'received' | 'revoked'; readonly who: string; readonly reference: string }>;
+  readonly receipts: readonly Receipt[];
+  /** The signatory's active role acts for a company: its mandates. */
+  readonly company?: { readonly name: string; readonly rows: readonly MandateRow[]; readonly receipts: readonly Receipt[] };
 }
 
 const tx = (lang: Lang) => mandateTexts[lang];
 
-function row(ctx: PageContext, r: MandateRow, side: 'granted' | 'toMe'): SafeHtml {
+function row(ctx: PageContext, r: MandateRow, as: 'granted' | 'toMe' | 'company'): SafeHtml {
   const t = tx(ctx.lang);
+  const side = as === 'toMe' ? 'toMe' : 'granted';
   const active = r.state === 'offered' || r.state === 'claimed';
   return html`<li class="log-entry mandate" data-mandate="${r.id}" data-state="${r.state}">
   <dl class="facts">
@@ -144,11 +172,13 @@ function row(ctx: PageContext, r: MandateRow, side: 'granted' | 'toMe'): SafeHtm
     <div><dt>${t.state}</dt><dd class="mandate-state">${t.states[r.state]}</dd></div>
     <div><dt>${t.reference}</dt><dd>${r.reference}</dd></div>
     ${r.note === undefined ? '' : html`<div><dt>${t.note}</dt><dd>${r.note}</dd></div>`}
+    ${r.grantedBy === undefined ? '' : html`<div><dt>${t.grantedBy}</dt><dd class="mandate-granted-by">${r.grantedBy}</dd></div>`}
+    ${r.revokedBy === undefined ? '' : html`<div><dt>${t.revokedBy}</dt><dd>${r.revokedBy}</dd></div>`}
   </dl>
   ${r.revokedWithinSeconds === undefined ? '' : html`<p class="mandate-revoked-note">${t.revokedNote(r.revokedWithinSeconds)}</p>`}
   ${
     side === 'granted'
-      ? html`<h3>${t.acted}</h3>${
+      ? html`<h3>${as === 'company' ? t.companyActed : t.acted}</h3>${
           (r.acted ?? []).length === 0
             ? html`<p>${t.actedEmpty}</p>`
             : html`<ul class="plain mandate-acted">${(r.acted ?? []).map((a) => html`<li><time datetime="${a.at}">${ctx.t.dateTime(a.at)}</time>: ${a.did} (${a.rp})</li>`)}</ul>`
@@ -178,6 +208,18 @@ ${v.done === undefined ? '' : html`<p class="flash" role="status">${t.done[v.don
   <h2 id="granted-h">${t.grantedHeading}</h2>
   ${v.granted.length === 0 ? html`<p>${t.grantedEmpty}</p>` : html`<ol class="log-list" id="granted-mandates">${v.granted.map((r) => row(ctx, r, 'granted'))}</ol>`}
 </section>
+${
+  v.company === undefined
+    ? ''
+    : html`<section aria-labelledby="company-h" id="company-mandates-section">
+  <h2 id="company-h">${t.companyHeading(v.company.name)}</h2>
+  <p>${t.companyLead}</p>
+  <p><a class="button" id="company-grant-link" href="/portal/mandates/new?for=company">${t.companyNew}</a></p>
+  ${v.company.rows.length === 0 ? html`<p>${t.companyEmpty}</p>` : html`<ol class="log-list" id="company-mandates">${v.company.rows.map((r) => row(ctx, r, 'company'))}</ol>`}
+  <h3>${t.companyReceiptsHeading}</h3>
+  ${v.company.receipts.length === 0 ? html`<p>${t.receiptsEmpty}</p>` : html`<ul class="plain" id="company-receipts">${v.company.receipts.map((r) => receiptItem(ctx, r))}</ul>`}
+</section>`
+}
 <section aria-labelledby="to-me-h">
   <h2 id="to-me-h">${t.toMeHeading}</h2>
   ${v.toMe.length === 0 ? html`<p>${t.toMeEmpty}</p>` : html`<ol class="log-list" id="mandates-to-me">${v.toMe.map((r) => row(ctx, r, 'toMe'))}</ol>`}
@@ -187,11 +229,14 @@ ${v.done === undefined ? '' : html`<p class="flash" role="status">${t.done[v.don
   ${
     v.receipts.length === 0
       ? html`<p>${t.receiptsEmpty}</p>`
-      : html`<ul class="plain" id="mandate-receipts">${v.receipts.map((r) => html`<li data-event="${r.event}"><time datetime="${r.at}">${ctx.t.dateTime(r.at)}</time>: ${t.receipt[r.event](r.who, r.reference)}</li>`)}</ul>`
+      : html`<ul class="plain" id="mandate-receipts">${v.receipts.map((r) => receiptItem(ctx, r))}</ul>`
   }
 </section>`;
   return layout(ctx, { title: t.title, body, name: 'mandates' });
 }
+
+const receiptItem = (ctx: PageContext, r: Receipt): SafeHtml =>
+  html`<li data-event="${r.event}"><time datetime="${r.at}">${ctx.t.dateTime(r.at)}</time>: ${tx(ctx.lang).receipt[r.event](r.who, r.reference)}</li>`;
 
 export interface GrantFormView {
   readonly action: string;
@@ -199,17 +244,20 @@ export interface GrantFormView {
   readonly services: ReadonlyArray<{ readonly code: string; readonly label: string; readonly checked: boolean }>;
   readonly values: { readonly number: string; readonly given: string; readonly family: string; readonly from: string; readonly until: string; readonly note: string };
   readonly error?: string;
+  /** A grant on behalf of this company (the active signatory role's). */
+  readonly company?: string;
 }
 
 export function grantFormPage(ctx: PageContext, v: GrantFormView): string {
   const t = tx(ctx.lang);
-  const title = v.change ? t.changeTitle : t.formTitle;
+  const title = v.change ? t.changeTitle : v.company !== undefined ? t.companyFormTitle(v.company) : t.formTitle;
   const body = html`
 <p><a href="/portal/mandates">${t.back}</a></p>
 <h1>${title}</h1>
 ${v.error === undefined ? '' : html`<p class="error-summary" role="alert" id="grant-error">${v.error}</p>`}
 <form method="post" action="${v.action}" class="form">
   ${csrfField(ctx)}
+  ${v.company === undefined ? '' : html`<input type="hidden" name="on_behalf_of" value="company">`}
   <p><label for="agent_number">${t.agentNumber}</label><input id="agent_number" name="agent_number" required autocomplete="off" inputmode="numeric" value="${v.values.number}"></p>
   <p><label for="agent_given">${t.agentGiven}</label><input id="agent_given" name="agent_given" required value="${v.values.given}"></p>
   <p><label for="agent_family">${t.agentFamily}</label><input id="agent_family" name="agent_family" required value="${v.values.family}"></p>
