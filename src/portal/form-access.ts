@@ -1,6 +1,7 @@
 /**
  * Whether the active role may use a form: the form names the role's kind, a representation's
- * scope covers the form's service, and a company signatory's signing rule is one the form accepts.
+ * scope covers the form's service, and a company signatory's signing rule is one the form accepts
+ * (`signatory_rules` concern signatories only: a company mandate's holder is bound by its scope).
  * The reason is public text built from kinds, codes and rules — never from claim values.
  */
 import type { ErrorCode } from '../errors.ts';
@@ -20,7 +21,8 @@ export function formAccess(form: FormDefinition, session: Session): FormAccess {
   if (!scopeCovers(role.authority.scope, form.service)) {
     return { allowed: false, code: 'REPRESENTATION_SCOPE', reason: `The active role's scope does not cover the service ${form.service} of the form "${form.id}".` };
   }
-  if (form.signatory_rules !== undefined && (role.authority.signatory_rule === undefined || !form.signatory_rules.includes(role.authority.signatory_rule))) {
+  // The signing rule is a signatory's: an employee with a company mandate acts within the mandate's scope, checked above.
+  if (form.signatory_rules !== undefined && role.kind === 'company_signatory' && (role.authority.signatory_rule === undefined || !form.signatory_rules.includes(role.authority.signatory_rule))) {
     return {
       allowed: false,
       code: 'REPRESENTATION_SCOPE',

@@ -212,7 +212,7 @@ describe('a role added by step-up', { timeout: 90_000 }, () => {
     await page.getByRole('link', { name: 'Ändra företagets adress' }).click();
     expect(await page.getByLabel('Organisationsnummer').inputValue()).toBe('559123-4561');
     expect(await page.getByLabel('Företagets namn').inputValue()).toBe('Cecilias Café AB');
-    expect(await page.getByLabel('Firmatecknarens namn').inputValue()).toBe('Cecilia Berg');
+    expect(await page.getByLabel('Anmälarens namn').inputValue()).toBe('Cecilia Berg');
     await page.goto(`${t.baseUrl}/portal/logs`);
     expect(await page.locator('main').innerText()).toContain('Det här har företrädare gjort för Cecilias Café AB');
     // Her own actions as the company's only signatory are shown as hers, not as someone's.

@@ -119,6 +119,18 @@ describe('Cecilia grants Jonas a company mandate for Cecilias Café AB, Jonas co
     expect(role).toMatchObject({ display_name: 'Cecilias Café AB', scope: ['se.bolagsverket.adressandring'], source: { trust_category: 'representation' } });
     const switched = await t.call('PUT', `/v1/sessions/${view.session_id}/active-role`, { role_id: role!.id });
     expect(switched.status).toBe(200);
+    // The company's form within the mandate's scope: the company's details, and Jonas as the person filing.
+    const prefill = await t.call('GET', `/v1/sessions/${view.session_id}/prefill/company-address-change`);
+    expect(prefill.status).toBe(200);
+    const fields = prefill.body['fields'] as Array<{ name: string; value?: unknown }>;
+    expect(Object.fromEntries(fields.filter((f) => f.value !== undefined).map((f) => [f.name, f.value]))).toMatchObject({
+      company_name: 'Cecilias Café AB',
+      organisation_number: '559123-4561',
+      signatory_name: 'Jonas Nilsson',
+    });
+    // A form of a service outside the mandate's scope stays closed.
+    const outside = await t.call('GET', `/v1/sessions/${view.session_id}/prefill/tax-return-representative`);
+    expect([outside.status, outside.body['code']]).toEqual([403, 'FORM_NOT_ALLOWED_FOR_ROLE']);
   });
 
   it("Cecilia sees it collected, with Jonas's actions in the company's log", async () => {

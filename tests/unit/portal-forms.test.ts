@@ -39,7 +39,7 @@ describe('the shipped forms', () => {
   });
 
   it('the company address change needs a sole company signatory; the address change is only for oneself', () => {
-    expect(forms.get('company-address-change')).toMatchObject({ roles: ['company_signatory'], signatory_rules: ['sole'], service: 'se.bolagsverket.adressandring' });
+    expect(forms.get('company-address-change')).toMatchObject({ roles: ['company_signatory', 'company_mandate'], signatory_rules: ['sole'], service: 'se.bolagsverket.adressandring' });
     expect(forms.get('address-change')?.roles).toEqual(['self']);
   });
 
