@@ -78,7 +78,7 @@ async function issuanceOps(): Promise<{ full: Op; credential: Op }> {
   await full();
   const claimed = (await deps.store.listByGranter('bench-granter'))[0]!;
   const credential = () =>
-    createPowerOfAttorney({ mandate: claimed, agent, holderJwk: { kty: 'EC', crv: 'P-256', x: String(jwk.x), y: String(jwk.y) }, statusListUri: `${ISSUER}/mandates/status-lists/1`, signer: deps.signer, iat: Math.floor(now / 1000), issuingAuthority: 'Bench' });
+    createPowerOfAttorney({ mandate: claimed, agent, holderJwk: { kty: 'EC', crv: 'P-256', x: String(jwk.x), y: String(jwk.y) }, status: { uri: `${ISSUER}/mandates/status-lists/1`, idx: claimed.statusIdx }, signer: deps.signer, iat: Math.floor(now / 1000), issuingAuthority: 'Bench' });
   return { full, credential };
 }
 

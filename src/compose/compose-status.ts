@@ -12,7 +12,7 @@ import { fetchPolicy } from './compose-trust.ts';
 import type { DevelopmentDefaults } from './development.ts';
 import type { BoundedFetch } from '../trust/fetch-bounded.ts';
 import type { MandateDeps } from '../mandates/mandate-deps.ts';
-import { mandateStatusListUri, publishStatusList } from '../mandates/publish-status-list.ts';
+import { mandateStatusListNumber, publishStatusList } from '../mandates/publish-status-list.ts';
 
 /**
  * @param mandates the service's own mandates, once composed: their status list is answered
@@ -21,11 +21,11 @@ import { mandateStatusListUri, publishStatusList } from '../mandates/publish-sta
 export function composeStatus(config: Config, trust: () => TrustStore, metrics: Metrics, dev: DevelopmentDefaults | undefined, mandates: () => MandateDeps | undefined = () => undefined): StatusChecker {
   const http = boundedFetcher(fetchPolicy(config, config.STATUS_LIST_FETCH_TIMEOUT_MS, config.STATUS_LIST_MAX_BYTES));
   const fetch = dev === undefined ? http : dev.statusFetch(http);
-  const ownList = mandateStatusListUri(config.publicBaseUrl);
   const withOwn: BoundedFetch = async (url, accept) => {
-    const own = url === ownList ? mandates() : undefined;
-    if (own === undefined) return fetch(url, accept);
-    return { status: 200, contentType: 'application/statuslist+jwt', body: Buffer.from(await publishStatusList(own), 'utf8'), url };
+    const own = mandates();
+    const list = own === undefined ? undefined : mandateStatusListNumber(url, own.settings.credentialIssuer);
+    if (own === undefined || list === undefined) return fetch(url, accept);
+    return { status: 200, contentType: 'application/statuslist+jwt', body: Buffer.from(await publishStatusList(own, list), 'utf8'), url };
   };
   return createStatusChecker({
     fetch: withOwn,

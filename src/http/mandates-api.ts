@@ -20,7 +20,7 @@ import { parseMandateId, type Mandate, type MandateId } from '../mandates/mandat
 import type { SharingLogEntry } from '../portal/sharing-log-entry.ts';
 import { mandateView } from '../mandates/mandate-view.ts';
 import { mandatesForAgent, offerMandate } from '../mandates/offer-mandate.ts';
-import { MANDATE_STATUS_LIST_PATH, publishStatusList } from '../mandates/publish-status-list.ts';
+import { MANDATE_STATUS_LIST_ROUTE, mandateStatusListNumber, publishStatusList } from '../mandates/publish-status-list.ts';
 import { sessionManager } from '../mandates/session-person.ts';
 import { readReceipts } from '../mandates/mandate-receipts.ts';
 import { entryView, LOG_PAGE_SIZE } from '../portal/read-sharing-log.ts';
@@ -68,8 +68,12 @@ export function openid4vciRoutes(deps: MandateDeps): ApiRoute[] {
     },
     {
       method: 'GET',
-      path: MANDATE_STATUS_LIST_PATH,
-      handler: async (req) => sendText(req.res, 200, 'application/statuslist+jwt', await publishStatusList(deps), { 'Cache-Control': `max-age=${deps.settings.statusListTtlSeconds}` }),
+      path: MANDATE_STATUS_LIST_ROUTE,
+      handler: async (req) => {
+        const list = mandateStatusListNumber(String(req.params['list']));
+        if (list === undefined) throw new ServiceError('NOT_FOUND', 'no such mandate status list');
+        sendText(req.res, 200, 'application/statuslist+jwt', await publishStatusList(deps, list), { 'Cache-Control': `max-age=${deps.settings.statusListTtlSeconds}` });
+      },
     },
   ];
 }

@@ -38,7 +38,8 @@ export interface PowerOfAttorneyInput {
   /** The agent as their PID named them when they claimed the mandate. */
   readonly agent: MandatePerson;
   readonly holderJwk: EcPublicJwk;
-  readonly statusListUri: string;
+  /** The mandate's list and index within it (publish-status-list.ts `mandateStatusReference`). */
+  readonly status: { readonly uri: string; readonly idx: number };
   readonly signer: CredentialSigner;
   /** Seconds since the epoch. */
   readonly iat: number;
@@ -82,7 +83,7 @@ export function createPowerOfAttorney(input: PowerOfAttorneyInput): string {
     exp: credentialExpiresAt(m) / 1000,
     vct: vctOfKind[kind],
     cnf: { jwk: { kty: input.holderJwk.kty, crv: input.holderJwk.crv, x: input.holderJwk.x, y: input.holderJwk.y } },
-    status: { status_list: { idx: m.statusIdx, uri: input.statusListUri } },
+    status: { status_list: { idx: input.status.idx, uri: input.status.uri } },
     ...subject,
     _sd_alg: 'sha-256',
   };

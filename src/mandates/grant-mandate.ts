@@ -20,6 +20,7 @@ import type { CompanyGranter } from './company-granter.ts';
 import type { MandateDeps } from './mandate-deps.ts';
 import { validateGrant } from './validate-grant.ts';
 import { recordReceipt } from './mandate-receipts.ts';
+import { MAX_MANDATE_STATUS_LISTS } from './publish-status-list.ts';
 
 /** The logged-in granter: their account key (keyed hash) and their PID's identifying claims. */
 export interface Granter {
@@ -48,7 +49,7 @@ export async function grantMandate(deps: MandateDeps, granter: Granter | undefin
   const now = deps.now();
   const grant = validateGrant(granter?.person, input, swedishDate(now), company);
   const statusIdx = await deps.store.nextStatusIndex();
-  if (statusIdx >= deps.settings.statusListSize) throw new ServiceError('INTERNAL_ERROR', 'mandate status list is full');
+  if (statusIdx >= deps.settings.statusListSize * MAX_MANDATE_STATUS_LISTS) throw new ServiceError('INTERNAL_ERROR', 'every mandate status list is full');
   const mandate: Mandate = {
     id: newMandateId(),
     version: 1,

@@ -31,7 +31,7 @@ import { changeMandate } from './grant-mandate.ts';
 import { authorizationServerMetadata, BATCH_SIZE, configurationOf, credentialIssuerMetadata, PRE_AUTHORIZED_CODE_GRANT, PROOF_SIGNING_ALGS } from './issuer-metadata.ts';
 import { secretHash, type Mandate } from './mandate.ts';
 import type { MandateDeps } from './mandate-deps.ts';
-import { mandateStatusListUri } from './publish-status-list.ts';
+import { mandateStatusReference } from './publish-status-list.ts';
 import { recordReceipt } from './mandate-receipts.ts';
 
 export interface TokenResponse {
@@ -104,7 +104,7 @@ export async function issueCredential(
       mandate: claimed,
       agent,
       holderJwk,
-      statusListUri: mandateStatusListUri(deps.settings.credentialIssuer),
+      status: mandateStatusReference(deps.settings, claimed.statusIdx),
       signer: deps.signer,
       iat: Math.floor(now / 1000),
       issuingAuthority: 'Fullmaktstjänsten',

@@ -148,6 +148,11 @@ describe('Greta grants, Erik collects and acts, Greta revokes', () => {
     expect(header).toMatchObject({ typ: 'statuslist+jwt', alg: 'ES256' });
     expect((header?.['x5c'] as string[]).length).toBeGreaterThan(0);
     expect(payload).toMatchObject({ sub: `${t.baseUrl}/mandates/status-lists/1`, ttl: 1, status_list: { bits: 1 } });
+    // The next list exists (mandates past the first list's size go there); a number that is not a list does not.
+    const next = await fetch(`${t.baseUrl}/mandates/status-lists/2`);
+    expect(next.status).toBe(200);
+    expect(JSON.parse(Buffer.from((await next.text()).split('.')[1]!, 'base64url').toString('utf8'))).toMatchObject({ sub: `${t.baseUrl}/mandates/status-lists/2` });
+    for (const bad of ['0', '01', '1001', 'x']) expect((await fetch(`${t.baseUrl}/mandates/status-lists/${bad}`)).status, bad).toBe(404);
   });
 });
 

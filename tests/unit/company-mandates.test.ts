@@ -276,7 +276,7 @@ describe('the employee collects a company-mandate credential', () => {
 
 describe('the purge of long-ended mandates', () => {
   const bitOf = async (deps: ReturnType<typeof mandateDeps>, idx: number): Promise<number> => {
-    const payload = JSON.parse(Buffer.from((await publishStatusList(deps)).split('.')[1]!, 'base64url').toString('utf8')) as { status_list: { lst: string } };
+    const payload = JSON.parse(Buffer.from((await publishStatusList(deps, 1)).split('.')[1]!, 'base64url').toString('utf8')) as { status_list: { lst: string } };
     const bytes = inflateSync(Buffer.from(payload.status_list.lst, 'base64url'));
     return (bytes[Math.floor(idx / 8)]! >> idx % 8) & 1;
   };

@@ -11,7 +11,7 @@ import { grantMandate, replaceMandate, revokeMandate } from '../../src/mandates/
 import { issueCredential, redeemPreAuthorizedCode } from '../../src/mandates/issue-credential.ts';
 import { CREDENTIAL_CONFIGURATION_ID, PRE_AUTHORIZED_CODE_GRANT } from '../../src/mandates/issuer-metadata.ts';
 import { mandatesForAgent, offerMandate } from '../../src/mandates/offer-mandate.ts';
-import { publishStatusList } from '../../src/mandates/publish-status-list.ts';
+import { mandateStatusListNumber, mandateStatusReference, publishStatusList } from '../../src/mandates/publish-status-list.ts';
 import { isPersonalIdentityNumber } from '../../src/mandates/validate-grant.ts';
 import { anna, erik, greta, gretaGranter, grantInput, holderKey, mandateDeps, MANDATE_T0 } from '../helpers/mandate-deps.ts';
 
@@ -79,12 +79,40 @@ describe('revoke and change', () => {
     const b = await grantMandate(deps, gretaGranter, grantInput());
     expect((await revokeMandate(deps, gretaGranter, b.id)).state).toBe('revoked');
     await rejects(revokeMandate(deps, gretaGranter, b.id), 'MANDATE_STATE_CONFLICT');
-    const [header, payload] = (await publishStatusList(deps)).split('.').slice(0, 2).map(decode) as [Record<string, unknown>, Record<string, unknown>];
+    const [header, payload] = (await publishStatusList(deps, 1)).split('.').slice(0, 2).map(decode) as [Record<string, unknown>, Record<string, unknown>];
     expect(header).toMatchObject({ typ: 'statuslist+jwt', alg: 'ES256' });
     expect(payload).toMatchObject({ sub: 'https://verifier.example/mandates/status-lists/1', ttl: 60 });
     const bytes = inflateSync(Buffer.from((payload['status_list'] as { lst: string }).lst, 'base64url'));
     expect((bytes[0]! >> a.statusIdx) & 1).toBe(0);
     expect((bytes[0]! >> b.statusIdx) & 1).toBe(1);
+  });
+
+  it('numbers past one list go to the next: each list holds its own mandates, and a revocation is in its list only', async () => {
+    const deps = mandateDeps({ statusListSize: 8 });
+    const granted = [];
+    for (let i = 0; i < 10; i++) granted.push(await grantMandate(deps, gretaGranter, grantInput()));
+    const [first, ninth] = [granted[1]!, granted[9]!];
+    await revokeMandate(deps, gretaGranter, first.id);
+    await revokeMandate(deps, gretaGranter, ninth.id);
+    expect(mandateStatusReference(deps.settings, ninth.statusIdx)).toEqual({ uri: 'https://verifier.example/mandates/status-lists/2', idx: ninth.statusIdx - 8 });
+    expect(mandateStatusReference(deps.settings, first.statusIdx)).toEqual({ uri: 'https://verifier.example/mandates/status-lists/1', idx: first.statusIdx });
+    const bits = async (list: number) => {
+      const payload = decode((await publishStatusList(deps, list)).split('.')[1]!);
+      expect(payload['sub']).toBe(`https://verifier.example/mandates/status-lists/${list}`);
+      return inflateSync(Buffer.from((payload['status_list'] as { lst: string }).lst, 'base64url'))[0]!;
+    };
+    expect(await bits(1)).toBe(1 << first.statusIdx);
+    expect(await bits(2)).toBe(1 << (ninth.statusIdx - 8));
+    expect(await bits(3)).toBe(0);
+  });
+
+  it('reads a list number only from a plain path segment or a list URI of this issuer', () => {
+    expect(mandateStatusListNumber('1')).toBe(1);
+    expect(mandateStatusListNumber('1000')).toBe(1000);
+    for (const bad of ['0', '01', '1001', '-1', '1.0', 'x', '', '1/']) expect(mandateStatusListNumber(bad), bad).toBeUndefined();
+    expect(mandateStatusListNumber('https://verifier.example/mandates/status-lists/2', 'https://verifier.example')).toBe(2);
+    expect(mandateStatusListNumber('https://other.example/mandates/status-lists/2', 'https://verifier.example')).toBeUndefined();
+    expect(mandateStatusListNumber('https://verifier.example/mandates/status-lists/2?x', 'https://verifier.example')).toBeUndefined();
   });
 
   it("refuses another granter's mandate as not found", async () => {
