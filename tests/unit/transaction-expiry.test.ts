@@ -155,6 +155,32 @@ describe('a transaction the sweep expired reads as one expired by the clock', ()
     expect((await store.claimDue(now + TTL_MS, 10, 1000)).map((i) => i.event.status)).toEqual(['expired']);
   });
 
+  it('a sweep between a response\'s read and its completion (another instance, a clock ahead): TRANSACTION_EXPIRED, and only the `expired` event', async () => {
+    const tx = await start();
+    const inner = store;
+    const racing: MemoryTransactionStore = Object.create(inner) as MemoryTransactionStore;
+    racing.complete = async (...args) => {
+      await expireDueTransactions({ store: inner, webhookClients, audit: deps.audit }, tx.expiresAt);
+      return inner.complete(...args);
+    };
+    deps = { ...deps, store: racing };
+    expect(await codeOf(() => postWalletResponse(deps, { requestId: tx.requestId, form: { error: 'access_denied', state: tx.requestId } }))).toBe('TRANSACTION_EXPIRED');
+    expect(audit.at(-1)).toEqual({ event: 'response_rejected', transaction_id: tx.id, code: 'TRANSACTION_EXPIRED' });
+    expect((await inner.claimDue(tx.expiresAt, 10, 1000)).map((i) => i.event.status)).toEqual(['expired']);
+  });
+
+  it('a response that loses to another response is still RESPONSE_REPLAYED', async () => {
+    const tx = await start();
+    const inner = store;
+    const racing: MemoryTransactionStore = Object.create(inner) as MemoryTransactionStore;
+    racing.complete = async (id, _u, at, event) => {
+      await inner.complete(id, { status: 'failed', error: { code: 'WALLET_ERROR', wallet_error: 'access_denied' }, resultExpiresAt: at + GRACE_MS }, at, event);
+      return inner.complete(id, _u, at, event);
+    };
+    deps = { ...deps, store: racing };
+    expect(await codeOf(() => postWalletResponse(deps, { requestId: tx.requestId, form: { error: 'access_denied', state: tx.requestId } }))).toBe('RESPONSE_REPLAYED');
+  });
+
   it('is purged as an open transaction is, then not found', async () => {
     const tx = await start();
     await sweep(tx.expiresAt);
