@@ -223,8 +223,10 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
   });
   const sweep = setInterval(() => {
     const failed = (what: string) => (err: unknown) => logger.error({ err: err instanceof Error ? err.message : 'unknown' }, `${what} purge failed`);
-    // Expired before purged, so that no unanswered transaction is purged before its `expired` event is written.
+    // Expired before purged, so that no unanswered transaction is purged before its `expired` event is
+    // written; purged even when the sweep failed (results hold personal data and must not outlive their time).
     expire(now())
+      .catch((err: unknown) => logger.error({ err: err instanceof Error ? err.message : 'unknown' }, 'transaction expiry sweep failed'))
       .then(() => store.purgeExpired(now()))
       .catch(failed('transaction'));
     portal?.sessions.purgeExpired(now()).catch(failed('session'));
