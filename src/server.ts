@@ -32,6 +32,7 @@ import { composeClientIdentities, composeIdentity } from './compose/compose-iden
 import { composeClients, requireAnchorsForUseCases, requiredCategories } from './compose/compose-clients.ts';
 import { composeStores } from './compose/compose-stores.ts';
 import { composeWebhooks } from './compose/compose-webhooks.ts';
+import { expireDueTransactions } from './oid4vp/expire-transactions.ts';
 import type { WebhookOutbox } from './oid4vp/webhooks.ts';
 import { requireUseCasesWithinProfile } from './compose/compose-profile.ts';
 import { composeRegistrations } from './compose/compose-registrations.ts';
@@ -120,7 +121,9 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
   const store = opts.store ?? stores.transactions;
   // The outbox is written by the store's completions: the store itself, when it keeps one.
   const outbox: WebhookOutbox = 'claimDue' in store ? (store as typeof store & WebhookOutbox) : stores.transactions;
-  const webhooks = composeWebhooks(config, { clients, identity, outbox, metrics, logger, now });
+  // The expiry sweep (oid4vp/expire-transactions.ts): in each webhook pass, and before each purge.
+  const expire = (at: number): Promise<number> => expireDueTransactions({ store, webhookClients: webhooks.clients, audit: (e) => deps.audit(e) }, at);
+  const webhooks = composeWebhooks(config, { clients, identity, outbox, metrics, logger, now, expire });
   const requiredTrust = requiredCategories(useCases, registered);
   metrics.observeTrustLists(() => trust.manager.report(requiredTrust));
   let portal: PortalDeps | undefined;
@@ -224,7 +227,12 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
   });
   const sweep = setInterval(() => {
     const failed = (what: string) => (err: unknown) => logger.error({ err: err instanceof Error ? err.message : 'unknown' }, `${what} purge failed`);
-    store.purgeExpired(now()).catch(failed('transaction'));
+    // Expired before purged, so that no unanswered transaction is purged before its `expired` event is
+    // written; purged even when the sweep failed (results hold personal data and must not outlive their time).
+    expire(now())
+      .catch((err: unknown) => logger.error({ err: err instanceof Error ? err.message : 'unknown' }, 'transaction expiry sweep failed'))
+      .then(() => store.purgeExpired(now()))
+      .catch(failed('transaction'));
     portal?.sessions.purgeExpired(now()).catch(failed('session'));
     portal?.sharingLog.purgeExpired(now()).catch(failed('sharing log'));
     stores.oidc.purgeExpired(now()).catch(failed('oidc'));

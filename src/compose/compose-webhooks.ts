@@ -1,8 +1,9 @@
 /**
  * Webhooks (oid4vp/webhooks.ts): which RP clients have one, their signing (the service's key, or
  * an HMAC secret read here from its file), and the delivery worker that each instance runs — a
- * loop that takes due events from the store's outbox every WEBHOOK_POLL_MS. Nothing runs when no
- * client has a webhook.
+ * loop that, every WEBHOOK_POLL_MS, records the expiry of due unanswered transactions (which writes
+ * their `expired` events, oid4vp/expire-transactions.ts) and takes due events from the store's
+ * outbox. Nothing runs when no client has a webhook (the purge sweep still records expiries).
  */
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
@@ -23,7 +24,20 @@ export interface ComposedWebhooks {
   stop(): Promise<void>;
 }
 
-export function composeWebhooks(config: Config, deps: { clients: RpClientRegistry; identity: VerifierIdentity; outbox: WebhookOutbox; metrics: Metrics; logger: Logger; now: () => number; sender?: WebhookSender }): ComposedWebhooks {
+export function composeWebhooks(
+  config: Config,
+  deps: {
+    clients: RpClientRegistry;
+    identity: VerifierIdentity;
+    outbox: WebhookOutbox;
+    metrics: Metrics;
+    logger: Logger;
+    now: () => number;
+    sender?: WebhookSender;
+    /** The expiry sweep, run at the start of each pass so that `expired` events leave within a poll interval. */
+    expire?: (now: number) => Promise<unknown>;
+  },
+): ComposedWebhooks {
   const targets = new Map<string, WebhookTarget>();
   for (const client of deps.clients.clients) {
     const w = client.webhook;
@@ -52,6 +66,11 @@ export function composeWebhooks(config: Config, deps: { clients: RpClientRegistr
   let stopped = false;
   let passes = 0;
   const pass = async (): Promise<void> => {
+    try {
+      await deps.expire?.(deps.now());
+    } catch (err) {
+      deps.logger.error({ err: err instanceof Error ? err.message : 'unknown' }, 'transaction expiry sweep failed');
+    }
     try {
       await deliverDue(deps.outbox, sender, settings, deps.now, (outcome, event, reason) => {
         deps.metrics.recordWebhook(outcome === 'retry' ? 'failed' : outcome);

@@ -13,7 +13,7 @@ import { parseStrictJson } from '../util/strict-json.ts';
 import { decryptResponse } from './decrypt-response.ts';
 import { loadOpenTransaction } from './load-open-transaction.ts';
 import { parseAuthorizationResponse, type AuthorizationResponse } from './parse-authorization-response.ts';
-import { newResponseCode, type DiscardedPresentation, type StoredCredentialResult, type Transaction, type TransactionError } from './transaction.ts';
+import { newResponseCode, publicStatus, type DiscardedPresentation, type StoredCredentialResult, type Transaction, type TransactionError } from './transaction.ts';
 import { verifyVpToken } from './verify-vp-token.ts';
 import { resultTtlMs } from './redeem-verified-result.ts';
 import type { VerifierDeps } from './verifier-deps.ts';
@@ -86,8 +86,11 @@ export async function settleResponse(deps: VerifierDeps, tx: Transaction, respon
   const event: WebhookEvent | undefined = deps.webhookClients?.has(tx.rpClientId) === true ? { id: randomUUID(), rpClientId: tx.rpClientId, transactionId: tx.id, status: completion.status, at: now } : undefined;
   const accepted = await deps.store.complete(tx.id, completion, now, event);
   if (!accepted) {
-    deps.audit({ event: 'response_rejected', transaction_id: tx.id, code: 'RESPONSE_REPLAYED' });
-    throw new ServiceError('RESPONSE_REPLAYED', `transaction ${tx.id} completed concurrently or expired`);
+    // Completed by another response, or expired meanwhile — by the clock, or by the expiry sweep (expire-transactions.ts), whose stored state decides.
+    const after = await deps.store.get(tx.id);
+    const code = after !== undefined && publicStatus(after, now) === 'expired' ? 'TRANSACTION_EXPIRED' : 'RESPONSE_REPLAYED';
+    deps.audit({ event: 'response_rejected', transaction_id: tx.id, code });
+    throw new ServiceError(code, `transaction ${tx.id} completed concurrently or expired`);
   }
   if (completion.status === 'verified') {
     deps.onVerified?.({ ...tx, ...completion });

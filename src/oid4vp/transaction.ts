@@ -2,17 +2,19 @@
  * The presentation transaction: value types and its state machine.
  *
  * pending ──wallet fetches request──▶ request_retrieved ──one response──▶ verified | failed
- * Any state except verified/failed becomes `expired` once `expiresAt` has passed. A response is
- * accepted from `pending` or `request_retrieved` only, once, by one atomic compare-and-set in the
- * store (OpenID4VP 1.0 §13.3; the EU reference verifier's Requested → RequestObjectRetrieved → Submitted).
+ * An open state (pending, request_retrieved) is `expired` once `expiresAt` has passed: at once by
+ * the clock ({@link publicStatus}), and in the store when the expiry sweep records it (stored
+ * status `expired`, expire-transactions.ts). A response is accepted from an open state only, once,
+ * by one atomic compare-and-set in the store, which the sweep's compare-and-set excludes (OpenID4VP
+ * 1.0 §13.3; the EU reference verifier's Requested → RequestObjectRetrieved → Submitted).
  */
 import type { ErrorCode } from '../errors.ts';
 import { randomToken } from '../util/random.ts';
 import type { VerifiedCredential } from '../formats/types.ts';
 import type { CredentialStatusResult } from '../status/types.ts';
 
-export type TransactionStatus = 'pending' | 'request_retrieved' | 'verified' | 'failed';
-export type PublicStatus = TransactionStatus | 'expired';
+export type TransactionStatus = 'pending' | 'request_retrieved' | 'expired' | 'verified' | 'failed';
+export type PublicStatus = TransactionStatus;
 /** `dc_api`: the browser hands the request to the wallet (W3C Digital Credentials API; OpenID4VP 1.0 Appendix A). */
 export type Flow = 'same_device' | 'cross_device' | 'dc_api';
 /** `dc_api` and `dc_api.jwt` only with the `dc_api` flow (OpenID4VP 1.0 Appendix A.2), the others only without it. */
@@ -130,6 +132,11 @@ export interface OpenTransaction extends TransactionBase {
   readonly status: 'pending' | 'request_retrieved';
 }
 
+/** Expired without an answer, as recorded by the expiry sweep: nothing more than the open state held. */
+export interface ExpiredTransaction extends TransactionBase {
+  readonly status: 'expired';
+}
+
 /** What every final state holds: the same-device response code (hashed) and when the result is deleted. */
 interface FinalState {
   readonly responseCodeHash?: string;
@@ -158,8 +165,9 @@ export type FailedTransaction = TransactionBase & FailedState;
 export type FinalTransaction = VerifiedTransaction | FailedTransaction;
 
 /** A transaction in one of its states; `status` tells which members it has. */
-export type Transaction = OpenTransaction | FinalTransaction;
+export type Transaction = OpenTransaction | ExpiredTransaction | FinalTransaction;
 
+/** The status a reader reports: a stored `expired`, or an open state past `expiresAt` by this clock. */
 export const publicStatus = (tx: Transaction, now: number): PublicStatus =>
   (tx.status === 'pending' || tx.status === 'request_retrieved') && now >= tx.expiresAt ? 'expired' : tx.status;
 

@@ -15,7 +15,7 @@ import type { Profile } from '../config/z-config.ts';
 
 /** Audit events carry identifiers and codes only, never claim values. */
 export interface AuditEvent {
-  readonly event: 'transaction_created' | 'request_retrieved' | 'response_verified' | 'response_failed' | 'response_rejected' | 'result_read';
+  readonly event: 'transaction_created' | 'request_retrieved' | 'response_verified' | 'response_failed' | 'response_rejected' | 'result_read' | 'transaction_expired';
   readonly transaction_id?: string;
   readonly rp_client_id?: string;
   readonly use_case?: string;

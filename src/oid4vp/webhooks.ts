@@ -1,10 +1,12 @@
 /**
- * Webhooks: when a transaction reaches a final status (verified or failed), a relying party that
- * registered a webhook is sent a small event — its id, the transaction id, the status and the time,
- * never a claim; the relying party then reads the result through the RP API.
+ * Webhooks: when a transaction reaches a final status (verified, failed, or expired without an
+ * answer), a relying party that registered a webhook is sent a small event — its id, the
+ * transaction id, the status and the time, never a claim; the relying party then reads the result
+ * through the RP API.
  *
  * The event is written to an outbox by the same atomic step that records the final status
- * ({@link TransactionStore.complete}), so a crash between verification and delivery loses no event.
+ * (`TransactionStore.complete`, `TransactionStore.expireDue`), so a crash between verification (or
+ * the expiry sweep) and delivery loses no event.
  * A delivery worker takes due events from the outbox (leased, so two instances do not send the
  * same event at once), sends them, and on failure retries with exponential backoff and jitter, up
  * to a number of attempts, then sets the event aside (dead letter). Delivery is at least once: an
@@ -22,7 +24,7 @@ export interface WebhookEvent {
   readonly id: string;
   readonly rpClientId: string;
   readonly transactionId: TransactionId;
-  readonly status: 'verified' | 'failed';
+  readonly status: 'verified' | 'failed' | 'expired';
   /** When the final status was recorded (ms since the epoch). */
   readonly at: number;
 }

@@ -3,7 +3,7 @@
  * each method atomic. Transactions are kept sealed like every other adapter keeps them (by default
  * with a key of the process's own): the private decryption key and the result never sit in clear.
  */
-import type { TransactionStore, CompleteTransaction } from '../oid4vp/ports.ts';
+import type { TransactionStore, CompleteTransaction, ExpiringTransaction } from '../oid4vp/ports.ts';
 import type { OutboxItem, Settlement, WebhookEvent, WebhookOutbox } from '../oid4vp/webhooks.ts';
 import type { Transaction, TransactionId, RequestId } from '../oid4vp/transaction.ts';
 import { ephemeralCipher, openJson, sealJson, type AtRestCipher } from './encrypt-at-rest.ts';
@@ -60,6 +60,18 @@ export class MemoryTransactionStore implements TransactionStore, WebhookOutbox {
     this.byId.set(id, this.entry({ ...this.open(id, e), ...u }, u.resultExpiresAt, e.codeUsed));
     if (event !== undefined) this.outbox.set(event.id, { event: { ...event }, attempts: 0, dueAt: now, dead: false });
     return true;
+  }
+
+  async expireDue(now: number, limit: number, eventFor: (tx: ExpiringTransaction) => WebhookEvent | undefined): Promise<readonly ExpiringTransaction[]> {
+    const due = [...this.byId].filter(([, e]) => (e.status === 'pending' || e.status === 'request_retrieved') && e.expiresAt <= now).sort(([, a], [, b]) => a.expiresAt - b.expiresAt).slice(0, limit);
+    return due.map(([id, e]) => {
+      const tx = this.open(id, e);
+      this.byId.set(id, this.entry({ ...tx, status: 'expired' }, e.purgeAt, e.codeUsed));
+      const expired = { id: tx.id, rpClientId: tx.rpClientId, useCaseId: tx.useCaseId };
+      const event = eventFor(expired);
+      if (event !== undefined) this.outbox.set(event.id, { event: { ...event }, attempts: 0, dueAt: now, dead: false });
+      return expired;
+    });
   }
 
   async claimDue(now: number, limit: number, leaseMs: number): Promise<OutboxItem[]> {

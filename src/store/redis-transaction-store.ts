@@ -9,10 +9,13 @@
  *   `r` sealed result, `e` error, `h` response-code hash, `u` code used, `q` resultExpiresAt,
  *   `rq` the request id);
  * - `<prefix>tx-purge:{t<b>}`: the bucket's purge times (sorted set of ids);
+ * - `<prefix>tx-open:{t<b>}`: the bucket's open transactions by `expiresAt` (sorted set of ids), for
+ *   the expiry sweep: added by create, removed by complete, expiry and purge;
  * - `<prefix>outbox:{t<b>}`: the bucket's webhook events waiting for delivery (sorted set of event
  *   ids by due time), `<prefix>outbox-dead:{t<b>}` those set aside (by time), and per event a hash
  *   `<prefix>webhook:{t<b>}:<event id>` (`b` the event as JSON — identifiers, status and time, no
- *   claim, so not sealed — `a` attempts). The completing script writes the event with the status.
+ *   claim, so not sealed — `a` attempts). The completing or expiring script writes the event with
+ *   the status.
  * - `<prefix>txreq:<requestId>`: the id of the transaction (a key of its own slot; written after
  *   the transaction, so a request id never points at nothing but the instant before).
  * Every state change of a transaction is one Lua script on its bucket's slot, which Redis runs
@@ -22,7 +25,7 @@
  * Lifetimes: every data key expires by itself (Redis key expiry) a little after the
  * transaction's purge time; `purgeExpired` deletes them on time by the logical clock.
  */
-import type { TransactionStore, CompleteTransaction } from '../oid4vp/ports.ts';
+import type { TransactionStore, CompleteTransaction, ExpiringTransaction } from '../oid4vp/ports.ts';
 import type { Transaction, TransactionId, RequestId } from '../oid4vp/transaction.ts';
 import { DEAD_LETTER_RETENTION_MS, type OutboxItem, type Settlement, type WebhookEvent, type WebhookOutbox } from '../oid4vp/webhooks.ts';
 import type { AtRestCipher } from './encrypt-at-rest.ts';
@@ -50,22 +53,24 @@ const OPEN = `local v = redis.call('HMGET', KEYS[1], 's', 'x')
 if not v[1] or (v[1] ~= 'pending' and v[1] ~= 'request_retrieved') or tonumber(v[2]) <= tonumber(ARGV[1]) then return 0 end
 `;
 
-/** KEYS tx, purge (one slot) · ARGV id, requestId, body, status, expiresAt, purgeAt, ttlMs */
+/** KEYS tx, purge, open (one slot) · ARGV id, requestId, body, status, expiresAt, purgeAt, ttlMs */
 const CREATE = new LuaScript(
   `if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'b', ARGV[3], 's', ARGV[4], 'x', ARGV[5], 'rq', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[7])
 redis.call('ZADD', KEYS[2], ARGV[6], ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1])
 return 1`,
-  2,
+  3,
 );
 
-/** KEYS tx, purge (one slot) · ARGV id. Undoes CREATE when the request id was taken. */
+/** KEYS tx, purge, open (one slot) · ARGV id. Undoes CREATE when the request id was taken. */
 const UNDO_CREATE = new LuaScript(
   `redis.call('DEL', KEYS[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
 return 1`,
-  2,
+  3,
 );
 
 /** KEYS tx · ARGV now */
@@ -73,7 +78,7 @@ const MARK_RETRIEVED = new LuaScript(`${OPEN}redis.call('HSET', KEYS[1], 's', 'r
 return 1`, 1);
 
 /**
- * KEYS tx, purge, outbox, event (one slot) · ARGV now, status, result, error, responseCodeHash,
+ * KEYS tx, purge, outbox, event, open (one slot) · ARGV now, status, result, error, responseCodeHash,
  * resultExpiresAt, ttlMs, id, event JSON or '', event id. Optional values arrive as '' (absent) or '='
  * followed by the value. Returns the request id (the caller extends its pointer's lifetime), or 0.
  */
@@ -86,11 +91,55 @@ for i = 1, 3 do
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[7])
 redis.call('ZADD', KEYS[2], ARGV[6], ARGV[8])
+redis.call('ZREM', KEYS[5], ARGV[8])
 if ARGV[9] ~= '' then
   redis.call('HSET', KEYS[4], 'b', ARGV[9], 'a', 0)
   redis.call('ZADD', KEYS[3], ARGV[1], ARGV[10])
 end
 return redis.call('HGET', KEYS[1], 'rq')`,
+  5,
+);
+
+/**
+ * KEYS open · ARGV now, limit, prefix of the bucket's transaction keys. The expiry sweep's
+ * candidates of a bucket: a flat list of id and creation fields (JSON) of open transactions due by
+ * now. Ids whose transaction is gone are taken off the index.
+ */
+const LIST_EXPIRING = new LuaScript(
+  `local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for _, id in ipairs(ids) do
+  local b = redis.call('HGET', ARGV[3] .. id, 'b')
+  if b then
+    out[#out + 1] = id
+    out[#out + 1] = b
+  else
+    redis.call('ZREM', KEYS[1], id)
+  end
+end
+return out`,
+  1,
+);
+
+/**
+ * KEYS tx, open, outbox, event (one slot) · ARGV now, id, event JSON or '', event id. The
+ * compare-and-set of the expiry sweep: open and due → expired, with the event. 1 when this call
+ * expired it; else 0, and the id leaves the index unless the transaction is open and not yet due.
+ */
+const EXPIRE = new LuaScript(
+  `local v = redis.call('HMGET', KEYS[1], 's', 'x')
+local open = v[1] == 'pending' or v[1] == 'request_retrieved'
+if not open or tonumber(v[2]) > tonumber(ARGV[1]) then
+  if not open then redis.call('ZREM', KEYS[2], ARGV[2]) end
+  return 0
+end
+redis.call('HSET', KEYS[1], 's', 'expired')
+redis.call('ZREM', KEYS[2], ARGV[2])
+if ARGV[3] ~= '' then
+  redis.call('HSET', KEYS[4], 'b', ARGV[3], 'a', 0)
+  redis.call('ZADD', KEYS[3], ARGV[1], ARGV[4])
+end
+return 1`,
   4,
 );
 
@@ -155,7 +204,7 @@ return 1`,
 );
 
 /**
- * KEYS purge · ARGV now, prefix of the bucket's transaction keys, batch. Deletes the bucket's
+ * KEYS purge, open · ARGV now, prefix of the bucket's transaction keys, batch. Deletes the bucket's
  * transactions due by now (keys of the purge index's own slot) and returns their request ids, whose
  * pointers (other slots) the caller deletes.
  */
@@ -168,9 +217,10 @@ for _, id in ipairs(ids) do
   if rq then rqs[#rqs + 1] = rq end
   redis.call('DEL', k)
   redis.call('ZREM', KEYS[1], id)
+  redis.call('ZREM', KEYS[2], id)
 end
 return { #ids, rqs }`,
-  1,
+  2,
 );
 
 const PURGE_BATCH = 500;
@@ -184,6 +234,7 @@ export class RedisTransactionStore implements TransactionStore, WebhookOutbox {
   private readonly clock: () => number;
   private readonly durability: Durability | undefined;
   private nextBucket = 0;
+  private nextExpiryBucket = 0;
 
   /** @param client a connected client or cluster client, owned by the caller (closing the store leaves it open) */
   constructor(
@@ -206,7 +257,7 @@ export class RedisTransactionStore implements TransactionStore, WebhookOutbox {
     if (tx.transactionData !== undefined) body['transactionData'] = this.cipher.seal(JSON.stringify(tx.transactionData), `transaction:${tx.id}:transactionData`);
     const purgeAt = tx.expiresAt + this.openGraceMs;
     const ttl = expiryMs(purgeAt, this.clock(), this.slackMs);
-    const keys = [this.txKey(tx.id), this.purgeKey(tx.id)];
+    const keys = [this.txKey(tx.id), this.purgeKey(tx.id), this.bucketKey('tx-open', bucketOf(tx.id, TRANSACTION_BUCKETS))];
     const created = await CREATE.run(this.client, keys, [tx.id, tx.requestId, JSON.stringify(body), tx.status, tx.expiresAt, purgeAt, ttl], this.durability);
     if (created !== 1) throw new Error('duplicate transaction id');
     const pointed = await writeCommand(this.client, this.durability, 'SET', this.reqKey(tx.requestId), tx.id, 'NX', 'PX', ttl);
@@ -239,7 +290,7 @@ export class RedisTransactionStore implements TransactionStore, WebhookOutbox {
     const b = bucketOf(id, TRANSACTION_BUCKETS);
     // Without an event the event key is named anyway (the script touches it only when there is one).
     const eventKey = `${this.bucketKey('webhook', b)}:${event?.id ?? 'none'}`;
-    const done = await COMPLETE.run(this.client, [this.txKey(id), this.purgeKey(id), this.outboxKey(b), eventKey], [
+    const done = await COMPLETE.run(this.client, [this.txKey(id), this.purgeKey(id), this.outboxKey(b), eventKey, this.bucketKey('tx-open', b)], [
       now,
       u.status,
       present(fields.result === undefined ? undefined : this.cipher.seal(fields.result, `transaction:${id}:result`)),
@@ -266,7 +317,7 @@ export class RedisTransactionStore implements TransactionStore, WebhookOutbox {
     let total = 0;
     for (let b = 0; b < TRANSACTION_BUCKETS; b++) {
       for (;;) {
-        const [n, requestIds] = (await PURGE.run(this.client, [this.bucketKey('tx-purge', b)], [now, this.bucketKey('tx', b) + ':', PURGE_BATCH])) as [number, string[]];
+        const [n, requestIds] = (await PURGE.run(this.client, [this.bucketKey('tx-purge', b), this.bucketKey('tx-open', b)], [now, this.bucketKey('tx', b) + ':', PURGE_BATCH])) as [number, string[]];
         await Promise.all(requestIds.map((rq) => this.client.del(this.reqKey(rq))));
         total += Number(n);
         if (n < PURGE_BATCH) break;
@@ -274,6 +325,32 @@ export class RedisTransactionStore implements TransactionStore, WebhookOutbox {
       while (Number(await PURGE_DEAD.run(this.client, [this.bucketKey('outbox-dead', b)], [now - DEAD_LETTER_RETENTION_MS, `${this.bucketKey('webhook', b)}:`])) === 500);
     }
     return total;
+  }
+
+  /**
+   * Per bucket (from a different one each call, like {@link claimDue}): the due open transactions,
+   * then one compare-and-set script per transaction, which writes its event. A transaction
+   * completed between the two is left alone by the script; two sweeping instances expire each
+   * transaction once.
+   */
+  async expireDue(now: number, limit: number, eventFor: (tx: ExpiringTransaction) => WebhookEvent | undefined): Promise<readonly ExpiringTransaction[]> {
+    const out: ExpiringTransaction[] = [];
+    const start = this.nextExpiryBucket;
+    this.nextExpiryBucket = (this.nextExpiryBucket + 1) % TRANSACTION_BUCKETS;
+    for (let i = 0; i < TRANSACTION_BUCKETS && out.length < limit; i++) {
+      const b = (start + i) % TRANSACTION_BUCKETS;
+      const flat = (await LIST_EXPIRING.run(this.client, [this.bucketKey('tx-open', b)], [now, limit - out.length, this.bucketKey('tx', b) + ':'], this.durability)) as string[];
+      for (let j = 0; j + 1 < flat.length; j += 2) {
+        const id = flat[j]!;
+        const body = JSON.parse(flat[j + 1]!) as { rpClientId: string; useCaseId: string };
+        const tx: ExpiringTransaction = { id: id as TransactionId, rpClientId: body.rpClientId, useCaseId: body.useCaseId };
+        const event = eventFor(tx);
+        const keys = [this.txKey(id), this.bucketKey('tx-open', b), this.outboxKey(b), `${this.bucketKey('webhook', b)}:${event?.id ?? 'none'}`];
+        const done = await EXPIRE.run(this.client, keys, [now, id, event === undefined ? '' : JSON.stringify(event), event?.id ?? ''], this.durability);
+        if (done === 1) out.push(tx);
+      }
+    }
+    return out;
   }
 
   /** Visits the buckets from a different one each call, so no bucket waits behind the others. */

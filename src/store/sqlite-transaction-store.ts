@@ -7,12 +7,12 @@
  * rows an earlier version wrote in clear stay readable.
  *
  * The webhook outbox is a table of the same file (`webhook_outbox`), written in the same SQLite
- * transaction as the completion that causes it. An event holds identifiers, a status and a time —
+ * transaction as the completion or expiry that causes it. An event holds identifiers, a status and a time —
  * no claim, nothing personal — so it is kept in clear.
  */
 import type Database from 'better-sqlite3';
 import { closeSqlite, openSqlite } from './open-sqlite.ts';
-import type { TransactionStore, CompleteTransaction } from '../oid4vp/ports.ts';
+import type { TransactionStore, CompleteTransaction, ExpiringTransaction } from '../oid4vp/ports.ts';
 import { DEAD_LETTER_RETENTION_MS, type OutboxItem, type Settlement, type WebhookEvent, type WebhookOutbox } from '../oid4vp/webhooks.ts';
 import type { Transaction, TransactionId, RequestId } from '../oid4vp/transaction.ts';
 import { openJson, type AtRestCipher } from './encrypt-at-rest.ts';
@@ -57,6 +57,7 @@ export class SqliteTransactionStore implements TransactionStore, WebhookOutbox {
         result_expires_at INTEGER
       );
       CREATE INDEX IF NOT EXISTS transactions_purge_at ON transactions (purge_at);
+      CREATE INDEX IF NOT EXISTS transactions_open_expiry ON transactions (expires_at) WHERE status IN ('pending', 'request_retrieved');
       CREATE TABLE IF NOT EXISTS webhook_outbox (
         event_id TEXT PRIMARY KEY,
         body TEXT NOT NULL,
@@ -81,6 +82,12 @@ export class SqliteTransactionStore implements TransactionStore, WebhookOutbox {
            result_expires_at = @result_expires_at, purge_at = @result_expires_at
          WHERE id = @id AND status IN ('pending', 'request_retrieved') AND expires_at > @now`,
       ),
+      // The expiry sweep's candidates, by the partial index of open transactions (same condition).
+      expireDue: this.db.prepare<[number, number], { id: string; rp_client_id: string; use_case_id: string }>(
+        `SELECT id, json_extract(body, '$.rpClientId') AS rp_client_id, json_extract(body, '$.useCaseId') AS use_case_id FROM transactions
+         WHERE status IN ('pending', 'request_retrieved') AND expires_at <= ? ORDER BY expires_at LIMIT ?`,
+      ),
+      expire: this.db.prepare("UPDATE transactions SET status = 'expired' WHERE id = ? AND status IN ('pending', 'request_retrieved') AND expires_at <= ?"),
       consumeCode: this.db.prepare(
         'UPDATE transactions SET response_code_used = 1 WHERE id = ? AND response_code_hash = ? AND response_code_used = 0',
       ),
@@ -145,6 +152,22 @@ export class SqliteTransactionStore implements TransactionStore, WebhookOutbox {
       if (this.stmts.complete.run(params).changes !== 1) return false;
       if (event !== undefined) this.stmts.outboxInsert.run(event.id, JSON.stringify(event), now);
       return true;
+    }).immediate();
+  }
+
+  async expireDue(now: number, limit: number, eventFor: (tx: ExpiringTransaction) => WebhookEvent | undefined): Promise<readonly ExpiringTransaction[]> {
+    // One SQLite transaction: each expiry and its outbox event are committed together or not at all,
+    // and no completion can interleave (the completing UPDATE requires an open status).
+    return this.db.transaction(() => {
+      const expired: ExpiringTransaction[] = [];
+      for (const row of this.stmts.expireDue.all(now, limit)) {
+        if (this.stmts.expire.run(row.id, now).changes !== 1) continue;
+        const tx = { id: row.id as TransactionId, rpClientId: row.rp_client_id, useCaseId: row.use_case_id };
+        const event = eventFor(tx);
+        if (event !== undefined) this.stmts.outboxInsert.run(event.id, JSON.stringify(event), now);
+        expired.push(tx);
+      }
+      return expired;
     }).immediate();
   }
 

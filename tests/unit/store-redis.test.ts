@@ -77,8 +77,8 @@ describe.runIf(redis.available)('Redis adapters', () => {
     await log.append({ kind: 'disclosure', id: 'ttl-entry', accountKey: 'k', at: NOW, expiresAt: NOW + 86_400_000, rpClientId: 'rp', useCaseId: 'u', purpose: { sv: 's', en: 'e' }, credentials: [], role: 'self' } as DisclosureEntry);
 
     const keys = await client.keys(`${prefix}*`);
-    // Indexes of purge times (split into buckets, each its own hash tag) are the only keys without expiry.
-    const index = /^ttl:(tx-purge:\{t\d+\}|session-purge:\{s\d+\}|session-claim-purge:\{c\d+\}|log-purge:\{l\d+\})$/;
+    // Indexes of purge times and of open transactions by expiry (split into buckets, each its own hash tag) are the only keys without expiry.
+    const index = /^ttl:(tx-purge:\{t\d+\}|tx-open:\{t\d+\}|session-purge:\{s\d+\}|session-claim-purge:\{c\d+\}|log-purge:\{l\d+\})$/;
     const data = keys.filter((k) => !index.test(k)).sort();
     expect(data.length).toBe(9); // 2 × (tx, txreq), session, claim, log entry, log list, its sequence
     for (const key of data) {

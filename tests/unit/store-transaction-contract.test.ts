@@ -357,6 +357,111 @@ describe.each(adapters)('TransactionStore contract: $name', (adapter) => {
     });
   });
 
+  describe('expireDue (the expiry sweep)', () => {
+    const none = (): undefined => undefined;
+
+    it('stores `expired` for open transactions due by now — pending and request_retrieved — keeping every creation field', async () => {
+      const store = open();
+      const pending = fullTx();
+      const retrieved = fullTx();
+      await store.create(pending);
+      await store.create(retrieved);
+      await store.markRequestRetrieved(retrieved.id, T0 + 1);
+      const expired = await store.expireDue(T0 + TTL, 10, none);
+      expect(expired.map((t) => t.id).sort()).toEqual([pending.id, retrieved.id].sort());
+      expect(expired[0]).toEqual({ id: expired[0]!.id, rpClientId: 'agency-a', useCaseId: 'pid-basic' });
+      expect(await store.get(pending.id)).toEqual({ ...pending, status: 'expired' });
+      expect(await store.getByRequestId(retrieved.requestId)).toEqual({ ...retrieved, status: 'expired' });
+    });
+
+    it('leaves a transaction open before its expiresAt', async () => {
+      const store = open();
+      const tx = fullTx();
+      await store.create(tx);
+      expect(await store.expireDue(tx.expiresAt - 1, 10, none)).toEqual([]);
+      expect(await store.get(tx.id)).toEqual(tx);
+      expect(await store.markRequestRetrieved(tx.id, tx.expiresAt - 1)).toBe(true);
+    });
+
+    it('never expires a completed transaction, even long after its expiresAt', async () => {
+      const store = open();
+      const done = fullTx();
+      const failed = fullTx();
+      await store.create(done);
+      await store.create(failed);
+      await store.complete(done.id, verified(), T0 + 1);
+      await store.complete(failed.id, { status: 'failed', error: { code: 'WALLET_ERROR', wallet_error: 'access_denied' }, resultExpiresAt: T0 + GRACE }, T0 + 1);
+      expect(await store.expireDue(T0 + 10 * TTL, 10, none)).toEqual([]);
+      expect(await store.get(done.id)).toMatchObject({ status: 'verified' });
+      expect(await store.get(failed.id)).toMatchObject({ status: 'failed' });
+    });
+
+    it('is decided by the store, not the caller\'s clock: once expired, no completion or retrieval is accepted, even with an earlier now', async () => {
+      const store = open();
+      const tx = fullTx();
+      await store.create(tx);
+      expect(await store.expireDue(tx.expiresAt + 5, 10, none)).toHaveLength(1);
+      // An instance whose clock is behind still believes the transaction open.
+      expect(await store.complete(tx.id, verified(), tx.expiresAt - 60_000)).toBe(false);
+      expect(await store.markRequestRetrieved(tx.id, tx.expiresAt - 60_000)).toBe(false);
+      expect(await store.get(tx.id)).toEqual({ ...tx, status: 'expired' });
+    });
+
+    it('expires at most `limit` per call, and the rest on the next call', async () => {
+      const store = open();
+      const txs = [fullTx({ expiresAt: T0 + 3 }), fullTx({ expiresAt: T0 + 1 }), fullTx({ expiresAt: T0 + 2 })];
+      for (const tx of txs) await store.create(tx);
+      const first = await store.expireDue(T0 + 10, 2, none);
+      expect(first).toHaveLength(2);
+      const rest = await store.expireDue(T0 + 10, 2, none);
+      expect([...first, ...rest].map((t) => t.id).sort()).toEqual(txs.map((t) => t.id).sort());
+      expect(await store.expireDue(T0 + 10, 2, none)).toEqual([]);
+    });
+
+    it('is idempotent: a second sweep, or two at once, expire each transaction once', async () => {
+      const store = open();
+      const txs = [fullTx(), fullTx(), fullTx()];
+      for (const tx of txs) await store.create(tx);
+      const runs = await Promise.all([store.expireDue(T0 + TTL, 10, none), store.expireDue(T0 + TTL, 10, none), store.expireDue(T0 + TTL, 10, none)]);
+      expect(runs.flat().map((t) => t.id).sort()).toEqual(txs.map((t) => t.id).sort());
+      expect(await store.expireDue(T0 + TTL + 1, 10, none)).toEqual([]);
+    });
+
+    it('of concurrent completions and sweeps exactly one wins per transaction', async () => {
+      const store = open();
+      const txs = Array.from({ length: 6 }, () => fullTx());
+      for (const tx of txs) await store.create(tx);
+      // The completions' clock is behind the sweep's: only the store's state decides.
+      const [sweep, ...completions] = await Promise.all([store.expireDue(T0 + TTL, 100, none), ...txs.map((tx) => store.complete(tx.id, verified(), T0 + TTL - 1))]);
+      const expiredIds = new Set(sweep!.map((t) => t.id));
+      for (const [i, tx] of txs.entries()) {
+        const stored = await store.get(tx.id);
+        expect(expiredIds.has(tx.id)).toBe(!completions[i]);
+        expect(stored?.status).toBe(completions[i] === true ? 'verified' : 'expired');
+      }
+    });
+
+    it('is purged when an open transaction would have been (expiresAt + grace)', async () => {
+      const store = open();
+      const tx = fullTx();
+      await store.create(tx);
+      await store.expireDue(tx.expiresAt, 10, none);
+      expect(await store.purgeExpired(tx.expiresAt + GRACE - 1)).toBe(0);
+      expect(await store.purgeExpired(tx.expiresAt + GRACE)).toBe(1);
+      expect(await store.get(tx.id)).toBeUndefined();
+      expect(await store.getByRequestId(tx.requestId)).toBeUndefined();
+      expect(await store.expireDue(tx.expiresAt + GRACE, 10, none)).toEqual([]);
+    });
+
+    it('skips a transaction purged before it was swept', async () => {
+      const store = open();
+      const tx = fullTx();
+      await store.create(tx);
+      await store.purgeExpired(tx.expiresAt + GRACE);
+      expect(await store.expireDue(tx.expiresAt + GRACE, 10, none)).toEqual([]);
+    });
+  });
+
   describe('purgeExpired', () => {
     it('removes open transactions from expiresAt + grace and completed ones from resultExpiresAt, keeping the rest', async () => {
       const store = open();

@@ -1,8 +1,8 @@
 /**
  * The webhook outbox contract (src/oid4vp/webhooks.ts), run against every transaction store: the
  * in-memory store, SQLite on a real file, Redis and a local Redis Cluster. The event is written by
- * the completion itself — only by the one that wins — and then leased, retried, delivered or set
- * aside.
+ * the completion or the expiry sweep itself — only by the one that wins — and then leased, retried,
+ * delivered or set aside.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -137,5 +137,69 @@ describe.each(adapters)('WebhookOutbox contract: %s', (_name, open) => {
     const rest = await store.claimDue(T0 + 10, 10, 5000);
     expect([...first, ...rest].map((i) => i.event.id).sort()).toEqual(txs.map((t) => eventFor(t).id).sort());
     await store.close();
+  });
+
+  describe('expiry sweep (expireDue)', () => {
+    const expiredEvent = (t: { id: TransactionId; rpClientId: string }): WebhookEvent => ({ id: `expired-${t.id}`, rpClientId: t.rpClientId, transactionId: t.id, status: 'expired', at: T0 + 300_000 });
+    const withWebhook = (t: { id: TransactionId; rpClientId: string }): WebhookEvent | undefined => (t.rpClientId === 'agency-a' ? expiredEvent(t) : undefined);
+
+    it('writes one `expired` event, due at once, for a client with a webhook and none for a client without', async () => {
+      const store = open();
+      const a = tx();
+      const b = { ...tx(), rpClientId: 'agency-b' };
+      await store.create(a);
+      await store.create(b);
+      expect(await store.expireDue(a.expiresAt, 10, withWebhook)).toHaveLength(2);
+      expect(await store.claimDue(a.expiresAt, 10, 5000)).toEqual([{ event: expiredEvent(a), attempts: 0 }]);
+      expect(await store.outboxCounts()).toEqual({ pending: 1, dead: 0 });
+      await store.close();
+    });
+
+    it('writes nothing before expiresAt, and nothing again on a second sweep', async () => {
+      const store = open();
+      const a = tx();
+      await store.create(a);
+      expect(await store.expireDue(a.expiresAt - 1, 10, withWebhook)).toEqual([]);
+      expect(await store.outboxCounts()).toEqual({ pending: 0, dead: 0 });
+      await store.expireDue(a.expiresAt, 10, withWebhook);
+      await store.expireDue(a.expiresAt + 1000, 10, (t) => ({ ...expiredEvent(t), id: 'second' }));
+      expect((await store.claimDue(a.expiresAt + 1000, 10, 5000)).map((i) => i.event.id)).toEqual([expiredEvent(a).id]);
+      await store.close();
+    });
+
+    it('never follows a completion: the completed transaction\'s event is the only one', async () => {
+      const store = open();
+      const a = tx();
+      await store.create(a);
+      expect(await store.complete(a.id, verified, T0 + 1, eventFor(a))).toBe(true);
+      expect(await store.expireDue(a.expiresAt + 1000, 10, withWebhook)).toEqual([]);
+      expect((await store.claimDue(a.expiresAt + 1000, 10, 5000)).map((i) => i.event)).toEqual([eventFor(a)]);
+      await store.close();
+    });
+
+    it('a completion after the sweep — even by an earlier clock — is refused and writes no event', async () => {
+      const store = open();
+      const a = tx();
+      await store.create(a);
+      await store.expireDue(a.expiresAt, 10, withWebhook);
+      expect(await store.complete(a.id, verified, a.expiresAt - 1000, eventFor(a))).toBe(false);
+      expect((await store.claimDue(a.expiresAt, 10, 5000)).map((i) => i.event.status)).toEqual(['expired']);
+      await store.close();
+    });
+
+    it('concurrent sweeps and completions: exactly one event per transaction', async () => {
+      const store = open();
+      const txs = Array.from({ length: 5 }, () => tx());
+      for (const t of txs) await store.create(t);
+      const at = txs[0]!.expiresAt;
+      await Promise.all([
+        store.expireDue(at, 100, withWebhook),
+        store.expireDue(at, 100, (t) => ({ ...expiredEvent(t), id: `other-${t.id}` })),
+        ...txs.map((t) => store.complete(t.id, verified, at - 1, eventFor(t))),
+      ]);
+      const events = (await store.claimDue(at, 100, 5000)).map((i) => i.event);
+      expect(events.map((e) => e.transactionId).sort()).toEqual(txs.map((t) => t.id).sort());
+      await store.close();
+    });
   });
 });

@@ -258,6 +258,38 @@ describe('webhook composition', () => {
     expect([...compose({ url: 'https://rp.example/hook', signing: 'hmac', hmac_secret_file: good }).clients]).toEqual(['agency-a']);
   });
 
+  it('each pass runs the expiry sweep first, so an expired event leaves in the same pass; a failing sweep does not stop delivery', async () => {
+    const store = new MemoryTransactionStore(60_000);
+    const at = Date.UTC(2030, 0, 1);
+    await store.create({ id: 'tx-expiring-aaaaaaaaaaaaaaaaaaaa' as TransactionId, requestId: 'req-expiring-bbbbbbbbbbbbbbbbbb' as RequestId, rpClientId: 'agency-a', useCaseId: 'pid-basic', flow: 'cross_device', responseMode: 'direct_post', requestUriMethod: 'get', nonce: 'n-cccccccccccccccccccccccccccccc' as Nonce, clientId: 'x509_hash:abc', createdAt: at - 300_000, expiresAt: at, status: 'pending' });
+    // An event already waiting: delivered in the first pass although its sweep fails.
+    await store.create({ id: 'tx-verified-aaaaaaaaaaaaaaaaaaaa' as TransactionId, requestId: 'req-verified-bbbbbbbbbbbbbbbbbb' as RequestId, rpClientId: 'agency-a', useCaseId: 'pid-basic', flow: 'cross_device', responseMode: 'direct_post', requestUriMethod: 'get', nonce: 'n-dddddddddddddddddddddddddddddd' as Nonce, clientId: 'x509_hash:abc', createdAt: at - 300_000, expiresAt: at + 1, status: 'pending' });
+    await store.complete('tx-verified-aaaaaaaaaaaaaaaaaaaa' as TransactionId, { status: 'verified', result: [], resultExpiresAt: at + 600_000 }, at - 1000, { ...event, id: 'verified-event', transactionId: 'tx-verified-aaaaaaaaaaaaaaaaaaaa' as TransactionId });
+    const sent: Array<[string, string, number]> = [];
+    let sweeps = 0;
+    const webhooks = composeWebhooks(loadConfig({ WEBHOOK_POLL_MS: '5' }), {
+      clients: new RpClientRegistry(zRpClients.parse([{ id: 'agency-a', api_key_sha256: 'a'.repeat(64), use_cases: ['pid-basic'], webhook: { url: 'https://rp.example/hook' } }])),
+      identity,
+      outbox: store,
+      metrics: new Metrics(),
+      logger: pino({ level: 'silent' }),
+      now: () => at,
+      sender: { send: async (e) => (sent.push([e.id, e.status, sweeps]), { ok: true }) },
+      expire: async (now) => {
+        if (sweeps++ === 0) throw new Error('store unreachable');
+        await store.expireDue(now, 10, (tx) => ({ id: 'expired-event', rpClientId: tx.rpClientId, transactionId: tx.id, status: 'expired', at: now }));
+      },
+    });
+    webhooks.start();
+    for (let i = 0; i < 400 && sent.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
+    await webhooks.stop();
+    // Sent after the first (failed) sweep, then after the second, which expired the transaction.
+    expect(sent).toEqual([
+      ['verified-event', 'verified', 1],
+      ['expired-event', 'expired', 2],
+    ]);
+  });
+
   it('the lease must outlast an attempt', () => {
     expect(() => loadConfig({ WEBHOOK_TIMEOUT_MS: '5000', WEBHOOK_LEASE_MS: '5000' })).toThrow(/WEBHOOK_LEASE_MS: must be more than WEBHOOK_TIMEOUT_MS/);
   });
