@@ -79,6 +79,8 @@ class Decoder {
   #pos = 0;
   #items = 0;
   readonly #bytes: Uint8Array;
+  /** The same bytes as a Buffer, for `toString('latin1', …)` of short ASCII text. */
+  readonly #buffer: Buffer;
   /** Created on first use: most inputs have no floats and no 8-byte arguments. */
   #dataView: DataView | undefined;
   readonly #limits: CborLimits;
@@ -86,6 +88,7 @@ class Decoder {
 
   constructor(bytes: Uint8Array, limits: CborLimits, what: string) {
     this.#bytes = bytes;
+    this.#buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.#limits = limits;
     this.#what = what;
   }
@@ -159,8 +162,7 @@ class Decoder {
         const length = this.#length(info, 1, 'text string');
         const start = this.#pos;
         this.#pos += length;
-        const ascii = shortAscii(this.#bytes, start, length);
-        if (ascii !== undefined) return ascii;
+        if (length <= 64 && isAscii(this.#bytes, start, length)) return this.#buffer.toString('latin1', start, start + length);
         try {
           return utf8.decode(this.#bytes.subarray(start, start + length));
         } catch {
@@ -252,18 +254,10 @@ class Decoder {
   }
 }
 
-const codes: number[] = [];
-
-/** Short ASCII text without TextDecoder (most keys and identifiers); `undefined` for anything else. */
-function shortAscii(bytes: Uint8Array, start: number, length: number): string | undefined {
-  if (length > 64) return undefined;
-  codes.length = length;
-  for (let i = 0; i < length; i++) {
-    const byte = bytes[start + i] as number;
-    if (byte >= 0x80) return undefined;
-    codes[i] = byte;
-  }
-  return String.fromCharCode.apply(null, codes);
+/** True when the `length` bytes at `start` are all ASCII (short text is then read without TextDecoder: most keys and identifiers). */
+function isAscii(bytes: Uint8Array, start: number, length: number): boolean {
+  for (let i = start; i < start + length; i++) if ((bytes[i] as number) >= 0x80) return false;
+  return true;
 }
 
 /** IEEE 754 binary16 (RFC 8949 Appendix D). */

@@ -13,7 +13,7 @@
  * wallet did not disclose (selective disclosure: they are simply absent); the digest algorithm
  * (`validate-mso.ts` runs first).
  */
-import { createHash } from 'node:crypto';
+import * as nodeCrypto from 'node:crypto';
 import { VerificationError } from '../../errors.ts';
 import type { CheckLog } from './checks.ts';
 import type { IssuerSigned } from './parse-document.ts';
@@ -23,6 +23,14 @@ import { digestAlgorithms } from './validate-mso.ts';
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.compare(a, b) === 0;
+}
+
+type OneShotHash = (algorithm: string, data: Uint8Array, outputEncoding: 'buffer') => Buffer;
+/** `crypto.hash` (Node ≥ 20.12): one call, no Hash object; `createHash` on older versions. */
+const oneShot = (nodeCrypto as { hash?: OneShotHash }).hash;
+
+function digestOf(hash: string, bytes: Uint8Array): Uint8Array {
+  return oneShot !== undefined ? oneShot(hash, bytes, 'buffer') : nodeCrypto.createHash(hash).update(bytes).digest();
 }
 
 /**
@@ -44,7 +52,7 @@ export function verifyValueDigests(nameSpaces: IssuerSigned['nameSpaces'], mso: 
       const item = parseIssuerSignedItem(bytes, `IssuerSignedItem[${ns}][${i}]`);
       const expected = digests?.get(item.digestID);
       if (expected === undefined) throw new VerificationError('MDOC_DIGEST_MISSING', `element ${ns}/${item.elementIdentifier}: digestID ${item.digestID} is not in the MSO valueDigests`);
-      if (!sameBytes(createHash(hash).update(item.encoded).digest(), expected)) {
+      if (!sameBytes(digestOf(hash, item.encoded), expected)) {
         throw new VerificationError('MDOC_DIGEST_MISMATCH', `element ${ns}/${item.elementIdentifier}: the digest does not match the MSO`);
       }
       if (ids.has(item.digestID)) throw new VerificationError('MDOC_DIGEST_ID_DUPLICATE', `namespace ${ns}: digestID ${item.digestID} is used twice`);
