@@ -216,11 +216,23 @@ export interface TimelessPath {
   readonly issuers: readonly AnchorEntry[];
 }
 
+/**
+ * The keys of frozen `x5c` arrays (a cached, verified JWT header's, ADR 0310): such an array
+ * cannot change, so its key is built once, and the string keeps its hash for the map lookup.
+ */
+const frozenKeys = new WeakMap<readonly unknown[], string>();
+
 /** The cache key of `x5c`, when it has the shape rule 1 accepts at all; undefined otherwise. */
 function cacheKey(context: ChainContext, x5c: unknown): string | undefined {
-  if (context.paths === undefined || !Array.isArray(x5c) || x5c.length === 0 || x5c.length > MAX_X5C_LENGTH) return undefined;
+  if (context.paths === undefined || !Array.isArray(x5c)) return undefined;
+  const frozen = Object.isFrozen(x5c);
+  const known = frozen ? frozenKeys.get(x5c) : undefined;
+  if (known !== undefined) return known;
+  if (x5c.length === 0 || x5c.length > MAX_X5C_LENGTH) return undefined;
   for (const entry of x5c as unknown[]) if (typeof entry !== 'string' || entry.length > MAX_X5C_ENTRY_CHARS) return undefined;
-  return x5cKey(x5c as string[]);
+  const key = x5cKey(x5c as string[]);
+  if (frozen) frozenKeys.set(x5c, key);
+  return key;
 }
 
 /**
