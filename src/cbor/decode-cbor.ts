@@ -20,7 +20,9 @@
  * as numbers (COSE labels), byte strings are views into the input (never copies), and an
  * embedded CBOR item `#6.24(bstr)` (RFC 8949 §3.4.5.1) keeps the exact bytes it was received as,
  * tag head included, so digests and signatures are computed over what was sent and never over a
- * re-encoding. Integers outside the safe range come back as `bigint`.
+ * re-encoding. Integers outside the safe range come back as `bigint`. Short ASCII text map keys met
+ * before are returned as the string kept for them (`knownKeys`, bounded; never values), so the
+ * structure names of every mdoc are not read into new strings again and again (ADR 0311).
  *
  * Does not check: what the items mean. Callers read structures with `read-structure.ts`.
  */
@@ -79,8 +81,8 @@ class Decoder {
   #pos = 0;
   #items = 0;
   readonly #bytes: Uint8Array;
-  /** The same bytes as a Buffer, for `toString('latin1', …)` of short ASCII text. */
-  readonly #buffer: Buffer;
+  /** The same bytes as a Buffer, for `toString('latin1', …)` of short ASCII text; created on first use. */
+  #latin1: Buffer | undefined;
   /** Created on first use: most inputs have no floats and no 8-byte arguments. */
   #dataView: DataView | undefined;
   readonly #limits: CborLimits;
@@ -88,7 +90,6 @@ class Decoder {
 
   constructor(bytes: Uint8Array, limits: CborLimits, what: string) {
     this.#bytes = bytes;
-    this.#buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.#limits = limits;
     this.#what = what;
   }
@@ -162,7 +163,10 @@ class Decoder {
         const length = this.#length(info, 1, 'text string');
         const start = this.#pos;
         this.#pos += length;
-        if (length <= 64 && isAscii(this.#bytes, start, length)) return this.#buffer.toString('latin1', start, start + length);
+        if (length <= MAX_SHORT_TEXT && isAscii(this.#bytes, start, length)) {
+          this.#latin1 ??= Buffer.from(this.#bytes.buffer, this.#bytes.byteOffset, this.#bytes.byteLength);
+          return this.#latin1.toString('latin1', start, start + length);
+        }
         try {
           return utf8.decode(this.#bytes.subarray(start, start + length));
         } catch {
@@ -179,7 +183,7 @@ class Decoder {
         const count = this.#length(info, 2, 'map');
         const out: CborMap = new Map();
         for (let i = 0; i < count; i++) {
-          const key = this.#item(depth + 1, 0);
+          const key = this.#key(depth + 1);
           if (i === 0 && key instanceof Uint8Array && this.#limits.byteStringKeys === true) return this.#bytesMap(key, count, depth);
           if (typeof key !== 'string' && typeof key !== 'number') this.#fail('map key is not an integer or a text string');
           if (out.has(key)) this.#fail('duplicate map key');
@@ -192,6 +196,32 @@ class Decoder {
       default:
         return this.#simple(info);
     }
+  }
+
+  /**
+   * A map key, as {@link #item} reads it, except that a short ASCII text key is taken from the
+   * known keys when it was met before (see `knownKeys`). Any other key, and any key that breaks a
+   * limit, goes through {@link #item}, which reports the rule it breaks.
+   */
+  #key(depth: number): CborValue {
+    const at = this.#pos;
+    const bytes = this.#bytes;
+    const initial = bytes[at] as number;
+    // A text string head (major type 3) with its length in the head or in one following byte.
+    const inHead = initial >= 0x60 && initial < 0x78;
+    if ((inHead || initial === 0x78) && depth <= this.#limits.maxDepth && this.#items < this.#limits.maxItems) {
+      const start = inHead ? at + 1 : at + 2;
+      const length = inHead ? initial - 0x60 : (bytes[at + 1] as number);
+      if (start <= bytes.length && length <= MAX_KNOWN_KEY && length <= bytes.length - start) {
+        const key = knownKey(bytes, start, length);
+        if (key !== undefined) {
+          this.#items++;
+          this.#pos = start + length;
+          return key;
+        }
+      }
+    }
+    return this.#item(depth, 0);
   }
 
   /** The rest of a map whose first key, `first`, is a byte string: every key must be one, unique by content. */
@@ -254,9 +284,54 @@ class Decoder {
   }
 }
 
-/** True when the `length` bytes at `start` are all ASCII (short text is then read without TextDecoder: most keys and identifiers). */
+/** Text up to this many bytes is read without TextDecoder when it is ASCII (most keys and identifiers). */
+const MAX_SHORT_TEXT = 64;
+/** Map keys up to this many bytes are looked up among the known keys. */
+const MAX_KNOWN_KEY = 64;
+/** How many map keys are kept; when full, the table starts again empty. */
+const MAX_KNOWN_KEYS = 1024;
+
+/**
+ * Short ASCII text map keys met before ("digestID", "elementIdentifier", namespaces, COSE_Key and
+ * element-value member names), by a hash of their bytes: such a key is then the same string every
+ * time, not a new one (no allocation, and its hash is already computed for the `Map` it becomes a
+ * key of). A hit is taken only when every byte equals the kept key. Only map keys are kept —
+ * structure and member names, never element values — and at most {@link MAX_KNOWN_KEYS} of them.
+ */
+const knownKeys = new Map<number, string>();
+
+/** The key of the `length` ASCII bytes at `start`, kept or read now; `undefined` when a byte is not ASCII. */
+function knownKey(bytes: Uint8Array, start: number, length: number): string | undefined {
+  const hash = asciiHash(bytes, start, length);
+  if (hash < 0) return undefined;
+  const known = knownKeys.get(hash);
+  if (known !== undefined && sameAscii(known, bytes, start, length)) return known;
+  const key = String.fromCharCode.apply(null, bytes.subarray(start, start + length) as unknown as number[]);
+  if (knownKeys.size >= MAX_KNOWN_KEYS) knownKeys.clear();
+  knownKeys.set(hash, key);
+  return key;
+}
+
+/** True when the `length` bytes at `start` are all ASCII. */
 function isAscii(bytes: Uint8Array, start: number, length: number): boolean {
   for (let i = start; i < start + length; i++) if ((bytes[i] as number) >= 0x80) return false;
+  return true;
+}
+
+/** A 31-bit hash of the `length` bytes at `start`, or −1 when one of them is not ASCII. */
+function asciiHash(bytes: Uint8Array, start: number, length: number): number {
+  let hash = length;
+  for (let i = start; i < start + length; i++) {
+    const byte = bytes[i] as number;
+    if (byte >= 0x80) return -1;
+    hash = (Math.imul(hash, 31) + byte) | 0;
+  }
+  return hash & 0x7fffffff;
+}
+
+function sameAscii(text: string, bytes: Uint8Array, start: number, length: number): boolean {
+  if (text.length !== length) return false;
+  for (let i = 0; i < length; i++) if (text.charCodeAt(i) !== bytes[start + i]) return false;
   return true;
 }
 

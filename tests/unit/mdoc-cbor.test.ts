@@ -172,3 +172,46 @@ describe('maps keyed by byte strings (identifier lists, ISO/IEC 18013-5 2nd ed. 
     expect(decodeCbor(new Uint8Array([0xa1, 0x61, 0x61, 0x01]), 'test', withBytesKeys)).toEqual(new Map([['a', 1]]));
   });
 });
+
+describe('text map keys met before (the known keys of decode-cbor.ts)', () => {
+  it('a key is the key received, also when a key with the same hash was met before ("Aa" and "BB")', () => {
+    expect([...(decodeCbor(hex('a1624161' + '01'), 't') as Map<string, unknown>).keys()]).toEqual(['Aa']);
+    expect([...(decodeCbor(hex('a1624242' + '02'), 't') as Map<string, unknown>).keys()]).toEqual(['BB']);
+    expect([...(decodeCbor(hex('a1624161' + '01'), 't') as Map<string, unknown>).keys()]).toEqual(['Aa']);
+  });
+  it('duplicate keys are refused when the key is known, and with a one-byte length head', () => {
+    decodeCbor(hex('a1616100'), 't');
+    malformed(hex('a2616100616101'));
+    const long = Buffer.from('a'.repeat(30)).toString('hex');
+    decodeCbor(hex(`a178 1e${long}00`.replace(' ', '')), 't');
+    malformed(hex(`a278 1e${long}00781e${long}01`.replace(' ', '')));
+  });
+  it('a known key counts as a data item: the item limit holds', () => {
+    decodeCbor(hex('a1616100'), 't');
+    decodeCbor(hex('a2616100616200'), 't');
+    expect(() => decodeCbor(hex('a2616100616200'), 't', { ...defaultCborLimits, maxItems: 4 })).toThrow(expect.objectContaining({ code: 'MDOC_MALFORMED' }));
+    expect(decodeCbor(hex('a2616100616200'), 't', { ...defaultCborLimits, maxItems: 5 })).toBeInstanceOf(Map);
+  });
+  it('a known key at the depth limit is refused as before', () => {
+    decodeCbor(hex('a1616100'), 't');
+    malformed(new Uint8Array([...new Array(MAX_CBOR_DEPTH).fill(0x81), 0xa1, 0x61, 0x61, 0x00]));
+    expect(() => decodeCbor(new Uint8Array([...new Array(MAX_CBOR_DEPTH).fill(0x81), 0xa1, 0x61, 0x61, 0x00]), 't')).toThrow(expect.objectContaining({ detail: expect.stringMatching(/nesting deeper/) }));
+  });
+  it('a truncated key is refused (MDOC_MALFORMED)', () => {
+    decodeCbor(hex('a1616100'), 't');
+    malformed(hex('a178'));
+    malformed(hex('a1780561'));
+    malformed(hex('a16261'));
+    malformed(hex('a161'));
+  });
+  it('a key that is not ASCII is read as UTF-8, and refused when it is not UTF-8', () => {
+    expect([...(decodeCbor(hex('a162c3a400'), 't') as Map<string, unknown>).keys()]).toEqual(['ä']);
+    malformed(hex('a162c32800'));
+  });
+  it('many distinct keys decode to themselves (the table of known keys is bounded and starts again)', () => {
+    const map = new Map(Array.from({ length: 3000 }, (_, i) => [`k${i}`, i] as const));
+    const decoded = decodeCbor(encodeCbor(map), 't') as Map<string, number>;
+    expect([...decoded]).toEqual([...map]);
+    expect([...(decodeCbor(encodeCbor(map), 't') as Map<string, number>)]).toEqual([...map]);
+  });
+});
