@@ -72,6 +72,9 @@ export interface CborLimits {
   readonly byteStringKeys?: boolean;
 }
 
+/** Names the structure in error details; a function is called only when there is an error to report. */
+export type What = string | (() => string);
+
 export const defaultCborLimits: CborLimits = { maxDepth: MAX_CBOR_DEPTH, maxItems: MAX_CBOR_ITEMS, maxTagNesting: MAX_TAG_NESTING };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -86,9 +89,9 @@ class Decoder {
   /** Created on first use: most inputs have no floats and no 8-byte arguments. */
   #dataView: DataView | undefined;
   readonly #limits: CborLimits;
-  readonly #what: string;
+  readonly #what: What;
 
-  constructor(bytes: Uint8Array, limits: CborLimits, what: string) {
+  constructor(bytes: Uint8Array, limits: CborLimits, what: What) {
     this.#bytes = bytes;
     this.#limits = limits;
     this.#what = what;
@@ -106,7 +109,7 @@ class Decoder {
   }
 
   #fail(reason: string): never {
-    throw new VerificationError('MDOC_MALFORMED', `${this.#what}: ${reason} (offset ${this.#pos})`);
+    throw new VerificationError('MDOC_MALFORMED', `${typeof this.#what === 'string' ? this.#what : this.#what()}: ${reason} (offset ${this.#pos})`);
   }
 
   #remaining(): number {
@@ -350,11 +353,11 @@ function decodeHalf(half: number): number {
  * `what` names the structure in error details (never its content).
  * @throws {VerificationError} `MDOC_MALFORMED`
  */
-export function decodeCbor(bytes: Uint8Array, what: string, limits: CborLimits = defaultCborLimits): CborValue {
+export function decodeCbor(bytes: Uint8Array, what: What, limits: CborLimits = defaultCborLimits): CborValue {
   return new Decoder(bytes, limits, what).decodeAll();
 }
 
 /** Decodes the content of an embedded CBOR item (`#6.24`) with a fresh budget. */
-export function decodeEmbedded(item: EmbeddedCbor, what: string, limits: CborLimits = defaultCborLimits): CborValue {
+export function decodeEmbedded(item: EmbeddedCbor, what: What, limits: CborLimits = defaultCborLimits): CborValue {
   return decodeCbor(item.content, what, limits);
 }

@@ -185,6 +185,20 @@ function activeIssuance(entries: readonly AnchorEntry[], now: Date): TrustAnchor
 }
 
 function authorise(entries: readonly AnchorEntry[], categories: readonly TrustCategory[], now: Date): { anchor: TrustAnchor; category: TrustCategory } {
+  // The first requested category that an issuance publication in force grants, in the order below,
+  // found without building the lists; when there is none, `refuse` names the reason.
+  for (const category of categories) {
+    for (const entry of entries) {
+      for (const anchor of entry.anchors) {
+        if ((anchor.purpose ?? 'issuance') === 'issuance' && anchor.categories.has(category) && isAnchorActive(anchor, now)) return { anchor, category };
+      }
+    }
+  }
+  return refuse(entries, categories, now);
+}
+
+/** The reason no publication of `entries` authorises one of `categories` at `now`: always throws. */
+function refuse(entries: readonly AnchorEntry[], categories: readonly TrustCategory[], now: Date): never {
   const subject = entries[0]?.certificate.subject ?? '?';
   const publications = entries.flatMap((entry) => entry.anchors);
   if (!publications.some((anchor) => (anchor.purpose ?? 'issuance') === 'issuance')) {
@@ -193,10 +207,6 @@ function authorise(entries: readonly AnchorEntry[], categories: readonly TrustCa
   const active = activeIssuance(entries, now);
   if (active.length === 0) {
     return fail('ISSUER_UNTRUSTED', `the trusted-list service of anchor ${subject} is not in force at ${now.toISOString()} (withdrawn, not yet granted, or its list is past NextUpdate and grace)`);
-  }
-  for (const category of categories) {
-    const anchor = active.find((candidate) => candidate.categories.has(category));
-    if (anchor) return { anchor, category };
   }
   const trustedFor = [...new Set(active.flatMap((anchor) => [...anchor.categories]))];
   return fail('ISSUER_NOT_AUTHORIZED_FOR_TYPE', `anchor ${subject} is trusted for [${trustedFor.join(', ')}], not for [${categories.join(', ')}]`);

@@ -70,7 +70,9 @@ function readValueDigests(value: CborValue): Map<string, Map<number, Uint8Array>
     if (typeof ns !== 'string') invalid(what, 'has a key that is not a namespace (tstr)');
     const digests = new Map<number, Uint8Array>();
     for (const [id, digest] of asMap(ids, `${what}[${ns}]`)) {
-      digests.set(asUint(id, `${what}[${ns}] key`), asBytes(digest, `${what}[${ns}][${String(id)}]`));
+      // The common case is checked without building the names used in error details.
+      if (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 && digest instanceof Uint8Array) digests.set(id, digest);
+      else digests.set(asUint(id, `${what}[${ns}] key`), asBytes(digest, `${what}[${ns}][${String(id)}]`));
     }
     out.set(ns, digests);
   }

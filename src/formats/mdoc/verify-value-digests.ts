@@ -49,7 +49,7 @@ export function verifyValueDigests(nameSpaces: IssuerSigned['nameSpaces'], mso: 
     const elements = new Set<string>();
     const items: IssuerSignedItem[] = [];
     list.forEach((bytes, i) => {
-      const item = parseIssuerSignedItem(bytes, `IssuerSignedItem[${ns}][${i}]`);
+      const item = parseIssuerSignedItem(bytes, () => `IssuerSignedItem[${ns}][${i}]`);
       const expected = digests?.get(item.digestID);
       if (expected === undefined) throw new VerificationError('MDOC_DIGEST_MISSING', `element ${ns}/${item.elementIdentifier}: digestID ${item.digestID} is not in the MSO valueDigests`);
       if (!sameBytes(digestOf(hash, item.encoded), expected)) {
