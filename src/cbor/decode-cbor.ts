@@ -295,7 +295,7 @@ const MAX_KNOWN_KEY = 64;
 const MAX_KNOWN_KEYS = 1024;
 
 /**
- * Short ASCII text map keys met before ("digestID", "elementIdentifier", namespaces, COSE_Key and
+ * Short ASCII text map keys met before ("digestID", "elementIdentifier", namespaces and
  * element-value member names), by a hash of their bytes: such a key is then the same string every
  * time, not a new one (no allocation, and its hash is already computed for the `Map` it becomes a
  * key of). A hit is taken only when every byte equals the kept key. Only map keys are kept —
