@@ -20,9 +20,9 @@
  * as numbers (COSE labels), byte strings are views into the input (never copies), and an
  * embedded CBOR item `#6.24(bstr)` (RFC 8949 §3.4.5.1) keeps the exact bytes it was received as,
  * tag head included, so digests and signatures are computed over what was sent and never over a
- * re-encoding. Integers outside the safe range come back as `bigint`. Short ASCII text map keys met
- * before are returned as the string kept for them (`knownKeys`, bounded; never values), so the
- * structure names of every mdoc are not read into new strings again and again (ADR 0311).
+ * re-encoding. Integers outside the safe range come back as `bigint`. A caller may name the text
+ * map keys its structures use (`CborLimits.knownKeys`, a fixed table): such a key is returned as the
+ * table's string instead of being read into a new one every time (ADR 0311).
  *
  * Does not check: what the items mean. Callers read structures with `read-structure.ts`.
  */
@@ -70,6 +70,39 @@ export interface CborLimits {
   readonly maxTagNesting: number;
   /** Accept maps keyed by byte strings, read as {@link CborBytesMap}; default false (never in mdoc structures). */
   readonly byteStringKeys?: boolean;
+  /** The text map keys the caller's structures use, returned without reading a new string (ADR 0311). */
+  readonly knownKeys?: KnownCborKeys;
+}
+
+/** Text keys longer than this (in bytes) are not looked up among the known keys. */
+const MAX_KNOWN_KEY = 64;
+
+/**
+ * A fixed table of text map keys — the names a specification gives its structures' members — by a
+ * 31-bit hash of their bytes. Built once and never changed: a key that is not in it is read as
+ * usual, and nothing met in input is ever added, so no data of one request stays for the next.
+ */
+export class KnownCborKeys {
+  readonly #byHash: ReadonlyMap<number, string>;
+
+  constructor(keys: readonly string[]) {
+    const byHash = new Map<number, string>();
+    for (const key of keys) {
+      const bytes = Buffer.from(key, 'latin1');
+      const hash = asciiHash(bytes, 0, bytes.length);
+      // Non-ASCII, too long, or colliding with a key already listed: left out, read as usual.
+      if (hash >= 0 && bytes.length <= MAX_KNOWN_KEY && !byHash.has(hash) && bytes.toString('latin1') === key) byHash.set(hash, key);
+    }
+    this.#byHash = byHash;
+  }
+
+  /** The listed key whose bytes are exactly the `length` bytes at `start`, if any. */
+  find(bytes: Uint8Array, start: number, length: number): string | undefined {
+    const hash = asciiHash(bytes, start, length);
+    if (hash < 0) return undefined;
+    const known = this.#byHash.get(hash);
+    return known !== undefined && sameAscii(known, bytes, start, length) ? known : undefined;
+  }
 }
 
 /** Names the structure in error details; a function is called only when there is an error to report. */
@@ -202,21 +235,22 @@ class Decoder {
   }
 
   /**
-   * A map key, as {@link #item} reads it, except that a short ASCII text key is taken from the
-   * known keys when it was met before (see `knownKeys`). Any other key, and any key that breaks a
-   * limit, goes through {@link #item}, which reports the rule it breaks.
+   * A map key, as {@link #item} reads it, except that a text key listed in `limits.knownKeys` is
+   * returned as the table's string. Any other key, and any key that breaks a limit, goes through
+   * {@link #item}, which reports the rule it breaks.
    */
   #key(depth: number): CborValue {
+    const known = this.#limits.knownKeys;
     const at = this.#pos;
     const bytes = this.#bytes;
     const initial = bytes[at] as number;
     // A text string head (major type 3) with its length in the head or in one following byte.
     const inHead = initial >= 0x60 && initial < 0x78;
-    if ((inHead || initial === 0x78) && depth <= this.#limits.maxDepth && this.#items < this.#limits.maxItems) {
+    if (known !== undefined && (inHead || initial === 0x78) && depth <= this.#limits.maxDepth && this.#items < this.#limits.maxItems) {
       const start = inHead ? at + 1 : at + 2;
       const length = inHead ? initial - 0x60 : (bytes[at + 1] as number);
       if (start <= bytes.length && length <= MAX_KNOWN_KEY && length <= bytes.length - start) {
-        const key = knownKey(bytes, start, length);
+        const key = known.find(bytes, start, length);
         if (key !== undefined) {
           this.#items++;
           this.#pos = start + length;
@@ -289,31 +323,6 @@ class Decoder {
 
 /** Text up to this many bytes is read without TextDecoder when it is ASCII (most keys and identifiers). */
 const MAX_SHORT_TEXT = 64;
-/** Map keys up to this many bytes are looked up among the known keys. */
-const MAX_KNOWN_KEY = 64;
-/** How many map keys are kept; when full, the table starts again empty. */
-const MAX_KNOWN_KEYS = 1024;
-
-/**
- * Short ASCII text map keys met before ("digestID", "elementIdentifier", namespaces and
- * element-value member names), by a hash of their bytes: such a key is then the same string every
- * time, not a new one (no allocation, and its hash is already computed for the `Map` it becomes a
- * key of). A hit is taken only when every byte equals the kept key. Only map keys are kept —
- * structure and member names, never element values — and at most {@link MAX_KNOWN_KEYS} of them.
- */
-const knownKeys = new Map<number, string>();
-
-/** The key of the `length` ASCII bytes at `start`, kept or read now; `undefined` when a byte is not ASCII. */
-function knownKey(bytes: Uint8Array, start: number, length: number): string | undefined {
-  const hash = asciiHash(bytes, start, length);
-  if (hash < 0) return undefined;
-  const known = knownKeys.get(hash);
-  if (known !== undefined && sameAscii(known, bytes, start, length)) return known;
-  const key = String.fromCharCode.apply(null, bytes.subarray(start, start + length) as unknown as number[]);
-  if (knownKeys.size >= MAX_KNOWN_KEYS) knownKeys.clear();
-  knownKeys.set(hash, key);
-  return key;
-}
 
 /** True when the `length` bytes at `start` are all ASCII. */
 function isAscii(bytes: Uint8Array, start: number, length: number): boolean {

@@ -13,7 +13,7 @@
  */
 import { type CborValue, type EmbeddedCbor, type What, decodeEmbedded } from '../../cbor/decode-cbor.ts';
 import { asBytes, asMap, asText, asUint, invalid, member } from '../../cbor/read-structure.ts';
-import { MIN_ITEM_RANDOM_BYTES } from './limits.ts';
+import { MDOC_CBOR_LIMITS, MIN_ITEM_RANDOM_BYTES } from './limits.ts';
 
 export interface IssuerSignedItem {
   readonly digestID: number;
@@ -28,7 +28,7 @@ export interface IssuerSignedItem {
  * @throws {VerificationError} `MDOC_MALFORMED`, `MDOC_STRUCTURE_INVALID`
  */
 export function parseIssuerSignedItem(bytes: EmbeddedCbor, what: What): IssuerSignedItem {
-  const item = decodeEmbedded(bytes, what);
+  const item = decodeEmbedded(bytes, what, MDOC_CBOR_LIMITS);
   // The common case, checked without building the names of members for error details.
   if (item instanceof Map) {
     const digestID = item.get('digestID');

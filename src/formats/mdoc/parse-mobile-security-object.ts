@@ -22,6 +22,7 @@
  */
 import { type CborMap, type CborValue, decodeCbor, decodeEmbedded } from '../../cbor/decode-cbor.ts';
 import { asArray, asBytes, asEmbedded, asMap, asTdate, asText, asUint, invalid, member, optionalMember } from '../../cbor/read-structure.ts';
+import { MDOC_CBOR_LIMITS } from './limits.ts';
 
 export interface KeyAuthorizations {
   readonly nameSpaces: ReadonlySet<string>;
@@ -47,8 +48,8 @@ const W = 'MobileSecurityObject';
 
 /** @throws {VerificationError} `MDOC_MALFORMED`, `MDOC_STRUCTURE_INVALID` */
 export function parseMobileSecurityObject(payload: Uint8Array): MobileSecurityObject {
-  const bytes = asEmbedded(decodeCbor(payload, 'MobileSecurityObjectBytes'), 'MobileSecurityObjectBytes');
-  const mso = asMap(decodeEmbedded(bytes, W), W);
+  const bytes = asEmbedded(decodeCbor(payload, 'MobileSecurityObjectBytes', MDOC_CBOR_LIMITS), 'MobileSecurityObjectBytes');
+  const mso = asMap(decodeEmbedded(bytes, W, MDOC_CBOR_LIMITS), W);
   const deviceKeyInfo = asMap(member(mso, 'deviceKeyInfo', W), `${W}.deviceKeyInfo`);
   const status = optionalMember(mso, 'status', W);
   return {
