@@ -10,8 +10,9 @@
  *   credentials than that cache holds (every device key imported: the worst case).
  * - SD-JWT VC: 5 disclosures, issuer signature (ES256, x5c = [issuer] to a trusted root), KB-JWT;
  *   the same presentation again and again, so the x5c path comes from the trust store's path cache
- *   (validity still checked at `now`) and the holder key from the bounded holder-key cache. Both
- *   signatures are verified on every call.
+ *   (validity still checked at `now`), the issuer-signed JWT header from the verified-header cache
+ *   (the same for every credential of an issuer, ADR 0310) and the holder key from the bounded
+ *   holder-key cache. Signatures, payload and disclosures are verified and decoded on every call.
  * - End-to-end flows over HTTP with SQLite and with Redis, with 1 and 2 worker processes, and
  *   memory per pending transaction (bench/flows.ts; service processes of their own): in rounds,
  *   with the same yardstick operation measured between the rounds, since the flows keep both CPUs
@@ -215,7 +216,7 @@ async function main(): Promise<void> {
       ratio_to_es256: ratio('mdoc_device_response_cold_key'),
     },
     sd_jwt_vc: {
-      what: 'SD-JWT VC + KB-JWT: issuer signature ES256 + KB-JWT ES256 + 5 disclosures + x5c path from the path cache (validity at now) + holder key from the key cache',
+      what: 'SD-JWT VC + KB-JWT: issuer signature ES256 + KB-JWT ES256 + 5 disclosures + x5c path from the path cache (validity at now) + issuer header from the verified-header cache + holder key from the key cache',
       verifications_per_s: sdjwt,
       ratio_to_es256: ratio('sd_jwt_vc_kb'),
     },

@@ -20,7 +20,9 @@
  * as numbers (COSE labels), byte strings are views into the input (never copies), and an
  * embedded CBOR item `#6.24(bstr)` (RFC 8949 §3.4.5.1) keeps the exact bytes it was received as,
  * tag head included, so digests and signatures are computed over what was sent and never over a
- * re-encoding. Integers outside the safe range come back as `bigint`.
+ * re-encoding. Integers outside the safe range come back as `bigint`. A caller may name the text
+ * map keys its structures use (`CborLimits.knownKeys`, a fixed table): such a key is returned as the
+ * table's string instead of being read into a new one every time (ADR 0311).
  *
  * Does not check: what the items mean. Callers read structures with `read-structure.ts`.
  */
@@ -68,7 +70,43 @@ export interface CborLimits {
   readonly maxTagNesting: number;
   /** Accept maps keyed by byte strings, read as {@link CborBytesMap}; default false (never in mdoc structures). */
   readonly byteStringKeys?: boolean;
+  /** The text map keys the caller's structures use, returned without reading a new string (ADR 0311). */
+  readonly knownKeys?: KnownCborKeys;
 }
+
+/** Text keys longer than this (in bytes) are not looked up among the known keys. */
+const MAX_KNOWN_KEY = 64;
+
+/**
+ * A fixed table of text map keys — the names a specification gives its structures' members — by a
+ * 31-bit hash of their bytes. Built once and never changed: a key that is not in it is read as
+ * usual, and nothing met in input is ever added, so no data of one request stays for the next.
+ */
+export class KnownCborKeys {
+  readonly #byHash: ReadonlyMap<number, string>;
+
+  constructor(keys: readonly string[]) {
+    const byHash = new Map<number, string>();
+    for (const key of keys) {
+      const bytes = Buffer.from(key, 'latin1');
+      const hash = asciiHash(bytes, 0, bytes.length);
+      // Non-ASCII, too long, or colliding with a key already listed: left out, read as usual.
+      if (hash >= 0 && bytes.length <= MAX_KNOWN_KEY && !byHash.has(hash) && bytes.toString('latin1') === key) byHash.set(hash, key);
+    }
+    this.#byHash = byHash;
+  }
+
+  /** The listed key whose bytes are exactly the `length` bytes at `start`, if any. */
+  find(bytes: Uint8Array, start: number, length: number): string | undefined {
+    const hash = asciiHash(bytes, start, length);
+    if (hash < 0) return undefined;
+    const known = this.#byHash.get(hash);
+    return known !== undefined && sameAscii(known, bytes, start, length) ? known : undefined;
+  }
+}
+
+/** Names the structure in error details; a function is called only when there is an error to report. */
+export type What = string | (() => string);
 
 export const defaultCborLimits: CborLimits = { maxDepth: MAX_CBOR_DEPTH, maxItems: MAX_CBOR_ITEMS, maxTagNesting: MAX_TAG_NESTING };
 
@@ -79,12 +117,14 @@ class Decoder {
   #pos = 0;
   #items = 0;
   readonly #bytes: Uint8Array;
+  /** The same bytes as a Buffer, for `toString('latin1', …)` of short ASCII text; created on first use. */
+  #latin1: Buffer | undefined;
   /** Created on first use: most inputs have no floats and no 8-byte arguments. */
   #dataView: DataView | undefined;
   readonly #limits: CborLimits;
-  readonly #what: string;
+  readonly #what: What;
 
-  constructor(bytes: Uint8Array, limits: CborLimits, what: string) {
+  constructor(bytes: Uint8Array, limits: CborLimits, what: What) {
     this.#bytes = bytes;
     this.#limits = limits;
     this.#what = what;
@@ -102,7 +142,7 @@ class Decoder {
   }
 
   #fail(reason: string): never {
-    throw new VerificationError('MDOC_MALFORMED', `${this.#what}: ${reason} (offset ${this.#pos})`);
+    throw new VerificationError('MDOC_MALFORMED', `${typeof this.#what === 'string' ? this.#what : this.#what()}: ${reason} (offset ${this.#pos})`);
   }
 
   #remaining(): number {
@@ -159,8 +199,10 @@ class Decoder {
         const length = this.#length(info, 1, 'text string');
         const start = this.#pos;
         this.#pos += length;
-        const ascii = shortAscii(this.#bytes, start, length);
-        if (ascii !== undefined) return ascii;
+        if (length <= MAX_SHORT_TEXT && isAscii(this.#bytes, start, length)) {
+          this.#latin1 ??= Buffer.from(this.#bytes.buffer, this.#bytes.byteOffset, this.#bytes.byteLength);
+          return this.#latin1.toString('latin1', start, start + length);
+        }
         try {
           return utf8.decode(this.#bytes.subarray(start, start + length));
         } catch {
@@ -177,7 +219,7 @@ class Decoder {
         const count = this.#length(info, 2, 'map');
         const out: CborMap = new Map();
         for (let i = 0; i < count; i++) {
-          const key = this.#item(depth + 1, 0);
+          const key = this.#key(depth + 1);
           if (i === 0 && key instanceof Uint8Array && this.#limits.byteStringKeys === true) return this.#bytesMap(key, count, depth);
           if (typeof key !== 'string' && typeof key !== 'number') this.#fail('map key is not an integer or a text string');
           if (out.has(key)) this.#fail('duplicate map key');
@@ -190,6 +232,33 @@ class Decoder {
       default:
         return this.#simple(info);
     }
+  }
+
+  /**
+   * A map key, as {@link #item} reads it, except that a text key listed in `limits.knownKeys` is
+   * returned as the table's string. Any other key, and any key that breaks a limit, goes through
+   * {@link #item}, which reports the rule it breaks.
+   */
+  #key(depth: number): CborValue {
+    const known = this.#limits.knownKeys;
+    const at = this.#pos;
+    const bytes = this.#bytes;
+    const initial = bytes[at] as number;
+    // A text string head (major type 3) with its length in the head or in one following byte.
+    const inHead = initial >= 0x60 && initial < 0x78;
+    if (known !== undefined && (inHead || initial === 0x78) && depth <= this.#limits.maxDepth && this.#items < this.#limits.maxItems) {
+      const start = inHead ? at + 1 : at + 2;
+      const length = inHead ? initial - 0x60 : (bytes[at + 1] as number);
+      if (start <= bytes.length && length <= MAX_KNOWN_KEY && length <= bytes.length - start) {
+        const key = known.find(bytes, start, length);
+        if (key !== undefined) {
+          this.#items++;
+          this.#pos = start + length;
+          return key;
+        }
+      }
+    }
+    return this.#item(depth, 0);
   }
 
   /** The rest of a map whose first key, `first`, is a byte string: every key must be one, unique by content. */
@@ -252,18 +321,30 @@ class Decoder {
   }
 }
 
-const codes: number[] = [];
+/** Text up to this many bytes is read without TextDecoder when it is ASCII (most keys and identifiers). */
+const MAX_SHORT_TEXT = 64;
 
-/** Short ASCII text without TextDecoder (most keys and identifiers); `undefined` for anything else. */
-function shortAscii(bytes: Uint8Array, start: number, length: number): string | undefined {
-  if (length > 64) return undefined;
-  codes.length = length;
-  for (let i = 0; i < length; i++) {
-    const byte = bytes[start + i] as number;
-    if (byte >= 0x80) return undefined;
-    codes[i] = byte;
+/** True when the `length` bytes at `start` are all ASCII. */
+function isAscii(bytes: Uint8Array, start: number, length: number): boolean {
+  for (let i = start; i < start + length; i++) if ((bytes[i] as number) >= 0x80) return false;
+  return true;
+}
+
+/** A 31-bit hash of the `length` bytes at `start`, or −1 when one of them is not ASCII. */
+function asciiHash(bytes: Uint8Array, start: number, length: number): number {
+  let hash = length;
+  for (let i = start; i < start + length; i++) {
+    const byte = bytes[i] as number;
+    if (byte >= 0x80) return -1;
+    hash = (Math.imul(hash, 31) + byte) | 0;
   }
-  return String.fromCharCode.apply(null, codes);
+  return hash & 0x7fffffff;
+}
+
+function sameAscii(text: string, bytes: Uint8Array, start: number, length: number): boolean {
+  if (text.length !== length) return false;
+  for (let i = 0; i < length; i++) if (text.charCodeAt(i) !== bytes[start + i]) return false;
+  return true;
 }
 
 /** IEEE 754 binary16 (RFC 8949 Appendix D). */
@@ -281,11 +362,11 @@ function decodeHalf(half: number): number {
  * `what` names the structure in error details (never its content).
  * @throws {VerificationError} `MDOC_MALFORMED`
  */
-export function decodeCbor(bytes: Uint8Array, what: string, limits: CborLimits = defaultCborLimits): CborValue {
+export function decodeCbor(bytes: Uint8Array, what: What, limits: CborLimits = defaultCborLimits): CborValue {
   return new Decoder(bytes, limits, what).decodeAll();
 }
 
 /** Decodes the content of an embedded CBOR item (`#6.24`) with a fresh budget. */
-export function decodeEmbedded(item: EmbeddedCbor, what: string, limits: CborLimits = defaultCborLimits): CborValue {
+export function decodeEmbedded(item: EmbeddedCbor, what: What, limits: CborLimits = defaultCborLimits): CborValue {
   return decodeCbor(item.content, what, limits);
 }

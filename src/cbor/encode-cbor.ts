@@ -36,6 +36,43 @@ export function cborHead(major: number, argument: number): Uint8Array {
   throw new RangeError('cborHead: argument too large');
 }
 
+/** The length of the head {@link cborHead} writes for `argument`. */
+export function cborHeadLength(argument: number): number {
+  return argument < 24 ? 1 : argument < 0x100 ? 2 : argument < 0x10000 ? 3 : argument < 0x100000000 ? 5 : 9;
+}
+
+/**
+ * Writes the head {@link cborHead} gives into `out` at `at`, without allocating; returns the
+ * position after it.
+ */
+export function writeCborHead(out: Uint8Array, at: number, major: number, argument: number): number {
+  const m = major << 5;
+  if (argument < 24) {
+    out[at] = m | argument;
+    return at + 1;
+  }
+  if (argument < 0x100) {
+    out[at] = m | 24;
+    out[at + 1] = argument;
+    return at + 2;
+  }
+  if (argument < 0x10000) {
+    out[at] = m | 25;
+    out[at + 1] = argument >> 8;
+    out[at + 2] = argument & 0xff;
+    return at + 3;
+  }
+  if (argument < 0x100000000) {
+    out[at] = m | 26;
+    out[at + 1] = (argument >>> 24) & 0xff;
+    out[at + 2] = (argument >> 16) & 0xff;
+    out[at + 3] = (argument >> 8) & 0xff;
+    out[at + 4] = argument & 0xff;
+    return at + 5;
+  }
+  throw new RangeError('writeCborHead: argument too large');
+}
+
 /** Joins byte arrays into one. */
 export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;

@@ -62,10 +62,18 @@ export function optionalMember(map: CborMap, key: CborKey, what: string): CborVa
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 const FULL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** True when the calendar fields of a matched date are a real date (no 2021-02-30). */
+/** Days in each month of a common year. */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+/** True when the calendar fields of a matched date are a real date (no 2021-02-30): RFC 3339 §5.7, proleptic Gregorian leap years. */
 function realDate(year: string, month: string, day: string): boolean {
-  const d = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-  return d.getUTCFullYear() === Number(year) && d.getUTCMonth() === Number(month) - 1 && d.getUTCDate() === Number(day);
+  const y = Number(year);
+  const m = Number(month);
+  const d = Number(day);
+  // Years before 0100 stay refused, as they were when this went through Date.UTC (which maps 0–99 to 1900–1999).
+  if (y < 100 || m < 1 || m > 12 || d < 1) return false;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= (m === 2 && leap ? 29 : (DAYS_IN_MONTH[m - 1] as number));
 }
 
 /** Parses RFC 3339 date-time text; `undefined` when it is not one. */

@@ -9,15 +9,28 @@
  * Does not check: which algorithm is allowed or whether the key is trusted — callers decide both.
  */
 import { type KeyObject, verify } from 'node:crypto';
-import { cborBytes, cborHead, concatBytes, encodeCbor } from '../cbor/encode-cbor.ts';
+import { cborHeadLength, encodeCbor, writeCborHead } from '../cbor/encode-cbor.ts';
 import type { CoseSignatureAlgorithm } from './cose-algorithms.ts';
 
-const SIGNATURE1 = encodeCbor('Signature1');
-const EMPTY_BSTR = Uint8Array.of(0x40);
+/** `[` of four, `"Signature1"`: the fixed start of every Sig_structure for a COSE_Sign1. */
+const PREFIX = Uint8Array.of(0x84, ...encodeCbor('Signature1'));
+const EMPTY_BSTR = 0x40;
 
-/** `Sig_structure` for a COSE_Sign1 (RFC 9052 §4.4), with an empty `external_aad`. */
+/**
+ * `Sig_structure` for a COSE_Sign1 (RFC 9052 §4.4), with an empty `external_aad`: the fixed prefix,
+ * then the protected header and the payload as byte strings, written into one buffer.
+ */
 export function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
-  return concatBytes([cborHead(4, 4), SIGNATURE1, cborBytes(protectedBytes), EMPTY_BSTR, cborBytes(payload)]);
+  const length = PREFIX.length + cborHeadLength(protectedBytes.length) + protectedBytes.length + 1 + cborHeadLength(payload.length) + payload.length;
+  const out = new Uint8Array(length);
+  out.set(PREFIX, 0);
+  let at = writeCborHead(out, PREFIX.length, 2, protectedBytes.length);
+  out.set(protectedBytes, at);
+  at += protectedBytes.length;
+  out[at++] = EMPTY_BSTR;
+  at = writeCborHead(out, at, 2, payload.length);
+  out.set(payload, at);
+  return out;
 }
 
 /** True when `signature` is a valid `alg` signature by `key` over the Sig_structure of `protectedBytes` and `payload`. */

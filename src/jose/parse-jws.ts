@@ -4,7 +4,9 @@
  *
  * Splits `<protected>.<payload>.<signature>`, decodes each part as canonical base64url, and parses
  * the header and payload with the strict JSON parser (duplicate member names are rejected), both of
- * which must be JSON objects. The signing input is kept exactly as received.
+ * which must be JSON objects. The signing input is kept exactly as received. A caller may pass the
+ * headers it has already parsed and verified, by their exact `<protected>` text: such a header is
+ * taken as it is (the same text always parses to the same header), and everything else is decoded.
  *
  * Does not check: any header parameter (`alg`, `typ`, `crit`), the signature, or any claim.
  */
@@ -20,20 +22,31 @@ export interface ParsedJws {
   readonly payload: JsonObject;
   /** `<protected>.<payload>` exactly as received: the JWS Signing Input (RFC 7515 §5.2). */
   readonly signingInput: string;
+  /** The `<protected>` part exactly as received (BASE64URL(UTF8(JWS Protected Header))). */
+  readonly protectedText: string;
   readonly signature: Uint8Array;
+}
+
+/** Headers parsed before, by their exact `<protected>` text (read only). */
+export interface KnownHeaders {
+  get(protectedText: string): JsonObject | undefined;
 }
 
 /**
  * Parses a compact JWS whose header and payload are JSON objects (RFC 7515 §5.2 steps 1–7, minus
  * `crit`). `code` is the error code for any structural failure; `what` names the JWT in details.
+ * A header found in `knownHeaders` under its exact text is not decoded again.
  * @throws {VerificationError} with `code`.
  */
-export function parseCompactJws(compact: string, code: ErrorCode, what: string): ParsedJws {
-  const parts = compact.split('.');
-  if (parts.length !== 3) throw new VerificationError(code, `${what}: a compact JWS has exactly three parts`);
-  const [protectedB64, payloadB64, signatureB64] = parts as [string, string, string];
+export function parseCompactJws(compact: string, code: ErrorCode, what: string, knownHeaders?: KnownHeaders): ParsedJws {
+  const firstDot = compact.indexOf('.');
+  const secondDot = firstDot < 0 ? -1 : compact.indexOf('.', firstDot + 1);
+  if (secondDot < 0 || compact.indexOf('.', secondDot + 1) >= 0) throw new VerificationError(code, `${what}: a compact JWS has exactly three parts`);
+  const protectedB64 = compact.slice(0, firstDot);
+  const payloadB64 = compact.slice(firstDot + 1, secondDot);
+  const signatureB64 = compact.slice(secondDot + 1);
   if (protectedB64 === '' || payloadB64 === '' || signatureB64 === '') throw new VerificationError(code, `${what}: empty JWS part`);
-  const header = decodeJsonObject(protectedB64, code, `${what} header`);
+  const header = knownHeaders?.get(protectedB64) ?? decodeJsonObject(protectedB64, code, `${what} header`);
   const payload = decodeJsonObject(payloadB64, code, `${what} payload`);
   let signature: Uint8Array;
   try {
@@ -41,7 +54,7 @@ export function parseCompactJws(compact: string, code: ErrorCode, what: string):
   } catch (err) {
     throw new VerificationError(code, `${what} signature: ${reason(err)}`);
   }
-  return { header, payload, signingInput: `${protectedB64}.${payloadB64}`, signature };
+  return { header, payload, signingInput: compact.slice(0, secondDot), protectedText: protectedB64, signature };
 }
 
 /**

@@ -185,6 +185,20 @@ function activeIssuance(entries: readonly AnchorEntry[], now: Date): TrustAnchor
 }
 
 function authorise(entries: readonly AnchorEntry[], categories: readonly TrustCategory[], now: Date): { anchor: TrustAnchor; category: TrustCategory } {
+  // The first requested category that an issuance publication in force grants, in the order below,
+  // found without building the lists; when there is none, `refuse` names the reason.
+  for (const category of categories) {
+    for (const entry of entries) {
+      for (const anchor of entry.anchors) {
+        if ((anchor.purpose ?? 'issuance') === 'issuance' && anchor.categories.has(category) && isAnchorActive(anchor, now)) return { anchor, category };
+      }
+    }
+  }
+  return refuse(entries, categories, now);
+}
+
+/** The reason no publication of `entries` authorises one of `categories` at `now`: always throws. */
+function refuse(entries: readonly AnchorEntry[], categories: readonly TrustCategory[], now: Date): never {
   const subject = entries[0]?.certificate.subject ?? '?';
   const publications = entries.flatMap((entry) => entry.anchors);
   if (!publications.some((anchor) => (anchor.purpose ?? 'issuance') === 'issuance')) {
@@ -193,10 +207,6 @@ function authorise(entries: readonly AnchorEntry[], categories: readonly TrustCa
   const active = activeIssuance(entries, now);
   if (active.length === 0) {
     return fail('ISSUER_UNTRUSTED', `the trusted-list service of anchor ${subject} is not in force at ${now.toISOString()} (withdrawn, not yet granted, or its list is past NextUpdate and grace)`);
-  }
-  for (const category of categories) {
-    const anchor = active.find((candidate) => candidate.categories.has(category));
-    if (anchor) return { anchor, category };
   }
   const trustedFor = [...new Set(active.flatMap((anchor) => [...anchor.categories]))];
   return fail('ISSUER_NOT_AUTHORIZED_FOR_TYPE', `anchor ${subject} is trusted for [${trustedFor.join(', ')}], not for [${categories.join(', ')}]`);
@@ -216,11 +226,23 @@ export interface TimelessPath {
   readonly issuers: readonly AnchorEntry[];
 }
 
+/**
+ * The keys of frozen `x5c` arrays (a cached, verified JWT header's, ADR 0310): such an array
+ * cannot change, so its key is built once, and the string keeps its hash for the map lookup.
+ */
+const frozenKeys = new WeakMap<readonly unknown[], string>();
+
 /** The cache key of `x5c`, when it has the shape rule 1 accepts at all; undefined otherwise. */
 function cacheKey(context: ChainContext, x5c: unknown): string | undefined {
-  if (context.paths === undefined || !Array.isArray(x5c) || x5c.length === 0 || x5c.length > MAX_X5C_LENGTH) return undefined;
+  if (context.paths === undefined || !Array.isArray(x5c)) return undefined;
+  const frozen = Object.isFrozen(x5c);
+  const known = frozen ? frozenKeys.get(x5c) : undefined;
+  if (known !== undefined) return known;
+  if (x5c.length === 0 || x5c.length > MAX_X5C_LENGTH) return undefined;
   for (const entry of x5c as unknown[]) if (typeof entry !== 'string' || entry.length > MAX_X5C_ENTRY_CHARS) return undefined;
-  return x5cKey(x5c as string[]);
+  const key = x5cKey(x5c as string[]);
+  if (frozen) frozenKeys.set(x5c, key);
+  return key;
 }
 
 /**

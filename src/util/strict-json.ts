@@ -254,6 +254,15 @@ class Parser {
   }
 }
 
+/** Freezes a parsed JSON value and everything in it, so a value shared between callers cannot change; returns it. */
+export function freezeJson<T extends JsonValue>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const member of Object.values(value)) freezeJson(member);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 /** True when `s` has no unpaired UTF-16 surrogate (what `String.prototype.isWellFormed` tests). */
 export function isWellFormedUtf16(s: string): boolean {
   for (let i = 0; i < s.length; i++) {

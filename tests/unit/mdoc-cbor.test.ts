@@ -6,9 +6,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Tag } from 'cbor-x';
-import { CborBytesMap, CborTag, decodeCbor, defaultCborLimits, EmbeddedCbor, type CborValue } from '../../src/cbor/decode-cbor.ts';
+import { CborBytesMap, CborTag, decodeCbor, defaultCborLimits, EmbeddedCbor, KnownCborKeys, type CborValue } from '../../src/cbor/decode-cbor.ts';
 import { embedCbor, encodeCbor } from '../../src/cbor/encode-cbor.ts';
-import { MAX_CBOR_DEPTH, MAX_CBOR_ITEMS } from '../../src/formats/mdoc/limits.ts';
+import { MAX_CBOR_DEPTH, MAX_CBOR_ITEMS, MDOC_CBOR_LIMITS } from '../../src/formats/mdoc/limits.ts';
 import { ServiceError } from '../../src/errors.ts';
 
 const hex = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));
@@ -170,5 +170,55 @@ describe('maps keyed by byte strings (identifier lists, ISO/IEC 18013-5 2nd ed. 
 
   it('leave ordinary maps as Maps when allowed', () => {
     expect(decodeCbor(new Uint8Array([0xa1, 0x61, 0x61, 0x01]), 'test', withBytesKeys)).toEqual(new Map([['a', 1]]));
+  });
+});
+
+describe('text map keys known to the caller (CborLimits.knownKeys, ADR 0311)', () => {
+  const long = 'a'.repeat(30);
+  const limits = { ...defaultCborLimits, knownKeys: new KnownCborKeys(['a', 'b', 'Aa', long]) };
+  const keysOf = (h: string): unknown[] => [...(decodeCbor(hex(h), 't', limits) as Map<string, unknown>).keys()];
+  const malformedWith = (bytes: Uint8Array, detail?: RegExp): void => {
+    expect(() => decodeCbor(bytes, 't', limits)).toThrow(expect.objectContaining({ code: 'MDOC_MALFORMED', ...(detail && { detail: expect.stringMatching(detail) }) }));
+  };
+
+  it('a key is the key received, also when a listed key has the same hash ("BB" against "Aa")', () => {
+    expect(keysOf('a1624161' + '01')).toEqual(['Aa']);
+    expect(keysOf('a1624242' + '02')).toEqual(['BB']);
+    expect(keysOf('a1616301')).toEqual(['c']);
+  });
+  it('duplicate keys are refused when the key is listed, and with a one-byte length head', () => {
+    malformedWith(hex('a2616100616101'), /duplicate map key/);
+    const longHex = Buffer.from(long).toString('hex');
+    expect(keysOf(`a1781e${longHex}00`)).toEqual([long]);
+    malformedWith(hex(`a2781e${longHex}00781e${longHex}01`), /duplicate map key/);
+  });
+  it('a listed key counts as a data item: the item limit holds', () => {
+    expect(() => decodeCbor(hex('a2616100616200'), 't', { ...limits, maxItems: 4 })).toThrow(expect.objectContaining({ code: 'MDOC_MALFORMED' }));
+    expect(decodeCbor(hex('a2616100616200'), 't', { ...limits, maxItems: 5 })).toBeInstanceOf(Map);
+  });
+  it('a listed key at the depth limit is refused as before', () => {
+    malformedWith(new Uint8Array([...new Array(MAX_CBOR_DEPTH).fill(0x81), 0xa1, 0x61, 0x61, 0x00]), /nesting deeper/);
+  });
+  it('a truncated key is refused (MDOC_MALFORMED)', () => {
+    for (const h of ['a178', 'a1780561', 'a16261', 'a161']) malformedWith(hex(h));
+  });
+  it('a key that is not ASCII is read as UTF-8, and refused when it is not UTF-8', () => {
+    expect(keysOf('a162c3a400')).toEqual(['ä']);
+    malformedWith(hex('a162c32800'), /UTF-8/);
+  });
+  it('the table never grows from input: keys not listed decode to themselves, every time', () => {
+    const map = new Map(Array.from({ length: 3000 }, (_, i) => [`k${i}`, i] as const));
+    expect([...(decodeCbor(encodeCbor(map), 't', limits) as Map<string, number>)]).toEqual([...map]);
+    expect(limits.knownKeys.find(Buffer.from('k1'), 0, 2)).toBeUndefined();
+    expect(limits.knownKeys.find(Buffer.from('xAa'), 1, 2)).toBe('Aa');
+  });
+  it('decodes whatever cbor-x encodes to the same value with the mdoc keys known (property)', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom('version', 'digestID', 'random', 'x', 'elementValue', 'Aa', 'BB', 'ä'), fc.integer()), (record) => {
+        const map = new Map(Object.entries(record));
+        expect([...(decodeCbor(encodeCbor(map), 't', MDOC_CBOR_LIMITS) as Map<string, number>)]).toEqual([...map]);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

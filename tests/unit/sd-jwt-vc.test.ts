@@ -8,6 +8,8 @@ import { webcrypto } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { VerificationError, type ErrorCode } from '../../src/errors.ts';
 import { verifySdJwtVcPresentation, type SdJwtVcVerifyContext } from '../../src/formats/sd-jwt-vc/verify-sd-jwt-vc.ts';
+import { createFormatCaches } from '../../src/formats/caches.ts';
+import { issuerHeaderKey } from '../../src/formats/sd-jwt-vc/issuer-header-cache.ts';
 import { issueSdJwtVc, signCompactJws, type IssueSdJwtVcOptions } from '../../src/issuer/issue-sd-jwt-vc.ts';
 import { createIntermediateCa, createLeafCert, createRootCa, type IssuedCert, x5cOf } from '../../src/issuer/pki.ts';
 import { anchorFromCertificate } from '../../src/trust/anchor.ts';
@@ -415,5 +417,58 @@ describe('disclosures sent by a hostile wallet (RFC 9901 §7.1)', () => {
   it('error details never contain claim values', async () => {
     const error = await rejects(async () => verify(await present(await issue(), [['given_name']], { wrongNonce: true })), 'KB_NONCE_MISMATCH');
     expect(`${error.message} ${error.detail ?? ''}`).not.toMatch(/Anna|n-0S6_WzA2Mj/);
+  });
+});
+
+describe('issuer headers kept by their exact text (ADR 0310)', () => {
+  const headerText = (presentation: string): string => presentation.slice(0, presentation.indexOf('.'));
+
+  it('keeps a header only once the issuer signature verified, deeply frozen', async () => {
+    const caches = createFormatCaches();
+    await rejects(async () => verify(await present(await issue({ issuerKey: uriLeaf.privateKey })), { caches }), 'SDJWT_SIGNATURE_INVALID');
+    expect(caches.issuerHeaders.size).toBe(0);
+    const presentation = await present(await issue());
+    await verify(presentation, { caches });
+    expect(caches.issuerHeaders.size).toBe(1);
+    const entry = caches.issuerHeaders.get(issuerHeaderKey(headerText(presentation)));
+    expect(entry?.text).toBe(headerText(presentation));
+    expect(Object.isFrozen(entry?.header)).toBe(true);
+    expect(Object.isFrozen(entry?.header['x5c'])).toBe(true);
+  });
+
+  it('a credential verified again with its kept header gives the same result as without any cache', async () => {
+    const caches = createFormatCaches();
+    const presentation = await present(await issue(), [['given_name'], ['address']]);
+    const uncached = await verify(presentation);
+    await verify(presentation, { caches });
+    expect(await verify(presentation, { caches })).toStrictEqual(uncached);
+  });
+
+  it('another credential of the same issuer (same header) still needs its own valid signature', async () => {
+    const caches = createFormatCaches();
+    await verify(await present(await issue()), { caches });
+    const forged = await present(await issue({ claims: { ...CLAIMS, given_name: 'Eve' } }));
+    const dot = forged.indexOf('.', forged.indexOf('.') + 1);
+    const tampered = `${forged.slice(0, dot + 1)}${forged[dot + 1] === 'A' ? 'B' : 'A'}${forged.slice(dot + 2)}`;
+    await rejects(() => verify(tampered, { caches }), 'SDJWT_SIGNATURE_INVALID');
+  });
+
+  it('an entry is taken only for exactly its text: one under the same key for another text is ignored', async () => {
+    const caches = createFormatCaches();
+    const presentation = await present(await issue());
+    const text = headerText(presentation);
+    caches.issuerHeaders.set(issuerHeaderKey(text), { text: `${text.slice(0, 10)}x${text.slice(11)}`, header: { alg: 'none', typ: 'dc+sd-jwt' } });
+    const result = await verify(presentation, { caches });
+    expect(result.issuer).toBe(ISS);
+  });
+
+  it('the header checks run on a kept header too (typ is checked on every call)', async () => {
+    const caches = createFormatCaches();
+    const presentation = await present(await issue());
+    const text = headerText(presentation);
+    const { decodeJsonObject } = await import('../../src/jose/parse-jws.ts');
+    const header = decodeJsonObject(text, 'SDJWT_MALFORMED', 'header');
+    caches.issuerHeaders.set(issuerHeaderKey(text), { text, header: Object.freeze({ ...header, typ: 'vc+sd-jwt' }) });
+    await rejects(() => verify(presentation, { caches }), 'SDJWT_TYP_INVALID');
   });
 });

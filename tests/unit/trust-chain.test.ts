@@ -311,3 +311,26 @@ describe('an end-entity certificate listed as the anchor (direct trust, ADR 0121
     await rejectsWith(twoStore.validateStatusListSigner({ x5c: x5cOf(other), credential, now: new Date() }), 'STATUS_LIST_SIGNER_UNTRUSTED');
   });
 });
+
+describe('a frozen x5c (a verified JWT header kept by the SD-JWT VC issuer header cache, ADR 0310)', () => {
+  it('validates as the same chain unfrozen, and again at a later call', async () => {
+    const frozen = Object.freeze(x5cOf(leaf, issuing)) as string[];
+    const first = await validate(frozen);
+    const again = await validate(frozen);
+    expect(again.evidence).toStrictEqual((await validate(x5cOf(leaf, issuing))).evidence);
+    expect(again.evidence).toStrictEqual(first.evidence);
+  });
+  it('is still checked at now on every call (CERT_EXPIRED once the leaf has expired)', async () => {
+    const frozen = Object.freeze(x5cOf(leaf, issuing)) as string[];
+    await validate(frozen);
+    await rejectsWith(validate(frozen, ['pid'], new Date(Date.now() + 3650 * DAY)), 'CERT_EXPIRED');
+  });
+  it('keeps the shape rules: a frozen empty or oversized x5c stays X5C_MALFORMED on every call', async () => {
+    const empty = Object.freeze([]) as unknown as string[];
+    await rejectsWith(validate(empty), 'X5C_MALFORMED');
+    await rejectsWith(validate(empty), 'X5C_MALFORMED');
+    const long = Object.freeze(Array.from({ length: 9 }, () => x5cOf(leaf)[0] as string)) as string[];
+    await rejectsWith(validate(long), 'X5C_MALFORMED');
+    await rejectsWith(validate(long), 'X5C_MALFORMED');
+  });
+});

@@ -14,7 +14,7 @@
 import { VerificationError } from '../../errors.ts';
 import { type CborValue, decodeCbor } from '../../cbor/decode-cbor.ts';
 import { asArray, asMap, asText, asUint, invalid, member, optionalMember } from '../../cbor/read-structure.ts';
-import { MAX_DEVICE_RESPONSE_BYTES, MAX_DOCUMENTS } from './limits.ts';
+import { MAX_DEVICE_RESPONSE_BYTES, MAX_DOCUMENTS, MDOC_CBOR_LIMITS } from './limits.ts';
 
 export interface DeviceResponse {
   readonly version: string;
@@ -32,7 +32,7 @@ export function parseDeviceResponse(bytes: Uint8Array): DeviceResponse {
   if (bytes.length === 0 || bytes.length > MAX_DEVICE_RESPONSE_BYTES) {
     throw new VerificationError('MDOC_MALFORMED', `DeviceResponse: size ${bytes.length} is outside 1…${MAX_DEVICE_RESPONSE_BYTES} bytes`);
   }
-  const root = asMap(decodeCbor(bytes, 'DeviceResponse'), 'DeviceResponse');
+  const root = asMap(decodeCbor(bytes, 'DeviceResponse', MDOC_CBOR_LIMITS), 'DeviceResponse');
   const version = asText(member(root, 'version', 'DeviceResponse'), 'DeviceResponse.version');
   if (version !== DEVICE_RESPONSE_VERSION) invalid('DeviceResponse.version', `is not "${DEVICE_RESPONSE_VERSION}"`);
   const status = asUint(member(root, 'status', 'DeviceResponse'), 'DeviceResponse.status');

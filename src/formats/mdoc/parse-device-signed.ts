@@ -18,6 +18,7 @@
 import { VerificationError } from '../../errors.ts';
 import { type CborMap, type CborValue, type EmbeddedCbor, decodeEmbedded } from '../../cbor/decode-cbor.ts';
 import { asEmbedded, asMap, invalid, member, optionalMember } from '../../cbor/read-structure.ts';
+import { MDOC_CBOR_LIMITS } from './limits.ts';
 
 export interface DeviceSigned {
   /** DeviceNameSpacesBytes as received. */
@@ -40,7 +41,7 @@ export function parseDeviceSigned(value: CborMap | undefined, what: string): Dev
 
   const nameSpacesBytes = asEmbedded(member(value, 'nameSpaces', what), `${what}.nameSpaces`);
   const nameSpaces = new Map<string, Map<string, CborValue>>();
-  for (const [ns, elements] of asMap(decodeEmbedded(nameSpacesBytes, `${what}.nameSpaces`), `${what}.nameSpaces`)) {
+  for (const [ns, elements] of asMap(decodeEmbedded(nameSpacesBytes, `${what}.nameSpaces`, MDOC_CBOR_LIMITS), `${what}.nameSpaces`)) {
     if (typeof ns !== 'string') invalid(`${what}.nameSpaces`, 'has a key that is not a namespace (tstr)');
     const map = new Map<string, CborValue>();
     const entries = asMap(elements, `${what}.nameSpaces[${ns}]`);

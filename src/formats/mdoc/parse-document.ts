@@ -13,7 +13,7 @@
  *
  * Does not check: any signature, digest or doctype agreement.
  */
-import type { CborMap, CborValue, EmbeddedCbor } from '../../cbor/decode-cbor.ts';
+import { type CborMap, type CborValue, EmbeddedCbor } from '../../cbor/decode-cbor.ts';
 import { asArray, asEmbedded, asMap, asText, invalid, member, optionalMember } from '../../cbor/read-structure.ts';
 
 export interface IssuerSigned {
@@ -50,9 +50,10 @@ export function parseIssuerSigned(value: CborValue, what: string): IssuerSigned 
       if (typeof ns !== 'string') invalid(`${what}.nameSpaces`, 'has a key that is not a namespace (tstr)');
       const list = asArray(items, `${what}.nameSpaces[${ns}]`);
       if (list.length === 0) invalid(`${what}.nameSpaces[${ns}]`, 'is empty');
+      // Each item is checked without building its name unless it is not embedded CBOR.
       nameSpaces.set(
         ns,
-        list.map((item, i) => asEmbedded(item, `${what}.nameSpaces[${ns}][${i}]`)),
+        list.map((item, i) => (item instanceof EmbeddedCbor ? item : asEmbedded(item, `${what}.nameSpaces[${ns}][${i}]`))),
       );
     }
   }

@@ -11,9 +11,9 @@
  *
  * Does not check: the digest, or what the value means.
  */
-import { type CborValue, type EmbeddedCbor, decodeEmbedded } from '../../cbor/decode-cbor.ts';
+import { type CborValue, type EmbeddedCbor, type What, decodeEmbedded } from '../../cbor/decode-cbor.ts';
 import { asBytes, asMap, asText, asUint, invalid, member } from '../../cbor/read-structure.ts';
-import { MIN_ITEM_RANDOM_BYTES } from './limits.ts';
+import { MDOC_CBOR_LIMITS, MIN_ITEM_RANDOM_BYTES } from './limits.ts';
 
 export interface IssuerSignedItem {
   readonly digestID: number;
@@ -23,9 +23,31 @@ export interface IssuerSignedItem {
   readonly encoded: Uint8Array;
 }
 
-/** @throws {VerificationError} `MDOC_MALFORMED`, `MDOC_STRUCTURE_INVALID` */
-export function parseIssuerSignedItem(bytes: EmbeddedCbor, what: string): IssuerSignedItem {
-  const item = asMap(decodeEmbedded(bytes, what), what);
+/**
+ * `what` names the item in error details; as a function it is called only when there is an error.
+ * @throws {VerificationError} `MDOC_MALFORMED`, `MDOC_STRUCTURE_INVALID`
+ */
+export function parseIssuerSignedItem(bytes: EmbeddedCbor, what: What): IssuerSignedItem {
+  const item = decodeEmbedded(bytes, what, MDOC_CBOR_LIMITS);
+  // The common case, checked without building the names of members for error details.
+  if (item instanceof Map) {
+    const digestID = item.get('digestID');
+    const random = item.get('random');
+    const elementIdentifier = item.get('elementIdentifier');
+    if (
+      typeof digestID === 'number' && Number.isSafeInteger(digestID) && digestID >= 0 &&
+      random instanceof Uint8Array && random.length >= MIN_ITEM_RANDOM_BYTES &&
+      typeof elementIdentifier === 'string' && item.has('elementValue')
+    ) {
+      return { digestID, elementIdentifier, elementValue: item.get('elementValue'), encoded: bytes.encoded };
+    }
+  }
+  return readItem(item, typeof what === 'string' ? what : what(), bytes);
+}
+
+/** The same reading with every rule named in its error detail. */
+function readItem(value: CborValue, what: string, bytes: EmbeddedCbor): IssuerSignedItem {
+  const item = asMap(value, what);
   const digestID = asUint(member(item, 'digestID', what), `${what}.digestID`);
   const random = asBytes(member(item, 'random', what), `${what}.random`);
   if (random.length < MIN_ITEM_RANDOM_BYTES) invalid(`${what}.random`, `is shorter than ${MIN_ITEM_RANDOM_BYTES} bytes`);

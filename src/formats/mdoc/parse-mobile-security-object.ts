@@ -22,6 +22,7 @@
  */
 import { type CborMap, type CborValue, decodeCbor, decodeEmbedded } from '../../cbor/decode-cbor.ts';
 import { asArray, asBytes, asEmbedded, asMap, asTdate, asText, asUint, invalid, member, optionalMember } from '../../cbor/read-structure.ts';
+import { MDOC_CBOR_LIMITS } from './limits.ts';
 
 export interface KeyAuthorizations {
   readonly nameSpaces: ReadonlySet<string>;
@@ -47,8 +48,8 @@ const W = 'MobileSecurityObject';
 
 /** @throws {VerificationError} `MDOC_MALFORMED`, `MDOC_STRUCTURE_INVALID` */
 export function parseMobileSecurityObject(payload: Uint8Array): MobileSecurityObject {
-  const bytes = asEmbedded(decodeCbor(payload, 'MobileSecurityObjectBytes'), 'MobileSecurityObjectBytes');
-  const mso = asMap(decodeEmbedded(bytes, W), W);
+  const bytes = asEmbedded(decodeCbor(payload, 'MobileSecurityObjectBytes', MDOC_CBOR_LIMITS), 'MobileSecurityObjectBytes');
+  const mso = asMap(decodeEmbedded(bytes, W, MDOC_CBOR_LIMITS), W);
   const deviceKeyInfo = asMap(member(mso, 'deviceKeyInfo', W), `${W}.deviceKeyInfo`);
   const status = optionalMember(mso, 'status', W);
   return {
@@ -70,7 +71,9 @@ function readValueDigests(value: CborValue): Map<string, Map<number, Uint8Array>
     if (typeof ns !== 'string') invalid(what, 'has a key that is not a namespace (tstr)');
     const digests = new Map<number, Uint8Array>();
     for (const [id, digest] of asMap(ids, `${what}[${ns}]`)) {
-      digests.set(asUint(id, `${what}[${ns}] key`), asBytes(digest, `${what}[${ns}][${String(id)}]`));
+      // The common case is checked without building the names used in error details.
+      if (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 && digest instanceof Uint8Array) digests.set(id, digest);
+      else digests.set(asUint(id, `${what}[${ns}] key`), asBytes(digest, `${what}[${ns}][${String(id)}]`));
     }
     out.set(ns, digests);
   }

@@ -18,7 +18,7 @@ import { clockSkew } from '../clock-skew.ts';
 import { decodeCbor } from '../../cbor/decode-cbor.ts';
 import { checkIssuingCountry } from './check-issuing-country.ts';
 import { CheckLog, formatCheck, type MdocCheck } from './checks.ts';
-import { MAX_DEVICE_RESPONSE_BYTES } from './limits.ts';
+import { MAX_DEVICE_RESPONSE_BYTES, MDOC_CBOR_LIMITS } from './limits.ts';
 import { asMap, member } from '../../cbor/read-structure.ts';
 import { parseDeviceResponse } from './parse-device-response.ts';
 import { parseDocument, parseIssuerSigned } from './parse-document.ts';
@@ -49,7 +49,7 @@ export interface IssuerSignedVerifyContext {
 export async function verifyIssuerSigned(bytes: Uint8Array, ctx: IssuerSignedVerifyContext): Promise<VerifiedMdocDocument> {
   try {
     if (bytes.length === 0 || bytes.length > MAX_DEVICE_RESPONSE_BYTES) throw new VerificationError('MDOC_MALFORMED', `IssuerSigned: size ${bytes.length} is outside 1…${MAX_DEVICE_RESPONSE_BYTES} bytes`);
-    return await verifyIssuerSignedValue(decodeCbor(bytes, 'IssuerSigned'), 'IssuerSigned', ctx, new CheckLog(ctx.onCheck));
+    return await verifyIssuerSignedValue(decodeCbor(bytes, 'IssuerSigned', MDOC_CBOR_LIMITS), 'IssuerSigned', ctx, new CheckLog(ctx.onCheck));
   } catch (err) {
     if (isServiceError(err)) throw err;
     throw new VerificationError('INTERNAL_ERROR', `unexpected ${err instanceof Error ? err.name : typeof err} during mdoc verification`);

@@ -15,7 +15,7 @@
  * received text; they are decoded only after the issuer signature has been verified.
  */
 import { VerificationError } from '../../errors.ts';
-import { parseCompactJws, type ParsedJws } from '../../jose/parse-jws.ts';
+import { parseCompactJws, type KnownHeaders, type ParsedJws } from '../../jose/parse-jws.ts';
 
 /** Size limits applied before any decoding. */
 export const sdJwtLimits = {
@@ -40,10 +40,11 @@ export interface ParsedSdJwt {
 
 /**
  * Splits and structurally parses an SD-JWT presentation (RFC 9901 §4, §7.1 step 1).
+ * `issuerHeaders`: issuer-signed JWT headers parsed and verified before, by their exact text.
  * @throws {VerificationError} `SDJWT_MALFORMED`, or `KB_MALFORMED` for a KB-JWT that is not a
  *   compact JWS with JSON object header and payload.
  */
-export function parseSdJwt(presentation: unknown): ParsedSdJwt {
+export function parseSdJwt(presentation: unknown, issuerHeaders?: KnownHeaders): ParsedSdJwt {
   if (typeof presentation !== 'string') throw new VerificationError('SDJWT_MALFORMED', 'the presentation is not a string');
   // Strings are immutable: `text` is the snapshot every later stage reads.
   const text = presentation;
@@ -65,7 +66,7 @@ export function parseSdJwt(presentation: unknown): ParsedSdJwt {
     throw new VerificationError('SDJWT_MALFORMED', 'the last part is neither empty nor a KB-JWT (a disclosure without its trailing "~"?)');
   }
 
-  const issuerJwt = parseCompactJws(jwt, 'SDJWT_MALFORMED', 'issuer-signed JWT');
+  const issuerJwt = parseCompactJws(jwt, 'SDJWT_MALFORMED', 'issuer-signed JWT', issuerHeaders);
   const keyBinding = last === '' ? undefined : parseCompactJws(last, 'KB_MALFORMED', 'KB-JWT');
   return { issuerJwt, disclosures, keyBinding, sdHashInput: text.slice(0, lastTilde + 1) };
 }

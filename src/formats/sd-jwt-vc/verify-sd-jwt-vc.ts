@@ -19,6 +19,7 @@
 import { VerificationError, isServiceError } from '../../errors.ts';
 import type { TrustCategory, TrustStore, ValidatedIssuer } from '../../trust/types.ts';
 import { isJsonObject, type JsonObject } from '../../util/strict-json.ts';
+import { knownIssuerHeaders, rememberIssuerHeader } from './issuer-header-cache.ts';
 import type { VerifiedCredential } from '../types.ts';
 import { describeIssuerIdentity, identifyIssuer } from './bind-issuer.ts';
 import { checkNeverDisclosable, checkStatusRequired, type CredentialTypeRulesLookup } from './check-type-rules.ts';
@@ -51,8 +52,8 @@ export interface SdJwtVcVerifyContext {
   readonly kbMaxAgeSeconds?: number;
   /** The rules of credential types that have their own (Type Metadata `sd: never`, status required). */
   readonly typeRules?: CredentialTypeRulesLookup;
-  /** Where imported holder keys are kept between presentations (formats/caches.ts). */
-  readonly caches?: Pick<FormatCaches, 'holderKeys'>;
+  /** Where imported holder keys and verified issuer headers are kept between presentations (formats/caches.ts). */
+  readonly caches?: Pick<FormatCaches, 'holderKeys'> & Partial<Pick<FormatCaches, 'issuerHeaders'>>;
   /** Sees each check as it passes, before the outcome is known (the result lists them all). */
   readonly onCheck?: (check: string) => void;
   /**
@@ -81,7 +82,8 @@ export async function verifySdJwtVcPresentation(presentation: string, ctx: SdJwt
 
 async function verify(presentation: string, ctx: SdJwtVcVerifyContext): Promise<VerifiedCredential> {
   checkContext(ctx);
-  const sdJwt = parseSdJwt(presentation);
+  const issuerHeaders = ctx.caches?.issuerHeaders;
+  const sdJwt = parseSdJwt(presentation, issuerHeaders === undefined ? undefined : knownIssuerHeaders(issuerHeaders));
   const checks = observedChecks(ctx.onCheck);
   checks.push('The presentation is an SD-JWT in compact serialization within the size limits (RFC 9901 §4).');
 
@@ -104,6 +106,7 @@ async function verify(presentation: string, ctx: SdJwtVcVerifyContext): Promise<
   });
   if (issuer === undefined) throw new VerificationError('INTERNAL_ERROR', 'issuer key was not resolved');
   const { payload } = verified;
+  rememberIssuerHeader(issuerHeaders, sdJwt.issuerJwt.protectedText, verified.header);
 
   const identity = identifyIssuer(optionalString(payload, 'iss'), issuer);
   checks.push(describeIssuerIdentity(identity));
