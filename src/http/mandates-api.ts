@@ -18,7 +18,7 @@ import { authorizationServerMetadata, credentialIssuerMetadata, vciPaths } from 
 import { createCNonce } from '../mandates/c-nonce.ts';
 import { parseMandateId, type Mandate, type MandateId } from '../mandates/mandate.ts';
 import type { SharingLogEntry } from '../portal/sharing-log-entry.ts';
-import { mandateView } from '../mandates/mandate-view.ts';
+import { actedUnderMandate, mandateView } from '../mandates/mandate-view.ts';
 import { mandatesForAgent, offerMandate } from '../mandates/offer-mandate.ts';
 import { MANDATE_STATUS_LIST_ROUTE, mandateStatusListNumber, publishStatusList } from '../mandates/publish-status-list.ts';
 import { sessionManager } from '../mandates/session-person.ts';
@@ -157,10 +157,9 @@ export function mandatesApiRoutes(deps: MandateDeps, portal: PortalDeps): ApiRou
   ];
 }
 
-/** The entries of a company's log under a company mandate by its employee: by kind and the employee's name (the log keeps no mandate number). */
+/** The entries of a company's log made under one of its company mandates (mandate-view.ts `actedUnderMandate`). */
 function actedUnder(entries: readonly SharingLogEntry[], m: Mandate): SharingLogEntry[] {
-  const name = `${m.agent.given_name} ${m.agent.family_name}`.toLocaleLowerCase('sv');
-  return entries.filter((e) => e.kind === 'acted_on_behalf' && e.representation.kind === 'company_mandate' && e.actor?.name?.toLocaleLowerCase('sv') === name);
+  return entries.filter((e) => e.kind === 'acted_on_behalf' && actedUnderMandate(e, m));
 }
 
 function formOf(body: unknown): URLSearchParams {

@@ -111,7 +111,15 @@ export const zLogView = z.object({
         .object({ name: z.string().nullable().describe("The representative's name from their verified PID"), is_reader: z.boolean().describe('Whether the reader acted themselves') })
         .optional()
         .describe('Acted on my behalf: who acted'),
-      representation: z.object({ type: z.string(), kind: z.string(), authority_kind: z.string(), issuer: z.string() }).optional(),
+      representation: z
+        .object({
+          type: z.string(),
+          kind: z.string(),
+          authority_kind: z.string(),
+          issuer: z.string(),
+          reference: z.string().optional().describe("The representation's own number (`authority.reference`: the mandate, decision or register entry); absent in entries written before it was kept"),
+        })
+        .optional(),
       form: z.string().optional(),
       fields: z.array(z.string()).optional(),
     }),

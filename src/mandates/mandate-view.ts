@@ -51,3 +51,25 @@ export function mandateView(deps: Pick<MandateDeps, 'now' | 'settings'>, m: Mand
     ...(m.revokedBy !== undefined && { revoked_by: m.revokedBy }),
   };
 }
+
+/** An acted-on-my-behalf entry as stored or as read through the API: what {@link actedUnderMandate} looks at. */
+export interface ActedEntryLike {
+  readonly kind?: string;
+  readonly representation?: { readonly kind?: string; readonly reference?: string };
+  readonly actor?: { readonly name?: string | null };
+}
+
+/**
+ * Whether an acted-on-my-behalf entry was made under mandate `m`: by the credential's own number
+ * (`authority.reference`, which is the mandate's reference) when the entry carries it, so two
+ * agents of the same name, or one agent holding two mandates, are told apart. Entries written
+ * before the number was kept fall back to the mandate's kind and the agent's name.
+ */
+export function actedUnderMandate(entry: ActedEntryLike, m: Pick<Mandate, 'reference' | 'agent' | 'companyKey'>): boolean {
+  if (entry.kind !== undefined && entry.kind !== 'acted_on_behalf') return false;
+  const kind = m.companyKey === undefined ? 'power_of_attorney' : 'company_mandate';
+  if (entry.representation?.kind !== kind) return false;
+  if (entry.representation.reference !== undefined) return entry.representation.reference === m.reference;
+  const name = `${m.agent.given_name} ${m.agent.family_name}`.toLocaleLowerCase('sv');
+  return entry.actor?.name?.toLocaleLowerCase('sv') === name;
+}

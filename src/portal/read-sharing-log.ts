@@ -58,7 +58,13 @@ export function entryView(e: SharingLogEntry, reader: string): Record<string, un
     action: e.action,
     // The actor's account key stays in the store: the reader learns only the name and whether it was them.
     ...(e.actor !== undefined && { actor: { name: e.actor.name, is_reader: e.actor.accountKey === reader } }),
-    representation: { type: e.representation.type, kind: e.representation.kind, authority_kind: e.representation.authorityKind, issuer: e.representation.issuer },
+    representation: {
+      type: e.representation.type,
+      kind: e.representation.kind,
+      authority_kind: e.representation.authorityKind,
+      issuer: e.representation.issuer,
+      ...(e.representation.reference !== undefined && { reference: e.representation.reference }),
+    },
     ...(e.form !== undefined && { form: e.form }),
     ...(e.fields !== undefined && { fields: e.fields }),
   };

@@ -52,8 +52,13 @@ export type ActedAction = 'representation_presented' | 'role_activated' | 'form_
 export interface ActedOnBehalfEntry extends EntryBase {
   readonly kind: 'acted_on_behalf';
   readonly action: ActedAction;
-  /** Which representation was used: its type, kind, nature and issuer (not who holds it: that is a claim value). */
-  readonly representation: { readonly type: string; readonly kind: RepresentationKind; readonly authorityKind: string; readonly issuer: string };
+  /**
+   * Which representation was used: its type, kind, nature, issuer and its own number
+   * (`authority.reference`: the mandate, decision or register entry it attests, so that the
+   * represented party can tell under which of their mandates someone acted) — not who holds it,
+   * which is a claim value. `reference` is absent in entries written before it was kept.
+   */
+  readonly representation: { readonly type: string; readonly kind: RepresentationKind; readonly authorityKind: string; readonly issuer: string; readonly reference?: string };
   /**
    * Who acted: the representative's name from their verified PID (a name only, never their
    * personal identifier — the point of the log is that the represented party sees who acts for

@@ -109,7 +109,7 @@ export async function recordActed(
     purpose: purposeOf(deps, { useCaseId: role.credential.useCaseId }),
     action: input.action,
     actor: { name: partyName(loginCredential(session).claims) ?? null, accountKey: session.accountKey },
-    representation: { type: role.credential.type, kind: role.kind, authorityKind: role.authority.kind, issuer: role.credential.issuer },
+    representation: { type: role.credential.type, kind: role.kind, authorityKind: role.authority.kind, issuer: role.credential.issuer, reference: role.authority.reference },
     ...(input.form !== undefined && { form: input.form }),
     ...(input.fields !== undefined && { fields: [...input.fields] }),
   };

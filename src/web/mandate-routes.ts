@@ -19,7 +19,7 @@ import type { CompanyGranter } from '../mandates/company-granter.ts';
 import { scopeCovers } from '../portal/representation/scope.ts';
 import { parseMandateId, type Mandate, type MandateId } from '../mandates/mandate.ts';
 import type { MandateDeps } from '../mandates/mandate-deps.ts';
-import { mandateView } from '../mandates/mandate-view.ts';
+import { actedUnderMandate, mandateView, type ActedEntryLike } from '../mandates/mandate-view.ts';
 import { mandatesForAgent, offerMandate } from '../mandates/offer-mandate.ts';
 import { delegableServices } from '../mandates/service-catalogue.ts';
 import { managerOfSession } from '../mandates/session-person.ts';
@@ -63,13 +63,11 @@ export function mandateRoutes(deps: WebDeps, mandates: MandateDeps, routes: Rout
     }
   }
   const companyName = (c: CompanyGranter): string => c.company.legal_name ?? c.company.organisation_number;
-  /** What the employee did: acted-on-my-behalf entries of the company's log under a company mandate, by the employee's name. */
-  const actedBy = (entries: readonly Record<string, unknown>[], words: readonly ({ at: string; did: string; rp: string } | undefined)[], kind: string, name: string) =>
+  /** What the agent did under mandate `m`: the acted-on-my-behalf entries of the log read above made under it (mandate-view.ts `actedUnderMandate`). */
+  const actedBy = (entries: readonly Record<string, unknown>[], words: readonly ({ at: string; did: string; rp: string } | undefined)[], m: Mandate) =>
     entries.flatMap((e, i) => {
-      const rep = e['representation'] as { kind?: string } | undefined;
-      const actor = e['actor'] as { name?: string | null } | undefined;
       const w = words[i];
-      return rep?.kind === kind && actor?.name?.toLocaleLowerCase('sv') === name.toLocaleLowerCase('sv') && w !== undefined ? [{ at: w.at, did: w.did, rp: w.rp }] : [];
+      return w !== undefined && actedUnderMandate(e as ActedEntryLike, m) ? [{ at: w.at, did: w.did, rp: w.rp }] : [];
     });
   async function required(w: WebRequest): Promise<{ granter: Manager; name: string }> {
     const p = await person(w);
@@ -109,7 +107,7 @@ export function mandateRoutes(deps: WebDeps, mandates: MandateDeps, routes: Rout
                 ...rowOf(m, agentName, w.lang),
                 grantedBy: `${m.granter.given_name} ${m.granter.family_name}`,
                 ...(m.revokedBy !== undefined && { revokedBy: `${m.revokedBy.given_name} ${m.revokedBy.family_name}` }),
-                acted: actedBy(acted.entries, actedWords, 'company_mandate', agentName),
+                acted: actedBy(acted.entries, actedWords, m),
               };
             }),
             receipts: (await readReceipts(mandates, company.companyAccountKey)).map(receiptRow),
@@ -119,8 +117,8 @@ export function mandateRoutes(deps: WebDeps, mandates: MandateDeps, routes: Rout
       mandatesPage(w.context(req, p.name), {
         granted: granted.map((m) => {
           const agentName = `${m.agent.given_name} ${m.agent.family_name}`;
-          // What the agent did: acted-on-my-behalf entries under a power of attorney, by this agent's name.
-          return { ...rowOf(m, agentName, w.lang), acted: actedBy(acted.entries, actedWords, 'power_of_attorney', agentName) };
+          // What the agent did under this power of attorney.
+          return { ...rowOf(m, agentName, w.lang), acted: actedBy(acted.entries, actedWords, m) };
         }),
         // A company mandate is given by the company; the signatory who granted it is named beside it.
         toMe: toMe.map((m) =>

@@ -140,6 +140,8 @@ describe('Cecilia grants Jonas a company mandate for Cecilias Café AB, Jonas co
     const under = company.mandates[0]!['acted_on_behalf'] as Array<Record<string, unknown>>;
     expect(under.map((e) => e['action'])).toEqual(expect.arrayContaining(['representation_presented', 'role_activated']));
     expect(under.every((e) => (e['actor'] as { name: string }).name === 'Jonas Nilsson')).toBe(true);
+    // Each entry names the mandate it was made under: the credential's own number.
+    expect(under.every((e) => (e['representation'] as { reference?: string }).reference === mandate.reference)).toBe(true);
     expect(company.receipts.map((r) => r['event'])).toEqual(['collected', 'granted']);
     const acted = await t.call('GET', `/v1/sessions/${cecilia.session_id}/acted-on-my-behalf`);
     expect(acted.body['party']).toBe('organisation');

@@ -13,6 +13,7 @@ import { CREDENTIAL_CONFIGURATION_ID, PRE_AUTHORIZED_CODE_GRANT } from '../../sr
 import { mandatesForAgent, offerMandate } from '../../src/mandates/offer-mandate.ts';
 import { mandateStatusListNumber, mandateStatusReference, publishStatusList } from '../../src/mandates/publish-status-list.ts';
 import { isPersonalIdentityNumber } from '../../src/mandates/validate-grant.ts';
+import { actedUnderMandate } from '../../src/mandates/mandate-view.ts';
 import { anna, erik, greta, gretaGranter, grantInput, holderKey, mandateDeps, MANDATE_T0 } from '../helpers/mandate-deps.ts';
 
 async function rejects(promise: Promise<unknown>, code: ErrorCode): Promise<void> {
@@ -258,5 +259,25 @@ describe('credential endpoint', () => {
     await rejects(issueCredential(deps, auth, { credential_configuration_id: CREDENTIAL_CONFIGURATION_ID }), 'VCI_PROOF_INVALID');
     deps.clock.now += 300_000;
     await rejects(issueCredential(deps, auth, request(proof)), 'VCI_TOKEN_INVALID');
+  });
+});
+
+describe('what the agent did under a mandate', () => {
+  const m = { reference: 'FM-2027-ABC123', agent: { personal_administrative_number: '197911024516', given_name: 'Erik', family_name: 'Johansson' } };
+  const entry = (representation: { kind: string; reference?: string }, name: string | null) => ({ kind: 'acted_on_behalf', representation, actor: { name } });
+
+  it("is told by the credential's own number: another mandate of an agent with the same name is not this one's", () => {
+    expect(actedUnderMandate(entry({ kind: 'power_of_attorney', reference: 'FM-2027-ABC123' }, 'Erik Johansson'), m)).toBe(true);
+    expect(actedUnderMandate(entry({ kind: 'power_of_attorney', reference: 'FM-2027-OTHER1' }, 'Erik Johansson'), m)).toBe(false);
+    // The number decides, not the name the agent's PID gives today.
+    expect(actedUnderMandate(entry({ kind: 'power_of_attorney', reference: 'FM-2027-ABC123' }, 'Erik Lind'), m)).toBe(true);
+  });
+
+  it('falls back to the kind and the name for entries written before the number was kept', () => {
+    expect(actedUnderMandate(entry({ kind: 'power_of_attorney' }, 'erik johansson'), m)).toBe(true);
+    expect(actedUnderMandate(entry({ kind: 'power_of_attorney' }, 'Erik Lind'), m)).toBe(false);
+    expect(actedUnderMandate(entry({ kind: 'company_mandate', reference: 'FM-2027-ABC123' }, 'Erik Johansson'), m)).toBe(false);
+    expect(actedUnderMandate(entry({ kind: 'company_mandate', reference: 'FM-2027-ABC123' }, 'Erik Johansson'), { ...m, companyKey: 'k' })).toBe(true);
+    expect(actedUnderMandate({ kind: 'disclosure' }, m)).toBe(false);
   });
 });
