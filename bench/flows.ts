@@ -134,19 +134,14 @@ export interface FlowBenchResult {
 export async function runFlowBench(yardstick: YardstickOp, opts: FlowBenchOptions = DEFAULT_FLOW_BENCH): Promise<FlowBenchResult> {
   const root = await mkdtemp(join(tmpdir(), 'eudi-bench-flows-'));
   try {
-    const fixtures = join(root, 'fixtures');
-    const trustLists = join(root, 'trust-lists');
-    await generateFixtures(fixtures, trustLists);
-    const wallet = JSON.parse(await readFile(join(fixtures, 'wallet', 'anna.json'), 'utf8')) as WalletFile;
-    const credential = wallet.credentials.find((c): c is SdJwtWalletCredential => c.format === 'dc+sd-jwt' && c.vct === 'urn:eudi:pid:1');
-    if (credential === undefined) throw new Error('no PID SD-JWT VC in the fixture wallet');
+    const { dirs, credential } = await benchFixtures(root);
     const results: StoreFlowResult[] = [];
     const redisAvailable = redisServerAvailable();
     const stores = redisAvailable ? (['sqlite', 'redis'] as const) : (['sqlite'] as const);
     for (const store of stores) {
       for (const [i, workers] of opts.workers.entries()) {
         const levels = i === 0 ? opts.concurrency : opts.concurrency.slice(-1);
-        results.push(await benchStore(store, workers, root, { fixtures, trustLists }, credential, yardstick, { ...opts, concurrency: levels }, i === 0));
+        results.push(await benchStore(store, workers, root, dirs, credential, yardstick, { ...opts, concurrency: levels }, i === 0));
       }
     }
     return {
