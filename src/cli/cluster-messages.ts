@@ -33,37 +33,41 @@ export type MetricsAnswer =
 export function workerMetricsScrape(): () => Promise<string> {
   // Constructed once in a worker, it answers the primary's requests for the registry set by Metrics.
   new AggregatorRegistry();
-  const waiting = new Map<number, { resolve: (text: string) => void; reject: (e: ServiceError) => void }>();
+  const ask = primaryAsker<MetricsAnswer>(METRICS_ANSWER);
+  return async () => {
+    const answer = await ask((id): MetricsAsk => ({ type: METRICS_ASK, id }), 7000, () => new ServiceError('NOT_READY', 'metrics of the workers: no answer from the primary process'));
+    if (!answer.ok) throw new ServiceError('NOT_READY', `metrics of the workers: ${answer.message}`);
+    return answer.text;
+  };
+}
+
+/**
+ * A worker's questions to the primary: each message gets a number, and the answer of type
+ * `answerType` with that number settles it; no answer within `timeoutMs` rejects with `timedOut()`.
+ */
+function primaryAsker<A extends { readonly type: string; readonly id: number }>(answerType: A['type']): (question: (id: number) => object, timeoutMs: number, timedOut: () => Error) => Promise<A> {
+  const waiting = new Map<number, (answer: A) => void>();
   let next = 0;
   process.on('message', (message: unknown) => {
-    if (typeof message !== 'object' || message === null || (message as { type?: unknown }).type !== METRICS_ANSWER) return;
-    const answer = message as MetricsAnswer;
-    const w = waiting.get(answer.id);
-    if (w === undefined) return;
+    if (typeof message !== 'object' || message === null || (message as { type?: unknown }).type !== answerType) return;
+    const answer = message as A;
+    const settle = waiting.get(answer.id);
     waiting.delete(answer.id);
-    if (answer.ok) w.resolve(answer.text);
-    else w.reject(new ServiceError('NOT_READY', `metrics of the workers: ${answer.message}`));
+    settle?.(answer);
   });
-  return () =>
+  return (question, timeoutMs, timedOut) =>
     new Promise((resolve, reject) => {
       const id = ++next;
       const timer = setTimeout(() => {
         waiting.delete(id);
-        reject(new ServiceError('NOT_READY', 'metrics of the workers: no answer from the primary process'));
-      }, 7000);
+        reject(timedOut());
+      }, timeoutMs);
       timer.unref();
-      waiting.set(id, {
-        resolve: (text) => {
-          clearTimeout(timer);
-          resolve(text);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
+      waiting.set(id, (answer) => {
+        clearTimeout(timer);
+        resolve(answer);
       });
-      const ask: MetricsAsk = { type: METRICS_ASK, id };
-      cluster.worker?.send(ask);
+      cluster.worker?.send(question(id));
     });
 }
 
@@ -82,35 +86,15 @@ export type TrustFetchAnswer =
 
 /** In a worker: list fetches go to the primary, which fetches each list once for all workers. */
 export function workerSharedTrust(timeoutMs: number): SharedTrust {
-  const waiting = new Map<number, { resolve: (r: BoundedFetchResult) => void; reject: (e: FetchError) => void }>();
-  let next = 0;
-  process.on('message', (message: unknown) => {
-    if (!isAnswer(message)) return;
-    const w = waiting.get(message.id);
-    if (w === undefined) return;
-    waiting.delete(message.id);
-    if (message.ok) w.resolve(message.result);
-    else w.reject(new FetchError(message.kind, message.message));
-  });
+  const ask = primaryAsker<TrustFetchAnswer>(TRUST_FETCHED);
   const via =
     (policy: TrustFetchAsk['policy']): BoundedFetch =>
-    (url, accept) =>
-      new Promise((resolve, reject) => {
-        const id = ++next;
-        // The primary's own fetch is bounded by the same timeout; this one covers a primary that does not answer.
-        const timer = setTimeout(() => {
-          waiting.delete(id);
-          reject(new FetchError('unavailable', `${url}: no answer from the primary process`));
-        }, 2 * timeoutMs + 1000);
-        timer.unref();
-        const settle = <T>(f: (v: T) => void) => (v: T) => {
-          clearTimeout(timer);
-          f(v);
-        };
-        waiting.set(id, { resolve: settle(resolve), reject: settle(reject) });
-        const ask: TrustFetchAsk = { type: TRUST_FETCH, id, policy, url, accept };
-        cluster.worker?.send(ask);
-      });
+    async (url, accept) => {
+      // The primary's own fetch is bounded by the same timeout; this one covers a primary that does not answer.
+      const answer = await ask((id): TrustFetchAsk => ({ type: TRUST_FETCH, id, policy, url, accept }), 2 * timeoutMs + 1000, () => new FetchError('unavailable', `${url}: no answer from the primary process`));
+      if (!answer.ok) throw new FetchError(answer.kind, answer.message);
+      return answer.result;
+    };
   return {
     fetch: via('lists'),
     fetchPointed: via('pointed'),
@@ -120,8 +104,4 @@ export function workerSharedTrust(timeoutMs: number): SharedTrust {
       });
     },
   };
-}
-
-function isAnswer(message: unknown): message is TrustFetchAnswer {
-  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === TRUST_FETCHED;
 }
