@@ -16,6 +16,7 @@ import { balancedFetch, rpCall, startServiceProcess, walletFile, walletTrustFor,
 import { hashApiKey } from '../../src/config/rp-clients.ts';
 import { newStoreKey } from '../../src/store/encrypt-at-rest.ts';
 import { useRedisCluster } from '../helpers/redis-cluster.ts';
+import { metricValue } from '../helpers/prometheus.ts';
 import { runWallet } from '../../src/wallet/wallet.ts';
 import type { TrustStore } from '../../src/trust/types.ts';
 
@@ -115,7 +116,7 @@ describe.each(stores)('webhooks on expiry, $name', (backend) => {
     expect(forTx(tx.id)).toHaveLength(1);
     // Counted: the audit event of each expiry.
     const metrics = await (await fetch(`${svc.url}/metrics`)).text();
-    expect(Number(/verifier_events_total\{event="transaction_expired",use_case="pid-basic",code=""\} (\d+)/.exec(metrics)?.[1] ?? 0)).toBeGreaterThanOrEqual(2);
+    expect(metricValue(metrics, 'verifier_events_total{event="transaction_expired",use_case="pid-basic",code=""}') ?? 0).toBeGreaterThanOrEqual(2);
   });
 
   it('a verified transaction is pushed as verified and never followed by an `expired` event', async () => {

@@ -21,6 +21,7 @@ import { newStoreKey } from '../../src/store/encrypt-at-rest.ts';
 import { useRedisCluster } from '../helpers/redis-cluster.ts';
 import { runWallet } from '../../src/wallet/wallet.ts';
 import type { TrustStore } from '../../src/trust/types.ts';
+import { metricValue } from '../helpers/prometheus.ts';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 
@@ -130,7 +131,7 @@ describe.each(stores)('signed webhooks, $name', (backend) => {
   const bodyOf = (r: Received): Record<string, unknown> => (r.headers['content-type'] === 'application/jwt' ? (JSON.parse(Buffer.from(r.body.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>) : (JSON.parse(r.body) as Record<string, unknown>));
   const metric = async (outcome: string): Promise<number> => {
     const text = await (await fetch(`${svc.url}/metrics`)).text();
-    return Number(new RegExp(`verifier_webhook_deliveries_total\\{outcome="${outcome}"\\} (\\d+)`).exec(text)?.[1] ?? 'NaN');
+    return metricValue(text, `verifier_webhook_deliveries_total{outcome="${outcome}"}`) ?? Number.NaN;
   };
 
   it('JWS: the event verifies against the published JWKS, names the transaction and no claim; the RP then reads the result', async () => {

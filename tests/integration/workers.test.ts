@@ -14,6 +14,7 @@ import { createFixtureDirs, removeDir } from '../helpers/test-service.ts';
 import { useRedisServer } from '../helpers/redis-server.ts';
 import { balancedFetch, rpCall, runServiceToExit, startServiceProcess, walletFile, walletTrustFor, type ServiceProcess } from '../helpers/service-process.ts';
 import { startLocalHttpServer } from '../helpers/local-http-server.ts';
+import { metricValue } from '../helpers/prometheus.ts';
 import { runWallet } from '../../src/wallet/wallet.ts';
 import { newStoreKey } from '../../src/store/encrypt-at-rest.ts';
 import type { TrustStore } from '../../src/trust/types.ts';
@@ -208,12 +209,6 @@ describe('WORKERS=2: start', () => {
 });
 
 /** Worker number → process id, of every worker the primary reported listening. */
-/** The value of one sample line of a Prometheus text exposition (`name{labels}` exactly as written). */
-function metricValue(text: string, sample: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
-  return line === undefined ? undefined : Number(line.slice(sample.length + 1));
-}
-
 function workersListening(svc: ServiceProcess): Map<number, number> {
   const out = new Map<number, number>();
   for (const l of svc.logs()) if (l['msg'] === 'worker listening' && typeof l['worker'] === 'number' && typeof l['pid'] === 'number') out.set(l['worker'], l['pid']);
