@@ -235,6 +235,20 @@ describe('checkNeverDisclosable, rule by rule', () => {
     expect(() => checkNeverDisclosable(mixed, { payload: { p: {} }, disclosedPaths: [['p', 'name']], undisclosedDigestPaths: [] })).not.toThrow();
     expect(() => checkNeverDisclosable(mixed, { payload: { p: {} }, disclosedPaths: [], undisclosedDigestPaths: [['p']] })).toThrow(VerificationError);
   });
+  it('refuses a digest with no disclosure in an array whose elements are never, even where allowed members live inside the elements', () => {
+    // Not sealed (an element's note is allowed), so only the array-element rule sees a withheld element.
+    const listed: CredentialTypeRules = {
+      statusRequired: false,
+      claims: [
+        { path: ['list'], sd: 'never', mandatory: true },
+        { path: ['list', null], sd: 'never', mandatory: true },
+        { path: ['list', null, 'note'], sd: 'allowed', mandatory: false },
+      ],
+    };
+    const payload = { list: [{ id: 'a' }] };
+    expect(() => checkNeverDisclosable(listed, { payload, disclosedPaths: [['list', 0, 'note']], undisclosedDigestPaths: [['list', 0]] })).not.toThrow();
+    expect(() => checkNeverDisclosable(listed, { payload, disclosedPaths: [], undisclosedDigestPaths: [['list']] })).toThrow(VerificationError);
+  });
   it('refuses a mandatory never member absent beside a digest with no disclosure, and leaves its absence alone otherwise', () => {
     expect(check([], [['party']], { party: {}, limits: {}, tags: [] })).toThrow(VerificationError);
     expect(check([], [], { party: {}, limits: {}, tags: [] })).not.toThrow();
