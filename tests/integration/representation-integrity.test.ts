@@ -3,6 +3,8 @@
  * that the type's metadata marks `sd: never`, or left out the status reference, gives no role — the
  * presentation is discarded with its code (the PID and the other mandates stand) and the session
  * lists it under the refused representations. The same mandate issued honestly gives the role.
+ * For every representation type, the developer wallet's `--misbehave` flags (`disclosable-authority`,
+ * `withhold-valid-until`, `withhold-constraints`, `no-status`) present the fixture's hostile copies.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,9 +16,10 @@ import { issueRepresentationCredential } from '../../src/issuer/issue-representa
 import { loadIssuedCert, x5cOf, type IssuedCert } from '../../src/issuer/pki.ts';
 import { REPRESENTATION_STATUS_LIST_URI } from '../../src/issuer/representation-fixtures.ts';
 import { testPersons } from '../../src/issuer/test-persons.ts';
-import { vctOfKind } from '../../src/portal/representation/representation-types.ts';
+import { vctOfKind, type RepresentationKind } from '../../src/portal/representation/representation-types.ts';
 import type { Authority } from '../../src/portal/representation/z-representation.ts';
 import type { WalletMisbehaviour } from '../../src/wallet/wallet.ts';
+import { parseMisbehaveFlags } from '../../src/cli/wallet-command.ts';
 import { startPortalService, type PortalTestService } from '../helpers/portal-service.ts';
 import { createFixtureDirs, removeDir } from '../helpers/test-service.ts';
 
@@ -130,5 +133,84 @@ describe('a mandate can never be widened by what its holder withholds', () => {
     expect(o.discarded).toContainEqual({ query_id: 'power_of_attorney', code: 'STATUS_REFERENCE_MISSING' });
     expect(poaRoles(o)).toHaveLength(0);
     expect(o.rejected).toContainEqual(expect.objectContaining({ code: 'STATUS_REFERENCE_MISSING' }));
+  });
+});
+
+/**
+ * Lukas's company mandate from Cecilias Café AB, as the wallet file holds it: the honest credential
+ * and its hostile issuer's copies (no fixture person holds a company mandate; the mandates service
+ * grants them), built as the fixture generator builds the others.
+ */
+async function lukasWithCompanyMandate(): Promise<WalletFile> {
+  const holder = await generateKeyPair('ES256', { extractable: true });
+  const now = Math.floor(Date.now() / 1000);
+  const idx = freeIndices.shift();
+  if (idx === undefined) throw new Error('no free status index');
+  const authority: Authority = {
+    kind: 'foretagsfullmakt',
+    legal_basis: 'Avtalslagen (1915:218) 2 kap.',
+    scope: ['se.bolagsverket.adressandring'],
+    constraints: [{ type: 'no_sub_delegation', description: 'Får inte överlåtas.' }],
+    valid_from: '2020-01-01',
+    valid_until: daysFromNow(365),
+    reference: 'FF-TEST-1',
+    sub_delegation: false,
+  };
+  const issue = async (hostile: { extraDisclosable?: IssueClaimPath[]; noStatus?: boolean } = {}) =>
+    issueRepresentationCredential({
+      kind: 'company_mandate',
+      represented: { organisation_number: '5591234561', legal_name: 'Cecilias Café AB', legal_form: 'AB' },
+      representative: natural('lukas'),
+      authority,
+      issuerKey: issuer.privateKey,
+      x5c: x5cOf(issuer),
+      iss: 'https://representation-issuer.test.eudi.example',
+      holderJwk: await exportJWK(holder.publicKey),
+      iat: now,
+      exp: now + 86_400,
+      ...(hostile.noStatus !== true && { status: { idx, uri: REPRESENTATION_STATUS_LIST_URI } }),
+      ...(hostile.extraDisclosable !== undefined && { extraDisclosable: hostile.extraDisclosable }),
+    });
+  const everyAuthorityMember: IssueClaimPath[] = [...Object.keys(authority).map((k) => ['authority', k]), ['authority', 'scope', 0], ['authority', 'constraints', 0]];
+  const credential: SdJwtWalletCredential = { id: 'company-mandate-cafe', format: 'dc+sd-jwt', vct: vctOfKind.company_mandate, sd_jwt: await issue(), holder_private_jwk: await exportJWK(holder.privateKey) };
+  const wallet = await t.wallet('lukas');
+  return {
+    ...wallet,
+    credentials: [...wallet.credentials, credential],
+    test_variants: [
+      { ...credential, sd_jwt: await issue({ extraDisclosable: everyAuthorityMember }), test_variant: 'disclosable-authority', variant_of: credential.id },
+      { ...credential, sd_jwt: await issue({ noStatus: true }), test_variant: 'no-status', variant_of: credential.id },
+    ],
+  };
+}
+
+/** A holder of each representation type, and the developer wallet's flags that apply to it. */
+const HOLDERS: ReadonlyArray<{ kind: RepresentationKind; wallet: () => Promise<WalletFile>; withhold: readonly string[] }> = [
+  { kind: 'power_of_attorney', wallet: () => t.wallet('erik'), withhold: ['withhold-valid-until', 'withhold-constraints'] },
+  { kind: 'guardianship', wallet: () => t.wallet('anna'), withhold: ['withhold-valid-until'] },
+  { kind: 'trusteeship', wallet: () => t.wallet('jonas'), withhold: ['withhold-constraints'] },
+  { kind: 'company_signatory', wallet: () => t.wallet('cecilia'), withhold: [] },
+  { kind: 'company_mandate', wallet: lukasWithCompanyMandate, withhold: ['withhold-valid-until', 'withhold-constraints'] },
+];
+
+const rolesOf = (o: Outcome, kind: RepresentationKind) => o.roles.filter((r) => r.kind === kind);
+
+describe.each(HOLDERS)('$kind, through the server and the developer wallet (--misbehave)', ({ kind, wallet, withhold }) => {
+  it('control: without a flag the fixture credential gives the role', async () => {
+    expect(rolesOf(await login(await wallet()), kind).length).toBeGreaterThan(0);
+  });
+
+  it.each(['disclosable-authority', ...withhold])('--misbehave %s: no role, the credential is refused with CLAIM_NOT_DISCLOSABLE and listed as refused', async (flag) => {
+    const o = await login(await wallet(), parseMisbehaveFlags(flag));
+    expect(o.discarded).toContainEqual({ query_id: kind, code: 'CLAIM_NOT_DISCLOSABLE' });
+    expect(rolesOf(o, kind)).toHaveLength(0);
+    expect(o.rejected).toContainEqual(expect.objectContaining({ credential_type: vctOfKind[kind], code: 'CLAIM_NOT_DISCLOSABLE' }));
+  });
+
+  it('--misbehave no-status: no role, the credential is refused with STATUS_REFERENCE_MISSING and listed as refused', async () => {
+    const o = await login(await wallet(), parseMisbehaveFlags('no-status'));
+    expect(o.discarded).toContainEqual({ query_id: kind, code: 'STATUS_REFERENCE_MISSING' });
+    expect(rolesOf(o, kind)).toHaveLength(0);
+    expect(o.rejected).toContainEqual(expect.objectContaining({ credential_type: vctOfKind[kind], code: 'STATUS_REFERENCE_MISSING' }));
   });
 });
