@@ -6,7 +6,7 @@
  * For every representation type, the developer wallet's `--misbehave` flags (`disclosable-authority`,
  * `withhold-valid-until`, `withhold-constraints`, `no-status`) present the fixture's hostile copies.
  */
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,7 +128,7 @@ describe('a mandate can never be widened by what its holder withholds', () => {
     expect(poaRoles(o)).toHaveLength(0);
   });
 
-  it('a power of attorney without a status reference: no role, STATUS_REFERENCE_MISSING, whatever the status policy', async () => {
+  it('a power of attorney without a status reference: no role, STATUS_REFERENCE_MISSING', async () => {
     const o = await login(await lukasWithMandate({ withStatus: false }));
     expect(o.discarded).toContainEqual({ query_id: 'power_of_attorney', code: 'STATUS_REFERENCE_MISSING' });
     expect(poaRoles(o)).toHaveLength(0);
@@ -212,5 +212,34 @@ describe.each(HOLDERS)('$kind, through the server and the developer wallet (--mi
     expect(o.discarded).toContainEqual({ query_id: kind, code: 'STATUS_REFERENCE_MISSING' });
     expect(rolesOf(o, kind)).toHaveLength(0);
     expect(o.rejected).toContainEqual(expect.objectContaining({ credential_type: vctOfKind[kind], code: 'STATUS_REFERENCE_MISSING' }));
+  });
+});
+
+describe('a representation credential without a status reference is refused whatever the use case\'s status policy', () => {
+  let lenient: PortalTestService;
+  beforeAll(async () => {
+    // login-portal as a use case that accepts an unknown status and keeps roles whose status is unknown.
+    const useCases = await mkdtemp(join(dirs.root, 'use-cases-'));
+    for (const name of await readdir('presentation-definitions')) await copyFile(join('presentation-definitions', name), join(useCases, name));
+    const loginPortal = JSON.parse(await readFile(join(useCases, 'login-portal.json'), 'utf8')) as { portal: Record<string, unknown> };
+    await writeFile(join(useCases, 'login-portal.json'), JSON.stringify({ ...loginPortal, status_policy: 'accept_unknown', portal: { ...loginPortal.portal, status_unknown: 'accept' } }));
+    lenient = await startPortalService(dirs, { USE_CASE_DIR: useCases });
+  });
+  afterAll(async () => {
+    await lenient.stop();
+  });
+
+  it('status_policy accept_unknown, status_unknown accept: control gives the role, --misbehave no-status is refused with STATUS_REFERENCE_MISSING', async () => {
+    const erik = await lenient.wallet('erik');
+    const honest = await lenient.present('login-portal', erik);
+    expect(honest.run.responseStatus).toBe(200);
+    expect(((await lenient.call('POST', '/v1/sessions', { transaction_id: honest.transactionId })).body['roles'] as Array<{ kind: string }>).map((r) => r.kind)).toContain('power_of_attorney');
+
+    const { transactionId, run } = await lenient.present('login-portal', erik, { misbehave: parseMisbehaveFlags('no-status') });
+    expect(run.responseStatus).toBe(200);
+    expect((await lenient.call('GET', `/v1/presentations/${transactionId}`)).body['discarded_presentations']).toContainEqual({ query_id: 'power_of_attorney', code: 'STATUS_REFERENCE_MISSING' });
+    const created = await lenient.call('POST', '/v1/sessions', { transaction_id: transactionId });
+    expect((created.body['roles'] as Array<{ kind: string }>).map((r) => r.kind)).not.toContain('power_of_attorney');
+    expect(created.body['rejected_representations']).toContainEqual(expect.objectContaining({ credential_type: vctOfKind.power_of_attorney, code: 'STATUS_REFERENCE_MISSING' }));
   });
 });
