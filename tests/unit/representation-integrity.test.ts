@@ -381,6 +381,21 @@ function reach(credential: VerifiedCredential) {
   };
 }
 
+describe('every claim the type metadata marks never-disclosable, for every representation type', () => {
+  it.each(representationKinds)('%s: each one issued as a disclosure is refused with CLAIM_NOT_DISCLOSABLE, sent or withheld', async (kind) => {
+    const { represented, authority } = FULL[kind];
+    const acceptedVcts = [vctOfKind[kind]];
+    const paths = hostilePaths(kind, represented, authority);
+    expect(paths.length).toBeGreaterThan(15);
+    for (const path of paths) {
+      const issued = await issue({ kind, represented, authority, extraDisclosable: [path] });
+      const sent = await presentSdJwtVc(issued, { claimPaths: [[path[0] ?? ''], ...ALL_PATHS], holderKey: holder.privateKey, nonce: NONCE, audience: AUDIENCE, iat: NOW_S });
+      await rejects(verify(sent, { acceptedVcts }), 'CLAIM_NOT_DISCLOSABLE');
+      await rejects(verify(await present(issued, [path]), { acceptedVcts }), 'CLAIM_NOT_DISCLOSABLE');
+    }
+  });
+});
+
 describe('property: withholding never widens a mandate, for every representation type', () => {
   it('the hostile paths come from the type metadata and reach into the arrays of every type', () => {
     for (const kind of representationKinds) {
