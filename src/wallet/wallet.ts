@@ -167,9 +167,10 @@ export async function runWallet(authorizationRequestUri: string, opts: WalletOpt
   };
 }
 
-/** The wallet's credentials, each replaced by its hostile copy of kind `variant` where it has one. */
+/** The wallet's credentials, each replaced by its hostile copy of kind `variant` where it has one (at least one must). */
 export function heldCredentials(wallet: WalletFile, variant: SdJwtTestVariant | undefined): readonly WalletCredential[] {
   if (variant === undefined) return wallet.credentials;
+  if (!(wallet.test_variants ?? []).some((v) => v.test_variant === variant)) throw new Error(`the wallet file holds no "${variant}" copy of any credential (test_variants); regenerate the fixtures`);
   return wallet.credentials.map((c) => wallet.test_variants?.find((v) => v.variant_of === c.id && v.test_variant === variant) ?? c);
 }
 

@@ -108,7 +108,7 @@ describe('a mandate can never be widened by what its holder withholds', () => {
     expect(poaRoles(o)[0]).toMatchObject({ valid_until: daysFromNow(365), constraints: [{ type: 'no_sub_delegation' }] });
   });
 
-  it('an ended mandate whose end date was issued disclosable and is withheld (--misbehave withhold-valid-until): no role, CLAIM_NOT_DISCLOSABLE', async () => {
+  it('an ended mandate whose end date was issued disclosable and is withheld by the wallet: no role, CLAIM_NOT_DISCLOSABLE', async () => {
     const wallet = await lukasWithMandate({ authority: { valid_until: daysFromNow(-1) }, extraDisclosable: [['authority', 'valid_until']] });
     const o = await login(wallet, { withhold: [['authority', 'valid_until']] });
     expect(o.discarded).toContainEqual({ query_id: 'power_of_attorney', code: 'CLAIM_NOT_DISCLOSABLE' });
@@ -116,7 +116,7 @@ describe('a mandate can never be widened by what its holder withholds', () => {
     expect(o.rejected).toContainEqual(expect.objectContaining({ credential_type: vctOfKind.power_of_attorney, code: 'CLAIM_NOT_DISCLOSABLE' }));
   });
 
-  it('a constraint issued as an array-element disclosure and withheld (--misbehave withhold-constraints): no role, CLAIM_NOT_DISCLOSABLE', async () => {
+  it('a constraint issued as an array-element disclosure and withheld by the wallet: no role, CLAIM_NOT_DISCLOSABLE', async () => {
     const o = await login(await lukasWithMandate({ extraDisclosable: [['authority', 'constraints', 0]] }), { withhold: [['authority', 'constraints', null]] });
     expect(o.discarded).toContainEqual({ query_id: 'power_of_attorney', code: 'CLAIM_NOT_DISCLOSABLE' });
     expect(poaRoles(o)).toHaveLength(0);
