@@ -382,12 +382,13 @@ function reach(credential: VerifiedCredential) {
 }
 
 describe('every claim the type metadata marks never-disclosable, for every representation type', () => {
-  it.each(representationKinds)('%s: each one issued as a disclosure is refused with CLAIM_NOT_DISCLOSABLE, sent or withheld', async (kind) => {
+  it.each(representationKinds)('%s: each one issued as a disclosure is refused with CLAIM_NOT_DISCLOSABLE, sent or withheld, and so is one below them', async (kind) => {
     const { represented, authority } = FULL[kind];
     const acceptedVcts = [vctOfKind[kind]];
     const paths = hostilePaths(kind, represented, authority);
     expect(paths.length).toBeGreaterThan(15);
-    for (const path of paths) {
+    // And deeper than the metadata names: a member inside a constraint element (authority is sealed at any depth).
+    for (const path of [...paths, ['authority', 'constraints', 0, 'type']]) {
       const issued = await issue({ kind, represented, authority, extraDisclosable: [path] });
       const sent = await presentSdJwtVc(issued, { claimPaths: [[path[0] ?? ''], ...ALL_PATHS], holderKey: holder.privateKey, nonce: NONCE, audience: AUDIENCE, iat: NOW_S });
       await rejects(verify(sent, { acceptedVcts }), 'CLAIM_NOT_DISCLOSABLE');
