@@ -26,9 +26,12 @@ const FLAGS: Record<string, WalletMisbehaviour> = {
   'duplicate-disclosure': { duplicateDisclosure: true },
   'unreferenced-disclosure': { extraUnreferencedDisclosure: true },
   'tamper-disclosure': { tamperDisclosure: true },
-  // withhold what a representation credential must never make disclosable, if its issuer did
-  'withhold-valid-until': { withhold: [['authority', 'valid_until']] },
-  'withhold-constraints': { withhold: [['authority', 'constraints', null]] },
+  // representation credentials from a hostile issuer (fixture copies): authority made disclosable, and
+  // sent or withheld; or no status reference
+  'disclosable-authority': { testVariant: 'disclosable-authority' },
+  'withhold-valid-until': { testVariant: 'disclosable-authority', withhold: [['authority', 'valid_until']] },
+  'withhold-constraints': { testVariant: 'disclosable-authority', withhold: [['authority', 'constraints', null]] },
+  'no-status': { testVariant: 'no-status' },
   'wrong-state': { wrongState: true },
   'no-encryption': { skipEncryption: true },
   a256gcm: { enc: 'A256GCM' },
@@ -49,6 +52,17 @@ const FLAGS: Record<string, WalletMisbehaviour> = {
 /** The --misbehave flags, in the order the usage lists them. */
 export const MISBEHAVE_FLAGS: readonly string[] = Object.keys(FLAGS);
 
+/** The misbehaviour named by `--misbehave a,b,…`. @throws {UsageError} on an unknown flag. */
+export function parseMisbehaveFlags(list: string): WalletMisbehaviour {
+  const misbehave: WalletMisbehaviour = {};
+  for (const flag of list.split(',').filter((f) => f !== '')) {
+    const m = FLAGS[flag];
+    if (m === undefined) throw new UsageError(`unknown --misbehave flag "${flag}"; the flags are ${MISBEHAVE_FLAGS.join(', ')}`);
+    Object.assign(misbehave, m);
+  }
+  return misbehave;
+}
+
 export async function walletCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -67,12 +81,7 @@ export async function walletCommand(argv: string[]): Promise<number> {
     },
   });
   const config = loadConfig();
-  const misbehave: WalletMisbehaviour = {};
-  for (const flag of (values.misbehave ?? '').split(',').filter((f) => f !== '')) {
-    const m = FLAGS[flag];
-    if (m === undefined) throw new UsageError(`unknown --misbehave flag "${flag}"; the flags are ${MISBEHAVE_FLAGS.join(', ')}`);
-    Object.assign(misbehave, m);
-  }
+  const misbehave = parseMisbehaveFlags(values.misbehave ?? '');
   if (values.demo !== undefined && positionals.length > 0 && !values['dc-api'] && !values['annex-c']) throw new UsageError('give either an openid4vp:// URI or --demo <use-case>, not both');
   if (values.demo === undefined && values['same-device']) throw new UsageError('--same-device goes with --demo');
   if (values.demo === undefined && values['direct-post']) throw new UsageError('--direct-post goes with --demo');

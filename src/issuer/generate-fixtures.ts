@@ -45,6 +45,19 @@ export interface SdJwtWalletCredential {
   readonly holder_private_jwk: JsonWebKey;
 }
 
+/**
+ * What a hostile issuer did to a representation credential against its type's metadata:
+ * `disclosable-authority` issued every member and element of `authority` as a disclosure,
+ * `no-status` left out the status reference (docs/representation.md).
+ */
+export type SdJwtTestVariant = 'disclosable-authority' | 'no-status';
+
+/** A hostile copy of the wallet credential `variant_of`, presented instead of it only under a developer-wallet misbehaviour flag. */
+export interface SdJwtTestVariantCredential extends SdJwtWalletCredential {
+  readonly test_variant: SdJwtTestVariant;
+  readonly variant_of: string;
+}
+
 export interface MdocWalletCredential {
   readonly id: string;
   readonly format: 'mso_mdoc';
@@ -62,10 +75,12 @@ export type WalletCredential = SdJwtWalletCredential | MdocWalletCredential;
 export interface WalletFile {
   readonly person: TestPerson;
   readonly credentials: readonly WalletCredential[];
+  /** Hostile copies of some credentials, for the developer wallet's misbehaviour flags only. */
+  readonly test_variants?: readonly SdJwtTestVariantCredential[];
 }
 
 /** Bumped when the fixtures gain content, so that older ones are regenerated. */
-export const FIXTURES_VERSION = 4;
+export const FIXTURES_VERSION = 5;
 
 export interface FixturesManifest {
   readonly version: typeof FIXTURES_VERSION;
@@ -145,6 +160,7 @@ export async function generateFixtures(fixturesDir: string, trustListDir: string
     const wallet: WalletFile = {
       person,
       credentials: [await issuePid(person, pidIssuer, now, validUntil, pidStatusIndices.next()), ...(await mdoc.credentialsFor(person)), ...(representation.credentialsByPerson.get(person.id) ?? [])],
+      ...(representation.variantsByPerson.has(person.id) && { test_variants: representation.variantsByPerson.get(person.id) }),
     };
     await writeFile(join(fixturesDir, 'wallet', `${person.id}.json`), `${JSON.stringify(wallet, null, 2)}\n`);
   }

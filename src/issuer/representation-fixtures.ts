@@ -17,7 +17,9 @@
  * Every credential carries a `status` reference into the status list: its URI is
  * `https://representation-issuer.test.eudi.example/status-lists/1`; the token is written under
  * `status/` so that a development status resolver (or a test server) can serve it. Indices are
- * random and distinct (HAIP: unpredictable). Development and tests only.
+ * random and distinct (HAIP: unpredictable). Each credential also has two hostile copies in its
+ * holder's wallet file (`test_variants`: every member of `authority` disclosable, or no status), which
+ * the developer wallet presents only under a `--misbehave` flag. Development and tests only.
  */
 import { randomInt } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -26,14 +28,14 @@ import { deflateSync } from 'node:zlib';
 import { exportJWK, generateKeyPair } from 'jose';
 import { createLeafCert, createRootCa, privateKeyPem, x5cOf, type IssuedCert } from './pki.ts';
 import { buildLote, signLote } from './trust-list-writer.ts';
-import { signCompactJws } from './issue-sd-jwt-vc.ts';
+import { signCompactJws, type IssueClaimPath } from './issue-sd-jwt-vc.ts';
 import { issueRepresentationCredential } from './issue-representation.ts';
 import { testOrganisations, testPersons, type TestPerson } from './test-persons.ts';
 import { generateEuPidFixtures } from './eu-pid-fixtures.ts';
 import { localServiceTypes } from '../trust/service-types.ts';
 import { vctOfKind, type RepresentationKind } from '../portal/representation/representation-types.ts';
 import type { Authority, LegalPerson, NaturalPerson } from '../portal/representation/z-representation.ts';
-import type { SdJwtWalletCredential, WalletFile } from './generate-fixtures.ts';
+import type { SdJwtTestVariantCredential, SdJwtWalletCredential, WalletFile } from './generate-fixtures.ts';
 
 export const REPRESENTATION_ISSUER_HOST = 'representation-issuer.test.eudi.example';
 export const REPRESENTATION_STATUS_LIST_URI = `https://${REPRESENTATION_ISSUER_HOST}/status-lists/1`;
@@ -72,6 +74,8 @@ export interface RepresentationFixture {
 export interface RepresentationFixtures {
   /** Representation credentials to add to the wallet files of the test persons, by person id. */
   readonly credentialsByPerson: ReadonlyMap<string, readonly SdJwtWalletCredential[]>;
+  /** Hostile copies of those credentials (`disclosable-authority`, `no-status`) for the wallet's misbehaviour flags, by person id. */
+  readonly variantsByPerson: ReadonlyMap<string, readonly SdJwtTestVariantCredential[]>;
   /** Wallet files of persons outside `testPersons` (EU citizens with a non-Swedish PID). */
   readonly extraWallets: readonly WalletFile[];
   readonly fixtures: readonly RepresentationFixture[];
@@ -223,6 +227,7 @@ export async function generateRepresentationFixtures(input: RepresentationFixtur
   const planned = plans(now);
   const indices = distinctRandomIndices(planned.length, STATUS_LIST_SIZE);
   const byPerson = new Map<string, SdJwtWalletCredential[]>();
+  const variantsByPerson = new Map<string, SdJwtTestVariantCredential[]>();
   const fixtures: RepresentationFixture[] = [];
   const iat = Math.floor(now.getTime() / 1000);
   for (const [n, plan] of planned.entries()) {
@@ -231,21 +236,29 @@ export async function generateRepresentationFixtures(input: RepresentationFixtur
     const represented: NaturalPerson | LegalPerson =
       organisation === undefined ? natural(personById(plan.represented)) : { organisation_number: organisation.organisation_number, legal_name: organisation.legal_name, legal_form: organisation.legal_form };
     const holder = await generateKeyPair('ES256', { extractable: true });
-    const sdJwt = await issueRepresentationCredential({
-      kind: plan.kind,
-      represented,
-      representative: natural(personById(plan.holder)),
-      authority: plan.authority,
-      issuerKey: issuer.privateKey,
-      x5c: x5cOf(issuer),
-      iss: `https://${REPRESENTATION_ISSUER_HOST}`,
-      holderJwk: await exportJWK(holder.publicKey),
-      iat,
-      exp: Math.floor(input.validUntil.getTime() / 1000),
-      status,
-    });
-    const credential: SdJwtWalletCredential = { id: plan.id, format: 'dc+sd-jwt', vct: vctOfKind[plan.kind], sd_jwt: sdJwt, holder_private_jwk: await exportJWK(holder.privateKey) };
+    const issue = async (hostile: { extraDisclosable?: IssueClaimPath[]; noStatus?: boolean } = {}) =>
+      issueRepresentationCredential({
+        kind: plan.kind,
+        represented,
+        representative: natural(personById(plan.holder)),
+        authority: plan.authority,
+        issuerKey: issuer.privateKey,
+        x5c: x5cOf(issuer),
+        iss: `https://${REPRESENTATION_ISSUER_HOST}`,
+        holderJwk: await exportJWK(holder.publicKey),
+        iat,
+        exp: Math.floor(input.validUntil.getTime() / 1000),
+        ...(hostile.noStatus !== true && { status }),
+        ...(hostile.extraDisclosable !== undefined && { extraDisclosable: hostile.extraDisclosable }),
+      });
+    const credential: SdJwtWalletCredential = { id: plan.id, format: 'dc+sd-jwt', vct: vctOfKind[plan.kind], sd_jwt: await issue(), holder_private_jwk: await exportJWK(holder.privateKey) };
     byPerson.set(plan.holder, [...(byPerson.get(plan.holder) ?? []), credential]);
+    // The same mandate from a hostile issuer: every member and element of `authority` a disclosure, or no status reference.
+    const variants: SdJwtTestVariantCredential[] = [
+      { ...credential, sd_jwt: await issue({ extraDisclosable: authorityPaths(plan.authority) }), test_variant: 'disclosable-authority', variant_of: plan.id },
+      { ...credential, sd_jwt: await issue({ noStatus: true }), test_variant: 'no-status', variant_of: plan.id },
+    ];
+    variantsByPerson.set(plan.holder, [...(variantsByPerson.get(plan.holder) ?? []), ...variants]);
     fixtures.push({ person: plan.holder, credential_id: plan.id, vct: vctOfKind[plan.kind], kind: plan.kind, represented: plan.represented, state: plan.state, status });
   }
 
@@ -255,7 +268,15 @@ export async function generateRepresentationFixtures(input: RepresentationFixtur
   await writeFile(join(fixturesDir, 'representation.json'), `${JSON.stringify({ status_list: { uri: REPRESENTATION_STATUS_LIST_URI, file: REPRESENTATION_STATUS_LIST_FILE }, credentials: fixtures }, null, 2)}\n`);
 
   const extraWallets = await generateEuPidFixtures(input);
-  return { credentialsByPerson: byPerson, extraWallets, fixtures };
+  return { credentialsByPerson: byPerson, variantsByPerson, extraWallets, fixtures };
+}
+
+/** Every member of `authority`, and every element of its arrays, as a claim path. */
+function authorityPaths(authority: Authority): IssueClaimPath[] {
+  return Object.entries(authority).flatMap(([name, value]): IssueClaimPath[] => [
+    ['authority', name],
+    ...(Array.isArray(value) ? value.map((_, i): IssueClaimPath => ['authority', name, i]) : []),
+  ]);
 }
 
 function distinctRandomIndices(count: number, size: number): number[] {

@@ -58,8 +58,9 @@ export interface VerifierDeps {
   /**
    * Credential types with rules of their own, enforced on every presentation of that type
    * whichever use case asks (never-disclosable claims from Type Metadata, a required status).
+   * Required: no composition can leave the rules out (fail closed).
    */
-  readonly credentialTypeRules?: CredentialTypeRulesLookup;
+  readonly credentialTypeRules: CredentialTypeRulesLookup;
   /** Imported holder and device keys and parsed document signers, kept between presentations. */
   readonly formatCaches?: FormatCaches;
   /**

@@ -64,7 +64,7 @@ export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase
                 requireKeyBinding: credentialQuery.require_cryptographic_holder_binding !== false,
                 clockSkewSeconds: deps.settings.clockSkewSeconds,
                 kbMaxAgeSeconds: deps.settings.kbMaxAgeSeconds,
-                ...(deps.credentialTypeRules !== undefined && { typeRules: deps.credentialTypeRules }),
+                typeRules: deps.credentialTypeRules,
                 ...(deps.formatCaches !== undefined && { caches: deps.formatCaches }),
                 transactionData: transactionDataFor(tx, credentialQuery),
               }),

@@ -15,7 +15,7 @@ import { parseAuthorizationRequestUri } from './parse-authorization-request.ts';
 import { verifyRequestObject } from './verify-request-object.ts';
 import { checkVerifierInfo } from './check-verifier-info.ts';
 import { chooseClaimPaths } from './choose-claims.ts';
-import type { WalletFile, WalletCredential } from '../issuer/generate-fixtures.ts';
+import type { SdJwtTestVariant, WalletFile, WalletCredential } from '../issuer/generate-fixtures.ts';
 import type { TrustStore } from '../trust/types.ts';
 
 export interface WalletMisbehaviour extends PresentMisbehaviour, MdocPresentMisbehaviour {
@@ -33,6 +33,8 @@ export interface WalletMisbehaviour extends PresentMisbehaviour, MdocPresentMisb
   readonly replay?: boolean;
   /** Answer without checking the registration certificate in `verifier_info`. */
   readonly ignoreVerifierInfo?: boolean;
+  /** Present, for each credential that has one, its hostile copy of this kind (wallet file `test_variants`). */
+  readonly testVariant?: SdJwtTestVariant;
 }
 
 export interface WalletOptions {
@@ -92,6 +94,7 @@ export async function runWallet(authorizationRequestUri: string, opts: WalletOpt
   const state = req['state'] as string | undefined;
   const responseUri = String(req['response_uri']);
   const mb = opts.misbehave ?? {};
+  const held = heldCredentials(opts.wallet, mb.testVariant);
 
   let params: Record<string, unknown>;
   const shared: SharedClaim[] = [];
@@ -100,8 +103,8 @@ export async function runWallet(authorizationRequestUri: string, opts: WalletOpt
   } else {
     const vpToken: Record<string, string[]> = {};
     const dcql = req['dcql_query'] as { credentials: Array<Record<string, unknown>>; credential_sets?: Array<{ options: string[][]; required?: boolean }> };
-    for (const query of selectQueries(dcql, opts.wallet.credentials)) {
-      const credential = findCredential(query, opts.wallet.credentials, mb);
+    for (const query of selectQueries(dcql, held)) {
+      const credential = findCredential(query, held, mb);
       if (credential === undefined) throw new Error(`the wallet holds no credential for query "${String(query['id'])}"`);
       if (credential.format === 'mso_mdoc') {
         const elements = chooseMdocElements(query, credential);
@@ -112,7 +115,7 @@ export async function runWallet(authorizationRequestUri: string, opts: WalletOpt
       }
       // `multiple: true` (OpenID4VP 1.0 §6.1): every matching credential, e.g. one mandate per represented person.
       const vcts = (query['meta'] as { vct_values?: string[] } | undefined)?.vct_values ?? [];
-      const answering = query['multiple'] === true ? opts.wallet.credentials.filter((c) => c.format === 'dc+sd-jwt' && vcts.includes(c.vct)) : [credential];
+      const answering = query['multiple'] === true ? held.filter((c) => c.format === 'dc+sd-jwt' && vcts.includes(c.vct)) : [credential];
       const presentations: string[] = [];
       for (const held of answering) {
         if (held.format !== 'dc+sd-jwt') continue;
@@ -162,6 +165,13 @@ export async function runWallet(authorizationRequestUri: string, opts: WalletOpt
     ...(replay !== undefined && { replayStatus: replay.status, replayBody: replay.body }),
     postedForm: form,
   };
+}
+
+/** The wallet's credentials, each replaced by its hostile copy of kind `variant` where it has one (at least one must). */
+export function heldCredentials(wallet: WalletFile, variant: SdJwtTestVariant | undefined): readonly WalletCredential[] {
+  if (variant === undefined) return wallet.credentials;
+  if (!(wallet.test_variants ?? []).some((v) => v.test_variant === variant)) throw new Error(`the wallet file holds no "${variant}" copy of any credential (test_variants); regenerate the fixtures`);
+  return wallet.credentials.map((c) => wallet.test_variants?.find((v) => v.variant_of === c.id && v.test_variant === variant) ?? c);
 }
 
 /**

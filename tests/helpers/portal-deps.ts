@@ -21,6 +21,7 @@ import { MemorySessionStore } from '../../src/store/memory-session-store.ts';
 import { MemorySharingLogStore } from '../../src/store/memory-sharing-log-store.ts';
 import { MemoryTransactionStore } from '../../src/store/memory-transaction-store.ts';
 import { createTrustStore } from '../../src/trust/trust-store.ts';
+import { representationTypeRules } from '../../src/portal/representation/type-metadata.ts';
 import type { TrustCategory, TrustEvidence } from '../../src/trust/types.ts';
 import type { RpClient } from '../../src/config/rp-clients.ts';
 import { hashApiKey } from '../../src/config/rp-clients.ts';
@@ -154,6 +155,7 @@ export async function portalHarness(o: { roleStatus?: RoleStatusCheck } = {}): P
     useCases,
     identity: await verifierIdentity(),
     trust: () => createTrustStore([]),
+    credentialTypeRules: representationTypeRules,
     now: () => clock,
     settings: {
       publicBaseUrl: 'https://verifier.example',

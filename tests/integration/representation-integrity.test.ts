@@ -3,8 +3,10 @@
  * that the type's metadata marks `sd: never`, or left out the status reference, gives no role — the
  * presentation is discarded with its code (the PID and the other mandates stand) and the session
  * lists it under the refused representations. The same mandate issued honestly gives the role.
+ * For every representation type, the developer wallet's `--misbehave` flags (`disclosable-authority`,
+ * `withhold-valid-until`, `withhold-constraints`, `no-status`) present the fixture's hostile copies.
  */
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,9 +16,10 @@ import { issueRepresentationCredential } from '../../src/issuer/issue-representa
 import { loadIssuedCert, x5cOf, type IssuedCert } from '../../src/issuer/pki.ts';
 import { REPRESENTATION_STATUS_LIST_URI } from '../../src/issuer/representation-fixtures.ts';
 import { testPersons } from '../../src/issuer/test-persons.ts';
-import { vctOfKind } from '../../src/portal/representation/representation-types.ts';
+import { vctOfKind, type RepresentationKind } from '../../src/portal/representation/representation-types.ts';
 import type { Authority } from '../../src/portal/representation/z-representation.ts';
 import type { WalletMisbehaviour } from '../../src/wallet/wallet.ts';
+import { parseMisbehaveFlags } from '../../src/cli/wallet-command.ts';
 import { startPortalService, type PortalTestService } from '../helpers/portal-service.ts';
 import { createFixtureDirs, removeDir } from '../helpers/test-service.ts';
 
@@ -105,7 +108,7 @@ describe('a mandate can never be widened by what its holder withholds', () => {
     expect(poaRoles(o)[0]).toMatchObject({ valid_until: daysFromNow(365), constraints: [{ type: 'no_sub_delegation' }] });
   });
 
-  it('an ended mandate whose end date was issued disclosable and is withheld (--misbehave withhold-valid-until): no role, CLAIM_NOT_DISCLOSABLE', async () => {
+  it('an ended mandate whose end date was issued disclosable and is withheld by the wallet: no role, CLAIM_NOT_DISCLOSABLE', async () => {
     const wallet = await lukasWithMandate({ authority: { valid_until: daysFromNow(-1) }, extraDisclosable: [['authority', 'valid_until']] });
     const o = await login(wallet, { withhold: [['authority', 'valid_until']] });
     expect(o.discarded).toContainEqual({ query_id: 'power_of_attorney', code: 'CLAIM_NOT_DISCLOSABLE' });
@@ -113,7 +116,7 @@ describe('a mandate can never be widened by what its holder withholds', () => {
     expect(o.rejected).toContainEqual(expect.objectContaining({ credential_type: vctOfKind.power_of_attorney, code: 'CLAIM_NOT_DISCLOSABLE' }));
   });
 
-  it('a constraint issued as an array-element disclosure and withheld (--misbehave withhold-constraints): no role, CLAIM_NOT_DISCLOSABLE', async () => {
+  it('a constraint issued as an array-element disclosure and withheld by the wallet: no role, CLAIM_NOT_DISCLOSABLE', async () => {
     const o = await login(await lukasWithMandate({ extraDisclosable: [['authority', 'constraints', 0]] }), { withhold: [['authority', 'constraints', null]] });
     expect(o.discarded).toContainEqual({ query_id: 'power_of_attorney', code: 'CLAIM_NOT_DISCLOSABLE' });
     expect(poaRoles(o)).toHaveLength(0);
@@ -125,10 +128,118 @@ describe('a mandate can never be widened by what its holder withholds', () => {
     expect(poaRoles(o)).toHaveLength(0);
   });
 
-  it('a power of attorney without a status reference: no role, STATUS_REFERENCE_MISSING, whatever the status policy', async () => {
+  it('a power of attorney without a status reference: no role, STATUS_REFERENCE_MISSING', async () => {
     const o = await login(await lukasWithMandate({ withStatus: false }));
     expect(o.discarded).toContainEqual({ query_id: 'power_of_attorney', code: 'STATUS_REFERENCE_MISSING' });
     expect(poaRoles(o)).toHaveLength(0);
     expect(o.rejected).toContainEqual(expect.objectContaining({ code: 'STATUS_REFERENCE_MISSING' }));
+  });
+});
+
+/**
+ * Lukas's company mandate from Cecilias Café AB, as the wallet file holds it: the honest credential
+ * and its hostile issuer's copies (no fixture person holds a company mandate; the mandates service
+ * grants them), built as the fixture generator builds the others.
+ */
+async function lukasWithCompanyMandate(): Promise<WalletFile> {
+  const holder = await generateKeyPair('ES256', { extractable: true });
+  const now = Math.floor(Date.now() / 1000);
+  const idx = freeIndices.shift();
+  if (idx === undefined) throw new Error('no free status index');
+  const authority: Authority = {
+    kind: 'foretagsfullmakt',
+    legal_basis: 'Avtalslagen (1915:218) 2 kap.',
+    scope: ['se.bolagsverket.adressandring'],
+    constraints: [{ type: 'no_sub_delegation', description: 'Får inte överlåtas.' }],
+    valid_from: '2020-01-01',
+    valid_until: daysFromNow(365),
+    reference: 'FF-TEST-1',
+    sub_delegation: false,
+  };
+  const issue = async (hostile: { extraDisclosable?: IssueClaimPath[]; noStatus?: boolean } = {}) =>
+    issueRepresentationCredential({
+      kind: 'company_mandate',
+      represented: { organisation_number: '5591234561', legal_name: 'Cecilias Café AB', legal_form: 'AB' },
+      representative: natural('lukas'),
+      authority,
+      issuerKey: issuer.privateKey,
+      x5c: x5cOf(issuer),
+      iss: 'https://representation-issuer.test.eudi.example',
+      holderJwk: await exportJWK(holder.publicKey),
+      iat: now,
+      exp: now + 86_400,
+      ...(hostile.noStatus !== true && { status: { idx, uri: REPRESENTATION_STATUS_LIST_URI } }),
+      ...(hostile.extraDisclosable !== undefined && { extraDisclosable: hostile.extraDisclosable }),
+    });
+  const everyAuthorityMember: IssueClaimPath[] = [...Object.keys(authority).map((k) => ['authority', k]), ['authority', 'scope', 0], ['authority', 'constraints', 0]];
+  const credential: SdJwtWalletCredential = { id: 'company-mandate-cafe', format: 'dc+sd-jwt', vct: vctOfKind.company_mandate, sd_jwt: await issue(), holder_private_jwk: await exportJWK(holder.privateKey) };
+  const wallet = await t.wallet('lukas');
+  return {
+    ...wallet,
+    credentials: [...wallet.credentials, credential],
+    test_variants: [
+      { ...credential, sd_jwt: await issue({ extraDisclosable: everyAuthorityMember }), test_variant: 'disclosable-authority', variant_of: credential.id },
+      { ...credential, sd_jwt: await issue({ noStatus: true }), test_variant: 'no-status', variant_of: credential.id },
+    ],
+  };
+}
+
+/** A holder of each representation type, and the developer wallet's flags that apply to it. */
+const HOLDERS: ReadonlyArray<{ kind: RepresentationKind; wallet: () => Promise<WalletFile>; withhold: readonly string[] }> = [
+  { kind: 'power_of_attorney', wallet: () => t.wallet('erik'), withhold: ['withhold-valid-until', 'withhold-constraints'] },
+  { kind: 'guardianship', wallet: () => t.wallet('anna'), withhold: ['withhold-valid-until'] },
+  { kind: 'trusteeship', wallet: () => t.wallet('jonas'), withhold: ['withhold-constraints'] },
+  { kind: 'company_signatory', wallet: () => t.wallet('cecilia'), withhold: [] },
+  { kind: 'company_mandate', wallet: lukasWithCompanyMandate, withhold: ['withhold-valid-until', 'withhold-constraints'] },
+];
+
+const rolesOf = (o: Outcome, kind: RepresentationKind) => o.roles.filter((r) => r.kind === kind);
+
+describe.each(HOLDERS)('$kind, through the server and the developer wallet (--misbehave)', ({ kind, wallet, withhold }) => {
+  it('control: without a flag the fixture credential gives the role', async () => {
+    expect(rolesOf(await login(await wallet()), kind).length).toBeGreaterThan(0);
+  });
+
+  it.each(['disclosable-authority', ...withhold])('--misbehave %s: no role, the credential is refused with CLAIM_NOT_DISCLOSABLE and listed as refused', async (flag) => {
+    const o = await login(await wallet(), parseMisbehaveFlags(flag));
+    expect(o.discarded).toContainEqual({ query_id: kind, code: 'CLAIM_NOT_DISCLOSABLE' });
+    expect(rolesOf(o, kind)).toHaveLength(0);
+    expect(o.rejected).toContainEqual(expect.objectContaining({ credential_type: vctOfKind[kind], code: 'CLAIM_NOT_DISCLOSABLE' }));
+  });
+
+  it('--misbehave no-status: no role, the credential is refused with STATUS_REFERENCE_MISSING and listed as refused', async () => {
+    const o = await login(await wallet(), parseMisbehaveFlags('no-status'));
+    expect(o.discarded).toContainEqual({ query_id: kind, code: 'STATUS_REFERENCE_MISSING' });
+    expect(rolesOf(o, kind)).toHaveLength(0);
+    expect(o.rejected).toContainEqual(expect.objectContaining({ credential_type: vctOfKind[kind], code: 'STATUS_REFERENCE_MISSING' }));
+  });
+});
+
+describe('a representation credential without a status reference is refused whatever the use case\'s status policy', () => {
+  let lenient: PortalTestService;
+  beforeAll(async () => {
+    // login-portal as a use case that accepts an unknown status and keeps roles whose status is unknown.
+    const useCases = await mkdtemp(join(dirs.root, 'use-cases-'));
+    for (const name of await readdir('presentation-definitions')) await copyFile(join('presentation-definitions', name), join(useCases, name));
+    const loginPortal = JSON.parse(await readFile(join(useCases, 'login-portal.json'), 'utf8')) as { portal: Record<string, unknown> };
+    await writeFile(join(useCases, 'login-portal.json'), JSON.stringify({ ...loginPortal, status_policy: 'accept_unknown', portal: { ...loginPortal.portal, status_unknown: 'accept' } }));
+    lenient = await startPortalService(dirs, { USE_CASE_DIR: useCases });
+  });
+  afterAll(async () => {
+    await lenient.stop();
+  });
+
+  it('status_policy accept_unknown, status_unknown accept: control gives the role, --misbehave no-status is refused with STATUS_REFERENCE_MISSING', async () => {
+    const erik = await lenient.wallet('erik');
+    const honest = await lenient.present('login-portal', erik);
+    expect(honest.run.responseStatus).toBe(200);
+    expect(((await lenient.call('POST', '/v1/sessions', { transaction_id: honest.transactionId })).body['roles'] as Array<{ kind: string }>).map((r) => r.kind)).toContain('power_of_attorney');
+
+    const { transactionId, run } = await lenient.present('login-portal', erik, { misbehave: parseMisbehaveFlags('no-status') });
+    expect(run.responseStatus).toBe(200);
+    expect((await lenient.call('GET', `/v1/presentations/${transactionId}`)).body['discarded_presentations']).toContainEqual({ query_id: 'power_of_attorney', code: 'STATUS_REFERENCE_MISSING' });
+    const created = await lenient.call('POST', '/v1/sessions', { transaction_id: transactionId });
+    expect((created.body['roles'] as Array<{ kind: string }>).map((r) => r.kind)).not.toContain('power_of_attorney');
+    expect(created.body['rejected_representations']).toContainEqual(expect.objectContaining({ credential_type: vctOfKind.power_of_attorney, code: 'STATUS_REFERENCE_MISSING' }));
   });
 });

@@ -18,6 +18,7 @@ import { loadUseCases } from '../../src/use-cases/load-use-cases.ts';
 import type { UseCase } from '../../src/use-cases/z-use-case.ts';
 import { MemoryTransactionStore } from '../../src/store/memory-transaction-store.ts';
 import { createTrustStore } from '../../src/trust/trust-store.ts';
+import { representationTypeRules } from '../../src/portal/representation/type-metadata.ts';
 
 const BASE = 'https://verifier.example';
 const NOW = Date.UTC(2030, 0, 1, 12, 0, 0);
@@ -59,6 +60,7 @@ function makeDeps(settings: Partial<VerifierSettings> = {}): { deps: VerifierDep
     useCases,
     identity,
     trust: () => createTrustStore([]),
+    credentialTypeRules: representationTypeRules,
     now: () => NOW,
     settings: {
       publicBaseUrl: BASE,

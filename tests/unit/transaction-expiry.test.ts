@@ -20,6 +20,7 @@ import { loadUseCases } from '../../src/use-cases/load-use-cases.ts';
 import type { UseCase } from '../../src/use-cases/z-use-case.ts';
 import { MemoryTransactionStore } from '../../src/store/memory-transaction-store.ts';
 import { createTrustStore } from '../../src/trust/trust-store.ts';
+import { representationTypeRules } from '../../src/portal/representation/type-metadata.ts';
 
 const BASE = 'https://verifier.example';
 const T0 = Date.UTC(2030, 0, 1, 12, 0, 0);
@@ -53,6 +54,7 @@ beforeEach(() => {
     useCases,
     identity,
     trust: () => createTrustStore([]),
+    credentialTypeRules: representationTypeRules,
     now: () => now,
     webhookClients,
     settings: {
