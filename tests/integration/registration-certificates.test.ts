@@ -5,8 +5,10 @@
  * client and the use case. The request object carries the certificate in `verifier_info`, and the
  * developer wallet checks it as an ARF wallet does (or ignores it when told to misbehave).
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixtureDirs, removeDir, rp, startTestService, type TestService } from '../helpers/test-service.ts';
 import { hashApiKey } from '../../src/config/rp-clients.ts';
@@ -63,6 +65,23 @@ describe('a registration certificate that does not fit stops the service at star
   ];
   it.each(cases)('%s', async (_name, registration, message) => {
     await expect(startTestService(dirs, { RP_CLIENTS_FILE: await clientsFile(await registration()) })).rejects.toThrow(message);
+  });
+});
+
+describe('the command line', () => {
+  it('`serve` with a use case asking for more than its registration: one line naming client, use case, code and the claim, exit 78, no stack trace', async () => {
+    const narrow = await issue({ credentials: [{ format: 'dc+sd-jwt', meta: { vct_values: ['urn:eudi:pid:1'] }, claim: [{ path: ['given_name'] }] }] });
+    const data = await mkdtemp(join(dirs.root, 'data-cli-'));
+    const err = await promisify(execFile)(process.execPath, ['bin/eudi-verifier.js', 'serve'], {
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: data, FIXTURES_DIR: dirs.fixtures, TRUST_LIST_DIR: dirs.trustLists, RP_CLIENTS_FILE: await clientsFile(narrow), LOG_LEVEL: 'silent', WORKERS: '1' },
+    }).then(
+      () => ({ code: 0, stderr: 'the service started' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(err.code).toBe(78);
+    expect(err.stderr.trimEnd().split('\n'), err.stderr).toHaveLength(1);
+    expect(err.stderr).toMatch(/client "agency-a" use case "pid-basic": REGISTRATION_CERTIFICATE_NOT_COVERING: the use case asks for more than is registered: credential query "pid" claim \["family_name"\]/);
+    expect(err.stderr).not.toMatch(/\n\s+at /);
   });
 });
 
