@@ -62,7 +62,7 @@ describe('PROFILE=haip at request time', () => {
     expect(run.requestObject['response_mode']).toBe('direct_post.jwt');
     expect((run.requestObject['client_metadata'] as { vp_formats_supported: unknown }).vp_formats_supported).toEqual({
       'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256'], 'kb-jwt_alg_values': ['ES256'] },
-      mso_mdoc: { issuerauth_alg_values: [-7], deviceauth_alg_values: [-7] },
+      mso_mdoc: { issuerauth_alg_values: [-7, -9], deviceauth_alg_values: [-7, -9] },
     });
     expect(run.responseStatus).toBe(200);
     expect((await rp(haip, 'GET', `/v1/presentations/${String(created.body['transaction_id'])}`)).body['status']).toBe('verified');
