@@ -107,10 +107,10 @@ describe('the registration certificate travels with every request', () => {
 
 describe('an RP client with an access certificate of its own is its own relying party', () => {
   const OWN_RP = 'NTRSE-2120000001';
-  async function ownClient(registrationSub: string): Promise<string> {
+  async function ownClient(registrationSub: string, validity: { notBefore?: Date; notAfter?: Date } = {}): Promise<string> {
     const pki = join(dirs.fixtures, 'pki');
     const accessCa = await loadIssuedCert(await readFile(join(pki, 'access-ca.pem'), 'utf8'), await readFile(join(pki, 'access-ca.key.pem'), 'utf8'));
-    const access = await createLeafCert(accessCa, { subject: `CN=Agency B e-service, 2.5.4.97=${OWN_RP}, O=Agency B, C=SE`, dnsNames: ['127.0.0.1', 'localhost'] });
+    const access = await createLeafCert(accessCa, { subject: `CN=Agency B e-service, 2.5.4.97=${OWN_RP}, O=Agency B, C=SE`, dnsNames: ['127.0.0.1', 'localhost'], ...validity });
     const dir = await mkdtemp(join(dirs.root, 'rp-own-'));
     await writeFile(join(dir, 'access.pem'), access.pem);
     await writeFile(join(dir, 'access.key.pem'), await privateKeyPem(access));
@@ -146,6 +146,11 @@ describe('an RP client with an access certificate of its own is its own relying 
     } finally {
       await service.stop();
     }
+  });
+
+  it('an expired access certificate of its own stops the service, naming the client and the date', async () => {
+    const expired = { notBefore: new Date(Date.now() - 400 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) };
+    await expect(startTestService(dirs, { RP_CLIENTS_FILE: await ownClient(OWN_RP, expired) })).rejects.toThrow(/client "agency-b" access_certificate_file: the access certificate expired at \d{4}-/);
   });
 
   it('a registration certificate naming the service instead of the client stops the service (REGISTRATION_CERTIFICATE_RP_MISMATCH)', async () => {
