@@ -168,6 +168,16 @@ describe('response time: a presentation outside the profile is refused with its 
     expect(codeOf('haip', es256, ok)).toBe('ok');
   });
 
+  it('an mdoc whose issuerAuth names ES384 (-35) → PROFILE_ALG_NOT_ALLOWED (accepted under open)', async () => {
+    const pki = await createTestPki();
+    const holder = await createHolder();
+    const [verified] = await verifyMdocPresentation(Buffer.from(deviceResponse([await buildDocument({ pki, holder })])).toString('base64url'), context(pki));
+    if (verified === undefined) throw new Error('expected a verified mdoc');
+    const es384Header = Buffer.from(deviceResponse([await buildDocument({ pki, holder, issue: { alg: -35 } })])).toString('base64url');
+    expect(codeOf('open', es384Header, verified)).toBe('ok');
+    expect(codeOf('haip', es384Header, verified)).toBe('PROFILE_ALG_NOT_ALLOWED');
+  });
+
   it('an mdoc signed with ESP256 (COSE -9, RFC 9864), issuerAuth and deviceSignature, verifies and is within the profile (HAIP 1.0 §7: "-7 or -9")', async () => {
     const pki = await createTestPki();
     const doc = await buildDocument({ pki, holder: await createHolder(), issue: { alg: -9 }, deviceProtected: new Map([[1, -9]]) });
