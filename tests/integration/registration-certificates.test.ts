@@ -94,6 +94,21 @@ describe('the registration certificate travels with every request', () => {
     expect(run.responseStatus).toBe(200);
   });
 
+  it('over the Digital Credentials API too: the signed and the unsigned OpenID4VP request carry it (ARF RPRC_19: every request)', async () => {
+    const dev = await startTestService(dirs);
+    try {
+      for (const protocol of ['openid4vp-v1-signed', 'openid4vp-v1-unsigned']) {
+        const created = await rp(dev, 'POST', '/v1/presentations', { use_case: 'pid-basic', flow: 'dc_api', dc_api_protocol: protocol });
+        expect(created.status).toBe(201);
+        const data = (created.body['dc_api'] as { request: { data: Record<string, unknown> } }).request.data;
+        const request = typeof data['request'] === 'string' ? (JSON.parse(Buffer.from(data['request'].split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>) : data;
+        expect(request['verifier_info'], protocol).toEqual([{ format: 'registration_cert', data: expect.stringMatching(/^ey/) }]);
+      }
+    } finally {
+      await dev.stop();
+    }
+  });
+
   it('a wallet that trusts no WRPRC provider refuses the request; told to ignore verifier_info, it answers', async () => {
     const noProviders = createTrustStore(t.walletTrust.anchors.filter((a) => !a.categories.has('wrprc')));
     const created = await rp(t, 'POST', '/v1/presentations', { use_case: 'pid-basic' }, API_KEY);
