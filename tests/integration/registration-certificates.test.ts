@@ -113,7 +113,7 @@ describe('the registration certificate travels with every request', () => {
     const noProviders = createTrustStore(t.walletTrust.anchors.filter((a) => !a.categories.has('wrprc')));
     const created = await rp(t, 'POST', '/v1/presentations', { use_case: 'pid-basic' }, API_KEY);
     const uri = String(created.body['authorization_request_uri']);
-    await expect(runWallet(uri, { wallet: await t.wallet('anna'), trust: noProviders })).rejects.toThrow(/registration certificate is refused/);
+    await expect(runWallet(uri, { wallet: await t.wallet('anna'), trust: noProviders })).rejects.toThrow(/registration certificate is refused: ISSUER_UNTRUSTED/);
     const again = await rp(t, 'POST', '/v1/presentations', { use_case: 'pid-basic' }, API_KEY);
     const run = await runWallet(String(again.body['authorization_request_uri']), { wallet: await t.wallet('anna'), trust: noProviders, misbehave: { ignoreVerifierInfo: true } });
     expect(run.responseStatus).toBe(200);
