@@ -28,7 +28,7 @@ import { createFormatCaches } from './formats/caches.ts';
 import { buildDemoPortal } from './web/build-demo-portal.ts';
 import type { DevelopmentDefaults, DevelopmentPaths } from './compose/development.ts';
 import { composeTrust, type SharedTrust } from './compose/compose-trust.ts';
-import { composeClientIdentities, composeIdentity } from './compose/compose-identity.ts';
+import { composeClientIdentities, requireAccessCertificatesInForce, composeIdentity } from './compose/compose-identity.ts';
 import { composeClients, requireAnchorsForUseCases, requiredCategories } from './compose/compose-clients.ts';
 import { composeStores } from './compose/compose-stores.ts';
 import { composeWebhooks } from './compose/compose-webhooks.ts';
@@ -105,6 +105,7 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
   let mandates: MandateDeps | undefined;
   const status = composeStatus(config, trust.store, metrics, dev, () => mandates);
   const clientIdentities = await composeClientIdentities(config, clients.clients);
+  requireAccessCertificatesInForce(identity, clientIdentities, new Date(now()));
   const registrations = await composeRegistrations({
     clients,
     useCases,

@@ -26,10 +26,11 @@ export const TRUST_LIST_USAGE = `  trust-list build --format <f> --service <s> [
                               TS 119 602 XML binding, XAdES-B signed), xml (XAdES-B signed TS 119 612),
                               xml-unsigned, lotl (a signed list of lists, with --pointer)
       --service "<name>|<type>|<cert.pem>[|<provider>]"   type: pid-issuance, pid-revocation, pubeaa-issuance,
-                              pubeaa-revocation, wrpac-issuance, mdl-iaca, representation-issuance,
+                              pubeaa-revocation, wrpac-issuance, wrprc-issuance, wrprc-revocation (providers
+                              of registration certificates, ETSI TS 119 475), mdl-iaca, representation-issuance,
                               representation-revocation, eaa, qeaa, pub-eaa, or a service type URI
       --pointer "<location>|<signer.pem>[|<territory>]"     (lotl, lote*) a pointed list and its signer
-      --type <pid|pubeaa|wrpac|URI>   LoTEType (default: from the first service)
+      --type <pid|pubeaa|wrpac|wrprc|URI>   LoTEType (default: from the first service)
       --signer <cert.pem> --signer-key <key.pem>           default: FIXTURES_DIR/pki/list-signer
       --next-update-days <n>  default 180;  --out <file>  default: standard output
   trust-list inspect <file> [--signer-cert <pem> …] [--at <ISO date-time>]
@@ -45,6 +46,8 @@ const serviceAliases: Readonly<Record<string, string>> = {
   'pubeaa-revocation': loteServiceTypes.pubEaaRevocation,
   'wrpac-issuance': loteServiceTypes.wrpacIssuance,
   'wrpac-revocation': loteServiceTypes.wrpacRevocation,
+  'wrprc-issuance': loteServiceTypes.wrprcIssuance,
+  'wrprc-revocation': loteServiceTypes.wrprcRevocation,
   'mdl-iaca': localServiceTypes.mdlIaca,
   'representation-issuance': localServiceTypes.representationIssuance,
   'representation-revocation': localServiceTypes.representationRevocation,
@@ -53,7 +56,7 @@ const serviceAliases: Readonly<Record<string, string>> = {
   'pub-eaa': 'http://uri.etsi.org/TrstSvc/Svctype/EAA/Pub-EAA',
 };
 
-const loteTypeAliases: Readonly<Record<string, string>> = { pid: loteTypes.pidProviders, pubeaa: loteTypes.pubEaaProviders, wrpac: loteTypes.wrpacProviders };
+const loteTypeAliases: Readonly<Record<string, string>> = { pid: loteTypes.pidProviders, pubeaa: loteTypes.pubEaaProviders, wrpac: loteTypes.wrpacProviders, wrprc: loteTypes.wrprcProviders };
 
 const DAY = 86_400_000;
 
@@ -98,6 +101,7 @@ function defaultLoteType(services: readonly TrustListService[]): string {
   if (first.includes('/PID/')) return loteTypes.pidProviders;
   if (first.includes('/PubEAA/')) return loteTypes.pubEaaProviders;
   if (first.includes('/WRPAC/')) return loteTypes.wrpacProviders;
+  if (first.includes('/WRPRC/')) return loteTypes.wrprcProviders;
   return 'urn:se:eudi:lotetype:test';
 }
 

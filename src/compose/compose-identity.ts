@@ -3,6 +3,7 @@
  * `x509_hash`/`x509_san_dns`) and, during a key rotation, the previous one that still signs the
  * request objects of transactions created under it.
  */
+import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../config/load-config.ts';
 import type { Config } from '../config/z-config.ts';
@@ -55,6 +56,22 @@ export async function composeClientIdentities(config: Config, clients: readonly 
     out.set(client.id, identity);
   }
   return out;
+}
+
+/**
+ * The access certificates that sign request objects, the service's and each RP client's own, must
+ * not have expired at start (RFC 5280 §4.1.2.5): a wallet would refuse every request signed under
+ * one. Not yet valid is left to the wallets (clock skew); a previous identity of a key rotation is
+ * not checked (it only signs what was created under it).
+ * @throws ConfigError naming the setting and the expiry date.
+ */
+export function requireAccessCertificatesInForce(identity: VerifierIdentity, clientIdentities: ReadonlyMap<string, VerifierIdentity>, now: Date): void {
+  const check = (settings: string, id: VerifierIdentity) => {
+    const notAfter = new Date(new X509Certificate(id.leafDer).validTo);
+    if (notAfter.getTime() < now.getTime()) throw new ConfigError(`${settings}: the access certificate expired at ${notAfter.toISOString()}`);
+  };
+  check('VERIFIER_CERT_FILE', identity);
+  for (const [clientId, id] of clientIdentities) check(`RP_CLIENTS_FILE: client "${clientId}" access_certificate_file`, id);
 }
 
 /** A key and certificate that do not make an identity are a configuration error, named by its settings. */

@@ -2,9 +2,10 @@
  * The COSE algorithms this service accepts for mdoc issuer and device authentication
  * (RFC 9053 §2.1; ISO/IEC 18013-5 §9.1.2.4 and §9.1.3; HAIP 1.0 §5.3.1 makes ES256 mandatory).
  *
- * Signatures: ES256 (-7), ES384 (-35), ES512 (-36) only, each tied to its curve; a key of another
- * curve is refused rather than tried. MAC: HMAC 256/256 (5), the only deviceMac algorithm of
- * ISO/IEC 18013-5 §9.1.3.
+ * Signatures: ES256 (-7), ES384 (-35), ES512 (-36), each tied to its curve, and ESP256 (-9, RFC 9864
+ * §2.1: ECDSA on P-256 with SHA-256, the fully-specified form of ES256; HAIP 1.0 §7 asks verifiers
+ * to validate "-7 or -9"); a key of another curve is refused rather than tried. MAC: HMAC 256/256
+ * (5), the only deviceMac algorithm of ISO/IEC 18013-5 §9.1.3.
  */
 import { ecdsaAlgorithms, type EcdsaAlgorithm } from '../jose/ecdsa-algorithms.ts';
 
@@ -13,7 +14,13 @@ export interface CoseSignatureAlgorithm extends EcdsaAlgorithm {
   readonly alg: number;
 }
 
-const signatureAlgorithms: ReadonlyMap<number, CoseSignatureAlgorithm> = new Map(Object.values(ecdsaAlgorithms).map((a) => [a.coseAlg, { ...a, alg: a.coseAlg }]));
+/** ESP256 (RFC 9864 §2.1): the ES256 entry of the one table, under its fully-specified COSE `alg`. */
+export const COSE_ESP256 = -9;
+
+const signatureAlgorithms: ReadonlyMap<number, CoseSignatureAlgorithm> = new Map([
+  ...Object.values(ecdsaAlgorithms).map((a): [number, CoseSignatureAlgorithm] => [a.coseAlg, { ...a, alg: a.coseAlg }]),
+  [COSE_ESP256, { ...ecdsaAlgorithms.ES256, alg: COSE_ESP256 }],
+]);
 
 /** The accepted signature algorithm for COSE `alg` value `alg`, or `undefined`. */
 export function coseSignatureAlgorithm(alg: unknown): CoseSignatureAlgorithm | undefined {

@@ -331,6 +331,12 @@ const readiness = (status: 'ready' | 'not_ready') => ({
     status: { const: status },
     ...(status === 'not_ready' && { code: { const: 'NOT_READY' } }),
     store: { type: 'object', description: 'The store kind and its state' },
+    profile: {
+      type: 'object',
+      description: 'The interoperability profile in force (PROFILE, docs/haip.md): haip (OpenID4VC HAIP 1.0 and nothing looser, with what it allows) or open',
+      properties: { name: { enum: ['haip', 'open'] } },
+      required: ['name'],
+    },
     trust_lists: { type: 'array', items: { type: 'object' }, description: 'Each trusted list: name, format, state, anchors, issued, next_update, age' },
   },
   required: ['status'],

@@ -19,7 +19,7 @@ export const ENC_VALUES_SUPPORTED = ['A128GCM', 'A256GCM'] as const;
 /** The formats and algorithms this verifier accepts (OpenID4VP 1.0 §11.1, Appendix B). */
 export const VP_FORMATS_SUPPORTED = {
   'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256', 'ES384', 'ES512'], 'kb-jwt_alg_values': ['ES256', 'ES384', 'ES512'] },
-  mso_mdoc: { issuerauth_alg_values: [-7, -35, -36], deviceauth_alg_values: [-7, -35, -36] },
+  mso_mdoc: { issuerauth_alg_values: [-7, -9, -35, -36], deviceauth_alg_values: [-7, -9, -35, -36] },
 } as const;
 
 export interface RequestObjectInput {

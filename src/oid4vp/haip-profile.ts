@@ -27,13 +27,13 @@ import type { DcApiProtocol, ResponseMode } from './transaction.ts';
 
 export type { Profile } from '../config/z-config.ts';
 
-/** COSE algorithm identifier of ES256 (RFC 9053 §2.1). */
-const COSE_ES256 = -7;
+/** COSE algorithm identifiers of ECDSA P-256 with SHA-256: ES256 (RFC 9053 §2.1) and ESP256 (RFC 9864 §2.1); HAIP 1.0 §7: "-7 or -9". */
+const COSE_ES256_ALGS: readonly unknown[] = [-7, -9];
 
 /** `vp_formats_supported` under HAIP: ES256 only (HAIP 1.0 §7), for both formats. */
 export const HAIP_VP_FORMATS_SUPPORTED = {
   'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256'], 'kb-jwt_alg_values': ['ES256'] },
-  mso_mdoc: { issuerauth_alg_values: [COSE_ES256], deviceauth_alg_values: [COSE_ES256] },
+  mso_mdoc: { issuerauth_alg_values: [-7, -9], deviceauth_alg_values: [-7, -9] },
 } as const;
 
 /** What `/readyz` states about the profile in force. */
@@ -49,7 +49,7 @@ export function describeProfile(profile: Profile): Record<string, unknown> {
     query_language: 'dcql',
     vp_formats_supported: HAIP_VP_FORMATS_SUPPORTED,
     sd_jwt_vc: 'dc+sd-jwt, key binding and a status_list status reference required',
-    mso_mdoc: 'device signature required',
+    mso_mdoc: 'device signature required; COSE ES256 as -7 or -9',
   };
 }
 
@@ -118,10 +118,10 @@ export function checkPresentationForProfile(profile: Profile, presentation: stri
     const doc = parseDocument(value, `documents[${k}]`);
     if (doc.docType !== credential.type) return;
     const issuerAuth = parseCoseMessage(doc.issuerSigned.issuerAuth, 'sign1', `documents[${k}].issuerAuth`);
-    if (headerParameter(issuerAuth, HEADER.alg) !== COSE_ES256) throw new VerificationError('PROFILE_ALG_NOT_ALLOWED', `documents[${k}].issuerAuth "alg" is not ES256 (-7)`);
+    if (!COSE_ES256_ALGS.includes(headerParameter(issuerAuth, HEADER.alg))) throw new VerificationError('PROFILE_ALG_NOT_ALLOWED', `documents[${k}].issuerAuth "alg" is not ES256 (-7 or -9)`);
     const deviceSigned = parseDeviceSigned(doc.deviceSigned, `documents[${k}].deviceSigned`);
     if (deviceSigned.auth.kind !== 'deviceSignature') throw new VerificationError('MDOC_DEVICE_MAC_UNSUPPORTED', `documents[${k}] is authenticated by deviceMac`);
     const signature = parseCoseMessage(deviceSigned.auth.message, 'sign1', `documents[${k}].deviceSignature`);
-    if (headerParameter(signature, HEADER.alg) !== COSE_ES256) throw new VerificationError('PROFILE_ALG_NOT_ALLOWED', `documents[${k}].deviceSignature "alg" is not ES256 (-7)`);
+    if (!COSE_ES256_ALGS.includes(headerParameter(signature, HEADER.alg))) throw new VerificationError('PROFILE_ALG_NOT_ALLOWED', `documents[${k}].deviceSignature "alg" is not ES256 (-7 or -9)`);
   });
 }

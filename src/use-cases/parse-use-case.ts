@@ -74,9 +74,11 @@ export function parseUseCase(input: unknown, source: string, expectedId?: string
 
 /**
  * Transaction data types (OpenID4VP 1.0 §5.1): each names credential queries of this use case
- * that are SD-JWT VC queries with holder binding (the hashes travel in the KB-JWT, B.3.3; no mdoc
- * equivalent is defined in OpenID4VP 1.0), not only PID queries (PID Rulebook §5: the PID key
- * shall not sign transaction data), and has a schema that compiles.
+ * that are SD-JWT VC queries with holder binding (the hashes travel in the KB-JWT, B.3.3; for mdoc,
+ * Appendix B.2.1 leaves it to each document type to define a DeviceSigned data element that the
+ * issuer authorises in KeyAuthorizations, and no document type this service reads defines one),
+ * not only PID queries (PID Rulebook §5: the PID key shall not sign transaction data), and has a
+ * schema that compiles.
  */
 function transactionDataTypesOf(file: UseCaseFile, query: DcqlQuery, fail: Fail): ReadonlyMap<string, TransactionDataType> | undefined {
   const section = file.transaction_data_types;
@@ -87,7 +89,7 @@ function transactionDataTypesOf(file: UseCaseFile, query: DcqlQuery, fail: Fail)
     registration.credential_ids.forEach((credentialId, k) => {
       const cq = query.credentials.find((c) => c.id === credentialId);
       if (cq === undefined) fail([...at, 'credential_ids', k], 'names no credential query');
-      if (!isSdJwtCredentialQuery(cq)) fail([...at, 'credential_ids', k], 'names an mso_mdoc query: OpenID4VP 1.0 binds transaction data only to SD-JWT VC key binding (B.3.3)');
+      if (!isSdJwtCredentialQuery(cq)) fail([...at, 'credential_ids', k], 'names an mso_mdoc query: transaction data is bound here only by SD-JWT VC key binding (OpenID4VP 1.0 B.3.3); for mdoc each document type would define its own (B.2.1)');
       if (cq.require_cryptographic_holder_binding === false) fail([...at, 'credential_ids', k], 'names a query without holder binding: transaction data is signed by the holder key');
     });
     const authorisers = query.credentials.filter((c) => registration.credential_ids.includes(c.id));

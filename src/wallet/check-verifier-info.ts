@@ -4,7 +4,9 @@
  * list, in force, for the relying party whose access certificate signed the request, and
  * registering everything the request asks for. A wallet may warn instead of refusing; this one
  * refuses. A request without a registration certificate is answered (wallet-side verification is
- * not yet mandatory).
+ * not yet mandatory). `verifier_info` entries of other formats are ignored (OpenID4VP 1.0 §5.11:
+ * wallets SHOULD ignore unrecognized Verifier Info types); more than one registration certificate
+ * is refused (ARF RPRC_19: the one of the current intended use).
  */
 import { parseDcqlQuery } from '../query/parse-dcql-query.ts';
 import { REGISTRATION_CERTIFICATE_FORMAT, registrationCovers, verifyRegistrationCertificate } from '../oid4vp/registration-certificate.ts';
@@ -16,8 +18,15 @@ export async function checkVerifierInfo(request: Record<string, unknown>, expect
   const info = request['verifier_info'];
   if (info === undefined) return;
   if (!Array.isArray(info) || info.length === 0) throw new Error('verifier_info is not a non-empty array');
-  const certificates = info.filter((entry): entry is { format: string; data: unknown } => typeof entry === 'object' && entry !== null && (entry as { format?: unknown }).format === REGISTRATION_CERTIFICATE_FORMAT);
-  if (certificates.length !== 1 || typeof certificates[0]?.data !== 'string') throw new Error('verifier_info must carry exactly one registration certificate (ARF RPRC_19)');
+  // OpenID4VP 1.0 §5.1: each entry has a string "format" and a "data" (an object or a string).
+  const entries = info.map((entry: unknown) => {
+    const { format, data } = (typeof entry === 'object' && entry !== null ? entry : {}) as { format?: unknown; data?: unknown };
+    if (typeof format !== 'string' || (typeof data !== 'string' && (typeof data !== 'object' || data === null))) throw new Error('a verifier_info entry lacks "format" or "data"');
+    return { format, data };
+  });
+  const certificates = entries.filter((entry) => entry.format === REGISTRATION_CERTIFICATE_FORMAT);
+  if (certificates.length === 0) return;
+  if (certificates.length > 1 || typeof certificates[0]?.data !== 'string') throw new Error('verifier_info must carry exactly one registration certificate (ARF RPRC_19)');
   let registered;
   try {
     registered = await verifyRegistrationCertificate(certificates[0].data, expect);

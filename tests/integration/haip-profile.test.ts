@@ -8,6 +8,7 @@ import { copyFile, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixtureDirs, removeDir, rp, startTestService, type TestService } from '../helpers/test-service.ts';
+import { expectContract } from '../helpers/openapi-contract.ts';
 import { runWallet } from '../../src/wallet/wallet.ts';
 import { answerDcApiRequest } from '../../src/wallet/dc-api-wallet.ts';
 
@@ -34,8 +35,13 @@ describe('PROFILE=haip at start', () => {
     await expect(startTestService(dirs, { PROFILE: 'haip' })).rejects.toThrow(/PROFILE=haip: .*use case "pid-basic-pe": \$\.presentation_definition/);
   });
 
-  it('/readyz states the profile in force', async () => {
-    const body = (await (await fetch(`${haip.baseUrl}/readyz`)).json()) as { profile: Record<string, unknown> };
+  it('/readyz states the profile in force, as its OpenAPI schema declares', async () => {
+    const answer = await fetch(`${haip.baseUrl}/readyz`);
+    const text = await answer.text();
+    await expectContract(haip.baseUrl, { method: 'GET', path: '/readyz', status: answer.status, contentType: answer.headers.get('content-type'), text });
+    const doc = (await (await fetch(`${haip.baseUrl}/openapi.json`)).json()) as { paths: Record<string, { get: { responses: Record<string, { content: Record<string, { schema: { properties: Record<string, unknown> } }> }> } }> };
+    expect(doc.paths['/readyz']?.get.responses['200']?.content['application/json']?.schema.properties['profile']).toMatchObject({ required: ['name'] });
+    const body = JSON.parse(text) as { profile: Record<string, unknown> };
     expect(body.profile).toMatchObject({ name: 'haip', client_id_prefixes: ['x509_hash'], response_modes: ['direct_post.jwt', 'dc_api.jwt'] });
     const openBody = (await (await fetch(`${open.baseUrl}/readyz`)).json()) as { profile: Record<string, unknown> };
     expect(openBody.profile).toMatchObject({ name: 'open' });
@@ -62,7 +68,7 @@ describe('PROFILE=haip at request time', () => {
     expect(run.requestObject['response_mode']).toBe('direct_post.jwt');
     expect((run.requestObject['client_metadata'] as { vp_formats_supported: unknown }).vp_formats_supported).toEqual({
       'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256'], 'kb-jwt_alg_values': ['ES256'] },
-      mso_mdoc: { issuerauth_alg_values: [-7], deviceauth_alg_values: [-7] },
+      mso_mdoc: { issuerauth_alg_values: [-7, -9], deviceauth_alg_values: [-7, -9] },
     });
     expect(run.responseStatus).toBe(200);
     expect((await rp(haip, 'GET', `/v1/presentations/${String(created.body['transaction_id'])}`)).body['status']).toBe('verified');

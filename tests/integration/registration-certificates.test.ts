@@ -5,8 +5,10 @@
  * client and the use case. The request object carries the certificate in `verifier_info`, and the
  * developer wallet checks it as an ARF wallet does (or ignores it when told to misbehave).
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixtureDirs, removeDir, rp, startTestService, type TestService } from '../helpers/test-service.ts';
 import { hashApiKey } from '../../src/config/rp-clients.ts';
@@ -66,6 +68,23 @@ describe('a registration certificate that does not fit stops the service at star
   });
 });
 
+describe('the command line', () => {
+  it('`serve` with a use case asking for more than its registration: one line naming client, use case, code and the claim, exit 78, no stack trace', async () => {
+    const narrow = await issue({ credentials: [{ format: 'dc+sd-jwt', meta: { vct_values: ['urn:eudi:pid:1'] }, claim: [{ path: ['given_name'] }] }] });
+    const data = await mkdtemp(join(dirs.root, 'data-cli-'));
+    const err = await promisify(execFile)(process.execPath, ['bin/eudi-verifier.js', 'serve'], {
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: data, FIXTURES_DIR: dirs.fixtures, TRUST_LIST_DIR: dirs.trustLists, RP_CLIENTS_FILE: await clientsFile(narrow), LOG_LEVEL: 'silent', WORKERS: '1' },
+    }).then(
+      () => ({ code: 0, stderr: 'the service started' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(err.code).toBe(78);
+    expect(err.stderr.trimEnd().split('\n'), err.stderr).toHaveLength(1);
+    expect(err.stderr).toMatch(/client "agency-a" use case "pid-basic": REGISTRATION_CERTIFICATE_NOT_COVERING: the use case asks for more than is registered: credential query "pid" claim \["family_name"\]/);
+    expect(err.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
 describe('the registration certificate travels with every request', () => {
   it('verifier_info carries it by value; the developer wallet checks it and answers', async () => {
     const created = await rp(t, 'POST', '/v1/presentations', { use_case: 'pid-basic' }, API_KEY);
@@ -75,11 +94,26 @@ describe('the registration certificate travels with every request', () => {
     expect(run.responseStatus).toBe(200);
   });
 
+  it('over the Digital Credentials API too: the signed and the unsigned OpenID4VP request carry it (ARF RPRC_19: every request)', async () => {
+    const dev = await startTestService(dirs);
+    try {
+      for (const protocol of ['openid4vp-v1-signed', 'openid4vp-v1-unsigned']) {
+        const created = await rp(dev, 'POST', '/v1/presentations', { use_case: 'pid-basic', flow: 'dc_api', dc_api_protocol: protocol });
+        expect(created.status).toBe(201);
+        const data = (created.body['dc_api'] as { request: { data: Record<string, unknown> } }).request.data;
+        const request = typeof data['request'] === 'string' ? (JSON.parse(Buffer.from(data['request'].split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>) : data;
+        expect(request['verifier_info'], protocol).toEqual([{ format: 'registration_cert', data: expect.stringMatching(/^ey/) }]);
+      }
+    } finally {
+      await dev.stop();
+    }
+  });
+
   it('a wallet that trusts no WRPRC provider refuses the request; told to ignore verifier_info, it answers', async () => {
     const noProviders = createTrustStore(t.walletTrust.anchors.filter((a) => !a.categories.has('wrprc')));
     const created = await rp(t, 'POST', '/v1/presentations', { use_case: 'pid-basic' }, API_KEY);
     const uri = String(created.body['authorization_request_uri']);
-    await expect(runWallet(uri, { wallet: await t.wallet('anna'), trust: noProviders })).rejects.toThrow(/registration certificate is refused/);
+    await expect(runWallet(uri, { wallet: await t.wallet('anna'), trust: noProviders })).rejects.toThrow(/registration certificate is refused: ISSUER_UNTRUSTED/);
     const again = await rp(t, 'POST', '/v1/presentations', { use_case: 'pid-basic' }, API_KEY);
     const run = await runWallet(String(again.body['authorization_request_uri']), { wallet: await t.wallet('anna'), trust: noProviders, misbehave: { ignoreVerifierInfo: true } });
     expect(run.responseStatus).toBe(200);
@@ -88,10 +122,10 @@ describe('the registration certificate travels with every request', () => {
 
 describe('an RP client with an access certificate of its own is its own relying party', () => {
   const OWN_RP = 'NTRSE-2120000001';
-  async function ownClient(registrationSub: string): Promise<string> {
+  async function ownClient(registrationSub: string, validity: { notBefore?: Date; notAfter?: Date } = {}): Promise<string> {
     const pki = join(dirs.fixtures, 'pki');
     const accessCa = await loadIssuedCert(await readFile(join(pki, 'access-ca.pem'), 'utf8'), await readFile(join(pki, 'access-ca.key.pem'), 'utf8'));
-    const access = await createLeafCert(accessCa, { subject: `CN=Agency B e-service, 2.5.4.97=${OWN_RP}, O=Agency B, C=SE`, dnsNames: ['127.0.0.1', 'localhost'] });
+    const access = await createLeafCert(accessCa, { subject: `CN=Agency B e-service, 2.5.4.97=${OWN_RP}, O=Agency B, C=SE`, dnsNames: ['127.0.0.1', 'localhost'], ...validity });
     const dir = await mkdtemp(join(dirs.root, 'rp-own-'));
     await writeFile(join(dir, 'access.pem'), access.pem);
     await writeFile(join(dir, 'access.key.pem'), await privateKeyPem(access));
@@ -127,6 +161,11 @@ describe('an RP client with an access certificate of its own is its own relying 
     } finally {
       await service.stop();
     }
+  });
+
+  it('an expired access certificate of its own stops the service, naming the client and the date', async () => {
+    const expired = { notBefore: new Date(Date.now() - 400 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) };
+    await expect(startTestService(dirs, { RP_CLIENTS_FILE: await ownClient(OWN_RP, expired) })).rejects.toThrow(/client "agency-b" access_certificate_file: the access certificate expired at \d{4}-/);
   });
 
   it('a registration certificate naming the service instead of the client stops the service (REGISTRATION_CERTIFICATE_RP_MISMATCH)', async () => {

@@ -3,8 +3,9 @@
  * OpenWallet Foundation's `@openid4vc/openid4vp` (oid4vc-ts) resolves the `openid4vp://` URI the RP
  * API hands out — fetches the request object over `request_uri`, checks the JAR (`typ`, the
  * signature with the `x5c` leaf key), the `x509_hash` client identifier against that leaf, and
- * parses the payload with its own schema — and finds DCQL, the encryption parameters and the
- * registration certificate in `verifier_info` (OpenID4VP 1.0 §5.1, §5.9.3; ETSI TS 119 475).
+ * parses the payload with its own schema — and finds DCQL, the encryption parameters, the
+ * registration certificate in `verifier_info` and the `transaction_data` items (OpenID4VP 1.0 §5.1,
+ * §5.9.3; ETSI TS 119 475).
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { setGlobalConfig, type Jwk } from '@openid4vc/oauth2';
@@ -57,8 +58,8 @@ const callbacks = {
   },
 };
 
-async function resolveRequestOf(useCase: string) {
-  const created = await rp(t, 'POST', '/v1/presentations', { use_case: useCase, flow: 'cross_device' });
+async function resolveRequestOf(useCase: string, extra: Record<string, unknown> = {}) {
+  const created = await rp(t, 'POST', '/v1/presentations', { use_case: useCase, flow: 'cross_device', ...extra });
   expect(created.status).toBe(201);
   const uri = new URL(String(created.body['authorization_request_uri']));
   return resolveOpenid4vpAuthorizationRequest({
@@ -80,6 +81,16 @@ describe('an independent OpenID4VP library reads the request objects', () => {
     expect(verifierInfo).toHaveLength(1);
     expect(verifierInfo[0]?.format).toBe('registration_cert');
     expect(String(verifierInfo[0]?.data).split('.')).toHaveLength(3);
+  });
+
+  it('parses transaction_data (OpenID4VP 1.0 §5.1) next to verifier_info: each item decoded to its type and credential_ids, the encoded string kept as sent', async () => {
+    const item = { type: 'urn:eudi-verifier:transaction-data:application-submission:1', application_id: 'APP-2026-0042', service: 'se.example.service', summary: { sv: 'Ansökan', en: 'Application' } };
+    const resolved = await resolveRequestOf('company-application-submit', { transaction_data: [item] });
+    const payload = resolved.authorizationRequestPayload as Record<string, unknown>;
+    expect(payload['verifier_info']).toEqual([{ format: 'registration_cert', data: expect.stringMatching(/^ey/) }]);
+    expect(resolved.transactionData).toHaveLength(1);
+    expect(resolved.transactionData?.[0]?.encoded).toBe((payload['transaction_data'] as string[])[0]);
+    expect(resolved.transactionData?.[0]?.transactionData).toMatchObject({ ...item, credential_ids: ['company_signatory'] });
   });
 
   it('refuses the same request object when its signature is altered (the check is real)', async () => {

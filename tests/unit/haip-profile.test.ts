@@ -113,7 +113,7 @@ describe('request time: a transaction outside the profile is refused with its co
     const tx = { responseMode: 'direct_post.jwt', expiresAt: 0 } as unknown as Transaction;
     const claims = (profile: 'haip' | 'open') =>
       requestObjectClaims({ tx, query: pidBasic.query, identity: {} as never, requestUri: 'https://v.example/r', responseUri: 'https://v.example/p', profile, now: 0 })['client_metadata'] as { vp_formats_supported: Record<string, Record<string, unknown[]>> };
-    expect(claims('haip').vp_formats_supported).toEqual({ 'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256'], 'kb-jwt_alg_values': ['ES256'] }, mso_mdoc: { issuerauth_alg_values: [-7], deviceauth_alg_values: [-7] } });
+    expect(claims('haip').vp_formats_supported).toEqual({ 'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256'], 'kb-jwt_alg_values': ['ES256'] }, mso_mdoc: { issuerauth_alg_values: [-7, -9], deviceauth_alg_values: [-7, -9] } });
     expect(claims('open').vp_formats_supported['dc+sd-jwt']?.['sd-jwt_alg_values']).toContain('ES384');
   });
 });
@@ -166,5 +166,24 @@ describe('response time: a presentation outside the profile is refused with its 
     const [ok] = await verifyMdocPresentation(es256, context(pki));
     if (ok === undefined) throw new Error('expected a verified mdoc');
     expect(codeOf('haip', es256, ok)).toBe('ok');
+  });
+
+  it('an mdoc whose issuerAuth names ES384 (-35) → PROFILE_ALG_NOT_ALLOWED (accepted under open)', async () => {
+    const pki = await createTestPki();
+    const holder = await createHolder();
+    const [verified] = await verifyMdocPresentation(Buffer.from(deviceResponse([await buildDocument({ pki, holder })])).toString('base64url'), context(pki));
+    if (verified === undefined) throw new Error('expected a verified mdoc');
+    const es384Header = Buffer.from(deviceResponse([await buildDocument({ pki, holder, issue: { alg: -35 } })])).toString('base64url');
+    expect(codeOf('open', es384Header, verified)).toBe('ok');
+    expect(codeOf('haip', es384Header, verified)).toBe('PROFILE_ALG_NOT_ALLOWED');
+  });
+
+  it('an mdoc signed with ESP256 (COSE -9, RFC 9864), issuerAuth and deviceSignature, verifies and is within the profile (HAIP 1.0 §7: "-7 or -9")', async () => {
+    const pki = await createTestPki();
+    const doc = await buildDocument({ pki, holder: await createHolder(), issue: { alg: -9 }, deviceProtected: new Map([[1, -9]]) });
+    const presentation = Buffer.from(deviceResponse([doc])).toString('base64url');
+    const [verified] = await verifyMdocPresentation(presentation, context(pki));
+    if (verified === undefined) throw new Error('expected a verified mdoc');
+    expect(codeOf('haip', presentation, verified)).toBe('ok');
   });
 });

@@ -131,7 +131,7 @@ describe('the RP asks for transaction data: checked and encoded at request creat
     ['transaction_data_hashes_alg set by the RP', [{ type: TYPE, amount: 1, payee: 'x', transaction_data_hashes_alg: ['sha-512'] }], 'TRANSACTION_DATA_INVALID', /set by the service/],
     ['too many items', Array.from({ length: MAX_TRANSACTION_DATA_ITEMS + 1 }, () => ({ type: TYPE, amount: 1, payee: 'x' })), 'TRANSACTION_DATA_INVALID', /more than/],
   ];
-  it.each(cases)('refused: %s → %s', (_name, items, code, detail) => {
+  it.each(cases.map(([name, items, code, detail]) => [name, code, items, detail] as const))('refused: %s → %s', (_name, code, items, detail) => {
     const err = refusal(items);
     expect(err.code).toBe(code);
     expect(err.detail).toMatch(detail);

@@ -11,6 +11,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { createFixtureDirs, removeDir } from '../helpers/test-service.ts';
+import { issueRegistrationCertificate } from '../../src/issuer/issue-registration-certificate.ts';
+import { createLeafCert, createRootCa, loadIssuedCert } from '../../src/issuer/pki.ts';
+import { verifyRegistrationCertificate } from '../../src/oid4vp/registration-certificate.ts';
+import { readTrustList } from '../../src/trust/read-trust-list.ts';
+import { createTrustStore } from '../../src/trust/trust-store.ts';
+import { loadUseCases } from '../../src/use-cases/load-use-cases.ts';
 
 let dirs: Awaited<ReturnType<typeof createFixtureDirs>>;
 
@@ -90,6 +96,31 @@ describe('eudi-verifier trust-list', () => {
     expect((await cli('trust-list', 'build', '--format', 'lote', '--pointer', `${xml}|${pki('list-signer')}|SE`, '--out', lists)).code).toBe(0);
     const pointing = await cli('trust-list', 'inspect', lists);
     expect(JSON.parse(pointing.stdout)).toMatchObject({ pointers: [{ location: xml, territory: 'SE', signer_certificates: 1 }] });
+  });
+
+  it('builds a WRPRC providers LoTE (ETSI TS 119 602) whose anchor validates a registration certificate (ETSI TS 119 475) of its provider', async () => {
+    const out = join(dirs.root, 'wrprc.lote.jws');
+    const built = await cli('trust-list', 'build', '--format', 'lote', '--service', `Registrar|wrprc-issuance|${pki('wrprc-provider-ca')}|Registrar`, '--service', `Registrar status|wrprc-revocation|${pki('wrprc-provider-ca')}|Registrar`, '--out', out);
+    expect(built.code).toBe(0);
+    const inspected = JSON.parse((await cli('trust-list', 'inspect', out)).stdout) as { type: string; anchors: Array<{ purpose: string; categories: string[]; service_type: string }> };
+    expect(inspected.type).toBe('http://uri.etsi.org/19602/LoTEType/EUWRPRCProvidersList');
+    expect(inspected.anchors.map((a) => [a.purpose, a.categories, a.service_type])).toEqual([
+      ['issuance', ['wrprc'], 'http://uri.etsi.org/19602/SvcType/WRPRC/Issuance'],
+      ['revocation', ['wrprc'], 'http://uri.etsi.org/19602/SvcType/WRPRC/Revocation'],
+    ]);
+    const aliased = join(dirs.root, 'wrprc-typed.lote.jws');
+    expect((await cli('trust-list', 'build', '--type', 'wrprc', '--service', `Registrar|${'http://uri.etsi.org/19602/SvcType/WRPRC/Issuance'}|${pki('wrprc-provider-ca')}`, '--out', aliased)).code).toBe(0);
+    expect(JSON.parse((await cli('trust-list', 'inspect', aliased)).stdout)).toMatchObject({ type: 'http://uri.etsi.org/19602/LoTEType/EUWRPRCProvidersList' });
+
+    const list = await readTrustList(new Uint8Array(await readFile(out)), out, { pinnedSignerCertsDer: [new Uint8Array(Buffer.from((await readFile(pki('list-signer'), 'utf8')).replace(/-----[A-Z ]+-----|\s/g, ''), 'base64'))], now: new Date() });
+    const provider = await loadIssuedCert(await readFile(pki('wrprc-provider'), 'utf8'), await readFile(join(dirs.fixtures, 'pki', 'wrprc-provider.key.pem'), 'utf8'));
+    const access = await createLeafCert(await createRootCa({ subject: 'CN=Access CA, C=SE' }), { subject: 'CN=Agency, 2.5.4.97=NTRSE-2021000001, C=SE' });
+    const pidBasic = loadUseCases('presentation-definitions').get('pid-basic');
+    if (pidBasic === undefined) throw new Error('pid-basic is shipped');
+    const now = Math.floor(Date.now() / 1000);
+    const jwt = await issueRegistrationCertificate({ signer: provider, sub: 'NTRSE-2021000001', name: 'Agency', purpose: pidBasic.purpose, query: pidBasic.query, iat: now - 60, exp: now + 3600 });
+    const registration = await verifyRegistrationCertificate(jwt, { trust: createTrustStore(list.parsed.anchors), now: new Date(), accessCertificateDer: access.der });
+    expect(registration.sub).toBe('NTRSE-2021000001');
   });
 
   it('inspect refuses a tampered list and one signed by an unpinned signer, with the code', async () => {
