@@ -2,7 +2,8 @@
  * A bounded HTTP(S) GET for trusted lists and status lists: the one way the service reaches
  * out to the network.
  *
- * - Only `https:` (and `http:` when `allowHttp`, development only); no credentials in URLs.
+ * - Only `https:` (and `http:` when `allowHttp`: in development, and for lists reached through a
+ *   signed pointer, whose signature is what counts, docs/adr/0100); no credentials in URLs.
  * - No loopback, private or otherwise non-public address unless the host is allow-listed; checked
  *   for IP literals before connecting and for every resolved address at connection time.
  * - At most `maxRedirects` redirects (301, 302, 303, 307, 308), each hop checked as above, never
@@ -26,7 +27,7 @@ export interface BoundedFetchPolicy {
   readonly timeoutMs: number;
   readonly maxBytes: number;
   readonly maxRedirects: number;
-  /** Plain http is allowed (development only). */
+  /** Plain http is allowed (development; pointed trusted lists, docs/adr/0100). */
   readonly allowHttp: boolean;
   /** Hosts (names or IP literals) that may resolve to loopback or private addresses. */
   readonly allowPrivateHosts: readonly string[];
@@ -72,6 +73,24 @@ export function checkFetchUrl(raw: string, policy: BoundedFetchPolicy): URL {
     throw new FetchError('refused', `${url.origin} is a loopback, private or reserved address`);
   }
   return url;
+}
+
+/**
+ * The next hop of a redirect from `from` to `location`: a URL, never a downgrade from https to
+ * another scheme (even where `allowHttp` admits http for a first request), and checked against the
+ * policy like the first one.
+ * @throws {FetchError} `unavailable` without a usable Location; `refused` for a downgrade or a URL the policy refuses.
+ */
+export function checkRedirect(from: URL, location: string | undefined, policy: BoundedFetchPolicy): URL {
+  if (location === undefined) throw new FetchError('unavailable', `${from.origin} redirected without a Location`);
+  let next: URL;
+  try {
+    next = new URL(location, from);
+  } catch {
+    throw new FetchError('unavailable', 'the redirect Location is not a URL');
+  }
+  if (from.protocol === 'https:' && next.protocol !== 'https:') throw new FetchError('refused', 'a redirect from https to another scheme is not followed');
+  return checkFetchUrl(next.href, policy);
 }
 
 /** A DNS lookup that refuses non-public addresses of hosts that are not allow-listed. */
@@ -168,15 +187,7 @@ export async function fetchBounded(raw: string, accept: string, policy: BoundedF
         return { status: hop.status, contentType: hop.contentType, body: hop.body, url: url.href };
       }
       if (redirects >= policy.maxRedirects) throw new FetchError('unavailable', `more than ${policy.maxRedirects} redirects`);
-      if (hop.location === undefined) throw new FetchError('unavailable', `${url.origin} redirected without a Location`);
-      let next: URL;
-      try {
-        next = new URL(hop.location, url);
-      } catch {
-        throw new FetchError('unavailable', 'the redirect Location is not a URL');
-      }
-      if (url.protocol === 'https:' && next.protocol !== 'https:') throw new FetchError('refused', 'a redirect from https to another scheme is not followed');
-      next = checkFetchUrl(next.href, policy);
+      const next = checkRedirect(url, hop.location, policy);
       if (seen.has(next.href)) throw new FetchError('unavailable', 'a redirect loop');
       seen.add(next.href);
       url = next;

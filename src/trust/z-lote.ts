@@ -18,17 +18,24 @@ export const zLoteCertificate = z.object({
   specRef: z.string().optional(),
 });
 
+/**
+ * A member read since TS 119 602 support widened (`X509SKIs`, `PointersToOtherLoTE`): lists carrying it in
+ * another shape (`null`, an object) were read before with the member dropped, so anything but an array is
+ * taken as absent rather than making the list invalid.
+ */
+const zLenientArray = z
+  .unknown()
+  .optional()
+  .transform((value): unknown[] | undefined => (Array.isArray(value) ? (value as unknown[]) : undefined));
+
 /** `ServiceDigitalIdentity`: certificates, and `X509SKIs` (base64 subject key identifiers, TS 119 602 §6.6.3). */
 export const zLoteDigitalIdentity = z.object({
   X509Certificates: z.array(zLoteCertificate).optional(),
   /** Values that are not strings name no key (they were not read before, and do not make a list invalid). */
-  X509SKIs: z
-    .array(z.unknown())
-    .optional()
-    .transform((values) => {
-      const strings = values?.filter((value): value is string => typeof value === 'string' && value.length <= 1024);
-      return strings !== undefined && strings.length > 0 ? strings : undefined;
-    }),
+  X509SKIs: zLenientArray.transform((values) => {
+    const strings = values?.filter((value): value is string => typeof value === 'string' && value.length <= 1024);
+    return strings !== undefined && strings.length > 0 ? strings : undefined;
+  }),
 });
 
 export const zLoteServiceInformation = z.object({
@@ -73,7 +80,7 @@ export const zListAndSchemeInformation = z.object({
   /** `null` or absent for a closed list. */
   NextUpdate: z.string().nullable().optional(),
   /** Each pointer is checked on its own (`zOtherLoTEPointer`): a malformed pointer is not followed. */
-  PointersToOtherLoTE: z.array(z.unknown()).optional(),
+  PointersToOtherLoTE: zLenientArray,
 });
 
 /** A LoTE document: `{ "LoTE": { ListAndSchemeInformation, TrustedEntitiesList } }`. */

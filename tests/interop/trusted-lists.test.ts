@@ -73,6 +73,14 @@ const memberState2025 = (territory: string, why: string, anchors = 0): Artifact 
   why,
 });
 
+const memberState2019 = (territory: string, issued: string, name: string): Artifact => ({
+  file: `dss/${territory.toLowerCase()}-tl-${issued}.xml`,
+  now: AT_2019,
+  pins: () => pointerSigners(lotl2019, territory),
+  expected: { format: 'etsi-119612', signed: true, anchors: 0, pointers: 1 },
+  why: `the list of ${name} of ${issued}, verified with the signer the 2019 EU list of lists names: XAdES SigningCertificate with a SHA-1 CertDigest (refused before), RSA-SHA256 signature`,
+});
+
 const artifacts: readonly Artifact[] = [
   { file: lotl2025, now: AT_2025, pins: () => keyInfoCertificates(lotl2025), expected: { format: 'etsi-119612', signed: true, anchors: 0, pointers: 43 }, why: 'the EU list of lists of 2025-08-08: XAdES with SigningCertificateV2 (SHA-512 CertDigest); two of its pointers (HU, SK) are plain http' },
   memberState2025('SE', 'the Swedish list as PTS published it in 2025 (SHA-512 CertDigest), verified with the signer the EU list of lists names'),
@@ -98,6 +106,11 @@ const artifacts: readonly Artifact[] = [
     why: 'the Swedish list of 2019 (PTS): SHA-1 CertDigest in SigningCertificate; refused before with "the XAdES signed properties do not identify the signing certificate"',
   },
   { file: 'dss/lt-tl-2019-07-18.xml', now: AT_2019, pins: () => pointerSigners(lotl2019, 'LT'), expected: { format: 'etsi-119612', signed: true, anchors: 0, pointers: 1 }, why: 'the Lithuanian list of 2019: SHA-1 CertDigest' },
+  memberState2019('CY', '2019-07-17', 'Cyprus'),
+  memberState2019('DK', '2019-08-05', 'Denmark'),
+  memberState2019('IS', '2019-06-14', 'Iceland'),
+  memberState2019('IE', '2019-07-29', 'Ireland'),
+  memberState2019('MT', '2019-07-15', 'Malta'),
   {
     file: 'dss/eu-lotl-2019-broken-sig.xml',
     now: AT_2019,

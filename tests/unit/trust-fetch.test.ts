@@ -1,11 +1,12 @@
 /**
- * The bounded fetch used for trusted lists and status lists: https only (http only when allowed,
- * in development), no loopback/private/reserved address unless allow-listed (IP literals and
- * resolved names), a size cap, a redirect limit, one deadline, 2xx only.
+ * The bounded fetch used for trusted lists and status lists: https only (http only when allowed: in
+ * development, and for lists reached through a signed pointer; never by a redirect from https), no
+ * loopback/private/reserved address unless allow-listed (IP literals and resolved names), a size
+ * cap, a redirect limit, one deadline, 2xx only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNonPublicAddress } from '../../src/trust/address-policy.ts';
-import { checkFetchUrl, fetchBounded, FetchError, type BoundedFetchPolicy } from '../../src/trust/fetch-bounded.ts';
+import { checkFetchUrl, checkRedirect, fetchBounded, FetchError, type BoundedFetchPolicy } from '../../src/trust/fetch-bounded.ts';
 import { startLocalHttpServer, type LocalHttpServer } from '../helpers/local-http-server.ts';
 
 let server: LocalHttpServer;
@@ -89,6 +90,27 @@ describe('fetchBounded', () => {
     expect((await failure(fetchBounded(server.url('/loop'), '*/*', policy))).message).toMatch(/loop/);
     server.route('/to-private', { redirect: 'http://10.0.0.1/list' });
     expect((await failure(fetchBounded(server.url('/to-private'), '*/*', policy))).kind).toBe('refused');
+  });
+
+  it('never follows a redirect from https to http, even where http is allowed (pointed lists, docs/adr/0100)', () => {
+    const open = { ...policy, allowHttp: true, allowPrivateHosts: [] };
+    const from = new URL('https://lists.example.eu/tl.xml');
+    const refused = (() => {
+      try {
+        checkRedirect(from, 'http://lists.example.eu/tl.xml', open);
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    })();
+    expect(refused).toBeInstanceOf(FetchError);
+    expect((refused as FetchError).kind).toBe('refused');
+    expect((refused as FetchError).message).toMatch(/from https to another scheme/);
+    expect(checkRedirect(from, '/v2/tl.xml', open).href).toBe('https://lists.example.eu/v2/tl.xml');
+    expect(checkRedirect(new URL('http://tl.example.sk/tsl.xml'), 'https://tl.example.sk/tsl.xml', open).href).toBe('https://tl.example.sk/tsl.xml');
+    expect(checkRedirect(new URL('http://tl.example.sk/tsl.xml'), 'http://tl.example.sk/v2.xml', open).href).toBe('http://tl.example.sk/v2.xml');
+    expect(() => checkRedirect(from, undefined, open)).toThrow(/without a Location/);
+    expect(() => checkRedirect(from, 'https://10.0.0.1/tl.xml', open)).toThrow(/private or reserved/);
   });
 
   it('gives up after the timeout', async () => {

@@ -213,6 +213,19 @@ describe('a list of LoTEs (TS 119 602 PointersToOtherLoTE)', () => {
     const manager = await TrustListManager.start(managerOptions({ now: t0 }, { mode: 'development', urls: [server.url('/pilot-lists-de.jwt')], lotlTerritories: ['SE'] }));
     expect(manager.report().lists.map((l) => l.name)).toEqual([server.url('/pilot-lists-de.jwt')]);
   });
+
+  it('follows pointers one level deep only: the pointers of a pointed list of LoTEs are not followed', async () => {
+    server.route('/deep-pid.jwt', { contentType: 'application/jwt', body: await signLote(pidLote(new Date(t0.getTime() - HOUR), new Date(t0.getTime() + DAY)), tlSigner) });
+    server.route('/deep-middle.jwt', { contentType: 'application/jwt', body: await signLote(pointingLote(server.url('/deep-pid.jwt')), tlSigner) });
+    server.route('/deep-top.jwt', { contentType: 'application/jwt', body: await signLote(pointingLote(server.url('/deep-middle.jwt')), signer) });
+    const manager = await TrustListManager.start(managerOptions({ now: t0 }, { mode: 'development', urls: [server.url('/deep-top.jwt')] }));
+    expect(manager.report().lists.map((l) => [l.name, l.state])).toEqual([
+      [server.url('/deep-top.jwt'), 'current'],
+      [server.url('/deep-middle.jwt'), 'current'],
+    ]);
+    expect(server.count('/deep-pid.jwt')).toBe(0);
+    await expect(validatesPid(manager, t0)).rejects.toMatchObject({ code: 'ISSUER_UNTRUSTED' });
+  });
 });
 
 describe('a pointed list published over plain http (docs/adr/0100-signed-lists-over-http.md)', () => {

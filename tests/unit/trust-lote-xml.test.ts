@@ -157,6 +157,21 @@ describe('PointersToOtherLoTE', () => {
     expect(parsed.anchors).toHaveLength(2);
     expect(parsed.pointers?.map((p) => p.location)).toEqual(['https://lists.example.eu/wrpac.jwt']);
   });
+
+  it.each([null, {}, 'text'])('PointersToOtherLoTE or X509SKIs given as %j (not an array) are not read, as before, and the list is still read', (value) => {
+    type Identity = { X509SKIs?: unknown };
+    type Doc = { LoTE: { ListAndSchemeInformation: Record<string, unknown>; TrustedEntitiesList: Array<{ TrustedEntityServices: Array<{ ServiceInformation: { ServiceDigitalIdentity: Identity }; ServiceHistory?: Array<{ ServiceDigitalIdentity: Identity }> }> }> } };
+    const changed = structuredClone(lote) as Doc;
+    changed.LoTE.ListAndSchemeInformation['PointersToOtherLoTE'] = value;
+    for (const service of changed.LoTE.TrustedEntitiesList.flatMap((entity) => entity.TrustedEntityServices)) {
+      service.ServiceInformation.ServiceDigitalIdentity.X509SKIs = value;
+      for (const instance of service.ServiceHistory ?? []) instance.ServiceDigitalIdentity.X509SKIs = value;
+    }
+    const parsed = parseLoteJson(changed, 'list');
+    expect(parsed.pointers).toBeUndefined();
+    // A history instance without a usable X509SKI keeps the current certificate (as before SKIs were read).
+    expect(summary(parsed.anchors)).toEqual(summary(parseLoteJson(lote, 'list').anchors));
+  });
 });
 
 describe('grants for LoTE and service types outside the EU profiles (TRUST_SERVICE_TYPE_CATEGORIES)', () => {
