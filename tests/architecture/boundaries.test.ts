@@ -129,6 +129,11 @@ describe('the rooms of src/', () => {
     expect(found).toEqual([]);
   });
 
+  it('every room of src/ has a line in architecture.config.js (only cli/, the top floor, may import anything)', () => {
+    const rooms = [...new Set(sourceFiles(SRC).map(roomOf))].sort();
+    expect(rooms.filter((room) => room !== 'cli' && !Object.hasOwn(forbiddenImports, room))).toEqual([]);
+  });
+
   it('sees the imports it is meant to see (a guard against a scanner that finds nothing)', () => {
     expect(graph.get('server')?.has('oid4vp')).toBe(true);
     expect(graph.get('formats')?.has('trust')).toBe(true);
