@@ -21,14 +21,15 @@ import { parseDeviceResponse } from '../formats/mdoc/parse-device-response.ts';
 import { parseDocument } from '../formats/mdoc/parse-document.ts';
 import { parseDeviceSigned } from '../formats/mdoc/parse-device-signed.ts';
 import { HEADER, headerParameter, parseCoseMessage } from '../cose/parse-cose-message.ts';
+import { ecdsaAlgorithms } from '../jose/ecdsa-algorithms.ts';
 import type { UseCase } from '../use-cases/z-use-case.ts';
 import type { ClientIdPrefix } from './client-id.ts';
 import type { DcApiProtocol, ResponseMode } from './transaction.ts';
 
 export type { Profile } from '../config/z-config.ts';
 
-/** COSE algorithm identifier of ES256 (RFC 9053 §2.1). */
-const COSE_ES256 = -7;
+/** COSE algorithm identifier of ES256 (RFC 9053 §2.1), from the one algorithm table. */
+const COSE_ES256 = ecdsaAlgorithms.ES256.coseAlg;
 
 /** `vp_formats_supported` under HAIP: ES256 only (HAIP 1.0 §7), for both formats. */
 export const HAIP_VP_FORMATS_SUPPORTED = {
