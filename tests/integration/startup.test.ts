@@ -161,6 +161,13 @@ describe('the command line', () => {
     expect((err as { stderr: string }).stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('a refused trusted list stops `serve` in production with one line naming its code, and no stack trace', async () => {
+    const empty = await mkdtemp(join(dirs.root, 'empty-cli-'));
+    const err = await run(process.execPath, ['bin/eudi-verifier.js', 'serve'], { env: { ...process.env, ...production, PORT: '0', TRUST_LIST_DIR: empty, LOG_LEVEL: 'silent' } }).catch((e: { code: number; stderr: string }) => e);
+    expect(err).toMatchObject({ code: 2 });
+    expect((err as { stderr: string }).stderr.trim().split('\n')).toEqual([expect.stringMatching(/^eudi-verifier serve: TRUST_LIST_INVALID: /)]);
+  });
+
   it('help lists the commands', async () => {
     const { stdout } = await run(process.execPath, ['bin/eudi-verifier.js', 'help']);
     expect(stdout).toMatch(/serve/);
