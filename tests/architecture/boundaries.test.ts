@@ -123,7 +123,7 @@ describe('the rooms of src/', () => {
     const found = sourceFiles(SRC)
       .filter((file) => pure.includes(roomOf(file)))
       .flatMap((file) =>
-        [...readFileSync(file, 'utf8').matchAll(/^(?:let|var) (\w+)|^const (\w+)(?:: (?!Readonly)[^=]+)? = new (?:Map|WeakMap)\b/gm)].map((m) => `${relative(process.cwd(), file)}: ${m[1] ?? m[2] ?? ''}`),
+        [...readFileSync(file, 'utf8').matchAll(/^(?:export )?(?:let|var) (\w+)|^(?:export )?const (\w+)(?:: (?!Readonly)[^=]+)? = new (?:Map|WeakMap|Set|WeakSet|BoundedCache)\b/gm)].map((m) => `${relative(process.cwd(), file)}: ${m[1] ?? m[2] ?? ''}`),
       )
       .filter((entry) => !allowed.has(entry));
     expect(found).toEqual([]);
