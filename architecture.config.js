@@ -3,7 +3,8 @@
  * lint rule (eslint.config.js: no-restricted-imports per room) and by the folder-graph test
  * (tests/architecture/boundaries.test.ts, which also refuses any cycle between rooms).
  *
- * A room is a folder directly under src/, or a file there (server, errors). The rules are about
+ * A room is a folder directly under src/, or a file there (server, errors, citizen-messages); every
+ * room but cli/ (the top floor, which may import anything) has a line here. The rules are about
  * static imports; development code (dev/) is reached only by the composition root's dynamic import
  * in development mode, which the graph test checks separately.
  */
@@ -24,6 +25,8 @@ export const forbiddenImports = {
   cose: [...aboveKernel, ...outer, ...devOnly],
   // The ground floor: settings, the error catalogue, tiny helpers.
   errors: ['cbor', 'jose', 'cose', 'config', 'util', 'trust', 'formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', 'mandates', ...outer, ...devOnly],
+  // The citizen's sentence per error code: beside the catalogue, on the ground floor.
+  'citizen-messages': ['cbor', 'jose', 'cose', 'config', 'util', 'trust', 'formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', 'mandates', ...outer, ...devOnly],
   util: ['cbor', 'jose', 'cose', 'config', 'trust', 'formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', 'mandates', ...outer, ...devOnly],
   config: ['cbor', 'jose', 'cose', 'trust', 'formats', 'status', 'query', 'use-cases', 'oid4vp', 'portal', 'mandates', ...outer, ...devOnly],
   // Pure rooms: bytes + context → verified value or typed error.

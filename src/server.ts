@@ -17,14 +17,10 @@ import { loadUseCases } from './use-cases/load-use-cases.ts';
 import type { VerifierDeps } from './oid4vp/verifier-deps.ts';
 import type { TransactionStore } from './oid4vp/ports.ts';
 import { logContext } from './http/request-context.ts';
-import { createApp } from './http/app.ts';
 import { Metrics } from './http/metrics.ts';
 import type { SessionStore, SharingLogStore } from './portal/ports.ts';
 import type { PortalDeps } from './portal/portal-deps.ts';
 import type { RoleStatusCheck } from './portal/role-status.ts';
-import { onPresentationVerified } from './portal/sharing-log.ts';
-import { representationTypeRules } from './portal/representation/type-metadata.ts';
-import { createFormatCaches } from './formats/caches.ts';
 import { buildDemoPortal } from './web/build-demo-portal.ts';
 import type { DevelopmentDefaults, DevelopmentPaths } from './compose/development.ts';
 import { composeTrust, type SharedTrust } from './compose/compose-trust.ts';
@@ -36,13 +32,14 @@ import { expireDueTransactions } from './oid4vp/expire-transactions.ts';
 import type { WebhookOutbox } from './oid4vp/webhooks.ts';
 import { requireUseCasesWithinProfile } from './compose/compose-profile.ts';
 import { composeRegistrations } from './compose/compose-registrations.ts';
-import { describeProfile } from './oid4vp/haip-profile.ts';
 import { composeStatus } from './compose/compose-status.ts';
 import { composePortal } from './compose/compose-portal.ts';
 import { composeOidc } from './compose/compose-oidc.ts';
 import { composeMandates } from './compose/compose-mandates.ts';
+import { composeVerifier } from './compose/compose-verifier.ts';
+import { composeApp } from './compose/compose-app.ts';
+import { startSweep } from './compose/compose-sweep.ts';
 import type { MandateDeps } from './mandates/mandate-deps.ts';
-import { purgeEndedMandates } from './mandates/purge-mandates.ts';
 
 export interface Service {
   readonly app: RequestListener;
@@ -128,43 +125,8 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
   const requiredTrust = requiredCategories(useCases, registered);
   metrics.observeTrustLists(() => trust.manager.report(requiredTrust));
   let portal: PortalDeps | undefined;
-  const deps: VerifierDeps = {
-    store,
-    useCases,
-    identity,
-    previousIdentities,
-    clientIdentities,
-    trust: trust.store,
-    status,
-    // Representation credentials: claims whose concealment could widen a mandate, and revocability.
-    credentialTypeRules: representationTypeRules,
-    // Imported keys and parsed document signers, bounded, shared by every presentation of this instance.
-    formatCaches: createFormatCaches(),
-    registrationCertificate: (rpClientId, useCaseId) => registrations.get(rpClientId)?.get(useCaseId)?.jwt,
-    webhookClients: webhooks.clients,
-    now,
-    settings: {
-      publicBaseUrl: config.publicBaseUrl,
-      clientIdPrefix: config.CLIENT_ID_PREFIX,
-      defaultResponseMode: config.DEFAULT_RESPONSE_MODE,
-      transactionTtlMs: config.TRANSACTION_TTL_SECONDS * 1000,
-      resultTtlMs: config.RESULT_TTL_SECONDS * 1000,
-      clockSkewSeconds: config.CLOCK_SKEW_SECONDS,
-      kbMaxAgeSeconds: config.KB_MAX_AGE_SECONDS,
-      legacyTypVcts: config.legacyTypVcts,
-      profile: config.profile,
-    },
-    observeVerification: (format, outcome, seconds) => metrics.observeVerification(format, outcome, seconds),
-    audit: (e) => {
-      metrics.record(e);
-      logger.info({ audit: e }, e.event);
-    },
-    // Every verified presentation goes to the citizen's sharing log (names, never values).
-    onVerified: (tx) => {
-      if (portal === undefined) return;
-      onPresentationVerified(portal, tx).catch((err: unknown) => logger.error({ err: err instanceof Error ? err.name : 'unknown' }, 'sharing log write failed'));
-    },
-  };
+  const verifierParts = { store, useCases, identity, previousIdentities, clientIdentities, trust: trust.store, status, registrations, now, metrics, logger };
+  const deps = composeVerifier(config, { ...verifierParts, webhookClients: webhooks.clients, portal: () => portal });
   // Shutdown ends open event streams; the demo portal (development, or DEMO_PORTAL=true) is an RP of this service.
   const shutdown = new AbortController();
   let web: Awaited<ReturnType<typeof buildDemoPortal>>;
@@ -190,56 +152,8 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
     throw err;
   }
 
-  let storeUp = true;
-  let draining = false;
-  const app = createApp({
-    deps,
-    clients,
-    logger,
-    metrics,
-    bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    rateLimit: {
-      windowMs: config.RATE_LIMIT_WINDOW_SECONDS * 1000,
-      perIp: config.RATE_LIMIT_PER_IP,
-      perRpClient: config.RATE_LIMIT_PER_RP_CLIENT,
-      // With Redis, every process of every instance counts against one limit; with SQLite, per process.
-      ...(stores.rateLimitCounters !== undefined && { shared: stores.rateLimitCounters }),
-    },
-    ready: async () => {
-      storeUp = await stores.ping();
-      metrics.setStoreUp(storeUp);
-      return !draining && storeUp && trust.manager.report(requiredTrust).ready;
-    },
-    readiness: () => {
-      const report = trust.manager.report(requiredTrust);
-      return {
-        profile: describeProfile(config.profile),
-        store: { kind: stores.kind, state: storeUp ? 'up' : 'unreachable' },
-        ...(draining && { shutting_down: true }),
-        trust_lists: report.lists,
-        ...(report.missing_categories.length > 0 && { missing_categories: report.missing_categories }),
-      };
-    },
-    ...(portal !== undefined && { portal }),
-    ...(mandates !== undefined && { mandates }),
-    shutdown: shutdown.signal,
-    ...(web !== undefined && { web }),
-    ...(oidc !== undefined && { oidc }),
-  });
-  const sweep = setInterval(() => {
-    const failed = (what: string) => (err: unknown) => logger.error({ err: err instanceof Error ? err.message : 'unknown' }, `${what} purge failed`);
-    // Expired before purged, so that no unanswered transaction is purged before its `expired` event is
-    // written; purged even when the sweep failed (results hold personal data and must not outlive their time).
-    expire(now())
-      .catch((err: unknown) => logger.error({ err: err instanceof Error ? err.message : 'unknown' }, 'transaction expiry sweep failed'))
-      .then(() => store.purgeExpired(now()))
-      .catch(failed('transaction'));
-    portal?.sessions.purgeExpired(now()).catch(failed('session'));
-    portal?.sharingLog.purgeExpired(now()).catch(failed('sharing log'));
-    stores.oidc.purgeExpired(now()).catch(failed('oidc'));
-    if (mandates !== undefined) purgeEndedMandates(mandates).catch(failed('mandate'));
-  }, 30_000);
-  sweep.unref();
+  const { app, drain } = composeApp(config, { deps, clients, logger, metrics, stores, trust, requiredTrust, portal, mandates, web, oidc, shutdown: shutdown.signal });
+  const stopSweep = startSweep({ expire, store, portal, oidc: stores.oidc, mandates, now, logger });
   webhooks.start();
   return {
     app,
@@ -250,12 +164,12 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
     ...(portal !== undefined && { portal }),
     ...(mandates !== undefined && { mandates }),
     drain() {
-      draining = true;
+      drain();
       shutdown.abort();
     },
     async close() {
       shutdown.abort();
-      clearInterval(sweep);
+      stopSweep();
       await webhooks.stop();
       trust.stop();
       await store.close();

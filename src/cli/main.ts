@@ -11,19 +11,24 @@ import { buildService, listen } from '../server.ts';
 import { StoreOpenError } from '../store/store-errors.ts';
 import { connectRedis } from '../store/redis-client.ts';
 import { migrateSharingLogLayout } from '../store/redis-migrate-layout.ts';
-import { generateFixtures } from '../issuer/generate-fixtures.ts';
-import { walletCommand } from './wallet-command.ts';
-import { devCertCommand } from './dev-cert-command.ts';
-import { credentialStatusCommand, trustListCommand, TRUST_LIST_USAGE } from './trust-list-command.ts';
 import { verifyCommand, VERIFY_USAGE } from './verify-command.ts';
 import { commandUsage, wrapList } from './usage.ts';
 import { userMistakeLine } from './user-mistake.ts';
-import { MISBEHAVE_FLAGS } from './wallet-command.ts';
 import { workersOf } from '../config/z-config.ts';
 import { serveCluster } from './serve-cluster.ts';
 import { workerMetricsScrape, workerSharedTrust } from './cluster-messages.ts';
 
-const USAGE = `Usage: eudi-verifier <command> [--help]
+/**
+ * The commands that use the fixture issuer or the developer wallet (fixtures, wallet, dev-cert,
+ * trust-list, credential-status) are loaded when they run, so `serve` loads no development code.
+ */
+const walletCommands = () => import('./wallet-command.ts');
+const trustListCommands = () => import('./trust-list-command.ts');
+
+/** The whole usage text: the wallet and trust-list commands describe their own options. */
+async function usage(): Promise<string> {
+  const [{ MISBEHAVE_FLAGS }, { TRUST_LIST_USAGE }] = await Promise.all([walletCommands(), trustListCommands()]);
+  return `Usage: eudi-verifier <command> [--help]
 
 Commands:
   serve                       start the service (settings from the environment, see docs/operating.md)
@@ -52,11 +57,12 @@ Wallet options:
   --same-device               with --demo: same-device flow (redirect with response_code)
   --direct-post               with --demo: response mode direct_post instead of direct_post.jwt
 `;
+}
 
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(commandUsage(USAGE, command));
+    console.log(commandUsage(await usage(), command));
     return;
   }
   try {
@@ -66,25 +72,26 @@ export async function main(argv: string[]): Promise<void> {
         return;
       case 'fixtures': {
         const config = loadConfig();
+        const { generateFixtures } = await import('./fixtures-command.ts');
         const manifest = await generateFixtures(resolve(config.FIXTURES_DIR), resolve(config.TRUST_LIST_DIR));
         console.log(`Fixtures written to ${config.FIXTURES_DIR} and trust lists to ${config.TRUST_LIST_DIR}; valid until ${manifest.valid_until}.`);
         console.log(`Test persons: ${manifest.persons.join(', ')}`);
         return;
       }
       case 'wallet':
-        process.exitCode = await walletCommand(rest);
+        process.exitCode = await (await walletCommands()).walletCommand(rest);
         return;
       case 'dev-cert':
-        process.exitCode = await devCertCommand(rest);
+        process.exitCode = await (await import('./dev-cert-command.ts')).devCertCommand(rest);
         return;
       case 'trust-list':
-        process.exitCode = await trustListCommand(rest);
+        process.exitCode = await (await trustListCommands()).trustListCommand(rest);
         return;
       case 'verify':
         process.exitCode = await verifyCommand(rest);
         return;
       case 'credential-status':
-        process.exitCode = await credentialStatusCommand(rest);
+        process.exitCode = await (await trustListCommands()).credentialStatusCommand(rest);
         return;
       case 'redis-migrate-layout': {
         const config = loadConfig();
@@ -102,7 +109,7 @@ export async function main(argv: string[]): Promise<void> {
       case 'help':
       case '--help':
       case '-h':
-        console.log(USAGE);
+        console.log(await usage());
         return;
       default:
         console.error(`eudi-verifier: unknown command "${command}" (see eudi-verifier --help)`);

@@ -1,7 +1,7 @@
 /**
  * Fixture PIDs of other member states: a test PID provider per country (its own root CA and
  * issuer certificate, published in its own signed ETSI TS 119 602 PID providers list) and PID
- * SD-JWT VCs for {@link euTestPersons}. The entrance serves EU citizens too (MISSION.md); their
+ * SD-JWT VCs for {@link euTestPersons}. The service serves EU citizens living in Sweden too; their
  * account key is their provider's trust anchor with their own identifier.
  *
  * Writes `pki/pid-root-ca-<cc>.pem`, `pki/pid-issuer-<cc>.pem` (with keys) and

@@ -10,16 +10,21 @@ import type { Transaction } from './transaction.ts';
 import type { VerifierIdentity } from './verifier-identity.ts';
 import type { DcqlQuery } from '../query/z-dcql.ts';
 import { HAIP_VP_FORMATS_SUPPORTED, type Profile } from './haip-profile.ts';
+import { ecdsaAlgorithms } from '../jose/ecdsa-algorithms.ts';
+import { acceptedCoseSignatureAlgs } from '../cose/cose-algorithms.ts';
 import { REGISTRATION_CERTIFICATE_FORMAT } from './registration-certificate.ts';
 
 export const REQUEST_OBJECT_TYP = 'oauth-authz-req+jwt';
 export const SELF_ISSUED_AUDIENCE = 'https://self-issued.me/v2';
 export const ENC_VALUES_SUPPORTED = ['A128GCM', 'A256GCM'] as const;
 
-/** The formats and algorithms this verifier accepts (OpenID4VP 1.0 §11.1, Appendix B). */
+const jwsAlgValues = Object.values(ecdsaAlgorithms).map((a) => a.name);
+const coseAlgValues = acceptedCoseSignatureAlgs;
+
+/** The formats and algorithms this verifier accepts (OpenID4VP 1.0 §11.1, Appendix B): the one algorithm table's. */
 export const VP_FORMATS_SUPPORTED = {
-  'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256', 'ES384', 'ES512'], 'kb-jwt_alg_values': ['ES256', 'ES384', 'ES512'] },
-  mso_mdoc: { issuerauth_alg_values: [-7, -9, -35, -36], deviceauth_alg_values: [-7, -9, -35, -36] },
+  'dc+sd-jwt': { 'sd-jwt_alg_values': jwsAlgValues, 'kb-jwt_alg_values': jwsAlgValues },
+  mso_mdoc: { issuerauth_alg_values: coseAlgValues, deviceauth_alg_values: coseAlgValues },
 } as const;
 
 export interface RequestObjectInput {

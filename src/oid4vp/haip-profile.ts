@@ -21,19 +21,25 @@ import { parseDeviceResponse } from '../formats/mdoc/parse-device-response.ts';
 import { parseDocument } from '../formats/mdoc/parse-document.ts';
 import { parseDeviceSigned } from '../formats/mdoc/parse-device-signed.ts';
 import { HEADER, headerParameter, parseCoseMessage } from '../cose/parse-cose-message.ts';
+import { ecdsaAlgorithms } from '../jose/ecdsa-algorithms.ts';
+import { COSE_ESP256 } from '../cose/cose-algorithms.ts';
 import type { UseCase } from '../use-cases/z-use-case.ts';
 import type { ClientIdPrefix } from './client-id.ts';
 import type { DcApiProtocol, ResponseMode } from './transaction.ts';
 
 export type { Profile } from '../config/z-config.ts';
 
-/** COSE algorithm identifiers of ECDSA P-256 with SHA-256: ES256 (RFC 9053 §2.1) and ESP256 (RFC 9864 §2.1); HAIP 1.0 §7: "-7 or -9". */
-const COSE_ES256_ALGS: readonly unknown[] = [-7, -9];
+/** COSE algorithm identifiers of ECDSA P-256 with SHA-256 from the one algorithm table: ES256 (RFC 9053 §2.1) and ESP256 (RFC 9864 §2.1); HAIP 1.0 §7: "-7 or -9". */
+const COSE_ES256_ALGS: readonly number[] = [ecdsaAlgorithms.ES256.coseAlg, COSE_ESP256];
+
+function isCoseEs256(alg: unknown): boolean {
+  return typeof alg === 'number' && COSE_ES256_ALGS.includes(alg);
+}
 
 /** `vp_formats_supported` under HAIP: ES256 only (HAIP 1.0 §7), for both formats. */
 export const HAIP_VP_FORMATS_SUPPORTED = {
   'dc+sd-jwt': { 'sd-jwt_alg_values': ['ES256'], 'kb-jwt_alg_values': ['ES256'] },
-  mso_mdoc: { issuerauth_alg_values: [-7, -9], deviceauth_alg_values: [-7, -9] },
+  mso_mdoc: { issuerauth_alg_values: COSE_ES256_ALGS, deviceauth_alg_values: COSE_ES256_ALGS },
 } as const;
 
 /** What `/readyz` states about the profile in force. */
@@ -118,10 +124,10 @@ export function checkPresentationForProfile(profile: Profile, presentation: stri
     const doc = parseDocument(value, `documents[${k}]`);
     if (doc.docType !== credential.type) return;
     const issuerAuth = parseCoseMessage(doc.issuerSigned.issuerAuth, 'sign1', `documents[${k}].issuerAuth`);
-    if (!COSE_ES256_ALGS.includes(headerParameter(issuerAuth, HEADER.alg))) throw new VerificationError('PROFILE_ALG_NOT_ALLOWED', `documents[${k}].issuerAuth "alg" is not ES256 (-7 or -9)`);
+    if (!isCoseEs256(headerParameter(issuerAuth, HEADER.alg))) throw new VerificationError('PROFILE_ALG_NOT_ALLOWED', `documents[${k}].issuerAuth "alg" is not ES256 (-7 or -9)`);
     const deviceSigned = parseDeviceSigned(doc.deviceSigned, `documents[${k}].deviceSigned`);
     if (deviceSigned.auth.kind !== 'deviceSignature') throw new VerificationError('MDOC_DEVICE_MAC_UNSUPPORTED', `documents[${k}] is authenticated by deviceMac`);
     const signature = parseCoseMessage(deviceSigned.auth.message, 'sign1', `documents[${k}].deviceSignature`);
-    if (!COSE_ES256_ALGS.includes(headerParameter(signature, HEADER.alg))) throw new VerificationError('PROFILE_ALG_NOT_ALLOWED', `documents[${k}].deviceSignature "alg" is not ES256 (-7 or -9)`);
+    if (!isCoseEs256(headerParameter(signature, HEADER.alg))) throw new VerificationError('PROFILE_ALG_NOT_ALLOWED', `documents[${k}].deviceSignature "alg" is not ES256 (-7 or -9)`);
   });
 }

@@ -20,8 +20,10 @@
  * next start); intermediary linkage; the Service identifier (TS 119 475 V1.2.1 has no
  * claim for it).
  */
-import { KeyObject, X509Certificate, verify } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { ServiceError } from '../errors.ts';
+import { parseCompactJws } from '../jose/parse-jws.ts';
+import { checkJwsSignature } from '../jose/jws-algorithms.ts';
 import type { TrustStore } from '../trust/types.ts';
 import type { CredentialQuery, DcqlQuery } from '../query/z-dcql.ts';
 import type { StatusChecker, StatusListReference } from '../status/types.ts';
@@ -70,11 +72,9 @@ export interface RegistrationExpectations {
  *   `REGISTRATION_CERTIFICATE_RP_MISMATCH`, or the trust store's chain codes (`ISSUER_UNTRUSTED`, `CERT_EXPIRED`, …).
  */
 export async function verifyRegistrationCertificate(jwt: string, expect: RegistrationExpectations): Promise<RegistrationCertificate> {
-  const parts = jwt.trim().split('.');
-  if (parts.length !== 3) throw invalid('is not a compact JWS');
-  const [h, p, s] = parts as [string, string, string];
-  const header = jsonObject(h, 'header');
-  const payload = jsonObject(p, 'payload');
+  // The crypto kernel's compact JWS parse (RFC 7515 §7.1): canonical base64url, strict JSON objects.
+  const jws = parseCompactJws(jwt.trim(), 'REGISTRATION_CERTIFICATE_INVALID', 'registration certificate');
+  const { header, payload } = jws;
   if (header['typ'] !== REGISTRATION_CERTIFICATE_TYP) throw invalid(`header "typ" is not "${REGISTRATION_CERTIFICATE_TYP}"`);
   if (header['alg'] !== 'ES256') throw invalid('header "alg" is not ES256');
   if (header['crit'] !== undefined) throw invalid('header "crit" is not supported');
@@ -82,8 +82,8 @@ export async function verifyRegistrationCertificate(jwt: string, expect: Registr
   if (!Array.isArray(x5c) || x5c.length === 0 || !x5c.every((c): c is string => typeof c === 'string' && c !== '')) throw invalid('header "x5c" is missing or not an array of certificates');
 
   const provider = await expect.trust.validateIssuerChain({ x5c, categories: ['wrprc'], now: expect.now });
-  const signature = Buffer.from(s, 'base64url');
-  if (!verify('sha256', Buffer.from(`${h}.${p}`, 'ascii'), { key: KeyObject.from(provider.publicKey), dsaEncoding: 'ieee-p1363' }, signature)) throw invalid('the signature does not verify with the x5c leaf');
+  const codes = { alg: 'REGISTRATION_CERTIFICATE_INVALID', signature: 'REGISTRATION_CERTIFICATE_INVALID' } as const;
+  checkJwsSignature(jws, 'ES256', provider.publicKey, codes, 'registration certificate (the x5c leaf)');
 
   const t = expect.now.getTime() / 1000;
   const iat = payload['iat'];
@@ -183,17 +183,6 @@ function registeredCredentials(value: unknown): RegisteredCredential[] {
     });
     return { format, meta: meta as Record<string, unknown>, claims };
   });
-}
-
-function jsonObject(part: string, what: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid(`${what} is not base64url JSON`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(`${what} is not a JSON object`);
-  return value as Record<string, unknown>;
 }
 
 const invalid = (detail: string): ServiceError => new ServiceError('REGISTRATION_CERTIFICATE_INVALID', `registration certificate: ${detail}`);

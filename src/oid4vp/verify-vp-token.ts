@@ -10,10 +10,11 @@
 import { ServiceError, isServiceError } from '../errors.ts';
 import { verifySdJwtVcPresentation } from '../formats/sd-jwt-vc/verify-sd-jwt-vc.ts';
 import { verifyMdocPresentation } from '../formats/mdoc/verify-device-response.ts';
-import { presentationBinding } from './presentation-binding.ts';
+import { presentationBinding, type PresentationBinding } from './presentation-binding.ts';
 import type { VerifiedCredential } from '../formats/types.ts';
 import { applyStatusPolicy } from '../status/apply-status-policy.ts';
 import type { CredentialStatusResult } from '../status/types.ts';
+import type { TrustStore } from '../trust/types.ts';
 import { evaluateResponse } from '../query/evaluate-response.ts';
 import type { UseCase } from '../use-cases/z-use-case.ts';
 import type { VpToken } from './parse-authorization-response.ts';
@@ -29,75 +30,30 @@ export interface VerifiedVpToken {
 }
 
 export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase: UseCase, vpToken: VpToken): Promise<VerifiedVpToken> {
-  const now = new Date(deps.now());
-  const trust = deps.trust();
+  const ctx: ResponseContext = { now: new Date(deps.now()), trust: deps.trust(), binding: presentationBinding(tx, responseUriFor(deps, tx.requestId)) };
   const presented: Record<string, VerifiedCredential[]> = Object.create(null) as Record<string, VerifiedCredential[]>;
   const statuses = new Map<VerifiedCredential, CredentialStatusResult>();
   const optional = optionalQueryIds(useCase.query);
   const discarded: DiscardedPresentation[] = [];
-  const binding = presentationBinding(tx, responseUriFor(deps, tx.requestId));
   for (const [queryId, presentations] of Object.entries(vpToken)) {
     const credentialQuery = useCase.query.credentials.find((c) => c.id === queryId);
     if (credentialQuery === undefined) throw new ServiceError('CREDENTIAL_UNEXPECTED', `vp_token key ${queryId} not in query`);
     if (presentations.length > 1 && credentialQuery.multiple !== true) {
       throw new ServiceError('MULTIPLE_PRESENTATIONS_NOT_ALLOWED', `query ${queryId}`);
     }
-    const categories = useCase.trust[queryId] ?? [];
     const verified: VerifiedCredential[] = [];
     for (const presentation of presentations) {
       const started = process.hrtime.bigint();
       let outcome: 'ok' | 'error' = 'error';
-      const before = verified.length;
       try {
-        switch (credentialQuery.format) {
-          case 'dc+sd-jwt': {
-            const meta = credentialQuery.meta as { vct_values: string[] };
-            verified.push(
-              await verifySdJwtVcPresentation(presentation, {
-                now,
-                nonce: tx.nonce,
-                audience: binding.audience,
-                acceptedVcts: meta.vct_values,
-                legacyTypVcts: [...deps.settings.legacyTypVcts, ...(useCase.legacy_typ_vcts ?? [])],
-                categories,
-                trust,
-                requireKeyBinding: credentialQuery.require_cryptographic_holder_binding !== false,
-                clockSkewSeconds: deps.settings.clockSkewSeconds,
-                kbMaxAgeSeconds: deps.settings.kbMaxAgeSeconds,
-                typeRules: deps.credentialTypeRules,
-                ...(deps.formatCaches !== undefined && { caches: deps.formatCaches }),
-                transactionData: transactionDataFor(tx, credentialQuery),
-              }),
-            );
-            break;
-          }
-          case 'mso_mdoc': {
-            const meta = credentialQuery.meta as { doctype_value: string };
-            verified.push(
-              ...(await verifyMdocPresentation(presentation, {
-                now,
-                docType: meta.doctype_value,
-                categories,
-                trust,
-                // OpenID4VP 1.0 B.2.6: the SessionTranscript from OUR stored request values, never the wallet's.
-                sessionTranscript: binding.sessionTranscript(),
-                multiple: credentialQuery.multiple,
-                clockSkewSeconds: deps.settings.clockSkewSeconds,
-                ...(deps.formatCaches !== undefined && { caches: deps.formatCaches }),
-              })),
-            );
-            break;
-          }
-          default:
-            throw new ServiceError('FORMAT_UNSUPPORTED', `format ${credentialQuery.format}`);
-        }
-        for (const credential of verified.slice(before)) checkPresentationForProfile(deps.settings.profile ?? 'open', presentation, credential);
+        const credentials = await verifyPresentation(deps, tx, useCase, credentialQuery, presentation, ctx);
+        for (const credential of credentials) checkPresentationForProfile(deps.settings.profile ?? 'open', presentation, credential);
         // Token Status List: each verified credential, whatever its format; the use case's policy decides when a list cannot be had.
-        for (const credential of verified.slice(before)) statuses.set(credential, await applyStatusPolicy(deps.status, credential, useCase.status_policy ?? 'reject', now));
+        for (const credential of credentials) statuses.set(credential, await applyStatusPolicy(deps.status, credential, useCase.status_policy ?? 'reject', ctx.now));
+        verified.push(...credentials);
         outcome = 'ok';
       } catch (err) {
         if (!isServiceError(err) || err.code === 'INTERNAL_ERROR' || !optional.has(queryId)) throw err;
-        verified.splice(before);
         discarded.push({ query_id: queryId, code: err.code });
       } finally {
         deps.observeVerification?.(credentialQuery.format, outcome, Number(process.hrtime.bigint() - started) / 1e9);
@@ -107,24 +63,79 @@ export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase
   }
   checkTransactionDataAuthorised(tx, useCase.query, presented);
   const evaluated = evaluateResponse(useCase.query, presented, useCase.retention.keep);
-  const results: StoredCredentialResult[] = [];
-  for (const [queryId, items] of Object.entries(evaluated)) {
-    for (const { credential, claims } of items) {
-      results.push({
-        query_id: queryId,
-        format: credential.format,
-        type: credential.type,
-        issuer: credential.issuer,
-        claims,
-        trust: credential.trust,
-        holder_bound: credential.holderBound,
-        ...(credential.validity.validUntil !== undefined && { valid_until: credential.validity.validUntil }),
-        status: statuses.get(credential) ?? 'not_checked',
-        ...(credential.status !== undefined && { status_ref: { idx: credential.status.idx, uri: credential.status.uri } }),
+  const results = Object.entries(evaluated).flatMap(([queryId, items]) => items.map(({ credential, claims }) => storedResult(queryId, credential, claims, statuses.get(credential))));
+  return { results, discarded };
+}
+
+/** What every presentation of one response is verified against. */
+interface ResponseContext {
+  readonly now: Date;
+  readonly trust: TrustStore;
+  /** The nonce's audience or SessionTranscript (presentation-binding.ts). */
+  readonly binding: PresentationBinding;
+}
+
+/**
+ * Verifies one presentation in the format of its credential query, against the trust categories
+ * the use case names for it: an SD-JWT VC (one credential), or an mdoc DeviceResponse (one per
+ * document).
+ * @throws ServiceError the format's codes, `FORMAT_UNSUPPORTED`
+ */
+async function verifyPresentation(deps: VerifierDeps, tx: Transaction, useCase: UseCase, credentialQuery: CredentialQuery, presentation: string, ctx: ResponseContext): Promise<VerifiedCredential[]> {
+  const categories = useCase.trust[credentialQuery.id] ?? [];
+  switch (credentialQuery.format) {
+    case 'dc+sd-jwt': {
+      const meta = credentialQuery.meta as { vct_values: string[] };
+      const credential = await verifySdJwtVcPresentation(presentation, {
+        now: ctx.now,
+        nonce: tx.nonce,
+        audience: ctx.binding.audience,
+        acceptedVcts: meta.vct_values,
+        legacyTypVcts: [...deps.settings.legacyTypVcts, ...(useCase.legacy_typ_vcts ?? [])],
+        categories,
+        trust: ctx.trust,
+        requireKeyBinding: credentialQuery.require_cryptographic_holder_binding !== false,
+        clockSkewSeconds: deps.settings.clockSkewSeconds,
+        kbMaxAgeSeconds: deps.settings.kbMaxAgeSeconds,
+        typeRules: deps.credentialTypeRules,
+        ...(deps.formatCaches !== undefined && { caches: deps.formatCaches }),
+        transactionData: transactionDataFor(tx, credentialQuery),
+      });
+      return [credential];
+    }
+    case 'mso_mdoc': {
+      const meta = credentialQuery.meta as { doctype_value: string };
+      return verifyMdocPresentation(presentation, {
+        now: ctx.now,
+        docType: meta.doctype_value,
+        categories,
+        trust: ctx.trust,
+        // OpenID4VP 1.0 B.2.6: the SessionTranscript from OUR stored request values, never the wallet's.
+        sessionTranscript: ctx.binding.sessionTranscript(),
+        multiple: credentialQuery.multiple,
+        clockSkewSeconds: deps.settings.clockSkewSeconds,
+        ...(deps.formatCaches !== undefined && { caches: deps.formatCaches }),
       });
     }
+    default:
+      throw new ServiceError('FORMAT_UNSUPPORTED', `format ${credentialQuery.format}`);
   }
-  return { results, discarded };
+}
+
+/** A verified credential as the transaction stores it: the retained claims, with provenance. */
+function storedResult(queryId: string, credential: VerifiedCredential, claims: StoredCredentialResult['claims'], status: CredentialStatusResult | undefined): StoredCredentialResult {
+  return {
+    query_id: queryId,
+    format: credential.format,
+    type: credential.type,
+    issuer: credential.issuer,
+    claims,
+    trust: credential.trust,
+    holder_bound: credential.holderBound,
+    ...(credential.validity.validUntil !== undefined && { valid_until: credential.validity.validUntil }),
+    status: status ?? 'not_checked',
+    ...(credential.status !== undefined && { status_ref: { idx: credential.status.idx, uri: credential.status.uri } }),
+  };
 }
 
 /**

@@ -12,6 +12,7 @@
 import { ServiceError } from '../errors.ts';
 import type { RpClient } from '../config/rp-clients.ts';
 import { initTransaction, type InitTransactionInput, type InitTransactionOutput } from '../oid4vp/init-transaction.ts';
+import { resultTtlMs } from '../oid4vp/redeem-verified-result.ts';
 import { buildRoles } from './build-roles.ts';
 import type { PortalDeps } from './portal-deps.ts';
 import { activeRoleKind, loginCredential, type RepresentationRole, type Session } from './session.ts';
@@ -29,7 +30,8 @@ export async function startStepUp(
   const session = await loadSession(deps, input.client.id, input.sessionId);
   if (!deps.policies.has(input.presentation.useCase)) throw new ServiceError('SESSION_USE_CASE_NOT_PORTAL', `use case ${input.presentation.useCase}`);
   const out = await initTransaction(deps.verifier, { ...input.presentation, client: input.client });
-  const until = Date.parse(out.expires_at) + deps.verifier.settings.resultTtlMs;
+  // Claimed for as long as the result can be held: the use case's own result TTL, else the service's.
+  const until = Date.parse(out.expires_at) + resultTtlMs(deps.verifier, deps.verifier.useCases.get(input.presentation.useCase));
   await deps.sessions.claimTransaction(out.transaction_id, session.id, until);
   await saveSession(deps, session, (s) => {
     const now = deps.verifier.now();

@@ -1,7 +1,7 @@
 /**
  * Form definitions (`FORM_DIR/<id>.json`, beside the use cases): which roles may use a form, which
  * service it belongs to, and where each field's value comes from. The mapping from verified claims
- * to form fields is an explicit allow-list per form (STYLE.md 12): a field names one party, one
+ * to form fields is an explicit allow-list per form: a field names one party, one
  * claim path (or several joined), and an optional transform — data never flows anywhere else.
  *
  * ```json

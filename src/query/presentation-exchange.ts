@@ -31,7 +31,7 @@ type Path = readonly (string | number)[];
 type MappedFormat = 'dc+sd-jwt' | 'mso_mdoc';
 
 const FORMATS: Readonly<Record<string, MappedFormat>> = { 'dc+sd-jwt': 'dc+sd-jwt', 'vc+sd-jwt': 'dc+sd-jwt', mso_mdoc: 'mso_mdoc' };
-const FILTER_KEYWORDS = new Set(['type', 'const', 'enum']);
+const FILTER_KEYWORDS: ReadonlySet<string> = new Set(['type', 'const', 'enum']);
 
 /**
  * Maps a Presentation Exchange 2.0 presentation definition onto an equivalent, parsed DCQL query.

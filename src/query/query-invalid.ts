@@ -3,7 +3,7 @@
  *
  * The detail names the JSON path of each problem and what was expected there. It never carries the
  * offending value: a query or use case is configuration, but a query can also arrive from a relying
- * party, and a parse error must not turn input into log text (STYLE.md, "not to copy").
+ * party, and a parse error must not turn input into log text (claim values never enter a message or a log).
  */
 import type { z } from 'zod';
 import { ServiceError } from '../errors.ts';

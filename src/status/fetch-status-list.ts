@@ -15,6 +15,7 @@
  * `STATUS_LIST_INVALID`.
  */
 import { VerificationError } from '../errors.ts';
+import { ecdsaAlgorithms } from '../jose/ecdsa-algorithms.ts';
 import { decodeBase64Strict } from '../trust/base64.ts';
 import { type BoundedFetch, FetchError } from '../trust/fetch-bounded.ts';
 import { parseCertificate } from '../trust/parse-certificate.ts';
@@ -24,8 +25,6 @@ import { IDENTIFIER_LIST_CWT_MEDIA_TYPE, type IdentifierListToken, verifyIdentif
 import { STATUS_LIST_CWT_MEDIA_TYPE, verifyStatusListCwt } from './verify-status-list-cwt.ts';
 import { STATUS_LIST_JWT_MEDIA_TYPE, verifyStatusListJwt, type StatusListKeyInput } from './verify-status-list-jwt.ts';
 
-const curves: Readonly<Record<StatusListKeyInput['alg'], string>> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' };
-
 /** The key of the token's signer certificate, untrusted until the chain is validated. */
 export async function keyFromX5c(input: StatusListKeyInput): Promise<CryptoKey> {
   const first = input.x5c?.[0];
@@ -34,7 +33,7 @@ export async function keyFromX5c(input: StatusListKeyInput): Promise<CryptoKey> 
   const parsed = der === undefined ? undefined : parseCertificate(der);
   if (parsed === undefined || !parsed.ok) throw new VerificationError('STATUS_LIST_INVALID', 'status list token: the signer certificate cannot be parsed');
   try {
-    return await parsed.value.certificate.publicKey.export({ name: 'ECDSA', namedCurve: curves[input.alg] }, ['verify']);
+    return await parsed.value.certificate.publicKey.export({ name: 'ECDSA', namedCurve: ecdsaAlgorithms[input.alg].curve }, ['verify']);
   } catch {
     throw new VerificationError('STATUS_LIST_INVALID', `status list token: the signer key does not fit "alg" ${input.alg}`);
   }

@@ -20,8 +20,8 @@ export const supportedCriticalExtensions: ReadonlySet<string> = new Set([
   '2.5.29.35', // authorityKeyIdentifier
 ]);
 
-const allowedHashes = new Set(['SHA-256', 'SHA-384', 'SHA-512']);
-const allowedSignatureAlgorithms = new Set(['ECDSA', 'RSASSA-PKCS1-v1_5', 'RSA-PSS']);
+const allowedHashes: ReadonlySet<string> = new Set(['SHA-256', 'SHA-384', 'SHA-512']);
+const allowedSignatureAlgorithms: ReadonlySet<string> = new Set(['ECDSA', 'RSASSA-PKCS1-v1_5', 'RSA-PSS']);
 
 /** A parsed certificate. Instances are cached by `id`, so they must stay free of per-request state. */
 export interface ParsedCertificate {

@@ -45,7 +45,7 @@ describe.each(['direct_post.jwt', 'direct_post'] as const)('%s', (responseMode) 
     const run = await runWallet(uri, { wallet: await t.wallet('anna'), trust: t.walletTrust });
     expect(run.responseStatus).toBe(200);
     expect(run.requestObject['response_mode']).toBe(responseMode);
-    expect(run.requestObject['client_metadata']).toMatchObject({ vp_formats_supported: { mso_mdoc: { issuerauth_alg_values: [-7, -9, -35, -36], deviceauth_alg_values: [-7, -9, -35, -36] } } });
+    expect(run.requestObject['client_metadata']).toMatchObject({ vp_formats_supported: { mso_mdoc: { issuerauth_alg_values: [-7, -35, -36, -9], deviceauth_alg_values: [-7, -35, -36, -9] } } });
 
     const body = await result(id);
     expect(body['status']).toBe('verified');

@@ -98,6 +98,8 @@ describe('production composes no development code', () => {
       [
         "import { register } from 'node:module';",
         `register(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});`,
+        // The command line's entry module too, as `eudi-verifier serve` (npm start) loads it.
+        `await import(${JSON.stringify(`${root}src/cli/main.ts`)});`,
         `const { loadConfig } = await import(${JSON.stringify(`${root}src/config/load-config.ts`)});`,
         `const { buildService } = await import(${JSON.stringify(`${root}src/server.ts`)});`,
         'const service = await buildService(loadConfig(process.env));',
@@ -111,9 +113,10 @@ describe('production composes no development code', () => {
   const bridgeCode = /\/src\/oidc\/(?!ports\.ts)|\/node_modules\/oidc-provider\//;
   const developmentCode = /\/src\/(dev|issuer|wallet)\//;
 
-  it('production mode loads no module of dev/, issuer/ or wallet/, nor the OpenID Connect bridge and oidc-provider', async () => {
+  it('production mode (the command line’s entry module and the service) loads no module of dev/, issuer/ or wallet/, nor the OpenID Connect bridge and oidc-provider', async () => {
     const loaded = await modulesLoaded(production);
     expect(loaded.some((u) => u.endsWith('/src/server.ts'))).toBe(true);
+    expect(loaded.some((u) => u.endsWith('/src/cli/main.ts'))).toBe(true);
     expect(loaded.filter((u) => developmentCode.test(u))).toEqual([]);
     expect(loaded.filter((u) => bridgeCode.test(u))).toEqual([]);
   });
@@ -159,6 +162,13 @@ describe('the command line', () => {
     expect(err).toMatchObject({ code: 78 });
     expect((err as { stderr: string }).stderr).toMatch(/broken\.json: is not valid JSON/);
     expect((err as { stderr: string }).stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a refused trusted list stops `serve` in production with one line naming its code, and no stack trace', async () => {
+    const empty = await mkdtemp(join(dirs.root, 'empty-cli-'));
+    const err = await run(process.execPath, ['bin/eudi-verifier.js', 'serve'], { env: { ...process.env, ...production, PORT: '0', TRUST_LIST_DIR: empty, LOG_LEVEL: 'silent' } }).catch((e: { code: number; stderr: string }) => e);
+    expect(err).toMatchObject({ code: 2 });
+    expect((err as { stderr: string }).stderr.trim().split('\n')).toEqual([expect.stringMatching(/^eudi-verifier serve: TRUST_LIST_INVALID: /)]);
   });
 
   it('help lists the commands', async () => {

@@ -17,7 +17,7 @@ import { onPresentationVerified } from '../../src/portal/sharing-log.ts';
 import { accountKeyHash } from '../../src/portal/account-key.ts';
 import type { RoleStatus } from '../../src/portal/role-status.ts';
 import type { Session } from '../../src/portal/session.ts';
-import { ABSOLUTE_MS, IDLE_MS, PID_ANCHOR, RETENTION_MS, SECRET, person, pidResult, portalHarness, representationResult, rpA, rpB, type PortalHarness } from '../helpers/portal-deps.ts';
+import { ABSOLUTE_MS, IDLE_MS, PID_ANCHOR, RESULT_TTL_MS, RETENTION_MS, SECRET, person, pidResult, portalHarness, representationResult, rpA, rpB, type PortalHarness } from '../helpers/portal-deps.ts';
 
 const anna = person('anna');
 const elsa = person('elsa');
@@ -364,6 +364,22 @@ describe('step-up', () => {
     expect(await codeOf(() => completeStepUp(h.deps, { ...ids, sessionId: s.id, transactionId: tx.id }))).toBe('STEP_UP_NOT_FOUND');
     // The step-up transaction can never log anyone in on its own.
     expect(await codeOf(() => createSession(h.deps, { ...ids, transactionId: tx.id }))).toBe('SESSION_ALREADY_CREATED');
+  });
+
+  it('a step-up transaction stays claimed for as long as its use case holds the result (retention.result_ttl_seconds), so it never logs anyone in', async () => {
+    const useCase = h.deps.verifier.useCases.get('representation-company-signatory');
+    if (useCase === undefined) throw new Error('representation-company-signatory is shipped');
+    const useCases = new Map(h.deps.verifier.useCases).set(useCase.id, { ...useCase, retention: { ...useCase.retention, result_ttl_seconds: 3600 } });
+    const deps = { ...h.deps, verifier: { ...h.deps.verifier, useCases } };
+    const s = await login([pidResult(cecilia)], { useCase: 'login-pid' });
+    const out = await startStepUp(deps, { client: rpA, sessionId: s.id, presentation: { useCase: 'representation-company-signatory', flow: 'cross_device' } });
+    const tx = await h.transactions.get(out.transaction_id as never);
+    if (tx === undefined) throw new Error('no tx');
+    await h.transactions.complete(tx.id, { status: 'verified', result: [pidResult(cecilia), { ...representationResult('company_signatory', cecilia, 'cecilias-cafe'), query_id: 'company_signatory' }], resultExpiresAt: h.now() + 3_600_000 }, h.now());
+    // Past the transaction's expiry plus the service's default result TTL, within the use case's own; old claims purged.
+    h.advance(300_000 + RESULT_TTL_MS + 1000);
+    await h.sessions.purgeExpired(h.now());
+    expect(await codeOf(() => createSession(deps, { ...ids, transactionId: tx.id }))).toBe('SESSION_ALREADY_CREATED');
   });
 
   it('a step-up PID of another person adds nothing → STEP_UP_SUBJECT_MISMATCH', async () => {

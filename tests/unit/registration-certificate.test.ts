@@ -88,6 +88,20 @@ describe('a registration certificate is verified for the relying party that send
     const jwt = await signCompactJws({ alg: 'ES256', typ: 'JWT', x5c: x5cOf(provider) }, { sub: RP, iat: NOW_S, credentials: [] }, provider.privateKey);
     expect(await codeOf(jwt)).toBe('REGISTRATION_CERTIFICATE_INVALID');
   });
+  it('a header "alg" other than ES256, a "crit", or no "x5c" → REGISTRATION_CERTIFICATE_INVALID', async () => {
+    const claims = { sub: RP, iat: NOW_S, credentials: [] };
+    const header = { alg: 'ES256', typ: 'rc-wrp+jwt', x5c: x5cOf(provider) };
+    expect(await codeOf(await signCompactJws(header, claims, provider.privateKey))).toBe('ok');
+    expect(await codeOf(await signCompactJws({ ...header, alg: 'ES384' }, claims, provider.privateKey))).toBe('REGISTRATION_CERTIFICATE_INVALID');
+    expect(await codeOf(await signCompactJws({ ...header, crit: ['b64'], b64: true }, claims, provider.privateKey))).toBe('REGISTRATION_CERTIFICATE_INVALID');
+    expect(await codeOf(await signCompactJws({ alg: 'ES256', typ: 'rc-wrp+jwt' }, claims, provider.privateKey))).toBe('REGISTRATION_CERTIFICATE_INVALID');
+  });
+  it('parsed by the crypto kernel: a duplicate member name or a padded signature → REGISTRATION_CERTIFICATE_INVALID', async () => {
+    const header = { alg: 'ES256', typ: 'rc-wrp+jwt', x5c: x5cOf(provider) };
+    const duplicate = `{"sub":"${OTHER_RP}","sub":"${RP}","iat":${NOW_S},"credentials":[]}`;
+    expect(await codeOf(await signCompactJws(header, duplicate, provider.privateKey))).toBe('REGISTRATION_CERTIFICATE_INVALID');
+    expect(await codeOf(`${await signCompactJws(header, { sub: RP, iat: NOW_S, credentials: [] }, provider.privateKey)}==`)).toBe('REGISTRATION_CERTIFICATE_INVALID');
+  });
   it('an altered payload (another claim registered) → REGISTRATION_CERTIFICATE_INVALID (signature)', async () => {
     const [h, , s] = (await issue()).split('.');
     const payload = Buffer.from(JSON.stringify({ sub: RP, iat: NOW_S, credentials: [{ format: 'dc+sd-jwt', meta: { vct_values: ['urn:eudi:pid:1'] } }] })).toString('base64url');

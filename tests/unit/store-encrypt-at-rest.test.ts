@@ -228,11 +228,13 @@ if (redis.available) {
 }
 
 describe.each(storeKinds)('sealed at rest (%s): no stored byte holds a claim value or the private key', (_kind, open) => {
-  it('transactions, sessions and sharing-log entries are kept sealed, and read back whole', async () => {
+  it('transactions, their webhook outbox events, sessions and sharing-log entries are kept sealed, and read back whole', async () => {
     const stores = await open();
     const t = tx();
     await stores.txs.create(t);
-    await stores.txs.complete(t.id, { status: 'verified', result, resultExpiresAt: T0 + 600_000 }, T0 + 1);
+    // With the webhook outbox event the completion writes (src/oid4vp/webhooks.ts): it is read below too.
+    const event = { id: `webhook-event-for-sealing-test-${n++}`, rpClientId: t.rpClientId, transactionId: t.id, status: 'verified', at: T0 + 1 } as const;
+    await stores.txs.complete(t.id, { status: 'verified', result, resultExpiresAt: T0 + 600_000 }, T0 + 1, event);
     expect(await stores.txs.get(t.id)).toMatchObject({ encryptionKey: { d: SECRET_D }, result, transactionData: t.transactionData });
 
     const session = { id: `session-id-for-sealing-test-${n++}-0000000000` as SessionId, version: 1, accountKey: 'k', subjectCredentials: [{ claims: { given_name: CLAIM } }], idleExpiresAt: T0 + 1000, absoluteExpiresAt: T0 + 2000 } as unknown as Session;
@@ -245,6 +247,7 @@ describe.each(storeKinds)('sealed at rest (%s): no stored byte holds a claim val
 
     const raw = await stores.raw();
     expect(raw).toContain(t.id);
+    expect(raw).toContain(event.id);
     expect(raw).not.toContain(SECRET_D);
     expect(raw).not.toContain(TRANSACTION_DATA);
     expect(raw).not.toContain(CLAIM);

@@ -4,7 +4,7 @@
  * Sentences name structures, namespaces and element identifiers — never element values.
  *
  * Only passing and not-applicable checks are recorded: a failing check throws, with its own
- * error code, and the decision is all-or-nothing (STYLE.md §7).
+ * error code, and the decision is all-or-nothing.
  */
 
 export type MdocCheckCategory = 'DOCUMENT_FORMAT' | 'ISSUER_AUTH' | 'DATA_INTEGRITY' | 'VALIDITY' | 'DEVICE_AUTH';
