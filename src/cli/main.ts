@@ -6,6 +6,7 @@ import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from '../config/load-config.ts';
 import { buildService, listen } from '../server.ts';
 import { StoreOpenError } from '../store/store-errors.ts';
@@ -17,7 +18,7 @@ import { devCertCommand } from './dev-cert-command.ts';
 import { credentialStatusCommand, trustListCommand, TRUST_LIST_USAGE } from './trust-list-command.ts';
 import { verifyCommand, VERIFY_USAGE } from './verify-command.ts';
 import { commandUsage, wrapList } from './usage.ts';
-import { userMistakeLine } from './user-mistake.ts';
+import { UsageError, userMistakeLine } from './user-mistake.ts';
 import { MISBEHAVE_FLAGS } from './wallet-command.ts';
 import { workersOf } from '../config/z-config.ts';
 import { serveCluster } from './serve-cluster.ts';
@@ -62,9 +63,11 @@ export async function main(argv: string[]): Promise<void> {
   try {
     switch (command) {
       case 'serve':
+        noArguments(rest);
         await serve();
         return;
       case 'fixtures': {
+        noArguments(rest);
         const config = loadConfig();
         const manifest = await generateFixtures(resolve(config.FIXTURES_DIR), resolve(config.TRUST_LIST_DIR));
         console.log(`Fixtures written to ${config.FIXTURES_DIR} and trust lists to ${config.TRUST_LIST_DIR}; valid until ${manifest.valid_until}.`);
@@ -87,8 +90,9 @@ export async function main(argv: string[]): Promise<void> {
         process.exitCode = await credentialStatusCommand(rest);
         return;
       case 'redis-migrate-layout': {
+        noArguments(rest);
         const config = loadConfig();
-        if (config.REDIS_URL === undefined) throw new StoreOpenError('REDIS_URL: the one Redis server that holds the earlier layout');
+        if (config.REDIS_URL === undefined) throw new UsageError('set REDIS_URL to the one Redis server that holds the earlier layout');
         const client = await connectRedis(config.REDIS_URL, { commandTimeoutMs: 30_000 });
         try {
           const report = await migrateSharingLogLayout(client, config.REDIS_KEY_PREFIX);
@@ -131,6 +135,11 @@ export async function main(argv: string[]): Promise<void> {
     // A worker that could not start: its IPC channel to the primary would keep it alive.
     if (command === 'serve' && cluster.isWorker && typeof process.exitCode === 'number' && process.exitCode !== 0) process.exit(process.exitCode);
   }
+}
+
+/** A command that takes its settings from the environment only: any argument is a mistake (node:util parseArgs says which). */
+function noArguments(args: readonly string[]): void {
+  parseArgs({ args: [...args], options: {}, strict: true, allowPositionals: false });
 }
 
 async function serve(): Promise<void> {
