@@ -131,10 +131,11 @@ export function createOidcBridge(opts: OidcBridgeOptions): OidcBridge {
     },
     interactions: { policy, url: (_ctx: unknown, interaction: { uid: string }) => `${opts.prefix}/interaction/${interaction.uid}` },
     renderError: (ctx: KoaContextWithOIDC, out: { error?: string }) => {
-      // The e-service's mistakes (unknown client, wrong redirect_uri): a plain page, the OAuth error code only.
+      // The e-service's mistakes (unknown client, wrong redirect_uri): a plain page; the OAuth error code
+      // only under "technical details", not in the sentence the citizen reads.
       ctx.type = 'html';
       const lang = localeOf(ctx);
-      ctx.body = errorPage(lang, `${citizenMessages.INVALID_REQUEST[lang]} (${String(out.error ?? 'invalid_request')})`);
+      ctx.body = errorPage(lang, citizenMessages.INVALID_REQUEST[lang], String(out.error ?? 'invalid_request'));
     },
   });
   // Behind a TLS-terminating proxy the issuer's scheme and host are the public ones.
@@ -183,7 +184,7 @@ export function createOidcBridge(opts: OidcBridgeOptions): OidcBridge {
         const serviceError = isServiceError(err) ? err : new ServiceError('INTERNAL_ERROR', 'oidc interaction');
         opts.log(serviceError.code === 'INTERNAL_ERROR' ? 'error' : 'info', { code: serviceError.code, detail: serviceError.detail, ...(serviceError.code === 'INTERNAL_ERROR' && err instanceof Error && { err: err.name }) }, 'oidc interaction rejected');
         if (res.headersSent) return void res.end();
-        send(res, serviceError.spec.status, errorPage(lang, citizenMessages[serviceError.code][lang]));
+        send(res, serviceError.spec.status, errorPage(lang, citizenMessages[serviceError.code][lang], serviceError.code));
       };
       const asset = ASSETS.get(path);
       if (asset !== undefined) {

@@ -35,6 +35,8 @@ const TEXT = {
   callbackNeedsScript: w('Slå på JavaScript, eller logga in med QR-koden på en annan enhet.', 'Turn on JavaScript, or log in with the QR code on another device.'),
   continueButton: w('Fortsätt', 'Continue'),
   errorTitle: w('Inloggningen kunde inte genomföras', 'The login could not be completed'),
+  technical: w('Teknisk information (för support)', 'Technical details (for support)'),
+  code: w('Felkod', 'Error code'),
   other: w('English', 'Svenska'),
 };
 
@@ -146,8 +148,10 @@ export function callbackPage(lang: Lang, action: string): string {
   return page(lang, TEXT.callbackTitle[lang], body, { script: '/oidc/interaction/assets/callback.js' });
 }
 
-export function errorPage(lang: Lang, message: string): string {
-  return page(lang, TEXT.errorTitle[lang], html`<h1>${TEXT.errorTitle[lang]}</h1><p role="alert" id="error">${message}</p>`);
+/** The citizen's sentence; the error code, for support, only in a closed "technical details" element. */
+export function errorPage(lang: Lang, message: string, code?: string): string {
+  const technical = code === undefined ? html`` : html`<details id="technical"><summary>${TEXT.technical[lang]}</summary><p>${TEXT.code[lang]}: <code>${code}</code></p></details>`;
+  return page(lang, TEXT.errorTitle[lang], html`<h1>${TEXT.errorTitle[lang]}</h1><p role="alert" id="error">${message}</p>${technical}`);
 }
 
 export const CALLBACK_SCRIPT = `(function () {

@@ -174,13 +174,14 @@ describe('what the bridge refuses', () => {
     expect(await res.text()).toContain('invalid_redirect_uri');
   });
 
-  it('an unknown client gets an error page in the language asked for, with the OAuth error code only', async () => {
+  it('an unknown client gets an error page in the language asked for, the OAuth error code only under technical details', async () => {
     const res = await fetch(`${issuer}/auth?client_id=nobody&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(REDIRECT)}&ui_locales=en`, { redirect: 'manual' });
     expect(res.status).toBe(400);
     expect(res.headers.get('location')).toBeNull();
     const page = await res.text();
     expect(page).toContain('<html lang="en">');
-    expect(page).toContain('(invalid_client)');
+    expect(/<p role="alert" id="error">([^<]*)<\/p>/.exec(page)?.[1]).toBe('Something went wrong on our side. Please try again in a while.');
+    expect(page).toMatch(/<details id="technical"><summary>Technical details \(for support\)<\/summary><p>Error code: <code>invalid_client<\/code><\/p><\/details>/);
   });
 
   it('an authorization request without PKCE is refused (invalid_request to the e-service)', async () => {
