@@ -1,8 +1,8 @@
 /**
- * The bridge's pages, server-rendered: the wallet request (who asks and why, a QR code for another
- * device, a button for this device, the status: wait.js asks for it and reloads the page once the
- * wallet has answered; without script, a link reloads it), the
- * same-device return page, the confirmation (what the e-service will receive, the role to act in)
+ * The bridge's pages, server-rendered: the wallet request (who asks and why, a button for this
+ * device first — on a phone it is the way —, then a QR code for another device, the status: wait.js
+ * asks for it and reloads the page once the wallet has answered; without script, a link reloads
+ * it), the same-device return page, the confirmation (what the e-service will receive, the role to act in)
  * and the error page. Swedish and English; no inline script or style (the pages' CSP allows only
  * this origin's files); every value escaped by the `html` template.
  */
@@ -91,8 +91,8 @@ export function walletRequestPage(v: WalletRequestView): string {
 <p class="purpose"><strong>${TEXT.why[l]}</strong> ${v.purpose}</p>
 ${
   v.status === 'pending'
-    ? html`<figure class="qr" data-authorization-request="${v.authorizationRequestUri}">${v.qr ?? ''}<figcaption id="qr-label">${TEXT.scan[l]}</figcaption></figure>
-<form method="post" action="${v.action}/same-device?lang=${l}"><button type="submit" class="button">${TEXT.thisDevice[l]}</button></form>
+    ? html`<form method="post" action="${v.action}/same-device?lang=${l}"><button type="submit" class="button">${TEXT.thisDevice[l]}</button></form>
+<figure class="qr" data-authorization-request="${v.authorizationRequestUri}">${v.qr ?? ''}<figcaption id="qr-label">${TEXT.scan[l]}</figcaption></figure>
 <p id="status" role="status" data-status="pending" data-poll="${v.action}/status">${TEXT.waiting[l]}</p>
 <p><a href="${v.action}?lang=${l}" class="button secondary">${TEXT.answered[l]}</a></p>`
     : html`<p id="status" role="alert" data-status="${v.status}">${v.status === 'expired' ? TEXT.expired[l] : TEXT.failed[l]}</p>

@@ -127,6 +127,12 @@ describe('grant, collect, act, follow, revoke', { timeout: 120_000 }, () => {
     expect(offer).toMatch(/^openid-credential-offer:\/\/\?credential_offer=/);
     await clean(erik.page, erik.problems, '62-mandate-offer');
     await readsWellOnAPhone(erik.page, erik.problems, '62-mandate-offer');
+    // On a phone the link to the wallet on this device comes before the QR code.
+    await erik.page.setViewportSize(PHONE);
+    const link = await erik.page.locator('#offer-link').boundingBox();
+    const code = await qr.boundingBox();
+    expect(link?.y ?? Infinity).toBeLessThan(code?.y ?? 0);
+    await erik.page.setViewportSize(DESKTOP);
     const { credential } = await receiveCredentialOffer(offer);
     wallet = withCredential(wallet, credential);
     await erik.page.context().close();

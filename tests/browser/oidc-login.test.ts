@@ -57,6 +57,12 @@ describe('logging in to an e-service with the wallet', { timeout: 90_000 }, () =
     await screenshot(page, '60-oidc-wallet-request');
     let violations = await seriousA11yViolations(page);
     expect(violations, describeViolations(violations)).toEqual([]);
+    // On a phone (390 px) the button for the wallet on this device comes before the QR code.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const open = await page.getByRole('button', { name: 'Öppna plånboken på den här enheten' }).boundingBox();
+    const qr = await page.getByRole('img', { name: 'Skanna koden med plånboksappen i din telefon.' }).boundingBox();
+    expect(open?.y ?? Infinity).toBeLessThan(qr?.y ?? 0);
+    await page.setViewportSize({ width: 1100, height: 900 });
 
     const request = (await page.locator('[data-authorization-request]').getAttribute('data-authorization-request')) ?? '';
     await runWallet(request, { wallet: await t.wallet('anna'), trust: t.walletTrust });

@@ -58,7 +58,7 @@ export const mandateTexts = {
     submitChange: 'Återkalla och ge ny fullmakt',
     back: 'Tillbaka till Fullmakter',
     offerTitle: 'Hämta fullmakten till din plånbok',
-    offerLead: 'Skanna QR-koden med din plånbok, eller öppna länken på den här enheten. Erbjudandet gäller en gång.',
+    offerLead: 'Öppna erbjudandet i plånboken på den här enheten, eller skanna QR-koden med plånboken i din telefon. Erbjudandet gäller en gång.',
     offerLink: 'Öppna i plånboken på den här enheten',
     qrLabel: 'QR-kod med erbjudandet om fullmakten',
     expires: (t: string) => `Erbjudandet gäller till ${t}.`,
@@ -119,7 +119,7 @@ export const mandateTexts = {
     submitChange: 'Revoke and give a new one',
     back: 'Back to Powers of attorney',
     offerTitle: 'Collect the power of attorney to your wallet',
-    offerLead: 'Scan the QR code with your wallet, or open the link on this device. The offer works once.',
+    offerLead: 'Open the offer in the wallet on this device, or scan the QR code with the wallet on your phone. The offer works once.',
     offerLink: 'Open in the wallet on this device',
     qrLabel: 'QR code with the offer of the power of attorney',
     expires: (t: string) => `The offer is valid until ${t}.`,
@@ -290,8 +290,8 @@ export function offerPage(ctx: PageContext, v: { readonly uri: string; readonly 
 <p><a href="/portal/mandates">${t.back}</a></p>
 <h1>${t.offerTitle}</h1>
 <p class="lead">${t.offerLead}</p>
-<figure class="qr">${v.qr}<figcaption id="offer-qr-label" class="visually-hidden">${t.qrLabel}</figcaption></figure>
 <p><a class="button" id="offer-link" href="${v.uri}">${t.offerLink}</a></p>
+<figure class="qr">${v.qr}<figcaption id="offer-qr-label" class="visually-hidden">${t.qrLabel}</figcaption></figure>
 <p>${t.expires(ctx.t.dateTime(v.expiresAt))}</p>`;
   return layout(ctx, { title: t.offerTitle, body, name: 'mandate-offer' });
 }
