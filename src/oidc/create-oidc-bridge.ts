@@ -138,6 +138,16 @@ export function createOidcBridge(opts: OidcBridgeOptions): OidcBridge {
       ctx.body = errorPage(lang, citizenMessages.INVALID_REQUEST[lang], String(out.error ?? 'invalid_request'));
     },
   });
+  // A browser that followed a wrong link under the bridge gets a page in words, not Koa's plain
+  // English "Not Found"; an API client still gets the plain answer.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.status !== 404 || ctx.body !== undefined || !prefersHtml(ctx.get('accept'))) return;
+    const lang = localeOf(ctx);
+    ctx.type = 'html';
+    ctx.body = errorPage(lang, citizenMessages.NOT_FOUND[lang], 'NOT_FOUND');
+    ctx.status = 404;
+  });
   // Behind a TLS-terminating proxy the issuer's scheme and host are the public ones.
   provider.proxy = opts.publicBaseUrl.startsWith('https://');
   provider.on('server_error', (_ctx: unknown, err: unknown) => opts.log('error', { err: err instanceof Error ? err.name : 'unknown' }, 'oidc provider error'));
@@ -208,6 +218,13 @@ export function createOidcBridge(opts: OidcBridgeOptions): OidcBridge {
       callback(req, res);
     },
   };
+}
+
+/** A browser navigating (Accept names text/html before any JSON type), as opposed to an API client. */
+function prefersHtml(accept: string): boolean {
+  const htmlAt = accept.search(/text\/html|application\/xhtml\+xml/);
+  const jsonAt = accept.search(/application\/(problem\+)?json/);
+  return htmlAt !== -1 && (jsonAt === -1 || htmlAt < jsonAt);
 }
 
 /** The language of oidc-provider's own pages: the request's `ui_locales` (OpenID Connect Core 1.0 §3.1.2.1), else Swedish. */

@@ -184,6 +184,19 @@ describe('what the bridge refuses', () => {
     expect(page).toMatch(/<details id="technical"><summary>Technical details \(for support\)<\/summary><p>Error code: <code>invalid_client<\/code><\/p><\/details>/);
   });
 
+  it('an unknown path under the bridge: a browser gets a page in words, an API client the plain 404', async () => {
+    const page = await fetch(`${issuer}/no-such-endpoint`, { headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' } });
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const text = await page.text();
+    expect(text).toContain('<html lang="sv">');
+    expect(/<p role="alert" id="error">([^<]*)<\/p>/.exec(text)?.[1]).toBe('Sidan eller uppgiften finns inte.');
+    expect(text).toContain('<code>NOT_FOUND</code></p></details>');
+    const api = await fetch(`${issuer}/no-such-endpoint`, { headers: { accept: 'application/json' } });
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type') ?? '').not.toMatch(/html/);
+  });
+
   it('an authorization request without PKCE is refused (invalid_request to the e-service)', async () => {
     const config = await configFor('e-tjanst');
     const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid pid', state: 's' });
