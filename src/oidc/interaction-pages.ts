@@ -7,7 +7,7 @@
  * this origin's files); every value escaped by the `html` template.
  */
 import { html, type SafeHtml } from '../web/html.ts';
-import { roleLabel } from '../web/plain-words.ts';
+import { identifierKindWords, roleLabel } from '../web/plain-words.ts';
 import { partyName } from '../portal/sharing-log.ts';
 import type { RepresentationRole } from '../portal/session.ts';
 
@@ -52,7 +52,15 @@ const CLAIM_WORDS: Readonly<Record<string, { sv: string; en: string }>> = {
   represents: w('vem du företräder (den roll du väljer)', 'whom you represent (the role you choose)'),
 };
 
-export const claimWords = (name: string, lang: Lang): string => CLAIM_WORDS[name]?.[lang] ?? name;
+/**
+ * A released claim in words. Another country's identifier is not a personnummer: with the PID's
+ * `issuing_country` it is named by its kind and country ("identitetsnummer (codice fiscale, Italien)").
+ */
+export const claimWords = (name: string, lang: Lang, issuingCountry?: string): string => {
+  if (name === 'personal_administrative_number' && issuingCountry !== undefined && issuingCountry !== 'SE')
+    return `${lang === 'sv' ? 'identitetsnummer' : 'identity number'} (${identifierKindWords(issuingCountry, lang)})`;
+  return CLAIM_WORDS[name]?.[lang] ?? name;
+};
 
 function page(lang: Lang, title: string, body: SafeHtml, opts: { readonly script?: string; readonly langHref?: string } = {}): string {
   const other: Lang = lang === 'sv' ? 'en' : 'sv';
@@ -111,6 +119,8 @@ export interface ConfirmView {
   /** The roles the presentation gives, besides acting for oneself; empty when none. */
   readonly roles: readonly RepresentationRole[];
   readonly selfName: string | null;
+  /** The PID's `issuing_country`, when it says: names another country's identifier by its kind. */
+  readonly issuingCountry?: string;
 }
 
 export function confirmPage(v: ConfirmView): string {
@@ -128,7 +138,7 @@ ${v.roles.map((r) => html`<label><input type="radio" name="role" value="${r.id}"
 </fieldset>`
 }
 <p>${TEXT.receives(v.clientName)[l]}</p>
-<ul class="claims">${v.claims.map((c) => html`<li data-claim="${c}">${claimWords(c, l)}</li>`)}</ul>
+<ul class="claims">${v.claims.map((c) => html`<li data-claim="${c}">${claimWords(c, l, v.issuingCountry)}</li>`)}</ul>
 <button type="submit" class="button">${TEXT.continue[l]}</button>
 </form>
 <form method="post" action="${v.action}/cancel?lang=${l}"><button type="submit" class="button secondary">${TEXT.cancel[l]}</button></form>`;

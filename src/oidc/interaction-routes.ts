@@ -172,7 +172,8 @@ export async function handleInteraction(deps: InteractionDeps, req: IncomingMess
   const releasable = releasableClaims(client.oidc, useCase.scopes);
   const roles = releasable.includes('represents') ? record.login.roles : [];
   const claims = [...Object.keys(releasedClaims(record.login.pidClaims, releasable, undefined)), ...(roles.length > 0 ? ['represents'] : [])];
-  deps.send(res, 200, confirmPage({ lang, action, clientName, purpose, claims, roles, selfName: partyName(record.login.pidClaims) ?? null }), client);
+  const country = record.login.pidClaims['issuing_country'];
+  deps.send(res, 200, confirmPage({ lang, action, clientName, purpose, claims, roles, selfName: partyName(record.login.pidClaims) ?? null, ...(typeof country === 'string' && { issuingCountry: country }) }), client);
   return true;
 }
 
