@@ -140,6 +140,10 @@ describe('grant, collect, act, follow, revoke', { timeout: 120_000 }, () => {
     // Erik logs in with it and may act for Greta.
     const acting = await sameDeviceLogin(wallet);
     expect(await acting.page.getByRole('radio', { name: 'För Greta Lindqvist' }).count()).toBe(1);
+    // His sharing log names whom the power of attorney he showed concerns, and reads well on a phone.
+    await acting.page.goto(`${t.baseUrl}/portal/logs`);
+    expect(await acting.page.locator('#shared-log').innerText()).toContain('Fullmakt för Greta Lindqvist: vem företrädaren är');
+    await readsWellOnAPhone(acting.page, acting.problems, '62-mandate-holder-logs');
     await acting.page.context().close();
 
     // Greta sees it collected and used; she revokes it.
