@@ -128,6 +128,12 @@ describe('a user mistake is one line and exit code 2', SLOW, () => {
     expectOneLineMistake(await cli(['verify', '--bogus']), /^eudi-verifier verify: Unknown option '--bogus' \(see eudi-verifier verify --help\)$/m);
   });
 
+  it('dev-cert refuses a --host that is no host name or IP address, and writes nothing', async () => {
+    const fresh = join(dirs.root, 'no-tls');
+    expectOneLineMistake(await cli(['dev-cert', '--host', 'bad host!'], { DATA_DIR: fresh }), /^eudi-verifier dev-cert: --host "bad host!" is neither an IP address nor a host name/m);
+    expect(existsSync(fresh)).toBe(false);
+  });
+
   it('redis-migrate-layout without REDIS_URL says to set it', async () => {
     expectOneLineMistake(await cli(['redis-migrate-layout']), /^eudi-verifier redis-migrate-layout: set REDIS_URL to the one Redis server/m);
   });
