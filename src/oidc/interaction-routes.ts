@@ -150,7 +150,8 @@ export async function handleInteraction(deps: InteractionDeps, req: IncomingMess
   // GET: the request page, or the confirmation once verified.
   record ??= await start(deps, uid, client, useCase.useCaseId, 'cross_device');
   const purpose = deps.portal.verifier.useCases.get(useCase.useCaseId)?.purpose[lang] ?? '';
-  const clientName = client.display_name?.[lang] ?? client.name ?? client.id;
+  // The citizen reads the e-service's display name, or its operator's name; never its client id.
+  const clientName = client.display_name?.[lang] ?? client.name ?? (lang === 'sv' ? 'E-tjänsten' : 'The e-service');
   if (record.login === undefined && record.flow === 'cross_device') {
     const status = { status: await statusOf(deps, client, record.tx) };
     if (status.status === 'verified') {

@@ -348,6 +348,17 @@ describe('the same-device flow', () => {
   });
 });
 
+describe('an e-service without a display name', () => {
+  it('is "E-tjänsten" to the citizen, never its client id', async () => {
+    const config = await configFor('pid-only');
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid pid', state: 's', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+    const page = await (await follow(new CookieJar(), url.href, t.baseUrl)).res.text();
+    expect(/<p class="asks">([^<]*)<\/p>/.exec(page)?.[1]).toBe('E-tjänsten vill veta vem du är.');
+    expect(page).not.toContain('pid-only');
+  });
+});
+
 describe('in English', () => {
   it('ui_locales=en gives the English page and the use case’s English purpose; ?lang=sv switches and stays', async () => {
     const config = await configFor('e-tjanst');
