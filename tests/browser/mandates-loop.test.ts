@@ -227,6 +227,8 @@ describe('grant, collect, act, follow, revoke', { timeout: 120_000 }, () => {
     await company.waitFor({ state: 'visible', timeout: 20_000 });
     expect(await company.getAttribute('data-state')).toBe('claimed');
     expect(await company.locator('.mandate-acted li').count()).toBeGreaterThan(0);
+    // Jonas showed a mandate for the company, not the right to sign for it.
+    expect(await company.locator('.mandate-acted li').first().innerText()).toMatch(/: visade sin fullmakt för företaget och loggade in med den hos Mina sidor \(demo\)$/);
     await company.getByRole('button', { name: 'Återkalla' }).click();
     await cecilia.page.waitForURL(`${t.baseUrl}/portal/mandates?done=revoked`);
     expect(await company.getAttribute('data-state')).toBe('revoked');
