@@ -4,14 +4,22 @@
  * settings to serve HTTPS and how to trust the CA on a phone.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { networkInterfaces, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load-config.ts';
 import { createDevTls } from '../issuer/dev-tls.ts';
+import { UsageError } from './user-mistake.ts';
+
+/** A DNS host name (RFC 1123 §2.1): labels of letters, digits and inner hyphens, at most 253 characters. */
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
 export async function devCertCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { host: { type: 'string', multiple: true }, out: { type: 'string' } } });
+  for (const host of values.host ?? []) {
+    if (isIP(host) === 0 && !DNS_NAME.test(host)) throw new UsageError(`--host "${host}" is neither an IP address nor a host name (letters, digits, hyphens and dots)`);
+  }
   const config = loadConfig();
   const lan = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).filter((i) => i.family === 'IPv4' && !i.internal).map((i) => i.address));
   const hosts = [...new Set([...(values.host ?? []), ...lan, `${hostname()}.local`, 'localhost', '127.0.0.1'])];

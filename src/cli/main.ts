@@ -6,6 +6,7 @@ import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from '../config/load-config.ts';
 import { buildService, listen } from '../server.ts';
 import { StoreOpenError } from '../store/store-errors.ts';
@@ -13,7 +14,7 @@ import { connectRedis } from '../store/redis-client.ts';
 import { migrateSharingLogLayout } from '../store/redis-migrate-layout.ts';
 import { verifyCommand, VERIFY_USAGE } from './verify-command.ts';
 import { commandUsage, wrapList } from './usage.ts';
-import { userMistakeLine } from './user-mistake.ts';
+import { UsageError, userMistakeLine } from './user-mistake.ts';
 import { workersOf } from '../config/z-config.ts';
 import { serveCluster } from './serve-cluster.ts';
 import { workerMetricsScrape, workerSharedTrust } from './cluster-messages.ts';
@@ -68,9 +69,11 @@ export async function main(argv: string[]): Promise<void> {
   try {
     switch (command) {
       case 'serve':
+        noArguments(rest);
         await serve();
         return;
       case 'fixtures': {
+        noArguments(rest);
         const config = loadConfig();
         const { generateFixtures } = await import('./fixtures-command.ts');
         const manifest = await generateFixtures(resolve(config.FIXTURES_DIR), resolve(config.TRUST_LIST_DIR));
@@ -94,8 +97,9 @@ export async function main(argv: string[]): Promise<void> {
         process.exitCode = await (await trustListCommands()).credentialStatusCommand(rest);
         return;
       case 'redis-migrate-layout': {
+        noArguments(rest);
         const config = loadConfig();
-        if (config.REDIS_URL === undefined) throw new StoreOpenError('REDIS_URL: the one Redis server that holds the earlier layout');
+        if (config.REDIS_URL === undefined) throw new UsageError('set REDIS_URL to the one Redis server that holds the earlier layout');
         const client = await connectRedis(config.REDIS_URL, { commandTimeoutMs: 30_000 });
         try {
           const report = await migrateSharingLogLayout(client, config.REDIS_KEY_PREFIX);
@@ -138,6 +142,11 @@ export async function main(argv: string[]): Promise<void> {
     // A worker that could not start: its IPC channel to the primary would keep it alive.
     if (command === 'serve' && cluster.isWorker && typeof process.exitCode === 'number' && process.exitCode !== 0) process.exit(process.exitCode);
   }
+}
+
+/** A command that takes its settings from the environment only: any argument is a mistake (node:util parseArgs says which). */
+function noArguments(args: readonly string[]): void {
+  parseArgs({ args: [...args], options: {}, strict: true, allowPositionals: false });
 }
 
 async function serve(): Promise<void> {

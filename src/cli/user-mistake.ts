@@ -5,7 +5,8 @@
  * and the service's own code throw for the same kind of mistake: a mistyped option (node:util
  * parseArgs), a file that does not exist, no service at the configured address, a port in use, and
  * a verifier that is not trusted (the running service's certificates are not those in the fixtures,
- * as after `npm run fixtures` without a restart).
+ * as after `npm run fixtures` without a restart), and what the developer wallet cannot answer (a
+ * request URI already fetched, a test person without the credential asked for, not a credential offer).
  */
 import { isServiceError } from '../errors.ts';
 
@@ -25,7 +26,9 @@ const errnoCode = (err: unknown): string | undefined => {
 /** One line for a user's mistake, or undefined when `err` is not one (then it is a bug, and shown as such). */
 export function userMistakeLine(err: unknown, command: string | undefined): string | undefined {
   const who = command === undefined ? 'eudi-verifier' : `eudi-verifier ${command}`;
-  if (err instanceof UsageError) return `${who}: ${err.message}`;
+  // WalletCannotAnswer (wallet/wallet-cannot-answer.ts) is known by its name: this module is loaded by
+  // every command, production's serve included, which never loads the developer wallet's room.
+  if (err instanceof UsageError || (err instanceof Error && err.name === 'WalletCannotAnswer')) return `${who}: ${err.message}`;
   const code = errnoCode(err);
   if (code?.startsWith('ERR_PARSE_ARGS_') === true) {
     const first = (err as Error).message.split('. To specify')[0] ?? 'invalid arguments';

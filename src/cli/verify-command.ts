@@ -119,7 +119,8 @@ function parseOptions(argv: readonly string[]): Options {
       },
     }));
   } catch (error) {
-    throw new UsageError(error instanceof Error ? (error.message.split('. To specify')[0] ?? 'invalid arguments') : 'invalid arguments');
+    const first = error instanceof Error ? (error.message.split('. To specify')[0] ?? 'invalid arguments') : 'invalid arguments';
+    throw new UsageError(`${first.replace(/\.$/, '')} (see eudi-verifier verify --help)`);
   }
   if (values.presentation === undefined) throw new UsageError('--presentation <file> is required');
   const format = values.format;

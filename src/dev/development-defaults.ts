@@ -15,6 +15,8 @@ import { issueRegistrationCertificate } from '../issuer/issue-registration-certi
 
 /** The development relying party's identifier (ETSI EN 319 412-1 §5.1.4 semantics: NTR, Sweden), in its access certificate and registrations. */
 export const DEV_RP_IDENTIFIER = 'NTRSE-2021000000';
+/** The development RP's organisation in its access and registration certificates: wallets show it, and the demo portal says it to the citizen in Swedish. */
+const DEV_RP_ORGANISATION = 'Exempelmyndigheten';
 
 type DevPaths = DevelopmentPaths;
 
@@ -39,7 +41,8 @@ export async function ensureDevVerifierCertificate(paths: DevPaths, publicBaseUr
     const [keyPem, certPem] = await Promise.all([readFile(keyFile, 'utf8'), readFile(certFile, 'utf8')]);
     const cert = new X509Certificate(certPem);
     const ca = new X509Certificate(caPem);
-    const namesRp = cert.subject.split('\n').includes(`organizationIdentifier=${DEV_RP_IDENTIFIER}`);
+    const subject = cert.subject.split('\n');
+    const namesRp = subject.includes(`organizationIdentifier=${DEV_RP_IDENTIFIER}`) && subject.includes(`O=${DEV_RP_ORGANISATION}`);
     if (namesRp && cert.checkIssued(ca) && cert.verify(ca.publicKey) && (cert.subjectAltName ?? '').split(', ').includes(`DNS:${host}`) && new Date(cert.validTo) > new Date()) {
       return { keyPem, certPem };
     }
@@ -48,7 +51,7 @@ export async function ensureDevVerifierCertificate(paths: DevPaths, publicBaseUr
   }
   const ca = await loadIssuedCert(caPem, await readFile(join(paths.fixturesDir, 'pki', 'access-ca.key.pem'), 'utf8'));
   const dnsNames = [...new Set([host, 'localhost'])];
-  const leaf = await createLeafCert(ca, { subject: `CN=Development Verifier, 2.5.4.97=${DEV_RP_IDENTIFIER}, O=EUDI Verifier Development RP, C=SE`, dnsNames });
+  const leaf = await createLeafCert(ca, { subject: `CN=Development Verifier, 2.5.4.97=${DEV_RP_IDENTIFIER}, O=${DEV_RP_ORGANISATION}, C=SE`, dnsNames });
   await mkdir(dir, { recursive: true });
   const keyPem = await privateKeyPem(leaf);
   await writeFile(keyFile, keyPem, { mode: 0o600 });
@@ -101,7 +104,7 @@ export async function devRegistrationCertificates(paths: DevPaths, useCases: rea
   const exp = Math.floor(signer.certificate.notAfter.getTime() / 1000);
   const out = new Map<string, string>();
   for (const useCase of useCases) {
-    out.set(useCase.id, await issueRegistrationCertificate({ signer, sub, name: 'EUDI Verifier Development RP', purpose: useCase.purpose, query: useCase.query, iat, exp }));
+    out.set(useCase.id, await issueRegistrationCertificate({ signer, sub, name: DEV_RP_ORGANISATION, purpose: useCase.purpose, query: useCase.query, iat, exp }));
   }
   return out;
 }

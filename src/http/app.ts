@@ -32,7 +32,7 @@ import { mandatesApiRoutes, openid4vciRoutes } from './mandates-api.ts';
 import { sendProblem } from './problem.ts';
 import { sendJson, sendText } from './respond.ts';
 import { openApiDocument } from './openapi.ts';
-import { docsPage } from './docs-page.ts';
+import { DOCS_GUIDES, docsPage, readDocsGuides } from './docs-page.ts';
 import type { Metrics } from './metrics.ts';
 import { requestIdFrom, runInRequest } from './request-context.ts';
 import { DOCS_CONTENT_SECURITY_POLICY, applyCors, isRpPath, isWalletPath, securityHeaders } from './hardening.ts';
@@ -64,7 +64,7 @@ export interface AppOptions {
 }
 
 /** Paths that belong to the API even where no route matches (they never reach the demo portal). */
-const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs', '/.well-known/jwks.json']);
+const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs', ...Object.keys(DOCS_GUIDES).map((name) => `/docs/${name}`), '/.well-known/jwks.json']);
 
 export function createApp(opts: AppOptions): RequestListener {
   const routes = new RouteTable([
@@ -179,7 +179,8 @@ async function routeBody(req: IncomingMessage, spec: NonNullable<ApiRoute['body'
 function opsRoutes(opts: AppOptions): ApiRoute[] {
   const openapi = openApiDocument(opts.deps.settings.publicBaseUrl);
   const openapiText = JSON.stringify(openapi);
-  const docs = docsPage(openapi);
+  const guides = readDocsGuides();
+  const docs = docsPage(openapi, [...guides.keys()]);
   // The service's signing keys, current first (webhook events are signed with the current one).
   const jwks = JSON.stringify({ keys: [opts.deps.identity, ...(opts.deps.previousIdentities ?? [])].map(publicJwk) });
   return [
@@ -197,6 +198,8 @@ function opsRoutes(opts: AppOptions): ApiRoute[] {
     { method: 'GET', path: '/.well-known/jwks.json', handler: (req) => sendText(req.res, 200, 'application/json; charset=utf-8', jwks, { 'Cache-Control': 'public, max-age=300' }) },
     { method: 'GET', path: '/openapi.json', handler: (req) => sendText(req.res, 200, 'application/json; charset=utf-8', openapiText) },
     { method: 'GET', path: '/docs', handler: (req) => sendText(req.res, 200, 'text/html; charset=utf-8', docs, { 'Content-Security-Policy': DOCS_CONTENT_SECURITY_POLICY }) },
+    // The guides as written (Markdown), shown by a browser as plain text.
+    ...[...guides].map(([name, text]): ApiRoute => ({ method: 'GET', path: `/docs/${name}`, handler: (req) => sendText(req.res, 200, 'text/plain; charset=utf-8', text, { 'Content-Security-Policy': DOCS_CONTENT_SECURITY_POLICY }) })),
     {
       method: 'GET',
       path: '/metrics',

@@ -2,9 +2,33 @@
  * `/docs`: the OpenAPI document rendered as one self-contained HTML page — no script, no external
  * asset (its Content-Security-Policy allows inline style only). Each operation with its parameters,
  * body and answers; each component schema with its members; the error codes with their HTTP status.
- * The integration guide (docs/integrating.md in the repository) explains how the calls fit together.
+ * The integration guide (docs/integrating.md) explains how the calls fit together; it and the error
+ * codes with their citizen sentences (docs/error-codes.md) are served next to the page as they are
+ * written, in Markdown as plain text, so that an integrator of a running service has them without
+ * the repository.
  */
+import { readFileSync } from 'node:fs';
+
 type JsonObject = Record<string, unknown>;
+
+/** The guides served under `/docs/<name>`, with what each is. */
+export const DOCS_GUIDES: Readonly<Record<string, string>> = {
+  'integrating.md': 'the integration guide: the three calls, the QR code and the same-device fragment, the event stream, single-use codes',
+  'error-codes.md': 'every error code with a sentence in Swedish and English that an RP can show a citizen',
+};
+
+/** The guides' text, read once from the repository's docs/ folder; a guide that is not there is left out. */
+export function readDocsGuides(dir: URL = new URL('../../docs/', import.meta.url)): ReadonlyMap<string, string> {
+  const out = new Map<string, string>();
+  for (const name of Object.keys(DOCS_GUIDES)) {
+    try {
+      out.set(name, readFileSync(new URL(name, dir), 'utf8'));
+    } catch {
+      // not shipped with this installation: /docs says where it is in the repository instead
+    }
+  }
+  return out;
+}
 
 const obj = (v: unknown): JsonObject => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : {});
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -66,7 +90,7 @@ ${body['content'] === undefined ? '' : `<p>Body: ${content(body['content'])}</p>
 }
 
 /** The page for `doc` (an OpenAPI 3.1 document as {@link openApiDocument} makes it). */
-export function docsPage(doc: JsonObject): string {
+export function docsPage(doc: JsonObject, guides: readonly string[] = []): string {
   const info = obj(doc['info']);
   const paths = Object.entries(obj(doc['paths']));
   const ops = paths.flatMap(([path, methods]) => Object.entries(obj(methods)).map(([method, op]) => ({ path, method, op: obj(op) })));
@@ -81,7 +105,8 @@ export function docsPage(doc: JsonObject): string {
 </head><body><main><h1>${escapeHtml(str(info['title']))} API</h1>
 <p>${prose(str(info['description']))}</p>
 <p>The machine-readable description is <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1). How the calls fit together — the three calls, the QR code and the same-device fragment, the event stream, single-use codes — is in the integration guide, <code>docs/integrating.md</code> in the repository; each error code with a sentence for the citizen in <code>docs/error-codes.md</code>.</p>
-<nav aria-label="Contents"><ul><li><a href="#operations">Operations</a></li><li><a href="#schemas">Schemas</a></li><li><a href="#error-codes">Error codes</a></li></ul></nav>
+${guides.length === 0 ? '' : `<h2 id="guides">Guides</h2>\n<ul>${guides.map((name) => `<li><a href="/docs/${escapeHtml(name)}"><code>${escapeHtml(name)}</code></a>: ${escapeHtml(DOCS_GUIDES[name] ?? '')}</li>`).join('')}</ul>`}
+<nav aria-label="Contents"><ul>${guides.length === 0 ? '' : '<li><a href="#guides">Guides</a></li>'}<li><a href="#operations">Operations</a></li><li><a href="#schemas">Schemas</a></li><li><a href="#error-codes">Error codes</a></li></ul></nav>
 <h2 id="operations">Operations</h2>
 <table><thead><tr><th scope="col">Method</th><th scope="col">Path</th><th scope="col">What</th></tr></thead><tbody>
 ${index.join('\n')}

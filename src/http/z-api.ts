@@ -177,6 +177,8 @@ export const zForms = z.object({
           min: z.number().int().optional().describe('year: the earliest year accepted'),
           max: z.number().int().optional().describe('year: the latest year accepted'),
           hint: zLabel.optional(),
+          pattern: z.string().optional().describe('text: a Unicode regular expression (flag u) the whole value must match; the service checks it when the form is sent'),
+          invalid_message: zLabel.optional().describe('text with a pattern: what to tell the user when the value does not match'),
           prefilled_from: z.enum(['acting_person', 'represented_party']).optional().describe('Whose verified data fills the field; absent when the user fills it in'),
         }),
       ),

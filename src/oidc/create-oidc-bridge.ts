@@ -131,11 +131,22 @@ export function createOidcBridge(opts: OidcBridgeOptions): OidcBridge {
     },
     interactions: { policy, url: (_ctx: unknown, interaction: { uid: string }) => `${opts.prefix}/interaction/${interaction.uid}` },
     renderError: (ctx: KoaContextWithOIDC, out: { error?: string }) => {
-      // The e-service's mistakes (unknown client, wrong redirect_uri): a plain page, the OAuth error code only.
+      // The e-service's mistakes (unknown client, wrong redirect_uri): a plain page; the OAuth error code
+      // only under "technical details", not in the sentence the citizen reads.
       ctx.type = 'html';
       const lang = localeOf(ctx);
-      ctx.body = errorPage(lang, `${citizenMessages.INVALID_REQUEST[lang]} (${String(out.error ?? 'invalid_request')})`);
+      ctx.body = errorPage(lang, citizenMessages.INVALID_REQUEST[lang], String(out.error ?? 'invalid_request'));
     },
+  });
+  // A browser that followed a wrong link under the bridge gets a page in words, not Koa's plain
+  // English "Not Found"; an API client still gets the plain answer.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.status !== 404 || ctx.body !== undefined || !prefersHtml(ctx.get('accept'))) return;
+    const lang = localeOf(ctx);
+    ctx.type = 'html';
+    ctx.body = errorPage(lang, citizenMessages.NOT_FOUND[lang], 'NOT_FOUND');
+    ctx.status = 404;
   });
   // Behind a TLS-terminating proxy the issuer's scheme and host are the public ones.
   provider.proxy = opts.publicBaseUrl.startsWith('https://');
@@ -183,7 +194,7 @@ export function createOidcBridge(opts: OidcBridgeOptions): OidcBridge {
         const serviceError = isServiceError(err) ? err : new ServiceError('INTERNAL_ERROR', 'oidc interaction');
         opts.log(serviceError.code === 'INTERNAL_ERROR' ? 'error' : 'info', { code: serviceError.code, detail: serviceError.detail, ...(serviceError.code === 'INTERNAL_ERROR' && err instanceof Error && { err: err.name }) }, 'oidc interaction rejected');
         if (res.headersSent) return void res.end();
-        send(res, serviceError.spec.status, errorPage(lang, citizenMessages[serviceError.code][lang]));
+        send(res, serviceError.spec.status, errorPage(lang, citizenMessages[serviceError.code][lang], serviceError.code));
       };
       const asset = ASSETS.get(path);
       if (asset !== undefined) {
@@ -207,6 +218,13 @@ export function createOidcBridge(opts: OidcBridgeOptions): OidcBridge {
       callback(req, res);
     },
   };
+}
+
+/** A browser navigating (Accept names text/html before any JSON type), as opposed to an API client. */
+function prefersHtml(accept: string): boolean {
+  const htmlAt = accept.search(/text\/html|application\/xhtml\+xml/);
+  const jsonAt = accept.search(/application\/(problem\+)?json/);
+  return htmlAt !== -1 && (jsonAt === -1 || htmlAt < jsonAt);
 }
 
 /** The language of oidc-provider's own pages: the request's `ui_locales` (OpenID Connect Core 1.0 §3.1.2.1), else Swedish. */

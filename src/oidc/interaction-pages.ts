@@ -1,13 +1,13 @@
 /**
- * The bridge's pages, server-rendered: the wallet request (who asks and why, a QR code for another
- * device, a button for this device, the status: wait.js asks for it and reloads the page once the
- * wallet has answered; without script, a link reloads it), the
- * same-device return page, the confirmation (what the e-service will receive, the role to act in)
+ * The bridge's pages, server-rendered: the wallet request (who asks and why, a button for this
+ * device first — on a phone it is the way —, then a QR code for another device, the status: wait.js
+ * asks for it and reloads the page once the wallet has answered; without script, a link reloads
+ * it), the same-device return page, the confirmation (what the e-service will receive, the role to act in)
  * and the error page. Swedish and English; no inline script or style (the pages' CSP allows only
  * this origin's files); every value escaped by the `html` template.
  */
 import { html, type SafeHtml } from '../web/html.ts';
-import { roleLabel } from '../web/plain-words.ts';
+import { identifierKindWords, roleLabel } from '../web/plain-words.ts';
 import { partyName } from '../portal/sharing-log.ts';
 import type { RepresentationRole } from '../portal/session.ts';
 
@@ -35,6 +35,8 @@ const TEXT = {
   callbackNeedsScript: w('Slå på JavaScript, eller logga in med QR-koden på en annan enhet.', 'Turn on JavaScript, or log in with the QR code on another device.'),
   continueButton: w('Fortsätt', 'Continue'),
   errorTitle: w('Inloggningen kunde inte genomföras', 'The login could not be completed'),
+  technical: w('Teknisk information (för support)', 'Technical details (for support)'),
+  code: w('Felkod', 'Error code'),
   other: w('English', 'Svenska'),
 };
 
@@ -50,7 +52,15 @@ const CLAIM_WORDS: Readonly<Record<string, { sv: string; en: string }>> = {
   represents: w('vem du företräder (den roll du väljer)', 'whom you represent (the role you choose)'),
 };
 
-export const claimWords = (name: string, lang: Lang): string => CLAIM_WORDS[name]?.[lang] ?? name;
+/**
+ * A released claim in words. Another country's identifier is not a personnummer: with the PID's
+ * `issuing_country` it is named by its kind and country ("identitetsnummer (codice fiscale, Italien)").
+ */
+export const claimWords = (name: string, lang: Lang, issuingCountry?: string): string => {
+  if (name === 'personal_administrative_number' && issuingCountry !== undefined && issuingCountry !== 'SE')
+    return `${lang === 'sv' ? 'identitetsnummer' : 'identity number'} (${identifierKindWords(issuingCountry, lang)})`;
+  return CLAIM_WORDS[name]?.[lang] ?? name;
+};
 
 function page(lang: Lang, title: string, body: SafeHtml, opts: { readonly script?: string; readonly langHref?: string } = {}): string {
   const other: Lang = lang === 'sv' ? 'en' : 'sv';
@@ -89,8 +99,8 @@ export function walletRequestPage(v: WalletRequestView): string {
 <p class="purpose"><strong>${TEXT.why[l]}</strong> ${v.purpose}</p>
 ${
   v.status === 'pending'
-    ? html`<figure class="qr" data-authorization-request="${v.authorizationRequestUri}">${v.qr ?? ''}<figcaption id="qr-label">${TEXT.scan[l]}</figcaption></figure>
-<form method="post" action="${v.action}/same-device?lang=${l}"><button type="submit" class="button">${TEXT.thisDevice[l]}</button></form>
+    ? html`<form method="post" action="${v.action}/same-device?lang=${l}"><button type="submit" class="button">${TEXT.thisDevice[l]}</button></form>
+<figure class="qr" data-authorization-request="${v.authorizationRequestUri}">${v.qr ?? ''}<figcaption id="qr-label">${TEXT.scan[l]}</figcaption></figure>
 <p id="status" role="status" data-status="pending" data-poll="${v.action}/status">${TEXT.waiting[l]}</p>
 <p><a href="${v.action}?lang=${l}" class="button secondary">${TEXT.answered[l]}</a></p>`
     : html`<p id="status" role="alert" data-status="${v.status}">${v.status === 'expired' ? TEXT.expired[l] : TEXT.failed[l]}</p>
@@ -109,6 +119,8 @@ export interface ConfirmView {
   /** The roles the presentation gives, besides acting for oneself; empty when none. */
   readonly roles: readonly RepresentationRole[];
   readonly selfName: string | null;
+  /** The PID's `issuing_country`, when it says: names another country's identifier by its kind. */
+  readonly issuingCountry?: string;
 }
 
 export function confirmPage(v: ConfirmView): string {
@@ -126,7 +138,7 @@ ${v.roles.map((r) => html`<label><input type="radio" name="role" value="${r.id}"
 </fieldset>`
 }
 <p>${TEXT.receives(v.clientName)[l]}</p>
-<ul class="claims">${v.claims.map((c) => html`<li data-claim="${c}">${claimWords(c, l)}</li>`)}</ul>
+<ul class="claims">${v.claims.map((c) => html`<li data-claim="${c}">${claimWords(c, l, v.issuingCountry)}</li>`)}</ul>
 <button type="submit" class="button">${TEXT.continue[l]}</button>
 </form>
 <form method="post" action="${v.action}/cancel?lang=${l}"><button type="submit" class="button secondary">${TEXT.cancel[l]}</button></form>`;
@@ -146,8 +158,10 @@ export function callbackPage(lang: Lang, action: string): string {
   return page(lang, TEXT.callbackTitle[lang], body, { script: '/oidc/interaction/assets/callback.js' });
 }
 
-export function errorPage(lang: Lang, message: string): string {
-  return page(lang, TEXT.errorTitle[lang], html`<h1>${TEXT.errorTitle[lang]}</h1><p role="alert" id="error">${message}</p>`);
+/** The citizen's sentence; the error code, for support, only in a closed "technical details" element. */
+export function errorPage(lang: Lang, message: string, code?: string): string {
+  const technical = code === undefined ? html`` : html`<details id="technical"><summary>${TEXT.technical[lang]}</summary><p>${TEXT.code[lang]}: <code>${code}</code></p></details>`;
+  return page(lang, TEXT.errorTitle[lang], html`<h1>${TEXT.errorTitle[lang]}</h1><p role="alert" id="error">${message}</p>${technical}`);
 }
 
 export const CALLBACK_SCRIPT = `(function () {

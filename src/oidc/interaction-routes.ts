@@ -150,7 +150,8 @@ export async function handleInteraction(deps: InteractionDeps, req: IncomingMess
   // GET: the request page, or the confirmation once verified.
   record ??= await start(deps, uid, client, useCase.useCaseId, 'cross_device');
   const purpose = deps.portal.verifier.useCases.get(useCase.useCaseId)?.purpose[lang] ?? '';
-  const clientName = client.display_name?.[lang] ?? client.name ?? client.id;
+  // The citizen reads the e-service's display name, or its operator's name; never its client id.
+  const clientName = client.display_name?.[lang] ?? client.name ?? (lang === 'sv' ? 'E-tjänsten' : 'The e-service');
   if (record.login === undefined && record.flow === 'cross_device') {
     const status = { status: await statusOf(deps, client, record.tx) };
     if (status.status === 'verified') {
@@ -172,7 +173,8 @@ export async function handleInteraction(deps: InteractionDeps, req: IncomingMess
   const releasable = releasableClaims(client.oidc, useCase.scopes);
   const roles = releasable.includes('represents') ? record.login.roles : [];
   const claims = [...Object.keys(releasedClaims(record.login.pidClaims, releasable, undefined)), ...(roles.length > 0 ? ['represents'] : [])];
-  deps.send(res, 200, confirmPage({ lang, action, clientName, purpose, claims, roles, selfName: partyName(record.login.pidClaims) ?? null }), client);
+  const country = record.login.pidClaims['issuing_country'];
+  deps.send(res, 200, confirmPage({ lang, action, clientName, purpose, claims, roles, selfName: partyName(record.login.pidClaims) ?? null, ...(typeof country === 'string' && { issuingCountry: country }) }), client);
   return true;
 }
 

@@ -57,6 +57,8 @@ declare module 'oidc-provider' {
     type: string;
     body: unknown;
     status: number;
+    /** A request header (Koa). */
+    get(field: string): string;
   }
 
   export class Check {
@@ -87,5 +89,7 @@ declare module 'oidc-provider' {
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<InteractionDetails>;
     interactionFinished(req: IncomingMessage, res: ServerResponse, result: InteractionResults, options?: { mergeWithLastSubmission?: boolean }): Promise<void>;
     on(event: string, listener: (...args: unknown[]) => void): this;
+    /** Koa middleware, run before oidc-provider's own routes. */
+    use(middleware: (ctx: KoaContextWithOIDC, next: () => Promise<void>) => Promise<void>): this;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * DescribeForms: the forms a portal session can prefill (`GET /v1/sessions/{id}/prefill/{form}`),
  * for a relying party that builds its own pages: title, the roles that may use each form, its
- * service code, and each field with its label, type (with its options or bounds), whether it is
+ * service code, and each field with its label, type (with its options, bounds or pattern), whether it is
  * required or editable, and which party's verified data prefills it. Which claim fills a field stays
  * in the form definition; the RP sees it in the prefill answer, with the value's source.
  */
@@ -25,6 +25,9 @@ export interface FormDescription {
     readonly min?: number;
     readonly max?: number;
     readonly hint?: { readonly sv: string; readonly en: string };
+    /** text: a Unicode regular expression the whole value must match, and what to say when it does not. */
+    readonly pattern?: string;
+    readonly invalid_message?: { readonly sv: string; readonly en: string };
     /** Whose verified data fills the field: the person acting, or the party represented; absent when the user fills it in. */
     readonly prefilled_from?: 'acting_person' | 'represented_party';
   }>;
@@ -48,6 +51,8 @@ export function describeForms(forms: ReadonlyMap<string, FormDefinition>): FormD
       ...(field.min !== undefined && { min: field.min }),
       ...(field.max !== undefined && { max: field.max }),
       ...(field.hint !== undefined && { hint: field.hint }),
+      ...(field.pattern !== undefined && { pattern: field.pattern }),
+      ...(field.invalid_message !== undefined && { invalid_message: field.invalid_message }),
       ...(field.source !== undefined && { prefilled_from: field.source.party }),
     })),
   }));

@@ -4,7 +4,8 @@
  * the query; ARF: the user is told which attributes are requested).
  *
  * Labels cover the PID (PID Rulebook) in both encodings: SD-JWT VC claim paths and mdoc
- * data element identifiers. Anything else falls back to its path joined by ".".
+ * data element identifiers; the mDL's own elements; and the parts of a representation credential.
+ * Anything else falls back to its path joined by ".".
  */
 import type { ClaimsPathPointer, CredentialQuery, DcqlQuery } from './z-dcql.ts';
 
@@ -56,6 +57,20 @@ const LABELS: Readonly<Record<string, Label>> = {
   date_of_issuance: l('när id-handlingen utfärdades', 'issue date of the ID'),
   issuance_date: l('när id-handlingen utfärdades', 'issue date of the ID'),
   document_number: l('id-handlingens nummer', 'ID document number'),
+  // mDL (ISO/IEC 18013-5 §7.2.1) data elements not in the PID.
+  issue_date: l('när handlingen utfärdades', 'issue date of the document'),
+  driving_privileges: l('behörigheter (vilka fordon du får köra)', 'driving privileges (which vehicles you may drive)'),
+  // Representation credentials (the representative, the represented party, the authority).
+  'representative.personal_administrative_number': l('ombudets identitetsnummer', 'identity number of the representative'),
+  'representative.birthdate': l('ombudets födelsedatum', 'date of birth of the representative'),
+  'represented.personal_administrative_number': l('identitetsnummer för den som företräds', 'identity number of the person represented'),
+  'represented.birthdate': l('födelsedatum för den som företräds', 'date of birth of the person represented'),
+  'represented.given_name': l('förnamn för den som företräds', 'first name of the person represented'),
+  'represented.family_name': l('efternamn för den som företräds', 'last name of the person represented'),
+  'represented.organisation_number': l('företagets organisationsnummer', 'organisation number of the company'),
+  'represented.legal_name': l('företagets namn', 'name of the company'),
+  authority: l('vad behörigheten gäller och hur länge', 'what the authority covers and for how long'),
+  cryptographically_bound_to: l('kopplingen till plånboken', 'the link to the wallet'),
 };
 
 const ORDER = Object.keys(LABELS);

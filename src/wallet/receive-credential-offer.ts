@@ -12,6 +12,7 @@
  */
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { SdJwtWalletCredential, WalletFile } from '../issuer/generate-fixtures.ts';
+import { WalletCannotAnswer, describeErrorAnswer } from './wallet-cannot-answer.ts';
 
 export interface ReceiveOptions {
   readonly fetch?: typeof fetch;
@@ -36,14 +37,15 @@ export async function readCredentialOffer(uri: string, f: typeof fetch = fetch):
   const byValue = params.get('credential_offer');
   if (byValue !== null) return JSON.parse(byValue) as Json;
   const byReference = params.get('credential_offer_uri');
-  if (byReference === null) throw new Error('not a credential offer: neither credential_offer nor credential_offer_uri');
-  return (await (await f(byReference)).json()) as Json;
+  if (byReference === null) throw new WalletCannotAnswer('not a credential offer: neither credential_offer nor credential_offer_uri');
+  return getJson(f, byReference);
 }
 
 export async function receiveCredentialOffer(offerUri: string, opts: ReceiveOptions = {}): Promise<ReceiveResult> {
   const f = opts.fetch ?? fetch;
   const offer = await readCredentialOffer(offerUri, f);
-  const issuer = String(offer['credential_issuer']);
+  if (typeof offer['credential_issuer'] !== 'string') throw new WalletCannotAnswer('not a credential offer: no credential_issuer');
+  const issuer = offer['credential_issuer'];
   const metadata = await getJson(f, `${issuer}/.well-known/openid-credential-issuer`);
   const authorizationServer = (metadata['authorization_servers'] as string[] | undefined)?.[0] ?? issuer;
   const asMetadata = await getJson(f, `${authorizationServer}/.well-known/oauth-authorization-server`);
@@ -52,7 +54,7 @@ export async function receiveCredentialOffer(offerUri: string, opts: ReceiveOpti
   const tokenRequest = () => f(String(asMetadata['token_endpoint']), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
   const tokenRes = await tokenRequest();
   const token = (await tokenRes.json()) as Json;
-  if (tokenRes.status !== 200) throw new Error(`token endpoint answered ${tokenRes.status}: ${String(token['error'])}`);
+  if (tokenRes.status !== 200) throw new WalletCannotAnswer(`the token endpoint answered ${tokenRes.status}: ${String(token['error'])} (an offer's code is redeemed once, before it expires)`);
   const replayStatus = opts.misbehave?.replayCode === true ? (await tokenRequest()).status : undefined;
 
   const nonce = (await (await f(String(metadata['nonce_endpoint']), { method: 'POST' })).json()) as Json;
@@ -71,7 +73,7 @@ export async function receiveCredentialOffer(offerUri: string, opts: ReceiveOpti
     body: JSON.stringify({ credential_configuration_id: configurationId, proofs: { jwt: [proof] } }),
   });
   const body = (await res.json()) as Json;
-  if (res.status !== 200) throw new Error(`credential endpoint answered ${res.status}: ${String(body['code'] ?? body['error'])}`);
+  if (res.status !== 200) throw new WalletCannotAnswer(`the credential endpoint answered ${res.status}: ${String(body['code'] ?? body['error'])}`);
   const sdJwt = String((body['credentials'] as Array<{ credential: string }>)[0]?.credential);
   return {
     credential: { id: `received-${configurationId}-${Date.now()}`, format: 'dc+sd-jwt', vct: String(configuration?.['vct']), sd_jwt: sdJwt, holder_private_jwk: await exportJWK(privateKey) },
@@ -84,6 +86,6 @@ export const withCredential = (wallet: WalletFile, credential: SdJwtWalletCreden
 
 async function getJson(f: typeof fetch, url: string): Promise<Json> {
   const res = await f(url);
-  if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
+  if (res.status !== 200) throw new WalletCannotAnswer(`${url} answered ${describeErrorAnswer(res.status, await res.text())}`);
   return (await res.json()) as Json;
 }

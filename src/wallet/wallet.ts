@@ -17,6 +17,7 @@ import { checkVerifierInfo } from './check-verifier-info.ts';
 import { chooseClaimPaths } from './choose-claims.ts';
 import type { SdJwtTestVariant, WalletFile, WalletCredential } from '../issuer/generate-fixtures.ts';
 import type { TrustStore } from '../trust/types.ts';
+import { WalletCannotAnswer, describeErrorAnswer } from './wallet-cannot-answer.ts';
 
 export interface WalletMisbehaviour extends PresentMisbehaviour, MdocPresentMisbehaviour {
   /** Answer an mdoc query with the credential whose MSO validity has ended (fixture variant). */
@@ -81,7 +82,7 @@ export async function runWallet(authorizationRequestUri: string, opts: WalletOpt
       body: new URLSearchParams({ wallet_nonce: walletNonce ?? '', wallet_metadata: JSON.stringify({ vp_formats_supported: { 'dc+sd-jwt': {}, mso_mdoc: {} } }) }).toString(),
     }),
   });
-  if (res.status !== 200) throw new Error(`request_uri answered ${res.status}: ${await res.text()}`);
+  if (res.status !== 200) throw new WalletCannotAnswer(`the request URI answered ${describeErrorAnswer(res.status, await res.text())}: a request is answered once, before it expires`);
   const verified = await verifyRequestObject(await res.text(), {
     clientId: ref.clientId,
     ...(walletNonce !== undefined && { walletNonce }),
@@ -105,7 +106,7 @@ export async function runWallet(authorizationRequestUri: string, opts: WalletOpt
     const dcql = req['dcql_query'] as { credentials: Array<Record<string, unknown>>; credential_sets?: Array<{ options: string[][]; required?: boolean }> };
     for (const query of selectQueries(dcql, held)) {
       const credential = findCredential(query, held, mb);
-      if (credential === undefined) throw new Error(`the wallet holds no credential for query "${String(query['id'])}"`);
+      if (credential === undefined) throw new WalletCannotAnswer(`the wallet holds no credential for query "${String(query['id'])}"`);
       if (credential.format === 'mso_mdoc') {
         const elements = chooseMdocElements(query, credential);
         const presentation = await presentMdoc(credential, { elements, transcript: { clientId: verified.clientId, nonce, responseUri, jwkThumbprint: encryptionThumbprint(req) }, misbehave: mb });
@@ -199,7 +200,7 @@ export function selectQueries(dcql: { credentials: Array<Record<string, unknown>
   for (const set of dcql.credential_sets) {
     const option = set.options.find((o) => o.every((id) => findCredential(dcql.credentials.find((c) => c['id'] === id) ?? {}, held, {}) !== undefined));
     if (option === undefined) {
-      if (set.required !== false) throw new Error('the wallet cannot satisfy a required credential set');
+      if (set.required !== false) throw new WalletCannotAnswer('the wallet holds no credential for a required credential set of the request');
       continue;
     }
     option.forEach((id) => ids.add(id));

@@ -99,7 +99,7 @@ export async function ensureDevCookieSecret(dataDir: string): Promise<Uint8Array
   }
 }
 
-/** "EUDI Verifier Development RP" from the access certificate's subject O (or CN). */
+/** "Exempelmyndigheten" from the access certificate's subject O (or CN). */
 function certificateOrganisation(leafDer: Uint8Array): string | undefined {
   try {
     const subject = new X509Certificate(Buffer.from(leafDer)).subject.split('\n');

@@ -229,7 +229,7 @@ export function logsView(deps: WebDeps, view: SessionView, shared: LogView, acte
         at: str(e['at']),
         who,
         ...(relation !== undefined && { relation }),
-        did: actionWords(str(e['action']), lang, { byReader, company }),
+        did: actionWords(str(e['action']), lang, { byReader, company, kind: str(rep.kind) }),
         ...(form !== undefined && { form: form.title[lang] }),
         ...(fields.length > 0 && { fields }),
         rp: rpOf(e),

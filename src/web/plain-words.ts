@@ -212,9 +212,18 @@ const COMPANY_ACTIONS: Readonly<Record<string, Words>> = {
   role_activated: w('började uträtta ärenden för företaget', 'started acting for the company'),
   form_prefilled: w('öppnade en blankett som fylldes i med företagets uppgifter', 'opened a form that was filled in with the company’s details'),
 };
-/** The action of an acted-on-my-behalf entry, for the reader: the represented person, or a company's log read by the actor herself. */
-export function actionWords(action: string, lang: Lang, opts: { readonly byReader: boolean; readonly company: boolean }): string {
+/** A company's log: what the holder of a company mandate showed is a mandate, not the right to sign for the company. */
+const COMPANY_MANDATE_ACTIONS: Readonly<Record<string, Words>> = {
+  representation_presented: w('visade sin fullmakt för företaget och loggade in med den', 'showed their mandate for the company and logged in with it'),
+};
+/**
+ * The action of an acted-on-my-behalf entry, for the reader: the represented person, or a company's
+ * log read by the actor herself. `kind` is the representation the actor acted in (a company's
+ * signatory, or the holder of a company mandate).
+ */
+export function actionWords(action: string, lang: Lang, opts: { readonly byReader: boolean; readonly company: boolean; readonly kind?: string }): string {
   if (opts.byReader) return Object.hasOwn(ACTIONS, action) ? (ACTIONS[action] as { reader: Words }).reader[lang] : action;
+  if (opts.company && opts.kind === 'company_mandate' && Object.hasOwn(COMPANY_MANDATE_ACTIONS, action)) return (COMPANY_MANDATE_ACTIONS[action] as Words)[lang];
   if (opts.company) return Object.hasOwn(COMPANY_ACTIONS, action) ? (COMPANY_ACTIONS[action] as Words)[lang] : action;
   return Object.hasOwn(ACTIONS, action) ? (ACTIONS[action] as { other: Words }).other[lang] : action;
 }

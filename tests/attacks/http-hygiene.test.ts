@@ -44,6 +44,18 @@ describe('hygiene: security headers', () => {
     expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
   });
 
+  it('the guides under /docs are plain text, never a page: nosniff and the same CSP', async () => {
+    for (const name of ['integrating.md', 'error-codes.md']) {
+      const res = await get(`/docs/${name}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    }
+    // Only the guides: no other file of docs/ (or above it) is served.
+    for (const path of ['/docs/operating.md', '/docs/../README.md', '/docs/%2e%2e/package.json']) expect((await get(path)).status).toBe(404);
+  });
+
   it("the demo portal's pages keep their own CSP", async () => {
     const res = await get('/');
     if (res.status === 200 && (res.headers.get('content-type') ?? '').startsWith('text/html')) {

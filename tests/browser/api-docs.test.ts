@@ -25,12 +25,12 @@ afterAll(async () => {
 });
 
 describe('/docs in a browser', { timeout: 60_000 }, () => {
-  it('shows the operations, the schemas and the error codes, accessibly, with every in-page link resolving', async () => {
+  it('shows the guides, the operations, the schemas and the error codes, accessibly, with every in-page link resolving', async () => {
     const { context, problems } = await newWatchedContext(browser);
     const page = await context.newPage();
     await page.goto(`${t.baseUrl}/docs`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('EUDI wallet verifier API');
-    expect(await page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Operations', 'Schemas', 'Error codes']);
+    expect(await page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Guides', 'Operations', 'Schemas', 'Error codes']);
     expect(await page.locator('h3 code', { hasText: 'POST /v1/presentations' }).count()).toBeGreaterThan(0);
     expect(await page.locator('#schema-PresentationResult').count()).toBe(1);
     // Every in-page link names an element of the page.
@@ -42,6 +42,14 @@ describe('/docs in a browser', { timeout: 60_000 }, () => {
     expect(violations, describeViolations(violations)).toEqual([]);
     expect(problems).toEqual({ csp: [], scriptErrors: [], offLoopback: [] });
     await screenshot(page, 'api-docs');
+    // The integration guide and the error codes come with the service: a running one is enough to integrate.
+    for (const [name, heading] of [['integrating.md', '# Integrating a relying party'], ['error-codes.md', '# Error codes']] as const) {
+      await page.goto(`${t.baseUrl}/docs`);
+      await page.getByRole('link', { name }).click();
+      await page.waitForURL(`${t.baseUrl}/docs/${name}`);
+      expect((await page.locator('body').innerText()).split('\n')[0]).toBe(heading);
+    }
+    expect(problems).toEqual({ csp: [], scriptErrors: [], offLoopback: [] });
     await context.close();
   });
 });

@@ -43,6 +43,28 @@ async function clean(page: Page, problems: PageProblems, name: string): Promise<
   expect(problems.offLoopback).toEqual([]);
 }
 
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1100, height: 900 };
+
+/**
+ * The page as a Swedish reader meets it on a phone (390 px): nothing wider than the screen, and no
+ * host name, URL, error code or English word in the text (the mandate pages are newer than the
+ * portal's first such checks).
+ */
+async function readsWellOnAPhone(page: Page, problems: PageProblems, name: string): Promise<void> {
+  await page.setViewportSize(PHONE);
+  const overflow = await page.evaluate(() => {
+    const d = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+    return d.scrollWidth - d.clientWidth;
+  });
+  expect(overflow).toBeLessThanOrEqual(0);
+  const text = await page.locator('main').innerText();
+  if (process.env['PRINT_PAGE_TEXT'] === '1') console.log(`--- ${name}\n${text}`);
+  expect(text).not.toMatch(/[a-z0-9-]+\.(test|example)\b|https?:\/\/|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\b(the|and|of|credential|mandate|issuer|wallet|Development)\b/i);
+  await clean(page, problems, `${name}-phone`);
+  await page.setViewportSize(DESKTOP);
+}
+
 /** Logs in on a fresh page with the wallet on the same device answering as `wallet`. */
 async function sameDeviceLogin(wallet: WalletFile): Promise<{ page: Page; problems: PageProblems }> {
   const { context, problems } = await newWatchedContext(browser);
@@ -78,6 +100,7 @@ describe('grant, collect, act, follow, revoke', { timeout: 120_000 }, () => {
     await greta.page.getByLabel('Inkomstdeklaration').check();
     await greta.page.getByLabel('Anteckning (frivillig, bara för dig och ombudet)').fill('Hjälp med deklarationen');
     await clean(greta.page, greta.problems, '60-mandate-grant-form');
+    await readsWellOnAPhone(greta.page, greta.problems, '60-mandate-grant-form');
     await greta.page.getByRole('button', { name: 'Ge fullmakt' }).click();
     await greta.page.waitForURL(`${t.baseUrl}/portal/mandates?done=granted`);
     const granted = greta.page.locator('#granted-mandates li.mandate');
@@ -85,12 +108,16 @@ describe('grant, collect, act, follow, revoke', { timeout: 120_000 }, () => {
     expect(await granted.locator('.mandate-who').innerText()).toBe('Erik Johansson');
     expect(await granted.getAttribute('data-state')).toBe('offered');
     await clean(greta.page, greta.problems, '61-mandate-granted');
+    await readsWellOnAPhone(greta.page, greta.problems, '61-mandate-granted');
 
     // Erik logs in, gets the offer, and his wallet collects it.
     let wallet = await eriksWallet();
     const erik = await sameDeviceLogin(wallet);
     await erik.page.goto(`${t.baseUrl}/portal/mandates`);
     expect(await erik.page.locator('#mandates-to-me li.mandate .mandate-who').innerText()).toBe('Greta Lindqvist');
+    // Read by the agent: the wallet is his own.
+    expect(await erik.page.locator('#mandates-to-me li.mandate .mandate-state').innerText()).toBe('Ej hämtad till din plånbok');
+    await readsWellOnAPhone(erik.page, erik.problems, '62-mandates-to-me');
     await erik.page.getByRole('button', { name: 'Hämta till min plånbok' }).click();
     // The offer is a new page: wait for it to load (isVisible() does not wait).
     const qr = erik.page.getByRole('img', { name: 'QR-kod med erbjudandet om fullmakten' });
@@ -99,6 +126,13 @@ describe('grant, collect, act, follow, revoke', { timeout: 120_000 }, () => {
     const offer = (await erik.page.locator('#offer-link').getAttribute('href')) ?? '';
     expect(offer).toMatch(/^openid-credential-offer:\/\/\?credential_offer=/);
     await clean(erik.page, erik.problems, '62-mandate-offer');
+    await readsWellOnAPhone(erik.page, erik.problems, '62-mandate-offer');
+    // On a phone the link to the wallet on this device comes before the QR code.
+    await erik.page.setViewportSize(PHONE);
+    const link = await erik.page.locator('#offer-link').boundingBox();
+    const code = await qr.boundingBox();
+    expect(link?.y ?? Infinity).toBeLessThan(code?.y ?? 0);
+    await erik.page.setViewportSize(DESKTOP);
     const { credential } = await receiveCredentialOffer(offer);
     wallet = withCredential(wallet, credential);
     await erik.page.context().close();
@@ -106,18 +140,25 @@ describe('grant, collect, act, follow, revoke', { timeout: 120_000 }, () => {
     // Erik logs in with it and may act for Greta.
     const acting = await sameDeviceLogin(wallet);
     expect(await acting.page.getByRole('radio', { name: 'För Greta Lindqvist' }).count()).toBe(1);
+    // His sharing log names whom the power of attorney he showed concerns, and reads well on a phone.
+    await acting.page.goto(`${t.baseUrl}/portal/logs`);
+    expect(await acting.page.locator('#shared-log').innerText()).toContain('Fullmakt för Greta Lindqvist: vem företrädaren är');
+    await readsWellOnAPhone(acting.page, acting.problems, '62-mandate-holder-logs');
     await acting.page.context().close();
 
     // Greta sees it collected and used; she revokes it.
     await greta.page.goto(`${t.baseUrl}/portal/mandates`);
     expect(await granted.getAttribute('data-state')).toBe('claimed');
     expect(await granted.locator('.mandate-acted li').count()).toBeGreaterThan(0);
+    // Where he acted, by the service's name, in the sentence.
+    expect(await granted.locator('.mandate-acted li').first().innerText()).toMatch(/: visade sin behörighet att företräda dig och loggade in med den hos Mina sidor \(demo\)$/);
     await greta.page.getByRole('button', { name: 'Återkalla' }).click();
     await greta.page.waitForURL(`${t.baseUrl}/portal/mandates?done=revoked`);
     expect(await granted.getAttribute('data-state')).toBe('revoked');
-    expect(await granted.locator('.mandate-revoked-note').innerText()).toContain('senast inom 1 sekunder');
+    expect(await granted.locator('.mandate-revoked-note').innerText()).toContain('senast inom 1 sekund.');
     expect(await greta.page.locator('#mandate-receipts li').evaluateAll((li) => li.map((e) => e.getAttribute('data-event')))).toEqual(['revoked', 'collected', 'granted']);
     await clean(greta.page, greta.problems, '63-mandate-revoked');
+    await readsWellOnAPhone(greta.page, greta.problems, '63-mandate-revoked');
 
     // Once the list's ttl has passed, Erik's next presentation of it is refused.
     offsetMs += 5_000;
@@ -167,6 +208,7 @@ describe('grant, collect, act, follow, revoke', { timeout: 120_000 }, () => {
     await jonas.page.locator('#mandates-to-me li.mandate').waitFor({ state: 'visible', timeout: 20_000 });
     expect(await jonas.page.locator('#mandates-to-me li.mandate .mandate-who').innerText()).toBe('Cecilias Café AB');
     expect(await jonas.page.locator('#mandates-to-me li.mandate .mandate-granted-by').innerText()).toBe('Cecilia Berg');
+    await readsWellOnAPhone(jonas.page, jonas.problems, '64-company-mandate-to-me');
     await jonas.page.getByRole('button', { name: 'Hämta till min plånbok' }).click();
     await jonas.page.locator('#offer-link').waitFor({ state: 'visible', timeout: 20_000 });
     const offer = (await jonas.page.locator('#offer-link').getAttribute('href')) ?? '';
@@ -185,11 +227,14 @@ describe('grant, collect, act, follow, revoke', { timeout: 120_000 }, () => {
     await company.waitFor({ state: 'visible', timeout: 20_000 });
     expect(await company.getAttribute('data-state')).toBe('claimed');
     expect(await company.locator('.mandate-acted li').count()).toBeGreaterThan(0);
+    // Jonas showed a mandate for the company, not the right to sign for it.
+    expect(await company.locator('.mandate-acted li').first().innerText()).toMatch(/: visade sin fullmakt för företaget och loggade in med den hos Mina sidor \(demo\)$/);
     await company.getByRole('button', { name: 'Återkalla' }).click();
     await cecilia.page.waitForURL(`${t.baseUrl}/portal/mandates?done=revoked`);
     expect(await company.getAttribute('data-state')).toBe('revoked');
     expect(await cecilia.page.locator('#company-receipts li').evaluateAll((li) => li.map((e) => e.getAttribute('data-event')))).toEqual(['revoked', 'collected', 'granted']);
     await clean(cecilia.page, cecilia.problems, '65-company-mandate-revoked');
+    await readsWellOnAPhone(cecilia.page, cecilia.problems, '65-company-mandate-revoked');
     await cecilia.page.context().close();
   });
 

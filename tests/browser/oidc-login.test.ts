@@ -2,8 +2,9 @@
  * The whole OpenID Connect login in Chromium, from an example e-service's page: "Logga in med
  * EUDI-plånboken", the bridge's wallet request page (who asks and why, the QR code), the developer
  * wallet answering, the confirmation with the role to act in, and back at the e-service with the
- * verified name, the assurance and whom the citizen represents. The bridge's pages break no CSP
- * rule and have no serious accessibility violation.
+ * verified name, the assurance and whom the citizen represents. An Italian PID's identifier is
+ * named as a codice fiscale; the error pages keep codes out of the sentences. The bridge's pages
+ * break no CSP rule and have no serious accessibility violation.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -57,6 +58,12 @@ describe('logging in to an e-service with the wallet', { timeout: 90_000 }, () =
     await screenshot(page, '60-oidc-wallet-request');
     let violations = await seriousA11yViolations(page);
     expect(violations, describeViolations(violations)).toEqual([]);
+    // On a phone (390 px) the button for the wallet on this device comes before the QR code.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const open = await page.getByRole('button', { name: 'Öppna plånboken på den här enheten' }).boundingBox();
+    const qr = await page.getByRole('img', { name: 'Skanna koden med plånboksappen i din telefon.' }).boundingBox();
+    expect(open?.y ?? Infinity).toBeLessThan(qr?.y ?? 0);
+    await page.setViewportSize({ width: 1100, height: 900 });
 
     const request = (await page.locator('[data-authorization-request]').getAttribute('data-authorization-request')) ?? '';
     await runWallet(request, { wallet: await t.wallet('anna'), trust: t.walletTrust });
@@ -75,6 +82,44 @@ describe('logging in to an e-service with the wallet', { timeout: 90_000 }, () =
     expect(problems.csp).toEqual([]);
     expect(problems.scriptErrors).toEqual([]);
     expect(problems.offLoopback).toEqual([]);
+    await context.close();
+  });
+
+  it('Chiara, with an Italian PID, is told her codice fiscale goes to the e-service, not a personnummer', async () => {
+    const { context, problems } = await newWatchedContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${eservice.origin}/`);
+    await page.getByRole('link', { name: 'Logga in med EUDI-plånboken' }).click();
+    await page.waitForURL(new RegExp(`^${t.baseUrl}/oidc/interaction/`));
+    const request = (await page.locator('[data-authorization-request]').getAttribute('data-authorization-request')) ?? '';
+    await runWallet(request, { wallet: await t.wallet('chiara'), trust: t.walletTrust });
+    await page.getByRole('heading', { name: 'Bekräfta inloggningen' }).waitFor({ timeout: 15_000 });
+    const claims = await page.locator('ul.claims li').allInnerTexts();
+    expect(claims).toContain('identitetsnummer (codice fiscale, Italien)');
+    expect(claims.join(' ')).not.toContain('personnummer');
+    const violations = await seriousA11yViolations(page);
+    expect(violations, describeViolations(violations)).toEqual([]);
+    expect(problems).toEqual({ csp: [], scriptErrors: [], offLoopback: [] });
+    await context.close();
+  });
+});
+
+describe('the bridge’s error pages in a browser', { timeout: 90_000 }, () => {
+  it('an unknown e-service and an unknown path: a sentence in Swedish, the code only in the closed technical details', async () => {
+    const { context, problems } = await newWatchedContext(browser);
+    const page = await context.newPage();
+    for (const path of [`/oidc/auth?client_id=nobody&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(eservice.redirectUri)}`, '/oidc/no-such-page']) {
+      await page.goto(`${t.baseUrl}${path}`);
+      await page.getByRole('heading', { name: 'Inloggningen kunde inte genomföras' }).waitFor();
+      const shown = await page.locator('main').innerText();
+      expect(shown).not.toMatch(/invalid_client|NOT_FOUND|Not Found/);
+      expect(await page.locator('details').getAttribute('open')).toBeNull();
+      await page.locator('details summary').click();
+      expect(await page.locator('details code').innerText()).toMatch(/^(invalid_client|NOT_FOUND)$/);
+      const violations = await seriousA11yViolations(page);
+      expect(violations, describeViolations(violations)).toEqual([]);
+    }
+    expect(problems).toEqual({ csp: [], scriptErrors: [], offLoopback: [] });
     await context.close();
   });
 });

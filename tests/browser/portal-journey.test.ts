@@ -66,6 +66,8 @@ describe('Anna logs in with the test wallet and acts for her children', { timeou
     // Who asks: the RP client's display name in Swedish, never its id or an English operator name.
     await expect.poll(() => main.innerText()).toContain('Mina sidor (demo).');
     expect(await main.innerText()).not.toContain('Development portal');
+    // What the wallet shows from the access certificate: the RP's organisation, not an English test name.
+    expect(await main.innerText()).toContain('Plånboken visar att frågan kommer från Exempelmyndigheten.');
     expect(await main.innerText()).not.toContain('(PID)');
     expect(await main.innerText()).toContain('Vi behöver veta vem du är för att du ska kunna logga in på Mina sidor');
     expect(await main.innerText()).toMatch(/Från id-uppgifter: förnamn, efternamn, födelsedatum, identitetsnummer/);

@@ -63,6 +63,9 @@ describe('--help on every command', SLOW, () => {
     ['wallet', /--misbehave <flag,\.\.\.>/],
     ['trust-list', /trust-list build --format/],
     ['credential-status', /credential-status <person>/],
+    ['dev-cert', /dev-cert \[--host <name\|ip>\]/],
+    ['verify', /verify --presentation <file>/],
+    ['redis-migrate-layout', /redis-migrate-layout\s+move sharing-log entries/],
   ])('%s --help prints its usage and does nothing else', async (command, usage) => {
     const fresh = join(dirs.root, `untouched-${command}`);
     const run = await cli([command, '--help'], { FIXTURES_DIR: fresh, TRUST_LIST_DIR: fresh });
@@ -116,6 +119,29 @@ describe('a user mistake is one line and exit code 2', SLOW, () => {
     expectOneLineMistake(await cli(['trust-list', 'build', '--service', 'A|pid-issuance|/nonexistent/ca.pem']), /\/nonexistent\/ca\.pem: no such file/);
   });
 
+  it('the commands that take no arguments refuse one instead of running without it', async () => {
+    const fresh = join(dirs.root, 'untouched-by-a-mistake');
+    expectOneLineMistake(await cli(['fixtures', '--out', fresh], { FIXTURES_DIR: fresh, TRUST_LIST_DIR: fresh }), /^eudi-verifier fixtures: Unknown option '--out' \(see eudi-verifier fixtures --help\)$/m);
+    expect(existsSync(fresh)).toBe(false);
+    expectOneLineMistake(await cli(['serve', '--port', '4000']), /^eudi-verifier serve: Unknown option '--port' \(see eudi-verifier serve --help\)$/m);
+    expectOneLineMistake(await cli(['redis-migrate-layout', 'now']), /^eudi-verifier redis-migrate-layout: Unexpected argument 'now'/m);
+    expectOneLineMistake(await cli(['verify', '--bogus']), /^eudi-verifier verify: Unknown option '--bogus' \(see eudi-verifier verify --help\)$/m);
+  });
+
+  it('dev-cert refuses a --host that is no host name or IP address, and writes nothing', async () => {
+    const fresh = join(dirs.root, 'no-tls');
+    expectOneLineMistake(await cli(['dev-cert', '--host', 'bad host!'], { DATA_DIR: fresh }), /^eudi-verifier dev-cert: --host "bad host!" is neither an IP address nor a host name/m);
+    expect(existsSync(fresh)).toBe(false);
+  });
+
+  it('redis-migrate-layout without REDIS_URL says to set it', async () => {
+    expectOneLineMistake(await cli(['redis-migrate-layout']), /^eudi-verifier redis-migrate-layout: set REDIS_URL to the one Redis server/m);
+  });
+
+  it('not a credential offer', async () => {
+    expectOneLineMistake(await cli(['wallet', 'openid-credential-offer://?offer=1']), /^eudi-verifier wallet: not a credential offer: neither credential_offer nor credential_offer_uri$/m);
+  });
+
   it('no service at the configured address says to start it', async () => {
     await writeFile(join(data, 'dev-api-key.txt'), 'dev_not-a-real-key\n');
     expectOneLineMistake(await cli(['wallet', '--demo', 'pid-basic']), /no service answers at 127\.0\.0\.1:\d+: start it with `npm start`/);
@@ -152,6 +178,26 @@ describe('with a running service', SLOW, () => {
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
     expectOneLineMistake(await cli(['wallet', '--demo', 'no-such-case'], env()), /--demo no-such-case: USE_CASE_UNKNOWN/);
+  });
+
+  it('a request URI answered before is one line naming the answer', async () => {
+    const created = await cli(['wallet', '--demo', 'pid-basic'], env());
+    expect(created.code).toBe(0);
+    const used = /(openid4vp:\/\/\S+)/.exec(created.stdout)?.[1] ?? '';
+    expect(used).not.toBe('');
+    expectOneLineMistake(await cli(['wallet', used], env()), /^eudi-verifier wallet: the request URI answered 409 \(RESPONSE_REPLAYED: .*\): a request is answered once, before it expires$/m);
+  });
+
+  it('a test person without the credential the request asks for', async () => {
+    const run = await cli(['wallet', '--person', 'erik', '--demo', 'representation-company-signatory'], env());
+    expect(run.stderr).toMatch(/^eudi-verifier wallet: the wallet holds no credential for query "company_signatory"$/m);
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(run.code).toBe(2);
+  });
+
+  it('a credential offer URI that answers an error', async () => {
+    const uri = `openid-credential-offer://?credential_offer_uri=${encodeURIComponent(`http://127.0.0.1:${svc.port}/no-such-offer`)}`;
+    expectOneLineMistake(await cli(['wallet', uri], env()), /^eudi-verifier wallet: http:\/\/127\.0\.0\.1:\d+\/no-such-offer answered 404 \(NOT_FOUND: .*\)$/m);
   });
 
   it('fixtures regenerated under a running service: the wallet says to restart it', async () => {

@@ -12,6 +12,7 @@ import { dcApiWalletCommand } from '../../src/cli/wallet-dc-api.ts';
 import type { Config } from '../../src/config/z-config.ts';
 import { createFixtureDirs, removeDir, rp, startTestService, type TestService } from '../helpers/test-service.ts';
 import { answerDcApiRequest, type DcApiMisbehaviour } from '../../src/wallet/dc-api-wallet.ts';
+import { expectContract } from '../helpers/openapi-contract.ts';
 import type { WalletFile } from '../../src/issuer/generate-fixtures.ts';
 
 let dirs: Awaited<ReturnType<typeof createFixtureDirs>>;
@@ -48,9 +49,13 @@ async function answer(c: Created, opts: { origin?: string; misbehave?: DcApiMisb
   return answerDcApiRequest(c.request, { wallet, trust: t.walletTrust, origin: opts.origin ?? origin, ...(opts.misbehave !== undefined && { misbehave: opts.misbehave }) });
 }
 
+/** The RP page's post of the wallet's answer; its answer is checked against /openapi.json like the RP API's. */
 async function post(uri: string, credential: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(uri, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify(credential) });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  const text = await res.text();
+  const url = new URL(uri);
+  await expectContract(t.baseUrl, { method: 'POST', path: url.pathname + url.search, status: res.status, contentType: res.headers.get('content-type'), text });
+  return { status: res.status, body: JSON.parse(text) as Record<string, unknown> };
 }
 
 async function completes(c: Created, opts: Parameters<typeof answer>[1] = {}): Promise<Record<string, unknown>> {

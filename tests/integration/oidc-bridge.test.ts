@@ -174,13 +174,27 @@ describe('what the bridge refuses', () => {
     expect(await res.text()).toContain('invalid_redirect_uri');
   });
 
-  it('an unknown client gets an error page in the language asked for, with the OAuth error code only', async () => {
+  it('an unknown client gets an error page in the language asked for, the OAuth error code only under technical details', async () => {
     const res = await fetch(`${issuer}/auth?client_id=nobody&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(REDIRECT)}&ui_locales=en`, { redirect: 'manual' });
     expect(res.status).toBe(400);
     expect(res.headers.get('location')).toBeNull();
     const page = await res.text();
     expect(page).toContain('<html lang="en">');
-    expect(page).toContain('(invalid_client)');
+    expect(/<p role="alert" id="error">([^<]*)<\/p>/.exec(page)?.[1]).toBe('Something went wrong on our side. Please try again in a while.');
+    expect(page).toMatch(/<details id="technical"><summary>Technical details \(for support\)<\/summary><p>Error code: <code>invalid_client<\/code><\/p><\/details>/);
+  });
+
+  it('an unknown path under the bridge: a browser gets a page in words, an API client the plain 404', async () => {
+    const page = await fetch(`${issuer}/no-such-endpoint`, { headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' } });
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const text = await page.text();
+    expect(text).toContain('<html lang="sv">');
+    expect(/<p role="alert" id="error">([^<]*)<\/p>/.exec(text)?.[1]).toBe('Sidan eller uppgiften finns inte.');
+    expect(text).toContain('<code>NOT_FOUND</code></p></details>');
+    const api = await fetch(`${issuer}/no-such-endpoint`, { headers: { accept: 'application/json' } });
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type') ?? '').not.toMatch(/html/);
   });
 
   it('an authorization request without PKCE is refused (invalid_request to the e-service)', async () => {
@@ -331,6 +345,17 @@ describe('the same-device flow', () => {
     const back = new URL(done.external ?? '');
     expect(back.searchParams.get('error')).toBe('access_denied');
     expect(back.searchParams.get('state')).toBe(auth.state);
+  });
+});
+
+describe('an e-service without a display name', () => {
+  it('is "E-tjänsten" to the citizen, never its client id', async () => {
+    const config = await configFor('pid-only');
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid pid', state: 's', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+    const page = await (await follow(new CookieJar(), url.href, t.baseUrl)).res.text();
+    expect(/<p class="asks">([^<]*)<\/p>/.exec(page)?.[1]).toBe('E-tjänsten vill veta vem du är.');
+    expect(page).not.toContain('pid-only');
   });
 });
 

@@ -109,7 +109,7 @@ describe.each(stores)('webhooks on expiry, $name', (backend) => {
     expect(Object.keys(payload).sort()).toEqual(['aud', 'event_id', 'iat', 'iss', 'jti', 'status', 'time', 'transaction_id', 'type']);
     expect((await rpCall(svc.url, KEY, 'GET', `/v1/presentations/${tx.id}`)).body['status']).toBe('expired');
     // The wallet comes back too late: refused as expired.
-    await expect(runWallet(tx.uri, { wallet: await walletFile(dirs, 'anna'), trust, fetch: balancedFetch(PUBLIC, () => svc.url) })).rejects.toThrow(/^request_uri answered \d+: .*TRANSACTION_EXPIRED/);
+    await expect(runWallet(tx.uri, { wallet: await walletFile(dirs, 'anna'), trust, fetch: balancedFetch(PUBLIC, () => svc.url) })).rejects.toThrow(/^the request URI answered \d+ \(TRANSACTION_EXPIRED/);
     // A later transaction's expiry, many sweeps later: still one event for the first.
     const marker = await create();
     await eventOf(marker.id);

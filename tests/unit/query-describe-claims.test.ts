@@ -3,7 +3,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { describeClaims } from '../../src/query/describe-claims.ts';
+import { describeClaims, labelOf } from '../../src/query/describe-claims.ts';
 import { loadUseCases } from '../../src/use-cases/load-use-cases.ts';
 import { parseDcqlQuery } from '../../src/query/parse-dcql-query.ts';
 
@@ -28,6 +28,31 @@ describe('describeClaims', () => {
       ],
     });
     expect(describeClaims({ query }, 'sv')).toEqual(['födelsedatum', 'ort']);
+  });
+
+  it('labels every claim of every shipped use case in words, never by its path (representation credentials and the mDL included)', () => {
+    expect(useCases.size).toBeGreaterThan(0);
+    for (const [id, useCase] of useCases) {
+      for (const cq of useCase.query.credentials) {
+        for (const claim of cq.claims ?? []) {
+          for (const lang of ['sv', 'en'] as const) {
+            const label = labelOf(cq, claim.path, lang);
+            const where = `${id} ${cq.id} ${claim.path.join('.')} (${lang})`;
+            expect(label, where).not.toBe(claim.path.map(String).join('.'));
+            expect(label, where).not.toMatch(/[._]/);
+          }
+        }
+      }
+    }
+    const portal = useCases.get('login-portal')?.query.credentials.find((cq) => cq.id === 'company_signatory');
+    expect(portal && describeClaims({ query: { credentials: [portal] } }, 'sv')).toEqual([
+      'ombudets identitetsnummer',
+      'ombudets födelsedatum',
+      'företagets organisationsnummer',
+      'företagets namn',
+      'vad behörigheten gäller och hur länge',
+      'kopplingen till plånboken',
+    ]);
   });
 
   it('falls back to the path joined by "." for claims it has no label for', () => {

@@ -50,6 +50,10 @@ describe('the acted-on-my-behalf log, worded for its reader', () => {
     expect(actionWords('form_prefilled', 'sv', { byReader: false, company: false })).toBe('öppnade en blankett som fylldes i med dina uppgifter');
     expect(actionWords('form_prefilled', 'sv', { byReader: false, company: true })).toBe('öppnade en blankett som fylldes i med företagets uppgifter');
     expect(actionWords('form_prefilled', 'sv', { byReader: true, company: true })).toBe('öppnade en blankett');
+    // In a company's log, the holder of a company mandate showed a mandate, not the right to sign.
+    expect(actionWords('representation_presented', 'sv', { byReader: false, company: true, kind: 'company_signatory' })).toBe('visade sin behörighet att teckna företaget och loggade in med den');
+    expect(actionWords('representation_presented', 'sv', { byReader: false, company: true, kind: 'company_mandate' })).toBe('visade sin fullmakt för företaget och loggade in med den');
+    expect(actionWords('form_prefilled', 'sv', { byReader: false, company: true, kind: 'company_mandate' })).toBe('öppnade en blankett som fylldes i med företagets uppgifter');
   });
 });
 

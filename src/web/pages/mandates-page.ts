@@ -11,6 +11,13 @@ import { html, type SafeHtml } from '../html.ts';
 import { csrfField, layout, type PageContext } from '../layout.ts';
 import type { Lang } from '../z-web-state.ts';
 
+/** A delay in words: "1 sekund", "45 sekunder", from two minutes on in whole minutes ("5 minuter"). */
+function within(seconds: number, second: readonly [string, string], minute: readonly [string, string]): string {
+  if (seconds < 120) return `${seconds} ${seconds === 1 ? second[0] : second[1]}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} ${minute[1]}`;
+}
+
 export const mandateTexts = {
   sv: {
     title: 'Fullmakter',
@@ -30,10 +37,13 @@ export const mandateTexts = {
     acted: 'Ombudet har gjort för dig',
     actedEmpty: 'Ombudet har inte använt fullmakten ännu.',
     states: { offered: 'Ej hämtad till ombudets plånbok', claimed: 'Hämtad till ombudets plånbok – gäller', revoked: 'Återkallad', expired: 'Har upphört' },
+    // The same states read by the agent: the wallet is the reader's own.
+    statesToMe: { offered: 'Ej hämtad till din plånbok', claimed: 'Hämtad till din plånbok – gäller', revoked: 'Återkallad', expired: 'Har upphört' },
+    actedAt: 'hos',
     revoke: 'Återkalla',
     change: 'Ändra',
     collect: 'Hämta till min plånbok',
-    revokedNote: (s: number) => `Återkallelsen gäller när tjänster som kontrollerar fullmakten nästa gång hämtar spärrlistan, senast inom ${s} sekunder.`,
+    revokedNote: (s: number) => `Återkallelsen gäller när tjänster som kontrollerar fullmakten nästa gång hämtar spärrlistan, senast inom ${within(s, ['sekund', 'sekunder'], ['minut', 'minuter'])}.`,
     done: { granted: 'Fullmakten är skapad. Ombudet kan nu logga in och hämta den till sin plånbok.', revoked: 'Fullmakten är återkallad.', changed: 'Fullmakten är ändrad: den gamla är återkallad och en ny är skapad.' },
     formTitle: 'Ge en fullmakt',
     changeTitle: 'Ändra fullmakten',
@@ -48,7 +58,7 @@ export const mandateTexts = {
     submitChange: 'Återkalla och ge ny fullmakt',
     back: 'Tillbaka till Fullmakter',
     offerTitle: 'Hämta fullmakten till din plånbok',
-    offerLead: 'Skanna QR-koden med din plånbok, eller öppna länken på den här enheten. Erbjudandet gäller en gång.',
+    offerLead: 'Öppna erbjudandet i plånboken på den här enheten, eller skanna QR-koden med plånboken i din telefon. Erbjudandet gäller en gång.',
     offerLink: 'Öppna i plånboken på den här enheten',
     qrLabel: 'QR-kod med erbjudandet om fullmakten',
     expires: (t: string) => `Erbjudandet gäller till ${t}.`,
@@ -89,10 +99,12 @@ export const mandateTexts = {
     acted: 'What the agent did for you',
     actedEmpty: 'The agent has not used the power of attorney yet.',
     states: { offered: "Not yet collected to the agent's wallet", claimed: "Collected to the agent's wallet – in force", revoked: 'Revoked', expired: 'Ended' },
+    statesToMe: { offered: 'Not yet collected to your wallet', claimed: 'Collected to your wallet – in force', revoked: 'Revoked', expired: 'Ended' },
+    actedAt: 'at',
     revoke: 'Revoke',
     change: 'Change',
     collect: 'Collect to my wallet',
-    revokedNote: (s: number) => `The revocation takes effect when services checking the power of attorney next fetch the status list, within ${s} seconds at the latest.`,
+    revokedNote: (s: number) => `The revocation takes effect when services checking the power of attorney next fetch the status list, within ${within(s, ['second', 'seconds'], ['minute', 'minutes'])} at the latest.`,
     done: { granted: 'The power of attorney is created. The agent can now log in and collect it to their wallet.', revoked: 'The power of attorney is revoked.', changed: 'The power of attorney is changed: the old one is revoked and a new one created.' },
     formTitle: 'Give a power of attorney',
     changeTitle: 'Change the power of attorney',
@@ -107,7 +119,7 @@ export const mandateTexts = {
     submitChange: 'Revoke and give a new one',
     back: 'Back to Powers of attorney',
     offerTitle: 'Collect the power of attorney to your wallet',
-    offerLead: 'Scan the QR code with your wallet, or open the link on this device. The offer works once.',
+    offerLead: 'Open the offer in the wallet on this device, or scan the QR code with the wallet on your phone. The offer works once.',
     offerLink: 'Open in the wallet on this device',
     qrLabel: 'QR code with the offer of the power of attorney',
     expires: (t: string) => `The offer is valid until ${t}.`,
@@ -169,7 +181,7 @@ function row(ctx: PageContext, r: MandateRow, as: 'granted' | 'toMe' | 'company'
     <div><dt>${side === 'granted' ? t.to : t.from}</dt><dd class="mandate-who">${r.who}</dd></div>
     <div><dt>${t.scope}</dt><dd><ul class="plain">${r.scope.map((s) => html`<li>${s}</li>`)}</ul></dd></div>
     <div><dt>${t.period}</dt><dd>${r.period}</dd></div>
-    <div><dt>${t.state}</dt><dd class="mandate-state">${t.states[r.state]}</dd></div>
+    <div><dt>${t.state}</dt><dd class="mandate-state">${side === 'toMe' ? t.statesToMe[r.state] : t.states[r.state]}</dd></div>
     <div><dt>${t.reference}</dt><dd>${r.reference}</dd></div>
     ${r.note === undefined ? '' : html`<div><dt>${t.note}</dt><dd>${r.note}</dd></div>`}
     ${r.grantedBy === undefined ? '' : html`<div><dt>${t.grantedBy}</dt><dd class="mandate-granted-by">${r.grantedBy}</dd></div>`}
@@ -181,7 +193,7 @@ function row(ctx: PageContext, r: MandateRow, as: 'granted' | 'toMe' | 'company'
       ? html`<h3>${as === 'company' ? t.companyActed : t.acted}</h3>${
           (r.acted ?? []).length === 0
             ? html`<p>${t.actedEmpty}</p>`
-            : html`<ul class="plain mandate-acted">${(r.acted ?? []).map((a) => html`<li><time datetime="${a.at}">${ctx.t.dateTime(a.at)}</time>: ${a.did} (${a.rp})</li>`)}</ul>`
+            : html`<ul class="plain mandate-acted">${(r.acted ?? []).map((a) => html`<li><time datetime="${a.at}">${ctx.t.dateTime(a.at)}</time>: ${a.did} ${t.actedAt} ${a.rp}</li>`)}</ul>`
         }
   ${
     active
@@ -278,8 +290,8 @@ export function offerPage(ctx: PageContext, v: { readonly uri: string; readonly 
 <p><a href="/portal/mandates">${t.back}</a></p>
 <h1>${t.offerTitle}</h1>
 <p class="lead">${t.offerLead}</p>
-<figure class="qr">${v.qr}<figcaption id="offer-qr-label" class="visually-hidden">${t.qrLabel}</figcaption></figure>
 <p><a class="button" id="offer-link" href="${v.uri}">${t.offerLink}</a></p>
+<figure class="qr">${v.qr}<figcaption id="offer-qr-label" class="visually-hidden">${t.qrLabel}</figcaption></figure>
 <p>${t.expires(ctx.t.dateTime(v.expiresAt))}</p>`;
   return layout(ctx, { title: t.offerTitle, body, name: 'mandate-offer' });
 }

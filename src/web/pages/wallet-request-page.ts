@@ -14,7 +14,7 @@ import type { TestPersonChoice } from '../test-wallet-port.ts';
 import type { PendingRequest } from '../z-web-state.ts';
 
 export interface AskedGroup {
-  /** "Från id-uppgifter (PID)". */
+  /** "Från id-uppgifter". */
   readonly heading: string;
   readonly items: readonly string[];
 }
