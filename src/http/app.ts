@@ -33,6 +33,7 @@ import { sendProblem } from './problem.ts';
 import { sendJson, sendText } from './respond.ts';
 import { openApiDocument } from './openapi.ts';
 import { DOCS_GUIDES, docsPage, readDocsGuides } from './docs-page.ts';
+import { DOCS_UI_PATHS, docsUiRoutes } from './docs-ui.ts';
 import type { Metrics } from './metrics.ts';
 import { requestIdFrom, runInRequest } from './request-context.ts';
 import { DOCS_CONTENT_SECURITY_POLICY, applyCors, isRpPath, isWalletPath, securityHeaders } from './hardening.ts';
@@ -64,7 +65,7 @@ export interface AppOptions {
 }
 
 /** Paths that belong to the API even where no route matches (they never reach the demo portal). */
-const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs', ...Object.keys(DOCS_GUIDES).map((name) => `/docs/${name}`), '/.well-known/jwks.json']);
+const OPS_PATHS = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json', '/docs', ...Object.keys(DOCS_GUIDES).map((name) => `/docs/${name}`), ...DOCS_UI_PATHS, '/.well-known/jwks.json']);
 
 export function createApp(opts: AppOptions): RequestListener {
   const routes = new RouteTable([
@@ -200,6 +201,7 @@ function opsRoutes(opts: AppOptions): ApiRoute[] {
     { method: 'GET', path: '/docs', handler: (req) => sendText(req.res, 200, 'text/html; charset=utf-8', docs, { 'Content-Security-Policy': DOCS_CONTENT_SECURITY_POLICY }) },
     // The guides as written (Markdown), shown by a browser as plain text.
     ...[...guides].map(([name, text]): ApiRoute => ({ method: 'GET', path: `/docs/${name}`, handler: (req) => sendText(req.res, 200, 'text/plain; charset=utf-8', text, { 'Content-Security-Policy': DOCS_CONTENT_SECURITY_POLICY }) })),
+    ...docsUiRoutes(),
     {
       method: 'GET',
       path: '/metrics',

@@ -56,6 +56,23 @@ describe('hygiene: security headers', () => {
     for (const path of ['/docs/operating.md', '/docs/../README.md', '/docs/%2e%2e/package.json']) expect((await get(path)).status).toBe(404);
   });
 
+  it('/docs/ui (Swagger UI from its package) runs scripts from this origin only, serves its files typed, and no other file of the package', async () => {
+    const page = await get('/docs/ui');
+    expect(page.status).toBe(200);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toBe("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    expect(await page.text()).not.toMatch(/<script>|https?:\/\/(?!127\.0\.0\.1)/);
+    for (const [path, type] of [['/docs/ui/swagger-ui-bundle.js', 'text/javascript; charset=utf-8'], ['/docs/ui/start.js', 'text/javascript; charset=utf-8'], ['/docs/ui/swagger-ui.css', 'text/css; charset=utf-8']] as const) {
+      const res = await get(path);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe(type);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+    // The start script switches off the online validator Swagger UI would otherwise call.
+    expect(await (await get('/docs/ui/start.js')).text()).toContain('validatorUrl: null');
+    for (const path of ['/docs/ui/index.html', '/docs/ui/swagger-ui-bundle.js.map', '/docs/ui/package.json', '/docs/ui/../../package.json', '/docs/ui/%2e%2e/package.json']) expect((await get(path)).status).toBe(404);
+  });
+
   it("the demo portal's pages keep their own CSP", async () => {
     const res = await get('/');
     if (res.status === 200 && (res.headers.get('content-type') ?? '').startsWith('text/html')) {

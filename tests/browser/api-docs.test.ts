@@ -1,7 +1,8 @@
 /**
  * `/docs`, the API reference an integrator opens first: readable in a real browser, accessible
  * (axe-core finds no serious or critical violation), with no script and nothing the page's
- * Content-Security-Policy refuses, and every in-page link leading somewhere.
+ * Content-Security-Policy refuses, and every in-page link leading somewhere; and `/docs/ui`, the same
+ * document in Swagger UI served from its npm package, loading nothing from elsewhere.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +51,23 @@ describe('/docs in a browser', { timeout: 60_000 }, () => {
       expect((await page.locator('body').innerText()).split('\n')[0]).toBe(heading);
     }
     expect(problems).toEqual({ csp: [], scriptErrors: [], offLoopback: [] });
+    await context.close();
+  });
+
+  it('links to the same document in Swagger UI, served from its package by the service: every operation shown, nothing fetched from elsewhere, nothing refused by its CSP', async () => {
+    const openapi = (await (await fetch(`${t.baseUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const operations = Object.values(openapi.paths).reduce((n, methods) => n + Object.keys(methods).length, 0);
+    const { context, problems } = await newWatchedContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${t.baseUrl}/docs`);
+    await page.getByRole('link', { name: 'the same document in Swagger UI' }).click();
+    await page.waitForURL(`${t.baseUrl}/docs/ui`);
+    await expect.poll(() => page.locator('.swagger-ui .opblock').count(), { timeout: 20_000 }).toBe(operations);
+    // An operation opens to its answers, read from /openapi.json by Swagger UI itself.
+    await page.locator('.opblock-summary-path[data-path="/v1/presentations"]').first().click();
+    await expect.poll(() => page.locator('.opblock.is-open .responses-table').count()).toBeGreaterThan(0);
+    expect(problems).toEqual({ csp: [], scriptErrors: [], offLoopback: [] });
+    await screenshot(page, 'api-docs-swagger-ui');
     await context.close();
   });
 });
