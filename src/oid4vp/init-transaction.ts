@@ -81,7 +81,7 @@ export async function createTransaction(deps: VerifierDeps, input: InitTransacti
 
   const now = deps.now();
   const responseMode = responseModeFor(input, deps.settings.defaultResponseMode, dcApi);
-  checkRequestForProfile(deps.settings.profile ?? 'open', { clientIdPrefix: deps.settings.clientIdPrefix, responseMode, useCase, ...(dcApi !== undefined && { dcApiProtocol: dcApi.protocol }) });
+  checkRequestForProfile(deps.settings.profile, { clientIdPrefix: deps.settings.clientIdPrefix, responseMode, useCase, ...(dcApi !== undefined && { dcApiProtocol: dcApi.protocol }) });
   // ISO/IEC 18013-7 Annex C: the use case must be answerable by one DeviceRequest (checked before anything is stored).
   if (dcApi?.protocol === 'org-iso-mdoc') deviceRequestOf(useCase.query);
   const encryptionKey = responseMode === 'direct_post.jwt' || responseMode === 'dc_api.jwt' || dcApi?.protocol === 'org-iso-mdoc' ? newEncryptionKey() : undefined;

@@ -33,8 +33,8 @@ export interface VerifierSettings {
   readonly clockSkewSeconds: number;
   readonly kbMaxAgeSeconds: number;
   readonly legacyTypVcts: readonly string[];
-  /** The interoperability profile in force (haip-profile.ts); absent: `open`. */
-  readonly profile?: Profile;
+  /** The interoperability profile in force (haip-profile.ts): always named, so a composition that forgets it fails to compile instead of running the open profile. */
+  readonly profile: Profile;
 }
 
 export interface VerifierDeps {

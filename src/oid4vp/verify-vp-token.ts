@@ -47,7 +47,7 @@ export async function verifyVpToken(deps: VerifierDeps, tx: Transaction, useCase
       let outcome: 'ok' | 'error' = 'error';
       try {
         const credentials = await verifyPresentation(deps, tx, useCase, credentialQuery, presentation, ctx);
-        for (const credential of credentials) checkPresentationForProfile(deps.settings.profile ?? 'open', presentation, credential);
+        for (const credential of credentials) checkPresentationForProfile(deps.settings.profile, presentation, credential);
         // Token Status List: each verified credential, whatever its format; the use case's policy decides when a list cannot be had.
         for (const credential of credentials) statuses.set(credential, await applyStatusPolicy(deps.status, credential, useCase.status_policy ?? 'reject', ctx.now));
         verified.push(...credentials);

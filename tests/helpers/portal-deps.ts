@@ -166,6 +166,7 @@ export async function portalHarness(o: { roleStatus?: RoleStatusCheck } = {}): P
       clockSkewSeconds: 60,
       kbMaxAgeSeconds: 300,
       legacyTypVcts: [],
+      profile: 'open',
     },
     audit: () => {},
   };

@@ -75,6 +75,7 @@ beforeEach(() => {
       clockSkewSeconds: 60,
       kbMaxAgeSeconds: 300,
       legacyTypVcts: [],
+      profile: 'open',
     },
     audit: (e) => audit.push(e),
   };

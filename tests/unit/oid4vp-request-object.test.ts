@@ -71,6 +71,7 @@ function makeDeps(settings: Partial<VerifierSettings> = {}): { deps: VerifierDep
       clockSkewSeconds: 60,
       kbMaxAgeSeconds: 300,
       legacyTypVcts: [],
+      profile: 'open',
       ...settings,
     },
     audit: (e) => audit.push(e),

@@ -66,6 +66,7 @@ beforeEach(() => {
       clockSkewSeconds: 60,
       kbMaxAgeSeconds: 300,
       legacyTypVcts: [],
+      profile: 'open',
     },
     audit: (e) => audit.push(e),
   };
