@@ -31,6 +31,7 @@ import { composeWebhooks } from './compose/compose-webhooks.ts';
 import { expireDueTransactions } from './oid4vp/expire-transactions.ts';
 import type { WebhookOutbox } from './oid4vp/webhooks.ts';
 import { requireUseCasesWithinProfile } from './compose/compose-profile.ts';
+import { certificatesSent, warnOfExpiringCertificates } from './compose/compose-certificate-expiry.ts';
 import { composeRegistrations } from './compose/compose-registrations.ts';
 import { composeStatus } from './compose/compose-status.ts';
 import { composePortal } from './compose/compose-portal.ts';
@@ -124,6 +125,9 @@ async function compose(config: Config, opts: BuildOptions): Promise<Service> {
   const webhooks = composeWebhooks(config, { clients, identity, outbox, metrics, logger, now, expire });
   const requiredTrust = requiredCategories(useCases, registered);
   metrics.observeTrustLists(() => trust.manager.report(requiredTrust));
+  const certificates = certificatesSent(identity, clientIdentities, registrations);
+  metrics.observeCertificates(certificates, now);
+  warnOfExpiringCertificates(certificates, now(), (message) => logger.warn(message));
   let portal: PortalDeps | undefined;
   const verifierParts = { store, useCases, identity, previousIdentities, clientIdentities, trust: trust.store, status, registrations, now, metrics, logger };
   const deps = composeVerifier(config, { ...verifierParts, webhookClients: webhooks.clients, portal: () => portal });

@@ -11,6 +11,16 @@ const TRUST_LIST_STATES = ['current', 'stale', 'expired', 'failed'] as const;
  * once: the primary combines the workers' registries (prom-client `AggregatorRegistry`), counters
  * and histograms summed, each gauge by its `aggregator` (the default process metrics carry theirs).
  */
+/** A certificate the service sends to wallets, and when it stops being valid. */
+export interface CertificateExpiry {
+  readonly kind: 'access' | 'registration';
+  /** The RP client it belongs to, or "service" for the service's own access certificate. */
+  readonly client: string;
+  /** The use case a registration certificate is for; empty for an access certificate. */
+  readonly useCase: string;
+  readonly notAfterMs: number;
+}
+
 export class Metrics {
   readonly registry = new Registry();
   /** With WORKERS > 1: a scrape answered for every worker at once (src/cli/cluster-messages.ts); unset, this process's own. */
@@ -164,6 +174,21 @@ export class Metrics {
       registers,
       collect() {
         this.set(report().ready ? 1 : 0);
+      },
+    });
+  }
+
+  /** Seconds until each certificate the service sends to wallets expires, computed at every scrape (negative once past). */
+  observeCertificates(certificates: readonly CertificateExpiry[], now: () => number): void {
+    new Gauge({
+      name: 'verifier_certificate_expiry_seconds',
+      aggregator: 'min',
+      help: 'Seconds until each certificate sent to wallets expires: access certificates (client "service" for the service\'s own) and registration certificates per client and use case; negative when past',
+      labelNames: ['kind', 'client', 'use_case'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const c of certificates) this.set({ kind: c.kind, client: c.client, use_case: c.useCase }, Math.floor((c.notAfterMs - now()) / 1000));
       },
     });
   }

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metricValue } from '../helpers/prometheus.ts';
 import { createFixtureDirs, removeDir, startTestService, type TestService } from '../helpers/test-service.ts';
 
 let dirs: Awaited<ReturnType<typeof createFixtureDirs>>;
@@ -61,6 +62,14 @@ describe('readiness and metrics show every trusted list', () => {
     expect(text).toMatch(/verifier_trust_list_anchors\{list="dev-eaa-providers.xml"\} 1/);
     expect(text).toMatch(/verifier_trust_list_next_update_seconds\{list="dev-access-ca.lote.jws"\} \d+/);
     expect(text).toContain('verifier_trust_ready 1');
+  });
+
+  it('metrics expose the seconds until the access certificate and each registration certificate sent to wallets expire', async () => {
+    const text = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    expect(metricValue(text, 'verifier_certificate_expiry_seconds{kind="access",client="service",use_case=""}')).toBeGreaterThan(0);
+    const registrations = text.split('\n').filter((l) => l.startsWith('verifier_certificate_expiry_seconds{kind="registration"'));
+    expect(registrations.length).toBeGreaterThan(0);
+    for (const line of registrations) expect(Number(line.split(' ')[1])).toBeGreaterThan(0);
   });
 });
 
