@@ -15,6 +15,7 @@ import { issueSdJwtVc } from '../../src/issuer/issue-sd-jwt-vc.ts';
 import { loadIssuedCert, x5cOf } from '../../src/issuer/pki.ts';
 import { createStatusListJwt, newStatusList } from '../../src/issuer/status-list-writer.ts';
 import { runWallet } from '../../src/wallet/wallet.ts';
+import { answerDcApiRequest } from '../../src/wallet/dc-api-wallet.ts';
 import { startLocalHttpServer, type LocalHttpServer } from '../helpers/local-http-server.ts';
 import { createFixtureDirs, removeDir, rp, startTestService, type TestService } from '../helpers/test-service.ts';
 
@@ -127,6 +128,27 @@ describe('a status list on the network', () => {
     expect(run.responseStatus).toBe(400);
     expect(run.responseBody).toMatchObject({ code: 'STATUS_LIST_UNAVAILABLE', status: 400 });
     expect(result).toMatchObject({ status: 'failed', error: { code: 'STATUS_LIST_UNAVAILABLE' } });
+  });
+
+  it('when unreachable, the Digital Credentials API post of the answer is a 4xx too (STATUS_LIST_UNAVAILABLE), and a repeat is RESPONSE_REPLAYED', async () => {
+    server.route('/pid-status-down-dc', { status: 503 });
+    const origin = new URL(t.baseUrl).origin;
+    const created = await rp(t, 'POST', '/v1/presentations', { use_case: 'pid-basic', flow: 'dc_api' });
+    expect(created.status).toBe(201);
+    const dc = created.body['dc_api'] as { request: { protocol: string; data: Record<string, unknown> }; response_uri: string };
+    const { credential } = await answerDcApiRequest(dc.request, { wallet: await walletWithStatusAt('/pid-status-down-dc', 4), trust: t.walletTrust, origin });
+    const post = async () => {
+      const res = await fetch(dc.response_uri, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify(credential) });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const first = await post();
+    expect(first.status).toBe(400);
+    expect(first.body).toMatchObject({ code: 'STATUS_LIST_UNAVAILABLE', status: 400 });
+    const again = await post();
+    expect(again.body['code']).toBe('RESPONSE_REPLAYED');
+    const result = await rp(t, 'GET', `/v1/presentations/${String(created.body['transaction_id'])}`);
+    // The result is final; over the DC API its details are read with a response_code, which a failure does not give.
+    expect(result.body).toMatchObject({ status: 'failed', flow: 'dc_api' });
   });
 
   it('when unreachable, is accepted with status "unknown" by a use case with status_policy accept_unknown', async () => {
