@@ -6,10 +6,10 @@
  * ARF wallets refuse that relying party's requests. So each one's expiry is exposed as a metric to
  * alert on (`verifier_certificate_expiry_seconds`), and one close to it is logged at start.
  */
-import { X509Certificate } from 'node:crypto';
 import type { CertificateExpiry } from '../http/metrics.ts';
 import type { VerifierIdentity } from '../oid4vp/verifier-identity.ts';
 import type { Registrations } from './compose-registrations.ts';
+import { accessCertificateNotAfterMs } from './compose-identity.ts';
 
 /** The label `client` of the service's own access certificate. */
 export const SERVICE_CLIENT_LABEL = 'service';
@@ -19,9 +19,8 @@ export const EXPIRY_WARNING_DAYS = 30;
 
 /** Every certificate the service sends, with its end of validity; a registration certificate without `exp` has none and is left out. */
 export function certificatesSent(identity: VerifierIdentity, clientIdentities: ReadonlyMap<string, VerifierIdentity>, registrations: Registrations): CertificateExpiry[] {
-  const notAfter = (id: VerifierIdentity): number => new Date(new X509Certificate(id.leafDer).validTo).getTime();
-  const out: CertificateExpiry[] = [{ kind: 'access', client: SERVICE_CLIENT_LABEL, useCase: '', notAfterMs: notAfter(identity) }];
-  for (const [client, id] of clientIdentities) out.push({ kind: 'access', client, useCase: '', notAfterMs: notAfter(id) });
+  const out: CertificateExpiry[] = [{ kind: 'access', client: SERVICE_CLIENT_LABEL, useCase: '', notAfterMs: accessCertificateNotAfterMs(identity) }];
+  for (const [client, id] of clientIdentities) out.push({ kind: 'access', client, useCase: '', notAfterMs: accessCertificateNotAfterMs(id) });
   for (const [client, byUseCase] of registrations) {
     for (const [useCase, registration] of byUseCase) if (registration.exp !== undefined) out.push({ kind: 'registration', client, useCase, notAfterMs: registration.exp * 1000 });
   }

@@ -67,11 +67,16 @@ export async function composeClientIdentities(config: Config, clients: readonly 
  */
 export function requireAccessCertificatesInForce(identity: VerifierIdentity, clientIdentities: ReadonlyMap<string, VerifierIdentity>, now: Date): void {
   const check = (settings: string, id: VerifierIdentity) => {
-    const notAfter = new Date(new X509Certificate(id.leafDer).validTo);
-    if (notAfter.getTime() < now.getTime()) throw new ConfigError(`${settings}: the access certificate expired at ${notAfter.toISOString()}`);
+    const notAfter = accessCertificateNotAfterMs(id);
+    if (notAfter < now.getTime()) throw new ConfigError(`${settings}: the access certificate expired at ${new Date(notAfter).toISOString()}`);
   };
   check('VERIFIER_CERT_FILE', identity);
   for (const [clientId, id] of clientIdentities) check(`RP_CLIENTS_FILE: client "${clientId}" access_certificate_file`, id);
+}
+
+/** The end of validity (RFC 5280 §4.1.2.5 notAfter) of an identity's access certificate, in ms. */
+export function accessCertificateNotAfterMs(identity: VerifierIdentity): number {
+  return new Date(new X509Certificate(identity.leafDer).validTo).getTime();
 }
 
 /** A key and certificate that do not make an identity are a configuration error, named by its settings. */

@@ -19,12 +19,11 @@ export const SELF_ISSUED_AUDIENCE = 'https://self-issued.me/v2';
 export const ENC_VALUES_SUPPORTED = ['A128GCM', 'A256GCM'] as const;
 
 const jwsAlgValues = Object.values(ecdsaAlgorithms).map((a) => a.name);
-const coseAlgValues = acceptedCoseSignatureAlgs;
 
 /** The formats and algorithms this verifier accepts (OpenID4VP 1.0 §11.1, Appendix B): the one algorithm table's. */
 export const VP_FORMATS_SUPPORTED = {
   'dc+sd-jwt': { 'sd-jwt_alg_values': jwsAlgValues, 'kb-jwt_alg_values': jwsAlgValues },
-  mso_mdoc: { issuerauth_alg_values: coseAlgValues, deviceauth_alg_values: coseAlgValues },
+  mso_mdoc: { issuerauth_alg_values: acceptedCoseSignatureAlgs, deviceauth_alg_values: acceptedCoseSignatureAlgs },
 } as const;
 
 export interface RequestObjectInput {

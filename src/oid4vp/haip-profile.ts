@@ -21,20 +21,16 @@ import { parseDeviceResponse } from '../formats/mdoc/parse-device-response.ts';
 import { parseDocument } from '../formats/mdoc/parse-document.ts';
 import { parseDeviceSigned } from '../formats/mdoc/parse-device-signed.ts';
 import { HEADER, headerParameter, parseCoseMessage } from '../cose/parse-cose-message.ts';
-import { ecdsaAlgorithms } from '../jose/ecdsa-algorithms.ts';
-import { COSE_ESP256 } from '../cose/cose-algorithms.ts';
+import { acceptedCoseSignatureAlgs, coseSignatureAlgorithm } from '../cose/cose-algorithms.ts';
 import type { UseCase } from '../use-cases/z-use-case.ts';
 import type { ClientIdPrefix } from './client-id.ts';
 import type { DcApiProtocol, ResponseMode } from './transaction.ts';
 
 export type { Profile } from '../config/z-config.ts';
 
-/** COSE algorithm identifiers of ECDSA P-256 with SHA-256 from the one algorithm table: ES256 (RFC 9053 §2.1) and ESP256 (RFC 9864 §2.1); HAIP 1.0 §7: "-7 or -9". */
-const COSE_ES256_ALGS: readonly number[] = [ecdsaAlgorithms.ES256.coseAlg, COSE_ESP256];
-
-function isCoseEs256(alg: unknown): boolean {
-  return typeof alg === 'number' && COSE_ES256_ALGS.includes(alg);
-}
+/** A COSE `alg` the one table reads as ECDSA P-256 with SHA-256: ES256 (-7, RFC 9053 §2.1) or ESP256 (-9, RFC 9864 §2.1); HAIP 1.0 §7: "-7 or -9". */
+const isCoseEs256 = (alg: unknown): boolean => coseSignatureAlgorithm(alg)?.name === 'ES256';
+const COSE_ES256_ALGS: readonly number[] = acceptedCoseSignatureAlgs.filter(isCoseEs256);
 
 /** `vp_formats_supported` under HAIP: ES256 only (HAIP 1.0 §7), for both formats. */
 export const HAIP_VP_FORMATS_SUPPORTED = {
