@@ -14,17 +14,16 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { ApiRoute } from './api-routes.ts';
 import { sendText } from './respond.ts';
-import { ServiceError } from '../errors.ts';
 
 /** Scripts and styles from this origin only; Swagger UI sets inline styles and draws its icons as data: images. */
 export const DOCS_UI_CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /** The package's files this page uses, by the name it is served under. */
-const PACKAGE_FILES: Readonly<Record<string, { readonly file: string; readonly type: string }>> = {
-  'swagger-ui.css': { file: 'swagger-ui.css', type: 'text/css; charset=utf-8' },
-  'swagger-ui-bundle.js': { file: 'swagger-ui-bundle.js', type: 'text/javascript; charset=utf-8' },
-};
+const PACKAGE_FILES: ReadonlyArray<{ readonly name: string; readonly type: string }> = [
+  { name: 'swagger-ui.css', type: 'text/css; charset=utf-8' },
+  { name: 'swagger-ui-bundle.js', type: 'text/javascript; charset=utf-8' },
+];
 
 /** Starts Swagger UI on the service's own document; "Try it out" calls go to this origin. */
 const START_SCRIPT = `window.addEventListener('DOMContentLoaded', function () {
@@ -48,29 +47,25 @@ function packageDir(): string {
   return dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 }
 
+/** `read()` on first use, then its text kept. */
+function once(read: () => string): () => string {
+  let text: string | undefined;
+  return () => (text ??= read());
+}
+
 /** The routes of `/docs/ui` and its assets. */
 export function docsUiRoutes(): ApiRoute[] {
-  const cache = new Map<string, string>();
-  const packageFile = (name: string): string => {
-    let text = cache.get(name);
-    if (text === undefined) {
-      const entry = PACKAGE_FILES[name];
-      if (entry === undefined) throw new ServiceError('NOT_FOUND');
-      text = readFileSync(join(packageDir(), entry.file), 'utf8');
-      cache.set(name, text);
-    }
-    return text;
-  };
   const headers = { 'Content-Security-Policy': DOCS_UI_CONTENT_SECURITY_POLICY };
   const assetHeaders = { ...headers, 'Cache-Control': 'public, max-age=3600' };
   return [
     { method: 'GET', path: '/docs/ui', handler: (req) => sendText(req.res, 200, 'text/html; charset=utf-8', PAGE, headers) },
     { method: 'GET', path: '/docs/ui/start.js', handler: (req) => sendText(req.res, 200, 'text/javascript; charset=utf-8', START_SCRIPT, assetHeaders) },
-    ...Object.entries(PACKAGE_FILES).map(
-      ([name, { type }]): ApiRoute => ({ method: 'GET', path: `/docs/ui/${name}`, handler: (req) => sendText(req.res, 200, type, packageFile(name), assetHeaders) }),
-    ),
+    ...PACKAGE_FILES.map(({ name, type }): ApiRoute => {
+      const text = once(() => readFileSync(join(packageDir(), name), 'utf8'));
+      return { method: 'GET', path: `/docs/ui/${name}`, handler: (req) => sendText(req.res, 200, type, text(), assetHeaders) };
+    }),
   ];
 }
 
 /** The paths `docsUiRoutes` answers (they belong to the API, never to the demo portal). */
-export const DOCS_UI_PATHS: readonly string[] = ['/docs/ui', '/docs/ui/start.js', ...Object.keys(PACKAGE_FILES).map((name) => `/docs/ui/${name}`)];
+export const DOCS_UI_PATHS: readonly string[] = docsUiRoutes().map((route) => route.path);

@@ -29,7 +29,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 import { createLeafCert, createRootCa, privateKeyPem, x5cOf, type IssuedCert } from './pki.ts';
 import { buildLote, signLote } from './trust-list-writer.ts';
 import { signCompactJws, type IssueClaimPath } from './issue-sd-jwt-vc.ts';
-import { issueRepresentationCredential } from './issue-representation.ts';
+import { issueRepresentationCredential, type IssueRepresentationOptions } from './issue-representation.ts';
 import { testOrganisations, testPersons, type TestPerson } from './test-persons.ts';
 import { generateEuPidFixtures } from './eu-pid-fixtures.ts';
 import { localServiceTypes } from '../trust/service-types.ts';
@@ -235,29 +235,19 @@ export async function generateRepresentationFixtures(input: RepresentationFixtur
     const organisation = testOrganisations.find((o) => o.id === plan.represented);
     const represented: NaturalPerson | LegalPerson =
       organisation === undefined ? natural(personById(plan.represented)) : { organisation_number: organisation.organisation_number, legal_name: organisation.legal_name, legal_form: organisation.legal_form };
-    const holder = await generateKeyPair('ES256', { extractable: true });
-    const issue = async (hostile: { extraDisclosable?: IssueClaimPath[]; noStatus?: boolean } = {}) =>
-      issueRepresentationCredential({
-        kind: plan.kind,
-        represented,
-        representative: natural(personById(plan.holder)),
-        authority: plan.authority,
-        issuerKey: issuer.privateKey,
-        x5c: x5cOf(issuer),
-        iss: `https://${REPRESENTATION_ISSUER_HOST}`,
-        holderJwk: await exportJWK(holder.publicKey),
-        iat,
-        exp: Math.floor(input.validUntil.getTime() / 1000),
-        ...(hostile.noStatus !== true && { status }),
-        ...(hostile.extraDisclosable !== undefined && { extraDisclosable: hostile.extraDisclosable }),
-      });
-    const credential: SdJwtWalletCredential = { id: plan.id, format: 'dc+sd-jwt', vct: vctOfKind[plan.kind], sd_jwt: await issue(), holder_private_jwk: await exportJWK(holder.privateKey) };
+    const { credential, variants } = await representationWalletCredential(plan.id, {
+      kind: plan.kind,
+      represented,
+      representative: natural(personById(plan.holder)),
+      authority: plan.authority,
+      issuerKey: issuer.privateKey,
+      x5c: x5cOf(issuer),
+      iss: `https://${REPRESENTATION_ISSUER_HOST}`,
+      iat,
+      exp: Math.floor(input.validUntil.getTime() / 1000),
+      status,
+    });
     byPerson.set(plan.holder, [...(byPerson.get(plan.holder) ?? []), credential]);
-    // The same mandate from a hostile issuer: every member and element of `authority` a disclosure, or no status reference.
-    const variants: SdJwtTestVariantCredential[] = [
-      { ...credential, sd_jwt: await issue({ extraDisclosable: authorityPaths(plan.authority) }), test_variant: 'disclosable-authority', variant_of: plan.id },
-      { ...credential, sd_jwt: await issue({ noStatus: true }), test_variant: 'no-status', variant_of: plan.id },
-    ];
     variantsByPerson.set(plan.holder, [...(variantsByPerson.get(plan.holder) ?? []), ...variants]);
     fixtures.push({ person: plan.holder, credential_id: plan.id, vct: vctOfKind[plan.kind], kind: plan.kind, represented: plan.represented, state: plan.state, status });
   }
@@ -269,6 +259,34 @@ export async function generateRepresentationFixtures(input: RepresentationFixtur
 
   const extraWallets = await generateEuPidFixtures(input);
   return { credentialsByPerson: byPerson, variantsByPerson, extraWallets, fixtures };
+}
+
+/**
+ * A representation credential as a wallet file holds it, bound to a fresh holder key, and the same
+ * mandate from a hostile issuer (`test_variants`): every member and element of `authority` a
+ * disclosure, or no status reference.
+ */
+export async function representationWalletCredential(
+  id: string,
+  o: Omit<IssueRepresentationOptions, 'holderJwk' | 'extraDisclosable'>,
+): Promise<{ credential: SdJwtWalletCredential; variants: SdJwtTestVariantCredential[] }> {
+  const holder = await generateKeyPair('ES256', { extractable: true });
+  const holderJwk = await exportJWK(holder.publicKey);
+  const issue = (hostile: { extraDisclosable?: IssueClaimPath[]; noStatus?: boolean } = {}) => {
+    const { status, ...rest } = o;
+    return issueRepresentationCredential({
+      ...rest,
+      holderJwk,
+      ...(status !== undefined && hostile.noStatus !== true && { status }),
+      ...(hostile.extraDisclosable !== undefined && { extraDisclosable: hostile.extraDisclosable }),
+    });
+  };
+  const credential: SdJwtWalletCredential = { id, format: 'dc+sd-jwt', vct: vctOfKind[o.kind], sd_jwt: await issue(), holder_private_jwk: await exportJWK(holder.privateKey) };
+  const variants: SdJwtTestVariantCredential[] = [
+    { ...credential, sd_jwt: await issue({ extraDisclosable: authorityPaths(o.authority) }), test_variant: 'disclosable-authority', variant_of: id },
+    { ...credential, sd_jwt: await issue({ noStatus: true }), test_variant: 'no-status', variant_of: id },
+  ];
+  return { credential, variants };
 }
 
 /** Every member of `authority`, and every element of its arrays, as a claim path. */

@@ -14,7 +14,7 @@ import type { SdJwtWalletCredential, WalletFile } from '../../src/issuer/generat
 import type { IssueClaimPath } from '../../src/issuer/issue-sd-jwt-vc.ts';
 import { issueRepresentationCredential } from '../../src/issuer/issue-representation.ts';
 import { loadIssuedCert, x5cOf, type IssuedCert } from '../../src/issuer/pki.ts';
-import { REPRESENTATION_STATUS_LIST_URI } from '../../src/issuer/representation-fixtures.ts';
+import { REPRESENTATION_STATUS_LIST_URI, representationWalletCredential } from '../../src/issuer/representation-fixtures.ts';
 import { testPersons } from '../../src/issuer/test-persons.ts';
 import { vctOfKind, type RepresentationKind } from '../../src/portal/representation/representation-types.ts';
 import type { Authority } from '../../src/portal/representation/z-representation.ts';
@@ -142,46 +142,32 @@ describe('a mandate can never be widened by what its holder withholds', () => {
  * grants them), built as the fixture generator builds the others.
  */
 async function lukasWithCompanyMandate(): Promise<WalletFile> {
-  const holder = await generateKeyPair('ES256', { extractable: true });
   const now = Math.floor(Date.now() / 1000);
   const idx = freeIndices.shift();
   if (idx === undefined) throw new Error('no free status index');
-  const authority: Authority = {
-    kind: 'foretagsfullmakt',
-    legal_basis: 'Avtalslagen (1915:218) 2 kap.',
-    scope: ['se.bolagsverket.adressandring'],
-    constraints: [{ type: 'no_sub_delegation', description: 'Får inte överlåtas.' }],
-    valid_from: '2020-01-01',
-    valid_until: daysFromNow(365),
-    reference: 'FF-TEST-1',
-    sub_delegation: false,
-  };
-  const issue = async (hostile: { extraDisclosable?: IssueClaimPath[]; noStatus?: boolean } = {}) =>
-    issueRepresentationCredential({
-      kind: 'company_mandate',
-      represented: { organisation_number: '5591234561', legal_name: 'Cecilias Café AB', legal_form: 'AB' },
-      representative: natural('lukas'),
-      authority,
-      issuerKey: issuer.privateKey,
-      x5c: x5cOf(issuer),
-      iss: 'https://representation-issuer.test.eudi.example',
-      holderJwk: await exportJWK(holder.publicKey),
-      iat: now,
-      exp: now + 86_400,
-      ...(hostile.noStatus !== true && { status: { idx, uri: REPRESENTATION_STATUS_LIST_URI } }),
-      ...(hostile.extraDisclosable !== undefined && { extraDisclosable: hostile.extraDisclosable }),
-    });
-  const everyAuthorityMember: IssueClaimPath[] = [...Object.keys(authority).map((k) => ['authority', k]), ['authority', 'scope', 0], ['authority', 'constraints', 0]];
-  const credential: SdJwtWalletCredential = { id: 'company-mandate-cafe', format: 'dc+sd-jwt', vct: vctOfKind.company_mandate, sd_jwt: await issue(), holder_private_jwk: await exportJWK(holder.privateKey) };
+  const { credential, variants } = await representationWalletCredential('company-mandate-cafe', {
+    kind: 'company_mandate',
+    represented: { organisation_number: '5591234561', legal_name: 'Cecilias Café AB', legal_form: 'AB' },
+    representative: natural('lukas'),
+    authority: {
+      kind: 'foretagsfullmakt',
+      legal_basis: 'Avtalslagen (1915:218) 2 kap.',
+      scope: ['se.bolagsverket.adressandring'],
+      constraints: [{ type: 'no_sub_delegation', description: 'Får inte överlåtas.' }],
+      valid_from: '2020-01-01',
+      valid_until: daysFromNow(365),
+      reference: 'FF-TEST-1',
+      sub_delegation: false,
+    },
+    issuerKey: issuer.privateKey,
+    x5c: x5cOf(issuer),
+    iss: 'https://representation-issuer.test.eudi.example',
+    iat: now,
+    exp: now + 86_400,
+    status: { idx, uri: REPRESENTATION_STATUS_LIST_URI },
+  });
   const wallet = await t.wallet('lukas');
-  return {
-    ...wallet,
-    credentials: [...wallet.credentials, credential],
-    test_variants: [
-      { ...credential, sd_jwt: await issue({ extraDisclosable: everyAuthorityMember }), test_variant: 'disclosable-authority', variant_of: credential.id },
-      { ...credential, sd_jwt: await issue({ noStatus: true }), test_variant: 'no-status', variant_of: credential.id },
-    ],
-  };
+  return { ...wallet, credentials: [...wallet.credentials, credential], test_variants: variants };
 }
 
 /** A holder of each representation type, and the developer wallet's flags that apply to it. */
